@@ -1,0 +1,270 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "json_cleanup.h"
+#include "record.h"
+#include "safe_open.h"
+#include "util.h"
+
+#define RECORD_MAX_BYTES (64 * 1024)
+
+static const char *const state_names[_MD_STATE_MAX] = {
+        [MD_STATE_CREATED] = "created",
+        [MD_STATE_RUNNING] = "running",
+        [MD_STATE_EXITED] = "exited",
+};
+
+static const char *const status_names[_MD_STATUS_MAX] = {
+        [MD_STATUS_NONE] = NULL,
+        [MD_STATUS_FINISHED] = "FINISHED",
+        [MD_STATUS_FAILED] = "FAILED",
+        [MD_STATUS_KILLED] = "KILLED",
+};
+
+const char *md_state_to_string(enum md_state s)
+{
+        return (s >= 0 && s < _MD_STATE_MAX) ? state_names[s] : "unknown";
+}
+
+const char *md_status_to_string(enum md_status s)
+{
+        return (s >= 0 && s < _MD_STATUS_MAX) ? status_names[s] : NULL;
+}
+
+void md_record_clear(struct md_record *r)
+{
+        free(r->container);
+        free(r->docker_id);
+        free(r->task_id);
+        free(r->image);
+        free(r->mode);
+        free(r->sandbox);
+        free(r->started_at);
+        free(r->finished_at);
+        free(r->last_log_time);
+        memset(r, 0, sizeof *r);
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+        json_object_set_new(o, key, v ? json_string(v) : json_null());
+}
+
+json_t *md_record_to_json(const struct md_record *r)
+{
+        json_t *o = json_object();
+        if (!o)
+                return NULL;
+        set_str(o, "container", r->container);
+        set_str(o, "docker_id", r->docker_id);
+        set_str(o, "task_id", r->task_id);
+        set_str(o, "image", r->image);
+        set_str(o, "mode", r->mode);
+        set_str(o, "sandbox", r->sandbox);
+        json_object_set_new(o, "owner_uid", json_integer(r->owner_uid));
+        json_object_set_new(o, "owner_gid", json_integer(r->owner_gid));
+        json_object_set_new(o, "pid", json_integer(r->pid));
+        json_object_set_new(o, "monitor_pid", json_integer(r->monitor_pid));
+        set_str(o, "state", md_state_to_string(r->state));
+        set_str(o, "started_at", r->started_at);
+        set_str(o, "finished_at", r->finished_at);
+        set_str(o, "status", md_status_to_string(r->status));
+        json_object_set_new(o, "exit_code", r->state == MD_STATE_EXITED ? json_integer(r->exit_code) : json_null());
+        json_object_set_new(o, "signal", r->signal ? json_integer(r->signal) : json_null());
+        json_object_set_new(o, "oom_killed", json_boolean(r->oom_killed));
+        json_object_set_new(o, "kill_requested", json_boolean(r->kill_requested));
+        json_object_set_new(o, "stdout_bytes", json_integer((json_int_t)r->stdout_bytes));
+        json_object_set_new(o, "stderr_bytes", json_integer((json_int_t)r->stderr_bytes));
+        set_str(o, "last_log_time", r->last_log_time);
+        return o;
+}
+
+static int get_str(const json_t *o, const char *key, char **out)
+{
+        json_t *v = json_object_get(o, key);
+        if (!v || json_is_null(v)) {
+                *out = NULL;
+                return 0;
+        }
+        if (!json_is_string(v))
+                return -EINVAL;
+        *out = strdup(json_string_value(v));
+        return *out ? 0 : -ENOMEM;
+}
+
+static int get_int(const json_t *o, const char *key, long long *out)
+{
+        json_t *v = json_object_get(o, key);
+        if (!v || json_is_null(v)) {
+                *out = 0;
+                return 0;
+        }
+        if (!json_is_integer(v))
+                return -EINVAL;
+        *out = json_integer_value(v);
+        return 0;
+}
+
+static int enum_of(const char *s, const char *const *names, int n)
+{
+        for (int i = 0; i < n; i++)
+                if (names[i] && s && strcmp(names[i], s) == 0)
+                        return i;
+        return -1;
+}
+
+int md_record_from_json(const json_t *j, struct md_record *out)
+{
+        struct md_record r = { 0 };
+        _cleanup_free_ char *state = NULL, *status = NULL;
+        long long uid, gid, pid, mpid, code, sig, outb, errb;
+        int e = 0;
+
+        if (!json_is_object(j) || !json_is_integer(json_object_get(j, "owner_uid")))
+                return -EINVAL;
+        e |= get_str(j, "container", &r.container);
+        e |= get_str(j, "docker_id", &r.docker_id);
+        e |= get_str(j, "task_id", &r.task_id);
+        e |= get_str(j, "image", &r.image);
+        e |= get_str(j, "mode", &r.mode);
+        e |= get_str(j, "sandbox", &r.sandbox);
+        e |= get_str(j, "started_at", &r.started_at);
+        e |= get_str(j, "finished_at", &r.finished_at);
+        e |= get_str(j, "last_log_time", &r.last_log_time);
+        e |= get_str(j, "state", &state);
+        e |= get_str(j, "status", &status);
+        e |= get_int(j, "owner_uid", &uid);
+        e |= get_int(j, "owner_gid", &gid);
+        e |= get_int(j, "pid", &pid);
+        e |= get_int(j, "monitor_pid", &mpid);
+        e |= get_int(j, "exit_code", &code);
+        e |= get_int(j, "signal", &sig);
+        e |= get_int(j, "stdout_bytes", &outb);
+        e |= get_int(j, "stderr_bytes", &errb);
+        int st = enum_of(state, state_names, _MD_STATE_MAX);
+        int ss = status ? enum_of(status, status_names, _MD_STATUS_MAX) : MD_STATUS_NONE;
+        if (e || !r.container || st < 0 || ss < 0 || uid < 0 || gid < 0 || outb < 0 || errb < 0) {
+                md_record_clear(&r);
+                return -EINVAL;
+        }
+        r.owner_uid = (uid_t)uid;
+        r.owner_gid = (gid_t)gid;
+        r.pid = (pid_t)pid;
+        r.monitor_pid = (pid_t)mpid;
+        r.state = st;
+        r.status = ss;
+        r.exit_code = (int)code;
+        r.signal = (int)sig;
+        r.oom_killed = json_is_true(json_object_get(j, "oom_killed"));
+        r.kill_requested = json_is_true(json_object_get(j, "kill_requested"));
+        r.stdout_bytes = (uint64_t)outb;
+        r.stderr_bytes = (uint64_t)errb;
+        *out = r;
+        return 0;
+}
+
+static int ensure_root_dir(int parentfd, const char *name, bool create, md_error *err, const char *shown)
+{
+        if (create && mkdirat(parentfd, name, 0700) < 0 && errno != EEXIST)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "state dir %s: cannot create", shown);
+        int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "state dir %s", shown);
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+                close(fd);
+                return md_fail(err, MD_EXIT_POLICY, "state dir %s: not root-owned or writable by others", shown);
+        }
+        return fd;
+}
+
+int md_record_dir_open(const char *state_dir, bool create, md_error *err)
+{
+        if (!state_dir || state_dir[0] != '/')
+                return md_fail(err, MD_EXIT_POLICY, "state dir: not an absolute path");
+        _cleanup_free_ char *parent = strdup(state_dir);
+        if (!parent)
+                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+        char *slash = strrchr(parent, '/');
+        const char *leaf = slash + 1;
+        if (slash == parent)
+                parent[1] = '\0';
+        else
+                *slash = '\0';
+        if (!*leaf)
+                return md_fail(err, MD_EXIT_POLICY, "state dir %s: must not end in /", state_dir);
+        _cleanup_close_ int pfd = md_open_dir_nofollow(slash == parent ? "/" : parent);
+        if (pfd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, -pfd, "state dir %s: parent", state_dir);
+        _cleanup_close_ int sfd = ensure_root_dir(pfd, leaf, create, err, state_dir);
+        if (sfd < 0)
+                return -1;
+        return ensure_root_dir(sfd, MD_RECORD_DIR, create, err, state_dir);
+}
+
+int md_record_read(int record_dirfd, const char *container, struct md_record *out, md_error *err)
+{
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+        snprintf(name, sizeof name, "%s%s", container, MD_RECORD_SUFFIX);
+        _cleanup_close_ int fd = md_openat_beneath(record_dirfd, name, O_RDONLY, 0);
+        if (fd == -ENOENT)
+                return -ENOENT;
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", name);
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        int r = md_read_all(fd, RECORD_MAX_BYTES, &buf, &len);
+        if (r < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, -r, "record %s", name);
+        json_error_t jerr;
+        _cleanup_json_ json_t *j = json_loadb(buf, len, 0, &jerr);
+        if (!j || md_record_from_json(j, out) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "record %s: corrupt", name);
+        return 0;
+}
+
+int md_record_write(int record_dirfd, const struct md_record *r, md_error *err)
+{
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 32];
+        snprintf(name, sizeof name, "%s%s", r->container, MD_RECORD_SUFFIX);
+        snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
+        _cleanup_json_ json_t *j = md_record_to_json(r);
+        _cleanup_free_ char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        if (!text)
+                return md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", name);
+        _cleanup_close_ int fd = md_openat_beneath(record_dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
+        size_t len = strlen(text);
+        text[len] = '\0';
+        int w = md_write_all(fd, text, len);
+        if (w == 0)
+                w = md_write_all(fd, "\n", 1);
+        if (w == 0 && fsync(fd) < 0)
+                w = -errno;
+        if (w < 0) {
+                unlinkat(record_dirfd, tmp, 0);
+                return md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", name);
+        }
+        if (renameat(record_dirfd, tmp, record_dirfd, name) < 0) {
+                int e = errno;
+                unlinkat(record_dirfd, tmp, 0);
+                return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s", name);
+        }
+        return 0;
+}
+
+int md_record_remove(int record_dirfd, const char *container)
+{
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+        snprintf(name, sizeof name, "%s%s", container, MD_RECORD_SUFFIX);
+        if (unlinkat(record_dirfd, name, 0) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}

@@ -1,0 +1,82 @@
+/* The container record: one JSON file per container in STATE_DIR/containers/, named
+ * "mesos-ID.json", written atomically (temporary file + rename) by the helper and its
+ * monitor, read by `wait`, `list` and mesos-sandboxfs (which watches the directory with
+ * inotify: a record appears or changes only through IN_MOVED_TO).
+ *
+ * The record outlives the Docker container: it is how `wait` answers after the container
+ * was removed, and how the filesystem keeps showing a finished task while its sandbox exists.
+ * The directory and the records are root-only (0700/0600); sandboxfs runs as root. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#include "error.h"
+
+#define MD_RECORD_DIR "containers"
+#define MD_RECORD_SUFFIX ".json"
+
+enum md_state {
+        MD_STATE_CREATED, /* docker container made, not started yet */
+        MD_STATE_RUNNING,
+        MD_STATE_EXITED,  /* exit recorded, output drained; the container is (being) removed */
+        _MD_STATE_MAX,
+};
+
+enum md_status { /* the Mesos TaskState reported by `wait` */
+        MD_STATUS_NONE,
+        MD_STATUS_FINISHED,
+        MD_STATUS_FAILED,
+        MD_STATUS_KILLED,
+        _MD_STATUS_MAX,
+};
+
+struct md_record {
+        char *container;   /* "mesos-ID" */
+        char *docker_id;   /* 64 hex, NULL before create answered */
+        char *task_id;
+        char *image;       /* normalized reference */
+        char *mode;        /* "task" | "executor" */
+        char *sandbox;     /* absolute host path */
+        uid_t owner_uid;
+        gid_t owner_gid;
+        pid_t pid;         /* the container's init pid as the host sees it, 0 when unknown */
+        pid_t monitor_pid; /* the monitor streaming its output, 0 when none */
+        enum md_state state;
+        char *started_at;  /* RFC 3339, NULL before start */
+        char *finished_at; /* RFC 3339, NULL before exit */
+        enum md_status status;
+        int exit_code;     /* valid when state == EXITED */
+        int signal;        /* terminating signal, 0 when it exited normally */
+        bool oom_killed;
+        bool kill_requested; /* destroy asked for it: the exit is KILLED whatever the code */
+        /* how far the monitor has streamed, so a new monitor can resume (issue 6) */
+        uint64_t stdout_bytes;
+        uint64_t stderr_bytes;
+        char *last_log_time; /* RFC 3339 timestamp of the last frame written, NULL if none */
+};
+
+const char *md_state_to_string(enum md_state s);
+const char *md_status_to_string(enum md_status s); /* NULL for MD_STATUS_NONE */
+
+void md_record_clear(struct md_record *r);
+
+/* Serialization; the JSON names are the struct's. from_json returns -EINVAL on a record
+ * that lacks container/owner_uid or has wrong types, and sets *out only on success. */
+json_t *md_record_to_json(const struct md_record *r);
+int md_record_from_json(const json_t *j, struct md_record *out);
+
+/* Opens STATE_DIR/containers, creating both (root-owned, 0700) when create is set.
+ * Refuses a state dir that is a symlink or not owned by root. Returns a dirfd or -1. */
+int md_record_dir_open(const char *state_dir, bool create, md_error *err);
+
+/* Reads "mesos-ID.json" from the record dir. -ENOENT (returned, err untouched) when absent. */
+int md_record_read(int record_dirfd, const char *container, struct md_record *out, md_error *err);
+
+/* Atomic replace of the record (temporary file, fsync, rename). */
+int md_record_write(int record_dirfd, const struct md_record *r, md_error *err);
+
+/* Removes the record; absent is fine. */
+int md_record_remove(int record_dirfd, const char *container);

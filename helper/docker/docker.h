@@ -1,0 +1,59 @@
+/* The Docker Engine API over the unix socket, with libcurl and jansson (design.md).
+ * One struct docker per connection; the API version is negotiated once (/_ping, /version):
+ * min(daemon's, 1.41). Every call is bounded in time: a daemon that does not answer is
+ * MD_EXIT_UNAVAILABLE (69), as is a socket nobody listens on. A daemon that answers with an
+ * error status is MD_EXIT_FAILED with the daemon's "message" text, except 404 on a container,
+ * which is MD_EXIT_NO_CONTAINER. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "error.h"
+
+struct docker;
+
+#define DOCKER_API_MAX "1.41"
+#define DOCKER_CONNECT_TIMEOUT_MS 5000
+#define DOCKER_REQUEST_TIMEOUT_MS 30000
+
+int docker_open(const char *socket_path, struct docker **out, md_error *err);
+void docker_close(struct docker *d);
+const char *docker_api_version(const struct docker *d); /* "1.41" */
+
+/* Generic request: method, path (without the /vX.Y prefix; query included, already escaped),
+ * optional JSON body, optional extra header ("X-Registry-Auth: …"). On success *status is
+ * the HTTP status and *response the parsed JSON body (NULL when empty or not JSON).
+ * timeout_ms 0 means DOCKER_REQUEST_TIMEOUT_MS; -1 means no limit (wait). */
+int docker_request(struct docker *d, const char *method, const char *path, const json_t *body,
+                   const char *extra_header, long timeout_ms, long *status, json_t **response,
+                   md_error *err);
+
+/* URL-escapes s for a query string; the result is malloc'd. */
+char *docker_escape(struct docker *d, const char *s);
+
+/* Images */
+int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err);
+/* Pulls ref (normalized). registry_auth: base64url JSON for X-Registry-Auth, or NULL.
+ * The progress stream is read to the end; an "error" in it fails the pull (exit 1) with
+ * the registry's message. */
+int docker_image_pull(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
+
+/* Containers */
+int docker_container_create(struct docker *d, const char *name, const json_t *body,
+                            char docker_id[static 65], md_error *err);
+int docker_container_start(struct docker *d, const char *id, md_error *err);
+int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_error *err);
+/* POST /stop?t=grace (the daemon sends SIGTERM, then SIGKILL after grace seconds). */
+int docker_container_stop(struct docker *d, const char *id, unsigned grace_seconds, md_error *err);
+int docker_container_kill(struct docker *d, const char *id, const char *signal, md_error *err);
+/* DELETE ?force=1&v=1; 404 is success (already gone). */
+int docker_container_remove(struct docker *d, const char *id, md_error *err);
+/* GET /containers/json?all=1&filters={"label":[label_filter]} */
+int docker_container_list(struct docker *d, const char *label_filter, json_t **out, md_error *err);
+/* Blocking POST /wait?condition=…; *exit_code from StatusCode. */
+int docker_container_wait(struct docker *d, const char *id, const char *condition, int *exit_code,
+                          md_error *err);
+int docker_container_stats(struct docker *d, const char *id, json_t **out, md_error *err); /* stream=0 */
+int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err);

@@ -1,0 +1,44 @@
+/* The seed's step 1: fetch every CommandInfo.URI into the sandbox, as Mesos' fetcher does,
+ * with the caller's rights only (design.md). The work runs in a child process that has fully
+ * become the caller (setresgid/setresuid to the real ids; the helper never gains them back),
+ * writes through the sandbox dirfd with openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), and
+ * reports back over a pipe. libcurl and libarchive run only in that child. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct fetch_item {               /* one CommandInfo.URI */
+        const char *uri;          /* leading white space is trimmed by fetch */
+        bool executable;
+        bool extract;
+        bool cache;
+        const char *output_file;  /* relative, inside the sandbox; NULL: the URI's basename */
+};
+
+struct fetch_request {
+        uid_t uid;                /* the caller: the child becomes exactly this uid/gid */
+        gid_t gid;
+        int sandbox_dirfd;        /* opened by the helper (no symlink in the path, owned by uid) */
+        const struct fetch_item *items;
+        size_t n_items;
+        const char *const *allowed_schemes; /* policy fetch-schemes, lower case */
+        size_t n_allowed_schemes;
+        uint64_t max_bytes;       /* policy fetch-max-bytes: per URI download and per extraction */
+        int cache_dirfd;          /* the caller's cache directory, or -1: cache disabled */
+        uint64_t cache_max_bytes;
+        int log_fd;               /* the sandbox's stderr file: one line per fetched URI, or -1 */
+};
+
+/* Fetches every item in order; the first failure stops and fails the whole fetch with
+ * MD_EXIT_FAILED and a message naming the URI and the reason. A scheme the policy does not
+ * allow (also after a redirect) is MD_EXIT_DENIED. */
+int fetch_run(const struct fetch_request *req, md_error *err);
+
+/* The URI scheme as the fetcher sees it ("http", "file" for a bare absolute path…), lower
+ * case, into out; -1 when the URI has none it knows. Pure; used for the policy request. */
+int fetch_uri_scheme(const char *uri, char out[static 16]);

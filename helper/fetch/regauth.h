@@ -1,0 +1,28 @@
+/* Credentials for a private registry (the seed's "Private Docker repository"): the
+ * X-Registry-Auth header value for a pull, from a .docker/config.json or .dockercfg that the
+ * task fetched into its sandbox (read and parsed with the caller's rights, in a child that
+ * became the caller), else from a root-owned config named in the policy. Credential helpers
+ * and credsStore are never executed. */
+#pragma once
+
+#include <sys/types.h>
+
+#include "error.h"
+
+struct regauth_request {
+        uid_t uid;
+        gid_t gid;
+        int sandbox_dirfd;
+        const char *registry;        /* "localhost:5000", "docker.io" (imageref_registry) */
+        const char *fallback_config; /* policy registry-config, or NULL */
+};
+
+/* *out is the base64url-encoded JSON {"username","password","serveraddress"} (or
+ * {"identitytoken"}), or NULL when no credentials apply. A malformed config is MD_EXIT_FAILED
+ * naming the file. */
+int regauth_lookup(const struct regauth_request *req, char **out, md_error *err);
+
+/* Pure: the header value for registry from a config's text; legacy is the .dockercfg format
+ * (top-level registry map) as opposed to config.json ({"auths":{…}}). *out NULL when none. */
+int regauth_from_config_text(const char *text, size_t len, int legacy, const char *registry,
+                             char **out, md_error *err);

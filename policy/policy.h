@@ -1,0 +1,127 @@
+/* The policy: parse -> rule array -> a pure decide() with no I/O (OpenDoas parse.y/doas.c).
+ * Grammar and semantics: interface.md "The policy file" and man/mesos-docker-policy.5.
+ *
+ * Loading does I/O (policy_load); everything after it is pure and unit-tested. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct policy;          /* everything loaded: [helper] plus every [caller …] section, in file order */
+struct policy_section;  /* one [caller …] section */
+
+struct policy_helper_conf {
+        char **sandbox_roots;  /* absolute, normalized; NULL-terminated */
+        size_t n_sandbox_roots;
+        char *state_dir;       /* default /run/mesos-docker */
+        char *audit_log;       /* default /var/log/mesos-docker/audit.log */
+        char *docker_socket;   /* default /var/run/docker.sock */
+        char *registry_config; /* root-owned docker config.json used when the sandbox has none; NULL = none */
+};
+
+/* Who executed the helper (or who reads through mesos-sandboxfs). */
+struct policy_caller {
+        uid_t uid;
+        gid_t gid;
+        const char *name;     /* user name, NULL if the uid has none */
+        const gid_t *groups;  /* primary and supplementary groups */
+        size_t n_groups;
+};
+
+/* Load main_path, then dropin_dir/ *.conf in name order (dropin_dir may be absent).
+ * With check_owner, every file must be a regular non-symlink owned by root, not group- or
+ * world-writable, in root-owned directories not writable by others (exit 78 otherwise).
+ * `policy check FILE` loads one file without the owner check (dropin_dir NULL).
+ * On any error, nothing is returned and err is "FILE:LINE: message" with MD_EXIT_POLICY. */
+int policy_load(const char *main_path, const char *dropin_dir, bool check_owner,
+                struct policy **out, md_error *err);
+/* The same from text, for tests and fuzzing: name is used in messages and rules. */
+int policy_parse_text(const char *name, const char *text, size_t len, struct policy **out, md_error *err);
+void policy_free(struct policy *p);
+
+const struct policy_helper_conf *policy_helper(const struct policy *p);
+
+/* The last section whose subject matches (user name, #UID, %GROUP), or NULL: default deny. */
+const struct policy_section *policy_match_caller(const struct policy *p, const struct policy_caller *c);
+
+/* "FILE:LINE" of the section header, for audit records. */
+const char *policy_section_rule(const struct policy_section *s);
+
+/* ----- decisions ----- */
+
+enum policy_aspect {
+        POLICY_ASPECT_CALLER,     /* a section matched at all */
+        POLICY_ASPECT_IMAGE,
+        POLICY_ASPECT_NETWORK,
+        POLICY_ASPECT_PRIVILEGED,
+        POLICY_ASPECT_VOLUME,
+        POLICY_ASPECT_USER,
+        POLICY_ASPECT_PARAMETER,
+        POLICY_ASPECT_CPUS,
+        POLICY_ASPECT_MEM,
+        POLICY_ASPECT_FETCH_SCHEME,
+        _POLICY_ASPECT_MAX,
+};
+const char *policy_aspect_to_string(enum policy_aspect a); /* "image", "network", … */
+
+struct policy_volume_request {
+        const char *host_path; /* absolute and normalized; the helper resolves symlinks first */
+        bool read_write;
+};
+
+/* Everything a launch asks for. Absent things are NULL / 0 / false. */
+struct policy_request {
+        const char *image;                /* normalized reference (imageref_normalize) */
+        const char *network;              /* "host", "bridge" or "none" */
+        bool privileged;
+        const struct policy_volume_request *volumes; /* host paths outside the sandbox only */
+        size_t n_volumes;
+        const char *user;                 /* requested container user; NULL: the default */
+        const char *const *parameters;    /* docker parameter keys, as the task spells them */
+        size_t n_parameters;
+        double cpus;                      /* 0: not requested */
+        uint64_t mem_mb;                  /* 0: not requested */
+        const char *const *fetch_schemes; /* lower-case URI schemes the fetch will use */
+        size_t n_fetch_schemes;
+};
+
+struct policy_finding {
+        enum policy_aspect aspect;
+        bool allow;
+        char subject[256];  /* what was decided: the image, the path, the key… */
+        char rule[512];     /* "FILE:LINE" of the key that decided, or of the section when absent */
+        char reason[256];   /* "no images pattern matches", "not in networks", … */
+};
+
+#define POLICY_MAX_FINDINGS 256
+
+struct policy_verdict {
+        bool allow;                 /* every finding allows */
+        size_t first_denial;        /* index into findings when !allow */
+        struct policy_finding findings[POLICY_MAX_FINDINGS];
+        size_t n_findings;
+        uid_t run_uid;              /* container user resolved from container-users */
+        gid_t run_gid;
+        bool read_only_capped[64];  /* per volume (up to 64): the policy forces :ro */
+};
+
+/* Pure: no I/O except name lookups for container-users names (getpwnam) done in policy_load,
+ * never here. section NULL denies everything (aspect CALLER). */
+void policy_decide(const struct policy_section *section, const struct policy_caller *caller,
+                   const struct policy_request *req, struct policy_verdict *out);
+
+/* Fetch limits for a caller's section. */
+uint64_t policy_fetch_max_bytes(const struct policy_section *s); /* 0: no fetching allowed */
+
+/* mesos-sandboxfs: may reader see containers owned by owner? Root, the owner itself, or a
+ * reader named by the owner's section's `readers`. */
+bool policy_reader_allowed(const struct policy *p, const struct policy_caller *owner,
+                           const struct policy_caller *reader);
+
+/* Limits for update. */
+double policy_max_cpus(const struct policy_section *s);
+uint64_t policy_max_mem_mb(const struct policy_section *s);
