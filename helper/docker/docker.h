@@ -22,6 +22,11 @@ int docker_open(const char *socket_path, struct docker **out, md_error *err);
 void docker_close(struct docker *d);
 const char *docker_api_version(const struct docker *d); /* "1.41" */
 
+/* Changes the connect and per-request time limits of the connections docker_open makes
+ * from now on (0 restores DOCKER_CONNECT_TIMEOUT_MS / DOCKER_REQUEST_TIMEOUT_MS). For tests
+ * that need a silent daemon to fail fast; process-wide, not thread-safe. */
+void docker_set_timeouts(long connect_ms, long request_ms);
+
 /* Generic request: method, path (without the /vX.Y prefix; query included, already escaped),
  * optional JSON body, optional extra header ("X-Registry-Auth: …"). On success *status is
  * the HTTP status and *response the parsed JSON body (NULL when empty or not JSON).

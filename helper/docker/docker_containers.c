@@ -1,0 +1,185 @@
+/* Containers: the typed calls of docker.h, each one request with its status mapping. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker_internal.h"
+#include "json_cleanup.h"
+
+#define CHECK_REF(id, what)                                                                    \
+        do {                                                                                   \
+                if (!docker_valid_ref(id))                                                     \
+                        return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: invalid container \"%.100s\"", \
+                                       what, id ? id : "");                                   \
+        } while (0)
+
+static bool is_hex64(const char *s)
+{
+        if (!s || strlen(s) != 64)
+                return false;
+        for (int i = 0; i < 64; i++)
+                if (!strchr("0123456789abcdef", s[i]))
+                        return false;
+        return true;
+}
+
+int docker_container_create(struct docker *d, const char *name, const json_t *body,
+                            char docker_id[static 65], md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "create container %.200s", name ? name : "");
+        CHECK_REF(name, what);
+        snprintf(path, sizeof path, "/containers/create?name=%s", name);
+        _cleanup_json_ json_t *j = NULL;
+        /* 404 here is a missing image, not a missing container. */
+        if (docker_call(d, "POST", path, body, 0, false, NULL, NULL, &j, err, what) < 0)
+                return -1;
+        const char *id = json_string_value(json_object_get(j, "Id"));
+        if (!is_hex64(id))
+                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon answered no container id", what);
+        memcpy(docker_id, id, 65);
+        return 0;
+}
+
+int docker_container_start(struct docker *d, const char *id, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "start container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        snprintf(path, sizeof path, "/containers/%s/start", id);
+        static const long already[] = { 304, 0 };
+        return docker_call(d, "POST", path, NULL, 0, true, already, NULL, NULL, err, what);
+}
+
+int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "inspect container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        snprintf(path, sizeof path, "/containers/%s/json", id);
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_call(d, "GET", path, NULL, 0, true, NULL, NULL, &j, err, what) < 0)
+                return -1;
+        if (!json_is_object(j))
+                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon's answer is not a JSON object", what);
+        *out = MD_TAKE_PTR(j);
+        return 0;
+}
+
+int docker_container_stop(struct docker *d, const char *id, unsigned grace_seconds, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "stop container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        if (grace_seconds > 86400)
+                grace_seconds = 86400;
+        snprintf(path, sizeof path, "/containers/%s/stop?t=%u", id, grace_seconds);
+        static const long not_running[] = { 304, 0 };
+        /* The daemon answers once the container is gone: allow the grace on top. */
+        long timeout = (long)grace_seconds * 1000 + DOCKER_REQUEST_TIMEOUT_MS;
+        return docker_call(d, "POST", path, NULL, timeout, true, not_running, NULL, NULL, err, what);
+}
+
+int docker_container_kill(struct docker *d, const char *id, const char *signal, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "kill container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        _cleanup_free_ char *esig = docker_escape(d, signal ? signal : "SIGKILL");
+        if (!esig)
+                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+        snprintf(path, sizeof path, "/containers/%s/kill?signal=%.60s", id, esig);
+        return docker_call(d, "POST", path, NULL, 0, true, NULL, NULL, NULL, err, what);
+}
+
+int docker_container_remove(struct docker *d, const char *id, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "remove container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        snprintf(path, sizeof path, "/containers/%s?force=1&v=1", id);
+        long status = 0;
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_request(d, "DELETE", path, NULL, NULL, 0, &status, &j, err) < 0) {
+                md_error_prefix(err, "%s", what);
+                return -1;
+        }
+        if ((status >= 200 && status < 300) || status == 404)
+                return 0;
+        /* Another remover (destroy racing the monitor) got there first. */
+        const char *msg = json_string_value(json_object_get(j, "message"));
+        if (status == 409 && msg && strstr(msg, "already in progress"))
+                return 0;
+        return docker_fail_status(err, status, j, true, what);
+}
+
+int docker_container_list(struct docker *d, const char *label_filter, json_t **out, md_error *err)
+{
+        char path[2048];
+        _cleanup_free_ char *efilters = NULL;
+        if (label_filter) {
+                _cleanup_json_ json_t *f = json_pack("{s:[s]}", "label", label_filter);
+                _cleanup_free_ char *text = f ? json_dumps(f, JSON_COMPACT) : NULL;
+                efilters = text ? docker_escape(d, text) : NULL;
+                if (!efilters)
+                        return md_fail(err, MD_EXIT_FAILED, "list containers: out of memory");
+                if (strlen(efilters) > 1800)
+                        return md_fail(err, MD_EXIT_FAILED, "list containers: filter too long");
+        }
+        snprintf(path, sizeof path, "/containers/json?all=1%s%s", efilters ? "&filters=" : "",
+                 efilters ? efilters : "");
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_call(d, "GET", path, NULL, 0, false, NULL, NULL, &j, err, "list containers") < 0)
+                return -1;
+        if (!json_is_array(j))
+                return md_fail(err, MD_EXIT_FAILED, "list containers: the daemon's answer is not a JSON array");
+        *out = MD_TAKE_PTR(j);
+        return 0;
+}
+
+int docker_container_wait(struct docker *d, const char *id, const char *condition, int *exit_code,
+                          md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "wait for container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        _cleanup_free_ char *econd = docker_escape(d, condition ? condition : "not-running");
+        if (!econd)
+                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+        snprintf(path, sizeof path, "/containers/%s/wait?condition=%.60s", id, econd);
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_call(d, "POST", path, NULL, -1, true, NULL, NULL, &j, err, what) < 0)
+                return -1;
+        json_t *code = json_object_get(j, "StatusCode");
+        if (!json_is_integer(code) || json_integer_value(code) < 0 || json_integer_value(code) > 0xffff) {
+                const char *msg = json_string_value(json_object_get(json_object_get(j, "Error"), "Message"));
+                return md_fail(err, MD_EXIT_FAILED, "%s: %s", what, msg ? msg : "no exit status in the answer");
+        }
+        *exit_code = (int)json_integer_value(code);
+        return 0;
+}
+
+int docker_container_stats(struct docker *d, const char *id, json_t **out, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "stats of container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        snprintf(path, sizeof path, "/containers/%s/stats?stream=0", id);
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_call(d, "GET", path, NULL, 0, true, NULL, NULL, &j, err, what) < 0)
+                return -1;
+        if (!json_is_object(j))
+                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon's answer is not a JSON object", what);
+        *out = MD_TAKE_PTR(j);
+        return 0;
+}
+
+int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "update container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        snprintf(path, sizeof path, "/containers/%s/update", id);
+        return docker_call(d, "POST", path, body, 0, true, NULL, NULL, NULL, err, what);
+}

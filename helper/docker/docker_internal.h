@@ -1,0 +1,59 @@
+/* What the docker_*.c and monitor_*.c files share and nobody else sees: the connection
+ * object, the libcurl setup every request uses, and the error mapping of interface.md. */
+#pragma once
+
+#include <curl/curl.h>
+
+#include "docker.h"
+
+static inline void docker_curl_cleanupp(CURL **h) { if (*h) curl_easy_cleanup(*h); }
+static inline void docker_curl_slist_freep(struct curl_slist **l) { curl_slist_free_all(*l); }
+#define _cleanup_curl_ _cleanup_(docker_curl_cleanupp)
+#define _cleanup_slist_ _cleanup_(docker_curl_slist_freep)
+
+/* Largest body we buffer; the pull's progress stream is parsed line by line instead. */
+#define DOCKER_BODY_MAX (8u << 20)
+
+struct docker {
+        CURL *curl;         /* reused across requests: keeps the connection alive */
+        char *socket_path;
+        char api[16];       /* negotiated, "1.41" */
+        long connect_ms;
+        long request_ms;
+};
+
+/* A growing, size-limited response buffer. */
+struct docker_buf {
+        char *data;
+        size_t len, cap, max;
+        bool overflow;
+};
+
+/* Sets every option a request needs on h (after curl_easy_reset): the socket, the URL
+ * http://docker/vAPI/PATH (path NULL-safe; raw_path true means no version prefix), no proxy,
+ * http only, bounded times. timeout_ms as in docker_request. Returns a CURLcode. */
+CURLcode docker_setup_easy(const struct docker *d, CURL *h, const char *method, const char *path,
+                           bool raw_path, long timeout_ms);
+
+/* CURLOPT_WRITEFUNCTION for a struct docker_buf. */
+size_t docker_buf_write(char *ptr, size_t size, size_t nmemb, void *userdata);
+
+/* Maps a failed transfer to an md_error: a daemon that is absent or silent is
+ * MD_EXIT_UNAVAILABLE, the rest MD_EXIT_FAILED. what names the request. */
+int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char *what);
+
+/* For a non-2xx answer: "what: <daemon message> (HTTP n)"; 404 becomes MD_EXIT_NO_CONTAINER
+ * when container_path is set. Always returns -1. */
+int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path,
+                       const char *what);
+
+/* docker_request, then the status check: 2xx (or one of ok_extra, 0-terminated) is success. */
+int docker_call(struct docker *d, const char *method, const char *path, const json_t *body,
+                long timeout_ms, bool container_path, const long *ok_extra, long *status,
+                json_t **response, md_error *err, const char *what);
+
+/* Percent-escapes s for a URL path segment, keeping '/', ':' and '@' (image references). */
+char *docker_escape_path(const char *s);
+
+/* Validates a container reference (docker id or name) before it goes into a URL. */
+bool docker_valid_ref(const char *id);

@@ -1,0 +1,191 @@
+/* The monitor's two long transfers on one curl multi handle: the attach stream, whose frames
+ * go straight into the output files, and the wait for the next exit. Both are registered
+ * before the container starts; their headers arriving is the daemon's word that it has
+ * them (it flushes the headers at once for both). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_cleanup.h"
+#include "monitor_internal.h"
+#include "util.h"
+
+#define ERROR_BODY_MAX 4096
+#define WAIT_BODY_MAX 65536
+
+static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+        struct monitor_xfer *x = userdata;
+        size_t n = size * nmemb;
+        if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+                /* A new status line (after a 1xx, or the only one): "HTTP/1.1 200 OK". */
+                long st = 0;
+                const char *sp = memchr(ptr, ' ', n);
+                for (const char *c = sp ? sp + 1 : ptr + n; c < ptr + n && *c >= '0' && *c <= '9' && st < 1000; c++)
+                        st = st * 10 + (*c - '0');
+                x->status = st;
+                x->headers_done = false;
+        } else if ((n == 2 && ptr[0] == '\r' && ptr[1] == '\n') || (n == 1 && ptr[0] == '\n')) {
+                if (x->status >= 200)
+                        x->headers_done = true;
+        }
+        return n;
+}
+
+static int sink(void *userdata, enum demux_stream stream, const char *data, size_t len, int frame_start)
+{
+        struct monitor_stream *s = userdata;
+        /* Docker's own demuxer sends stdin frames to stdout; so do we. */
+        int fd = stream == DEMUX_STDERR ? s->err_fd : s->out_fd;
+        if (s->write_errno == 0) {
+                int r = md_write_all(fd, data, len);
+                if (r == 0) {
+                        if (stream == DEMUX_STDERR)
+                                s->err_bytes += len;
+                        else
+                                s->out_bytes += len;
+                        return 0;
+                }
+                s->write_errno = -r;
+        }
+        /* The output file is broken (disk full, quota): keep reading so the container is not
+         * blocked on a full pipe, and count what could not be kept. */
+        s->dropped_bytes += len;
+        return 0;
+}
+
+static size_t attach_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+        struct monitor_stream *s = userdata;
+        size_t n = size * nmemb;
+        if (s->attach.status != 200) {
+                docker_buf_write(ptr, size, nmemb, &s->attach.body);
+                return n; /* an error answer: keep what fits, the status decides */
+        }
+        s->last_progress_ms = md_monotonic_ms();
+        if (demux_feed(&s->demux, ptr, n, sink, s) < 0) {
+                s->proto_error = true;
+                return 0; /* not a frame stream: end the transfer */
+        }
+        return n;
+}
+
+static size_t wait_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+        return docker_buf_write(ptr, size, nmemb, userdata);
+}
+
+static int setup(struct monitor_stream *s, struct monitor_xfer *x, const struct docker *d, const char *path,
+                 curl_write_callback write_cb, void *write_data, md_error *err)
+{
+        x->h = curl_easy_init();
+        if (!x->h)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: out of memory");
+        /* No time limit: the container may run for months. The connect is still bounded. */
+        CURLcode rc = docker_setup_easy(d, x->h, "POST", path, false, -1);
+        if (rc == CURLE_OK)
+                rc = curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, header_cb);
+        if (rc == CURLE_OK)
+                rc = curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);
+        if (rc == CURLE_OK)
+                rc = curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, write_cb);
+        if (rc == CURLE_OK)
+                rc = curl_easy_setopt(x->h, CURLOPT_WRITEDATA, write_data);
+        if (rc == CURLE_OK)
+                rc = curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, x->errbuf);
+        if (rc == CURLE_OK)
+                rc = curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+        if (rc != CURLE_OK)
+                return docker_fail_curl(err, rc, NULL, path);
+        if (curl_multi_add_handle(s->multi, x->h) != CURLM_OK)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: cannot add a transfer");
+        return 0;
+}
+
+int monitor_stream_open(struct monitor_stream *s, const struct docker *d, const char *id, int out_fd,
+                        int err_fd, md_error *err)
+{
+        memset(s, 0, sizeof *s);
+        demux_init(&s->demux);
+        s->out_fd = out_fd;
+        s->err_fd = err_fd;
+        s->attach.body.max = ERROR_BODY_MAX;
+        s->wait.body.max = WAIT_BODY_MAX;
+        s->last_progress_ms = md_monotonic_ms();
+        s->multi = curl_multi_init();
+        if (!s->multi)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: out of memory");
+        char path[400];
+        /* No logs=1: only what the container writes from now on, which is all of it since it
+         * has not started yet. */
+        snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1", id);
+        if (setup(s, &s->attach, d, path, attach_write, s, err) < 0)
+                return -1;
+        snprintf(path, sizeof path, "/containers/%s/wait?condition=next-exit", id);
+        return setup(s, &s->wait, d, path, wait_write, &s->wait.body, err);
+}
+
+int monitor_stream_pump(struct monitor_stream *s, int timeout_ms, md_error *err)
+{
+        int running = 0;
+        CURLMcode mc = curl_multi_perform(s->multi, &running);
+        if (mc == CURLM_OK && running > 0)
+                mc = curl_multi_poll(s->multi, NULL, 0, timeout_ms, NULL);
+        if (mc == CURLM_OK)
+                mc = curl_multi_perform(s->multi, &running);
+        if (mc != CURLM_OK)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: %s", curl_multi_strerror(mc));
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(s->multi, &left))) {
+                if (msg->msg != CURLMSG_DONE)
+                        continue;
+                struct monitor_xfer *x = NULL;
+                curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+                if (!x)
+                        continue;
+                x->done = true;
+                x->rc = msg->data.result;
+        }
+        return 0;
+}
+
+void monitor_stream_abort_attach(struct monitor_stream *s)
+{
+        if (s->attach.h && !s->attach.done) {
+                curl_multi_remove_handle(s->multi, s->attach.h);
+                s->attach.done = true;
+                s->attach.rc = CURLE_ABORTED_BY_CALLBACK;
+        }
+}
+
+bool monitor_stream_exit_code(const struct monitor_stream *s, int *exit_code)
+{
+        if (!s->wait.done || s->wait.rc != CURLE_OK || s->wait.status != 200)
+                return false;
+        _cleanup_json_ json_t *j = json_loadb(s->wait.body.data ? s->wait.body.data : "", s->wait.body.len, 0, NULL);
+        json_t *code = json_object_get(j, "StatusCode");
+        if (!json_is_integer(code) || json_integer_value(code) < 0 || json_integer_value(code) > 0xffff)
+                return false;
+        *exit_code = (int)json_integer_value(code);
+        return true;
+}
+
+void monitor_stream_close(struct monitor_stream *s)
+{
+        struct monitor_xfer *xs[] = { &s->attach, &s->wait };
+        for (size_t i = 0; i < 2; i++) {
+                if (xs[i]->h) {
+                        if (s->multi)
+                                curl_multi_remove_handle(s->multi, xs[i]->h);
+                        curl_easy_cleanup(xs[i]->h);
+                        xs[i]->h = NULL;
+                }
+                free(xs[i]->body.data);
+                xs[i]->body.data = NULL;
+        }
+        if (s->multi)
+                curl_multi_cleanup(s->multi);
+        s->multi = NULL;
+}
