@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,6 +48,10 @@ int md_open_dir_nofollow(const char *abs_path)
                 }
                 int next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 int e = errno;
+                struct stat st;
+                /* O_DIRECTORY|O_NOFOLLOW says ENOTDIR for a symlink: tell the two apart */
+                if (next < 0 && e == ENOTDIR && fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                        e = ELOOP;
                 close(fd);
                 if (next < 0)
                         return -e;

@@ -1,0 +1,96 @@
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json_cleanup.h"
+#include "record.h"
+
+START_TEST(round_trip)
+{
+        struct md_record r = {
+                .container = "mesos-abc", .docker_id = "d1", .task_id = "t1", .image = "docker.io/library/busybox:latest",
+                .mode = "task", .sandbox = "/s", .owner_uid = 1001, .owner_gid = 1002, .pid = 77, .monitor_pid = 78,
+                .state = MD_STATE_EXITED, .started_at = "2026-01-01T00:00:00Z", .finished_at = "2026-01-01T00:00:01Z",
+                .status = MD_STATUS_KILLED, .exit_code = 137, .signal = 9, .oom_killed = true, .kill_requested = true,
+                .stdout_bytes = 5, .stderr_bytes = 6, .last_log_time = "x",
+        };
+        _cleanup_json_ json_t *j = md_record_to_json(&r);
+        struct md_record back;
+        ck_assert_int_eq(md_record_from_json(j, &back), 0);
+        ck_assert_str_eq(back.container, "mesos-abc");
+        ck_assert_str_eq(back.image, r.image);
+        ck_assert_uint_eq(back.owner_uid, 1001);
+        ck_assert_uint_eq(back.owner_gid, 1002);
+        ck_assert_int_eq(back.state, MD_STATE_EXITED);
+        ck_assert_int_eq(back.status, MD_STATUS_KILLED);
+        ck_assert_int_eq(back.exit_code, 137);
+        ck_assert_int_eq(back.signal, 9);
+        ck_assert(back.oom_killed && back.kill_requested);
+        ck_assert_uint_eq(back.stderr_bytes, 6);
+        md_record_clear(&back);
+}
+END_TEST
+
+START_TEST(rejects_bad_records)
+{
+        struct md_record back;
+        const char *bad[] = {
+                "[]",
+                "{\"container\":\"mesos-a\"}",                                   /* no owner */
+                "{\"container\":\"mesos-a\",\"owner_uid\":-1,\"state\":\"running\"}", /* negative uid */
+                "{\"container\":\"mesos-a\",\"owner_uid\":1,\"state\":\"sleeping\"}", /* unknown state */
+                "{\"container\":7,\"owner_uid\":1,\"state\":\"running\"}",          /* wrong type */
+                "{\"owner_uid\":1,\"state\":\"running\"}",                           /* no container */
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+                json_error_t e;
+                _cleanup_json_ json_t *j = json_loads(bad[i], 0, &e);
+                ck_assert_ptr_nonnull(j);
+                ck_assert_int_eq(md_record_from_json(j, &back), -EINVAL);
+        }
+}
+END_TEST
+
+START_TEST(write_read_remove)
+{
+        if (geteuid() != 0)
+                return; /* the record dir must be root-owned: only root can make one */
+        char dir[] = "/tmp/md-record-XXXXXX";
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        char state[sizeof dir + 8];
+        snprintf(state, sizeof state, "%s/state", dir);
+        md_error err = { 0 };
+        int fd = md_record_dir_open(state, true, &err);
+        ck_assert_msg(fd >= 0, "%s", err.message);
+        struct md_record r = { .container = "mesos-x", .owner_uid = 5, .state = MD_STATE_RUNNING };
+        ck_assert_int_eq(md_record_write(fd, &r, &err), 0);
+        struct md_record back;
+        ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), 0);
+        ck_assert_int_eq(back.state, MD_STATE_RUNNING);
+        md_record_clear(&back);
+        ck_assert_int_eq(md_record_read(fd, "mesos-y", &back, &err), -ENOENT);
+        ck_assert_int_eq(md_record_remove(fd, "mesos-x"), 0);
+        ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), -ENOENT);
+        close(fd);
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+int main(void)
+{
+        Suite *s = suite_create("record");
+        TCase *tc = tcase_create("record");
+        tcase_add_test(tc, round_trip);
+        tcase_add_test(tc, rejects_bad_records);
+        tcase_add_test(tc, write_read_remove);
+        suite_add_tcase(s, tc);
+        SRunner *sr = srunner_create(s);
+        srunner_run_all(sr, CK_NORMAL);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
