@@ -1,3 +1,130 @@
+/* mesos-docker-helper: the privileged half of the Docker containerizer for unprivileged agents.
+ *
+ * main() reads as the helper's phases, top to bottom: sanitize the process, identify the caller,
+ * drop capabilities, load the policy, then hand the request to its command, which parses it,
+ * decides, audits and acts. Only this file prints errors and exits. */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "config.h"
-int main(void) { puts("mesos-docker-helper " MD_VERSION); return 0; }
+#include "helper.h"
+#include "hygiene.h"
+
+static const char usage_text[] =
+        "usage: mesos-docker-helper COMMAND [ARGS]\n"
+        "  launch  --container-id ID --sandbox DIR [--task FILE]\n"
+        "  wait    ID\n"
+        "  destroy ID [--grace SECONDS]\n"
+        "  list\n"
+        "  recover [--known ID[,ID...]] [--kill-orphans]\n"
+        "  usage   ID\n"
+        "  update  ID [--cpus N] [--mem MB]\n"
+        "  fetch   --sandbox DIR [--task FILE]\n"
+        "  policy  check [FILE]\n"
+        "  policy  explain --container-id ID --sandbox DIR [--task FILE]\n"
+        "  --help | --version\n";
+
+static const struct {
+        const char *name;
+        int (*run)(struct helper *h, int argc, char **argv, md_error *err);
+} commands[] = {
+        { "launch", cmd_launch }, { "wait", cmd_wait },       { "destroy", cmd_destroy },
+        { "list", cmd_list },     { "recover", cmd_recover }, { "usage", cmd_usage },
+        { "update", cmd_update }, { "fetch", cmd_fetch },     { "policy", cmd_policy },
+};
+
+static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command, const char *fmt, ...)
+{
+        char msg[2048];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        /* one line, whatever the message carries from the caller or the daemon */
+        for (char *p = msg; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                        *p = ' ';
+        if (command)
+                fprintf(stderr, "mesos-docker-helper: %s: %s\n", command, msg);
+        else
+                fprintf(stderr, "mesos-docker-helper: %s\n", msg);
+        exit(code);
+}
+
+static _Noreturn void die_error(const char *command, const md_error *err)
+{
+        die(err->exit_code ? err->exit_code : MD_EXIT_FAILED, command, "%s", err->message);
+}
+
+int main(int argc, char **argv)
+{
+        md_error err = { 0 };
+        struct helper h = { .audit_fd = -1 };
+
+        /* Phase 1: sanitize the process we inherited from an untrusted caller. argc 0 would make
+         * argv[0] NULL and shift the environment into argv for code that assumes otherwise. */
+        if (argc < 1 || !argv[0])
+                die(MD_EXIT_USAGE, NULL, "refusing to run with an empty argument vector");
+        if (hygiene_fix_fds(&err) < 0 || hygiene_clear_environment(&err) < 0 || hygiene_reset_signals(&err) < 0 ||
+            hygiene_fix_process(&err) < 0)
+                die_error(NULL, &err);
+
+        /* Phase 2: who is calling, recorded once; then give up every capability. We keep euid 0
+         * only for owner access to root's files (socket, state dir, audit log, policy). */
+        if (privilege_identify(&h.priv, &err) < 0 || privilege_drop_capabilities(&h.priv, &err) < 0)
+                die_error(NULL, &err);
+        if (caller_identify(h.priv.caller_uid, h.priv.caller_gid, &h.caller, &err) < 0)
+                die_error(NULL, &err);
+
+        if (argc < 2)
+                die(MD_EXIT_USAGE, NULL, "no command\n%s", usage_text);
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+                fputs(usage_text, stdout);
+                return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
+        }
+        if (strcmp(argv[1], "--version") == 0) {
+                printf("mesos-docker-helper %s\n", MD_VERSION);
+                return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
+        }
+        size_t i;
+        for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+                if (strcmp(argv[1], commands[i].name) == 0)
+                        break;
+        if (i == sizeof commands / sizeof commands[0])
+                die(MD_EXIT_USAGE, NULL, "unknown command \"%.64s\" (see --help)", argv[1]);
+        h.command = commands[i].name;
+
+        /* Phase 3: the root-owned policy, from the build-time path only. `policy check FILE`
+         * reads its own file as the caller, but still loads this one to know the audit log. */
+        bool checks_own_file = commands[i].run == cmd_policy && argc == 4 && strcmp(argv[2], "check") == 0;
+        if (policy_load(MD_POLICY_FILE, MD_POLICY_DIR, true, &h.policy, &err) < 0) {
+                if (!checks_own_file)
+                        die_error(h.command, &err);
+                md_error_clear(&err);
+                h.policy = NULL; /* `policy check FILE` needs nothing from the installed policy */
+        }
+        if (h.policy) {
+                h.conf = policy_helper(h.policy);
+                struct policy_caller pc = caller_policy_view(&h.caller);
+                h.section = policy_match_caller(h.policy, &pc);
+        }
+
+        /* Default deny: a caller that no section names may do nothing but ask the policy. */
+        if (h.policy && !h.section && commands[i].run != cmd_policy) {
+                if (helper_audit(&h, NULL, NULL, false, MD_POLICY_FILE, "no [caller] section matches", &err) < 0)
+                        die_error(h.command, &err);
+                die(MD_EXIT_DENIED, h.command, "denied: no [caller] section of the policy matches uid %u",
+                    (unsigned)h.caller.uid);
+        }
+
+        /* Phase 4: the command parses its request, decides, audits and acts. */
+        int rc = commands[i].run(&h, argc - 1, argv + 1, &err);
+        policy_free(h.policy);
+        if (rc < 0)
+                die_error(h.command, &err);
+        return 0;
+}

@@ -1,0 +1,97 @@
+/* destroy ID [--grace SECONDS]: stop (SIGTERM, then SIGKILL after the grace), drain, remove.
+ * The exit is KILLED; the result is printed as `wait` prints it. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "docker.h"
+#include "exit_wait.h"
+#include "json_cleanup.h"
+#include "util.h"
+
+#define DESTROY_DEFAULT_GRACE 10
+#define DESTROY_MAX_GRACE 3600
+
+static int parse_args(int argc, char **argv, const char **id, unsigned *grace, md_error *err)
+{
+        static const struct option opts[] = { { "grace", required_argument, NULL, 'g' }, { 0 } };
+        optind = 1;
+        opterr = 0;
+        *grace = DESTROY_DEFAULT_GRACE;
+        int c;
+        uint64_t v;
+        while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+                if (c != 'g')
+                        return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"", argv[optind - 1]);
+                if (md_parse_u64(optarg, &v) < 0 || v > DESTROY_MAX_GRACE)
+                        return md_fail(err, MD_EXIT_USAGE, "--grace \"%s\": not a number of seconds up to %d", optarg,
+                                       DESTROY_MAX_GRACE);
+                *grace = (unsigned)v;
+        }
+        if (optind != argc - 1)
+                return md_fail(err, MD_EXIT_USAGE, "usage: destroy ID [--grace SECONDS]");
+        *id = argv[optind];
+        return 0;
+}
+
+/* Marks the record so that the monitor reports KILLED whatever exit code the stop produces. */
+static int mark_kill_requested(int record_dirfd, const char *name, md_error *err)
+{
+        struct md_record r = { 0 };
+        if (md_record_read(record_dirfd, name, &r, err) < 0)
+                return -1;
+        int rc = 0;
+        if (r.state != MD_STATE_EXITED && !r.kill_requested) {
+                r.kill_requested = true;
+                rc = md_record_write(record_dirfd, &r, err);
+        }
+        md_record_clear(&r);
+        return rc;
+}
+
+int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
+{
+        const char *id;
+        unsigned grace;
+        char name[160];
+        if (parse_args(argc, argv, &id, &grace, err) < 0 || helper_container_name(id, name, err) < 0)
+                return -1;
+        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
+        if (record_dirfd < 0) {
+                md_error_clear(err);
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
+        }
+        struct md_record r = { 0 };
+        if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0) {
+                if (err->exit_code == MD_EXIT_NO_CONTAINER) {
+                        md_error audit_err = { 0 };
+                        if (helper_audit(h, name, NULL, false, "owner", "no such container of the caller's",
+                                         &audit_err) < 0)
+                                *err = audit_err;
+                }
+                return -1;
+        }
+        _cleanup_free_ char *docker_ref = strdup(r.docker_id ? r.docker_id : name);
+        bool running = r.state != MD_STATE_EXITED;
+        md_record_clear(&r);
+        if (helper_audit(h, name, NULL, true, "owner", "the caller's own container", err) < 0)
+                return -1;
+        if (running) {
+                if (mark_kill_requested(record_dirfd, name, err) < 0)
+                        return -1;
+                struct docker *d = NULL;
+                if (docker_open(h->conf->docker_socket, &d, err) < 0)
+                        return -1;
+                int rc = docker_container_stop(d, docker_ref, grace, err);
+                docker_close(d);
+                /* already gone is fine: the monitor (or wait's reaper) records the exit */
+                if (rc < 0 && err->exit_code != MD_EXIT_NO_CONTAINER)
+                        return -1;
+                md_error_clear(err);
+        }
+        if (exit_wait_for_record(h, record_dirfd, name, &r, err) < 0)
+                return -1;
+        _cleanup_json_ json_t *o = exit_wait_result_json(&r);
+        md_record_clear(&r);
+        return helper_print_json(o, err);
+}

@@ -1,0 +1,209 @@
+/* launch: the seed's sequence — fetch, pull, run with the sandbox mapped, stream the logs —
+ * after the policy has allowed it and the decision is on the audit trail. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "docker.h"
+#include "fetch.h"
+#include "json_cleanup.h"
+#include "launch_plan.h"
+#include "monitor.h"
+#include "record.h"
+#include "regauth.h"
+#include "util.h"
+
+/* The denial of a sandbox check is a decision too: it goes on the trail before we fail. */
+static int audit_early_failure(struct helper *h, const char *name, md_error *err)
+{
+        if (err->exit_code != MD_EXIT_DENIED)
+                return -1;
+        md_error audit_err = { 0 };
+        if (helper_audit(h, name[0] ? name : NULL, NULL, false, "[helper] sandbox-root", err->message, &audit_err) < 0)
+                *err = audit_err;
+        return -1;
+}
+
+/* A record claims the container name for this caller before anything is created: a second
+ * launch of the same ID, or another caller's, is refused here. */
+static int claim_record(struct helper *h, int record_dirfd, const struct launch_plan *plan, md_error *err)
+{
+        struct md_record old = { 0 };
+        int r = md_record_read(record_dirfd, plan->name, &old, err);
+        if (r < 0 && r != -ENOENT)
+                return -1;
+        if (r == 0) {
+                bool busy = old.state != MD_STATE_EXITED || old.owner_uid != h->caller.uid;
+                md_record_clear(&old);
+                if (busy)
+                        return md_fail(err, MD_EXIT_FAILED, "container %s: already exists", plan->name);
+        }
+        struct md_record rec = {
+                .container = (char *)plan->name,
+                .task_id = plan->spec->task_id,
+                .image = (char *)plan->spec->image_normalized,
+                .mode = plan->spec->mode == TASK_MODE_EXECUTOR ? "executor" : "task",
+                .sandbox = (char *)plan->sandbox.path,
+                .owner_uid = h->caller.uid,
+                .owner_gid = h->caller.gid,
+                .state = MD_STATE_CREATED,
+        };
+        return md_record_write(record_dirfd, &rec, err);
+}
+
+int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_fd, md_error *err)
+{
+        const struct task_spec *t = plan->spec;
+        if (t->n_uris == 0)
+                return 0;
+        struct fetch_item items[64];
+        if (t->n_uris > 64)
+                return md_fail(err, MD_EXIT_BAD_TASK, "command.uris: more than 64");
+        for (size_t i = 0; i < t->n_uris; i++)
+                items[i] = (struct fetch_item){
+                        .uri = t->uris[i].value,
+                        .executable = t->uris[i].executable,
+                        .extract = t->uris[i].extract,
+                        .cache = t->uris[i].cache,
+                        .output_file = t->uris[i].output_file,
+                };
+        const char *schemes[] = { "http", "https", "ftp", "file" };
+        struct fetch_request req = {
+                .uid = h->caller.uid,
+                .gid = h->caller.gid,
+                .sandbox_dirfd = plan->sandbox.dirfd,
+                .items = items,
+                .n_items = t->n_uris,
+                .allowed_schemes = schemes, /* already narrowed: the policy allowed every scheme used */
+                .n_allowed_schemes = 4,
+                .max_bytes = policy_fetch_max_bytes(h->section),
+                .cache_dirfd = -1,
+                .log_fd = log_fd,
+        };
+        return fetch_run(&req, err);
+}
+
+static int pull_if_needed(struct helper *h, struct docker *d, const struct launch_plan *plan, md_error *err)
+{
+        const char *ref = plan->spec->image_normalized;
+        bool exists = false;
+        if (!plan->spec->force_pull && docker_image_exists(d, ref, &exists, err) < 0)
+                return -1;
+        if (exists)
+                return 0;
+        char registry[IMAGEREF_MAX];
+        imageref_registry(ref, registry);
+        struct regauth_request rr = {
+                .uid = h->caller.uid,
+                .gid = h->caller.gid,
+                .sandbox_dirfd = plan->sandbox.dirfd,
+                .registry = registry,
+                .fallback_config = h->conf->registry_config,
+        };
+        _cleanup_free_ char *auth = NULL;
+        if (regauth_lookup(&rr, &auth, err) < 0)
+                return -1;
+        if (docker_image_pull(d, ref, auth, err) < 0) {
+                md_error_prefix(err, "pull %s", ref);
+                return -1;
+        }
+        return 0;
+}
+
+static int print_launched(const struct launch_plan *plan, const char *docker_id, const struct monitor_started *s,
+                          md_error *err)
+{
+        _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s}", "container", plan->name, "docker_id",
+                                             docker_id, "pid", (json_int_t)s->container_pid, "mode",
+                                             plan->spec->mode == TASK_MODE_EXECUTOR ? "executor" : "task", "image",
+                                             plan->spec->image_normalized);
+        if (!o)
+                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+        return helper_print_json(o, err);
+}
+
+int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
+{
+        struct launch_args args;
+        if (launch_parse_args(argc, argv, true, &args, err) < 0)
+                return -1;
+        _cleanup_(launch_plan_free) struct launch_plan plan;
+        if (launch_plan_build(h, &args, &plan, err) < 0)
+                return audit_early_failure(h, plan.name, err);
+
+        const char *image = plan.spec->image_normalized;
+        if (!plan.verdict->allow) {
+                char why[1024];
+                launch_plan_denial(&plan, why, sizeof why);
+                const struct policy_finding *f = &plan.verdict->findings[plan.verdict->first_denial];
+                if (helper_audit(h, plan.name, image, false, f->rule, why, err) < 0)
+                        return -1;
+                return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
+        }
+        if (helper_audit(h, plan.name, image, true, policy_section_rule(h->section), "allowed", err) < 0)
+                return -1;
+
+        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
+        if (record_dirfd < 0 || claim_record(h, record_dirfd, &plan, err) < 0)
+                return -1;
+
+        int out_fd = sandbox_open_output(&h->priv, &plan.sandbox, "stdout", err);
+        int err_fd = out_fd < 0 ? -1 : sandbox_open_output(&h->priv, &plan.sandbox, "stderr", err);
+        if (err_fd < 0) {
+                if (out_fd >= 0)
+                        close(out_fd);
+                goto fail_unclaim;
+        }
+        struct docker *d = NULL;
+        char docker_id[65] = "";
+        if (launch_fetch_uris(h, &plan, err_fd, err) < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
+            pull_if_needed(h, d, &plan, err) < 0)
+                goto fail_close;
+
+        struct task_context ctx = launch_plan_context(h, &plan);
+        _cleanup_json_ json_t *body = task_create_request(plan.spec, &ctx, err);
+        if (!body || docker_container_create(d, plan.name, body, docker_id, err) < 0)
+                goto fail_close;
+
+        struct md_record rec = { 0 };
+        if (md_record_read(record_dirfd, plan.name, &rec, err) < 0)
+                goto fail_remove;
+        free(rec.docker_id);
+        rec.docker_id = strdup(docker_id);
+        int w = rec.docker_id ? md_record_write(record_dirfd, &rec, err) : md_fail(err, MD_EXIT_FAILED, "out of memory");
+        md_record_clear(&rec);
+        if (w < 0)
+                goto fail_remove;
+
+        struct monitor_config mc = {
+                .docker_socket = h->conf->docker_socket,
+                .container = plan.name,
+                .docker_id = docker_id,
+                .state_dir = h->conf->state_dir,
+                .stdout_fd = out_fd,
+                .stderr_fd = err_fd,
+        };
+        struct monitor_started started;
+        /* the monitor takes the output fds, and removes the container if it cannot start it */
+        if (monitor_launch(&mc, &started, err) < 0) {
+                docker_close(d);
+                md_record_remove(record_dirfd, plan.name);
+                return -1;
+        }
+        docker_close(d);
+        return print_launched(&plan, docker_id, &started, err);
+
+fail_remove : {
+        md_error ignored = { 0 };
+        docker_container_remove(d, docker_id, &ignored);
+}
+fail_close:
+        docker_close(d);
+        close(out_fd);
+        close(err_fd);
+fail_unclaim:
+        md_record_remove(record_dirfd, plan.name);
+        return -1;
+}

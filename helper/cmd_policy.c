@@ -1,0 +1,95 @@
+/* policy check [FILE] and policy explain: questions about the policy that change nothing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caller_child.h"
+#include "cleanup.h"
+#include "config.h"
+#include "json_cleanup.h"
+#include "launch_plan.h"
+#include "util.h"
+
+#define POLICY_CHECK_MAX_BYTES (1024 * 1024)
+
+/* Runs as the caller: the file is read with the caller's rights, and parsed unprivileged. */
+static int check_file_as_caller(void *userdata, char **out, size_t *out_len, md_error *err)
+{
+        const char *file = userdata;
+        _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_POLICY, errno, "%s: cannot open", file);
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = md_read_all(fd, POLICY_CHECK_MAX_BYTES, &text, &len);
+        if (r < 0)
+                return md_fail_errno(err, MD_EXIT_POLICY, -r, "%s: cannot read", file);
+        struct policy *p = NULL;
+        if (policy_parse_text(file, text, len, &p, err) < 0)
+                return -1;
+        policy_free(p);
+        *out = strdup("ok");
+        *out_len = 2;
+        return *out ? 0 : md_fail(err, MD_EXIT_FAILED, "out of memory");
+}
+
+static int policy_check(struct helper *h, const char *file, md_error *err)
+{
+        if (file) {
+                _cleanup_free_ char *ok = NULL;
+                size_t len;
+                if (caller_child_run(&h->priv, check_file_as_caller, (void *)file, 16, &ok, &len, err) < 0)
+                        return -1;
+        }
+        _cleanup_json_ json_t *o = json_pack("{s:s, s:b}", "file", file ? file : MD_POLICY_FILE, "valid", 1);
+        return helper_print_json(o, err);
+}
+
+static json_t *findings_json(const struct policy_verdict *v)
+{
+        json_t *arr = json_array();
+        for (size_t i = 0; i < v->n_findings; i++) {
+                const struct policy_finding *f = &v->findings[i];
+                json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "aspect",
+                                                     policy_aspect_to_string(f->aspect), "decision",
+                                                     f->allow ? "allow" : "deny", "subject", f->subject, "rule",
+                                                     f->rule, "reason", f->reason));
+        }
+        return arr;
+}
+
+static int policy_explain(struct helper *h, int argc, char **argv, md_error *err)
+{
+        struct launch_args args;
+        if (launch_parse_args(argc, argv, true, &args, err) < 0)
+                return -1;
+        _cleanup_(launch_plan_free) struct launch_plan plan;
+        if (launch_plan_build(h, &args, &plan, err) < 0)
+                return -1;
+        json_t *create = json_null();
+        if (plan.verdict->allow) {
+                struct task_context ctx = launch_plan_context(h, &plan);
+                json_t *body = task_create_request(plan.spec, &ctx, err);
+                if (!body)
+                        return -1;
+                create = json_pack("{s:s, s:s, s:o}", "method", "POST", "path", "/containers/create", "body", body);
+                json_object_set_new(create, "name", json_string(plan.name));
+        }
+        _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o}", "container", plan.name, "image",
+                                             plan.spec->image_normalized, "decision",
+                                             plan.verdict->allow ? "allow" : "deny", "section",
+                                             h->section ? policy_section_rule(h->section) : NULL, "findings",
+                                             findings_json(plan.verdict), "create", create);
+        return helper_print_json(o, err);
+}
+
+int cmd_policy(struct helper *h, int argc, char **argv, md_error *err)
+{
+        if (argc >= 2 && strcmp(argv[1], "check") == 0 && argc <= 3)
+                return policy_check(h, argc == 3 ? argv[2] : NULL, err);
+        if (argc >= 2 && strcmp(argv[1], "explain") == 0)
+                return policy_explain(h, argc - 1, argv + 1, err);
+        return md_fail(err, MD_EXIT_USAGE, "usage: policy check [FILE] | policy explain --container-id ID --sandbox DIR "
+                                           "[--task FILE]");
+}

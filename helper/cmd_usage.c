@@ -1,0 +1,136 @@
+/* usage ID and update ID: resource statistics and limits of a running container. */
+#include <getopt.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "cleanup.h"
+#include "docker.h"
+#include "exit_wait.h"
+#include "json_cleanup.h"
+#include "util.h"
+
+/* Finds the caller's running container and opens the daemon. */
+static int open_running(struct helper *h, const char *id, char name[static 160], char **docker_ref,
+                        struct docker **d, md_error *err)
+{
+        if (helper_container_name(id, name, err) < 0)
+                return -1;
+        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
+        if (record_dirfd < 0) {
+                md_error_clear(err);
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
+        }
+        struct md_record r = { 0 };
+        if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
+                return -1;
+        bool running = r.state == MD_STATE_RUNNING && r.docker_id;
+        *docker_ref = running ? strdup(r.docker_id) : NULL;
+        md_record_clear(&r);
+        if (!running)
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: not running", name);
+        return docker_open(h->conf->docker_socket, d, err);
+}
+
+static double nested_number(json_t *o, const char *a, const char *b, const char *c)
+{
+        json_t *v = json_object_get(o, a);
+        if (b)
+                v = json_object_get(v, b);
+        if (c)
+                v = json_object_get(v, c);
+        return json_is_number(v) ? json_number_value(v) : 0;
+}
+
+int cmd_usage(struct helper *h, int argc, char **argv, md_error *err)
+{
+        if (argc != 2)
+                return md_fail(err, MD_EXIT_USAGE, "usage: usage ID");
+        char name[160];
+        _cleanup_free_ char *ref = NULL;
+        struct docker *d = NULL;
+        if (open_running(h, argv[1], name, &ref, &d, err) < 0)
+                return -1;
+        _cleanup_json_ json_t *stats = NULL, *info = NULL;
+        int rc = docker_container_stats(d, ref, &stats, err);
+        if (rc == 0)
+                rc = docker_container_inspect(d, ref, &info, err);
+        docker_close(d);
+        if (rc < 0)
+                return -1;
+        if (helper_audit(h, name, NULL, true, "owner", "the caller's own container", err) < 0)
+                return -1;
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        double shares = nested_number(info, "HostConfig", "CpuShares", NULL);
+        double mem_limit = nested_number(info, "HostConfig", "Memory", NULL);
+        if (mem_limit == 0)
+                mem_limit = nested_number(stats, "memory_stats", "limit", NULL);
+        /* cgroup v1 reports rss; v2 has no rss but "anon", its closest equivalent */
+        double rss = nested_number(stats, "memory_stats", "stats", "rss");
+        if (rss == 0)
+                rss = nested_number(stats, "memory_stats", "stats", "anon");
+        _cleanup_json_ json_t *o = json_pack(
+                "{s:f, s:f, s:f, s:f, s:I, s:I}", "timestamp", (double)now.tv_sec + now.tv_nsec / 1e9,
+                "cpus_user_time_secs", nested_number(stats, "cpu_stats", "cpu_usage", "usage_in_usermode") / 1e9,
+                "cpus_system_time_secs", nested_number(stats, "cpu_stats", "cpu_usage", "usage_in_kernelmode") / 1e9,
+                "cpus_limit", shares > 0 ? shares / 1024.0 : 0.0, "mem_rss_bytes", (json_int_t)rss, "mem_limit_bytes",
+                (json_int_t)mem_limit);
+        return helper_print_json(o, err);
+}
+
+int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
+{
+        static const struct option opts[] = { { "cpus", required_argument, NULL, 'c' },
+                                              { "mem", required_argument, NULL, 'm' },
+                                              { 0 } };
+        double cpus = 0;
+        uint64_t mem = 0;
+        optind = 1;
+        opterr = 0;
+        int c;
+        while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+                if (c == 'c' && md_parse_double(optarg, &cpus) == 0 && cpus > 0)
+                        continue;
+                if (c == 'm' && md_parse_u64(optarg, &mem) == 0 && mem > 0 && mem < (UINT64_C(1) << 40))
+                        continue;
+                return md_fail(err, MD_EXIT_USAGE, "bad or unknown option \"%s\"", argv[optind - 1]);
+        }
+        if (optind != argc - 1 || (cpus == 0 && mem == 0))
+                return md_fail(err, MD_EXIT_USAGE, "usage: update ID [--cpus N] [--mem MB]");
+        char name[160];
+        _cleanup_free_ char *ref = NULL;
+        struct docker *d = NULL;
+        if (open_running(h, argv[optind], name, &ref, &d, err) < 0)
+                return -1;
+        char why[256] = "";
+        if (cpus > 0 && cpus > policy_max_cpus(h->section))
+                snprintf(why, sizeof why, "cpus %g: more than max-cpus %g", cpus, policy_max_cpus(h->section));
+        else if (mem > 0 && mem > policy_max_mem_mb(h->section))
+                snprintf(why, sizeof why, "mem %llu: more than max-mem %llu", (unsigned long long)mem,
+                         (unsigned long long)policy_max_mem_mb(h->section));
+        if (helper_audit(h, name, NULL, !why[0], policy_section_rule(h->section), why[0] ? why : "within limits",
+                         err) < 0) {
+                docker_close(d);
+                return -1;
+        }
+        if (why[0]) {
+                docker_close(d);
+                return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
+        }
+        /* the seed's translation, as at launch: shares max(1024*cpus, 2), memory max(mem, 32) MiB */
+        _cleanup_json_ json_t *body = json_object();
+        if (cpus > 0)
+                json_object_set_new(body, "CpuShares", json_integer((json_int_t)fmax(1024.0 * cpus, 2)));
+        if (mem > 0) {
+                json_int_t bytes = (json_int_t)(mem < 32 ? 32 : mem) * 1024 * 1024;
+                json_object_set_new(body, "Memory", json_integer(bytes));
+                json_object_set_new(body, "MemorySwap", json_integer(-1));
+        }
+        int rc = docker_container_update(d, ref, body, err);
+        docker_close(d);
+        if (rc < 0)
+                return -1;
+        _cleanup_json_ json_t *o = json_pack("{s:s, s:O}", "container", name, "updated", body);
+        return helper_print_json(o, err);
+}

@@ -1,0 +1,85 @@
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "docker.h"
+#include "exit_wait.h"
+#include "json_cleanup.h"
+#include "reap.h"
+
+int exit_wait_read_visible(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
+                           md_error *err)
+{
+        struct md_record r = { 0 };
+        int rc = md_record_read(record_dirfd, name, &r, err);
+        if (rc == -ENOENT)
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
+        if (rc < 0)
+                return -1;
+        if (!helper_may_see(h, r.owner_uid)) {
+                md_record_clear(&r);
+                /* the same answer as for a container that does not exist: no probing */
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
+        }
+        *out = r;
+        return 0;
+}
+
+static bool monitor_alive(const struct md_record *r)
+{
+        return r->monitor_pid > 0 && (kill(r->monitor_pid, 0) == 0 || errno == EPERM);
+}
+
+int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
+                         md_error *err)
+{
+        /* inotify on the record dir: the monitor replaces the record by rename when it changes */
+        _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        if (ino >= 0) {
+                char path[64];
+                snprintf(path, sizeof path, "/proc/self/fd/%d", record_dirfd);
+                inotify_add_watch(ino, path, IN_MOVED_TO | IN_CLOSE_WRITE);
+        }
+        int missing_monitor = 0;
+        for (;;) {
+                struct md_record r = { 0 };
+                if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
+                        return -1;
+                if (r.state == MD_STATE_EXITED) {
+                        *out = r;
+                        return 0;
+                }
+                /* a monitor that died (or never ran) cannot write the exit: after a grace period,
+                 * reap the container from here so that `wait` never hangs on a dead monitor */
+                if (!monitor_alive(&r) && ++missing_monitor >= 3) {
+                        int rc = reap_container(h->conf, record_dirfd, &r, err);
+                        md_record_clear(&r);
+                        if (rc < 0)
+                                return -1;
+                        if (rc > 0) { /* reaped: read it back */
+                                missing_monitor = 0;
+                                continue;
+                        }
+                } else {
+                        md_record_clear(&r);
+                }
+                struct pollfd pfd = { .fd = ino, .events = POLLIN };
+                if (poll(&pfd, ino >= 0 ? 1 : 0, 1000) > 0) {
+                        char buf[4096];
+                        while (read(ino, buf, sizeof buf) > 0)
+                                ;
+                }
+        }
+}
+
+json_t *exit_wait_result_json(const struct md_record *r)
+{
+        return json_pack("{s:s, s:s, s:i, s:o, s:b, s:s?}", "container", r->container, "status",
+                         md_status_to_string(r->status) ? md_status_to_string(r->status) : "FAILED", "exit_code",
+                         (json_int_t)r->exit_code, "signal", r->signal ? json_integer(r->signal) : json_null(),
+                         "oom_killed", r->oom_killed, "finished_at", r->finished_at);
+}

@@ -1,0 +1,58 @@
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "helper.h"
+#include "util.h"
+
+int helper_open_audit(struct helper *h, md_error *err)
+{
+        if (h->audit_fd >= 0)
+                return 0;
+        h->audit_fd = audit_open(h->conf->audit_log, err);
+        return h->audit_fd < 0 ? -1 : 0;
+}
+
+int helper_audit(struct helper *h, const char *container, const char *image, bool allow, const char *rule,
+                 const char *reason, md_error *err)
+{
+        if (helper_open_audit(h, err) < 0)
+                return -1;
+        struct audit_event ev = {
+                .caller_uid = h->caller.uid,
+                .caller = h->caller.name[0] ? h->caller.name : NULL,
+                .pid = getpid(),
+                .command = h->command,
+                .container = container,
+                .image = image,
+                .allow = allow,
+                .rule = rule,
+                .reason = reason,
+        };
+        return audit_write(h->audit_fd, &ev, err);
+}
+
+int helper_container_name(const char *id, char name[static 160], md_error *err)
+{
+        if (!md_valid_container_id(id))
+                return md_fail(err, MD_EXIT_USAGE, "container id \"%.*s\": must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}",
+                               200, id ? id : "");
+        snprintf(name, 160, "%s%s", MD_CONTAINER_PREFIX, id);
+        return 0;
+}
+
+bool helper_may_see(const struct helper *h, uid_t owner_uid)
+{
+        return h->priv.caller_is_root || h->caller.uid == owner_uid;
+}
+
+int helper_print_json(json_t *value, md_error *err)
+{
+        _cleanup_free_ char *text = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+        if (!text)
+                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+        if (printf("%s\n", text) < 0 || fflush(stdout) != 0)
+                return md_fail(err, MD_EXIT_FAILED, "cannot write the result to stdout");
+        return 0;
+}

@@ -1,0 +1,47 @@
+/* What every command of the helper gets: who called, what the policy says, where to audit. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "audit.h"
+#include "caller.h"
+#include "error.h"
+#include "policy.h"
+#include "privilege.h"
+
+struct helper {
+        const char *command;                 /* "launch", "wait", … */
+        struct privilege priv;
+        struct caller caller;
+        struct policy *policy;
+        const struct policy_helper_conf *conf;
+        const struct policy_section *section; /* the caller's section, NULL: default deny */
+        int audit_fd;                        /* -1 until opened */
+};
+
+/* One audit record for this command's decision; fails closed (the caller returns the error). */
+int helper_audit(struct helper *h, const char *container, const char *image, bool allow, const char *rule,
+                 const char *reason, md_error *err);
+
+/* Opens the audit log named by the policy (once). */
+int helper_open_audit(struct helper *h, md_error *err);
+
+/* "mesos-ID" from a command-line ID, or MD_EXIT_USAGE naming the ID. */
+int helper_container_name(const char *id, char name[static 160], md_error *err);
+
+/* May the caller see the container? Root sees all; everyone else only its own. */
+bool helper_may_see(const struct helper *h, uid_t owner_uid);
+
+/* Prints one JSON value and a newline on stdout, and checks that it got there. */
+int helper_print_json(json_t *value, md_error *err);
+
+/* The commands. Each returns 0 or -1 with err set; argv[0] is the command name. */
+int cmd_launch(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_wait(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_list(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_recover(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_usage(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_update(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_policy(struct helper *h, int argc, char **argv, md_error *err);

@@ -1,0 +1,135 @@
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "launch_plan.h"
+#include "task_input.h"
+
+int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *out, md_error *err)
+{
+        static const struct option opts[] = {
+                { "container-id", required_argument, NULL, 'c' },
+                { "sandbox", required_argument, NULL, 's' },
+                { "task", required_argument, NULL, 't' },
+                { 0 },
+        };
+        memset(out, 0, sizeof *out);
+        optind = 1;
+        opterr = 0;
+        int c;
+        while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+                switch (c) {
+                case 'c': out->id = optarg; break;
+                case 's': out->sandbox = optarg; break;
+                case 't': out->task_file = optarg; break;
+                default:
+                        return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"", argv[optind - 1]);
+                }
+        }
+        if (optind < argc)
+                return md_fail(err, MD_EXIT_USAGE, "unexpected argument \"%s\"", argv[optind]);
+        if (need_id && !out->id)
+                return md_fail(err, MD_EXIT_USAGE, "--container-id is required");
+        if (!out->sandbox)
+                return md_fail(err, MD_EXIT_USAGE, "--sandbox is required");
+        return 0;
+}
+
+/* A container.volumes host path: relative ones are in the sandbox and need no policy; absolute
+ * ones must exist and be their own canonical path, since dockerd follows symlinks and creates
+ * missing sources as root. */
+static int resolve_volume(struct helper *h, struct launch_plan *plan, size_t i, md_error *err)
+{
+        const struct task_volume *v = &plan->spec->volumes[i];
+        char *out = plan->volume_paths[i];
+        plan->volume_ptrs[i] = out;
+        plan->volume_read_only[i] = !v->read_write;
+        if (v->host_path[0] != '/') {
+                if (sandbox_resolve_relative(&h->priv, &plan->sandbox, v->host_path, out, err) < 0) {
+                        md_error_prefix(err, "container.volumes[%zu].host_path", i);
+                        return -1;
+                }
+                return 0;
+        }
+        if (sandbox_normalize_path(v->host_path, out) < 0)
+                return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes[%zu].host_path: \"..\" or too long", i);
+        char real[PATH_MAX];
+        if (!realpath(out, real))
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "container.volumes[%zu].host_path %s", i, out);
+        if (strcmp(real, out) != 0)
+                return md_fail(err, MD_EXIT_DENIED, "container.volumes[%zu].host_path %s: leads through a symlink to %s",
+                               i, out, real);
+        return 0;
+}
+
+int launch_plan_build(struct helper *h, const struct launch_args *args, struct launch_plan *plan, md_error *err)
+{
+        memset(plan, 0, sizeof *plan);
+        plan->sandbox.dirfd = -1;
+        if (args->id && helper_container_name(args->id, plan->name, err) < 0)
+                return -1;
+        if (sandbox_open(&h->priv, h->conf, args->sandbox, &plan->sandbox, err) < 0)
+                return -1;
+        if (task_input_read(&h->priv, args->task_file, &plan->spec, err) < 0)
+                return -1;
+        if (plan->spec->n_volumes > LAUNCH_MAX_VOLUMES)
+                return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes: more than %d", LAUNCH_MAX_VOLUMES);
+        for (size_t i = 0; i < plan->spec->n_volumes; i++)
+                if (resolve_volume(h, plan, i, err) < 0)
+                        return -1;
+
+        static struct task_policy_storage storage; /* large; one plan per process */
+        struct policy_request req;
+        if (task_policy_request(plan->spec, plan->volume_ptrs, &storage, &req, err) < 0)
+                return -1;
+        plan->verdict = calloc(1, sizeof *plan->verdict);
+        if (!plan->verdict)
+                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+        struct policy_caller pc = caller_policy_view(&h->caller);
+        policy_decide(h->section, &pc, &req, plan->verdict);
+        /* the policy's :ro caps apply to absolute volumes, which the request lists in spec order
+         * after dropping the relative ones */
+        size_t k = 0;
+        for (size_t i = 0; i < plan->spec->n_volumes; i++) {
+                if (plan->spec->volumes[i].host_path[0] != '/')
+                        continue;
+                if (k < 64 && plan->verdict->read_only_capped[k])
+                        plan->volume_read_only[i] = true;
+                k++;
+        }
+        return 0;
+}
+
+void launch_plan_free(struct launch_plan *plan)
+{
+        if (plan->sandbox.dirfd >= 0)
+                close(plan->sandbox.dirfd);
+        task_free(plan->spec);
+        free(plan->verdict);
+        memset(plan, 0, sizeof *plan);
+        plan->sandbox.dirfd = -1;
+}
+
+struct task_context launch_plan_context(const struct helper *h, const struct launch_plan *plan)
+{
+        return (struct task_context){
+                .container_name = plan->name,
+                .sandbox = plan->sandbox.path,
+                .run_uid = plan->verdict->run_uid,
+                .run_gid = plan->verdict->run_gid,
+                .owner_uid = h->caller.uid,
+                .volume_host_paths = (const char **)plan->volume_ptrs,
+                .volume_read_only = plan->volume_read_only,
+        };
+}
+
+void launch_plan_denial(const struct launch_plan *plan, char *buf, size_t len)
+{
+        const struct policy_finding *f = &plan->verdict->findings[plan->verdict->first_denial];
+        snprintf(buf, len, "%s %s: %s (%s)", policy_aspect_to_string(f->aspect), f->subject, f->reason, f->rule);
+}

@@ -1,0 +1,44 @@
+/* Everything `launch` and `policy explain` decide before they act: the checked sandbox, the
+ * parsed task, the resolved volumes and the policy's verdict. Building a plan changes nothing. */
+#pragma once
+
+#include <limits.h>
+
+#include "helper.h"
+#include "sandbox.h"
+#include "task.h"
+
+#define LAUNCH_MAX_VOLUMES 64
+
+struct launch_plan {
+        char name[160];               /* mesos-ID */
+        struct sandbox sandbox;
+        struct task_spec *spec;
+        char volume_paths[LAUNCH_MAX_VOLUMES][PATH_MAX];
+        const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
+        bool volume_read_only[LAUNCH_MAX_VOLUMES];
+        struct policy_verdict *verdict; /* large: heap */
+};
+
+/* Parses --container-id, --sandbox, --task from argv. */
+struct launch_args {
+        const char *id;
+        const char *sandbox;
+        const char *task_file;
+};
+int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *out, md_error *err);
+
+/* Checks and decides. A sandbox outside the policy's roots or not the caller's is a denial that
+ * is audited by the caller of this function like any other (err has MD_EXIT_DENIED). */
+int launch_plan_build(struct helper *h, const struct launch_args *args, struct launch_plan *plan, md_error *err);
+void launch_plan_free(struct launch_plan *plan);
+
+/* The task_context for task_create_request. */
+struct task_context launch_plan_context(const struct helper *h, const struct launch_plan *plan);
+
+/* "image docker.io/library/x:latest: not allowed by any images pattern (policy.conf:12)" */
+void launch_plan_denial(const struct launch_plan *plan, char *buf, size_t len);
+
+/* The seed's step 1: every command.uris entry into the sandbox, as the caller (cmd_launch.c).
+ * log_fd is the sandbox's stderr, where the fetch log goes. */
+int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_fd, md_error *err);

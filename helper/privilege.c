@@ -1,0 +1,77 @@
+#include <cap-ng.h>
+#include <errno.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "privilege.h"
+
+/* The inode number of the initial user namespace (include/linux/proc_ns.h PROC_USER_INIT_INO). */
+#define PROC_USER_INIT_INO 0xEFFFFFFDU
+
+static int in_initial_user_namespace(md_error *err)
+{
+        struct stat st;
+        if (stat("/proc/self/ns/user", &st) < 0) /* no /proc: fail closed */
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "cannot tell the user namespace (/proc)");
+        return st.st_ino == PROC_USER_INIT_INO;
+}
+
+int privilege_identify(struct privilege *out, md_error *err)
+{
+        int init_ns = in_initial_user_namespace(err);
+        if (init_ns < 0)
+                return -1;
+        out->caller_uid = getuid();
+        out->caller_gid = getgid();
+        out->privileged = init_ns && geteuid() == 0;
+        out->caller_is_root = init_ns && out->caller_uid == 0;
+        return 0;
+}
+
+int privilege_drop_capabilities(const struct privilege *p, md_error *err)
+{
+        if (!p->privileged)
+                return 0;
+        capng_clear(CAPNG_SELECT_ALL);
+        if (capng_apply(CAPNG_SELECT_ALL) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "cannot drop capabilities");
+        /* Verify against the kernel, not our own bookkeeping. */
+        capng_get_caps_process();
+        if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+                return md_fail(err, MD_EXIT_FAILED, "capabilities still held after the drop");
+        for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
+                if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+                        return md_fail(err, MD_EXIT_FAILED, "capability %u still in the bounding set", cap);
+        return 0;
+}
+
+void privilege_as_caller(const struct privilege *p, struct fsids *saved)
+{
+        saved->gid = (gid_t)setfsgid(p->caller_gid); /* gid first: after setfsuid we could not */
+        saved->uid = (uid_t)setfsuid(p->caller_uid);
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* an fsuid change resets it to suid_dumpable */
+}
+
+void privilege_restore(const struct fsids *saved)
+{
+        setfsuid(saved->uid);
+        setfsgid(saved->gid);
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int privilege_become_caller(const struct privilege *p, md_error *err)
+{
+        if (setresgid(p->caller_gid, p->caller_gid, p->caller_gid) < 0 ||
+            setresuid(p->caller_uid, p->caller_uid, p->caller_uid) < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "cannot become uid %u", (unsigned)p->caller_uid);
+        uid_t r, e, s;
+        gid_t rg, eg, sg;
+        if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 || r != p->caller_uid ||
+            e != p->caller_uid || s != p->caller_uid || rg != p->caller_gid || eg != p->caller_gid ||
+            sg != p->caller_gid)
+                return md_fail(err, MD_EXIT_FAILED, "ids did not change to the caller's");
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        return 0;
+}

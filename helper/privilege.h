@@ -1,0 +1,36 @@
+/* What the helper may do with its privilege, decided once and kept in one place.
+ *
+ * The helper runs setuid root: real ids = the caller, effective = 0. It keeps euid 0 (owner
+ * access to the root-owned socket, state dir and audit log) but drops every capability at once,
+ * so root's usual powers (DAC override, kill, chown, mount…) are gone for the rest of its life.
+ * The caller's files are touched with the caller's rights through setfsuid(). */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct privilege {
+        bool privileged;       /* started with euid 0 in the initial user namespace */
+        bool caller_is_root;   /* real uid 0 in the initial user namespace */
+        uid_t caller_uid;
+        gid_t caller_gid;
+};
+
+/* Records, once, who we are. Never infer privilege from geteuid() later. A process in another
+ * user namespace is neither privileged nor root, whatever its ids say. */
+int privilege_identify(struct privilege *out, md_error *err);
+
+/* Drops every capability (effective, permitted, inheritable, bounding, ambient) with libcap-ng
+ * and verifies that the drop took effect. */
+int privilege_drop_capabilities(const struct privilege *p, md_error *err);
+
+/* setfsuid/setfsgid to the caller while touching its files; returns the previous ids in *saved.
+ * Safe without capabilities: the caller's ids are our real ids. */
+struct fsids { uid_t uid; gid_t gid; };
+void privilege_as_caller(const struct privilege *p, struct fsids *saved);
+void privilege_restore(const struct fsids *saved);
+
+/* In a forked child: become the caller completely (all three uids and gids) and verify it. */
+int privilege_become_caller(const struct privilege *p, md_error *err);

@@ -1,0 +1,50 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caller_child.h"
+#include "cleanup.h"
+#include "json_cleanup.h"
+#include "task_input.h"
+#include "util.h"
+
+static int read_and_validate(void *userdata, char **out, size_t *out_len, md_error *err)
+{
+        const char *file = userdata;
+        bool from_stdin = !file || strcmp(file, "-") == 0;
+        _cleanup_close_ int fd = from_stdin ? dup(0) : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_USAGE, errno, "task file %s", from_stdin ? "(stdin)" : file);
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = md_read_all(fd, TASK_INPUT_MAX_BYTES, &text, &len);
+        if (r == -EFBIG)
+                return md_fail(err, MD_EXIT_BAD_TASK, "task: larger than %d bytes", TASK_INPUT_MAX_BYTES);
+        if (r < 0)
+                return md_fail_errno(err, MD_EXIT_USAGE, -r, "task file %s", from_stdin ? "(stdin)" : file);
+        struct task_spec *spec = NULL;
+        if (task_parse(text, len, &spec, err) < 0)
+                return -1;
+        task_free(spec);
+        /* Re-serialize: the privileged parent parses only what jansson itself wrote. */
+        json_error_t jerr;
+        _cleanup_json_ json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+        char *canonical = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+        if (!canonical)
+                return md_fail(err, MD_EXIT_BAD_TASK, "task: cannot re-serialize");
+        *out = canonical;
+        *out_len = strlen(canonical);
+        return 0;
+}
+
+int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out, md_error *err)
+{
+        _cleanup_free_ char *canonical = NULL;
+        size_t len;
+        if (caller_child_run(priv, read_and_validate, (void *)task_file, 2 * TASK_INPUT_MAX_BYTES, &canonical, &len,
+                             err) < 0)
+                return -1;
+        return task_parse(canonical, len, out, err);
+}
