@@ -1,0 +1,559 @@
+/* The Engine API client against a fake daemon on a unix socket: the error paths a real
+ * daemon does not produce on demand (silence, garbage, oversize answers), the status
+ * mapping, version negotiation and the requests we send. */
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "docker.h"
+#include "json_cleanup.h"
+#include "util.h"
+
+enum fake_mode {
+        FAKE_ANSWER,     /* /_ping answers, everything else gets the canned response */
+        FAKE_SILENT,     /* accepts, reads, never answers */
+        FAKE_SILENT_API, /* /_ping answers, everything else is silence */
+        FAKE_OVERSIZE,   /* /_ping answers, everything else gets a 9 MiB body */
+};
+
+struct fake {
+        char dir[64];
+        char path[108];
+        int lfd;
+        pthread_t thread;
+        atomic_int stop;
+        enum fake_mode mode;
+        const char *ping_version; /* NULL: no Api-Version header */
+        const char *response;     /* full HTTP response */
+        const char *version_body; /* answer to /version */
+        char last_request[2048];  /* request line and headers of the last non-ping request */
+        int requests;
+};
+
+static struct fake fk;
+
+static bool stopping(void)
+{
+        return atomic_load(&fk.stop) != 0;
+}
+
+/* Reads a request's head (and a Content-Length body). Returns its length, 0 on EOF/stop. */
+static size_t read_request(int fd, char *buf, size_t cap)
+{
+        size_t len = 0;
+        while (len + 1 < cap) {
+                struct pollfd p = { fd, POLLIN, 0 };
+                if (poll(&p, 1, 100) == 0) {
+                        if (stopping())
+                                return 0;
+                        continue;
+                }
+                ssize_t n = read(fd, buf + len, cap - 1 - len);
+                if (n <= 0)
+                        return 0;
+                len += (size_t)n;
+                buf[len] = '\0';
+                char *end = strstr(buf, "\r\n\r\n");
+                if (end) {
+                        const char *cl = strcasestr(buf, "\r\ncontent-length:");
+                        size_t body = cl ? strtoul(cl + 17, NULL, 10) : 0;
+                        size_t want = (size_t)(end + 4 - buf) + body;
+                        while (len < want && len + 1 < cap) {
+                                n = read(fd, buf + len, cap - 1 - len);
+                                if (n <= 0)
+                                        break;
+                                len += (size_t)n;
+                        }
+                        buf[len] = '\0';
+                        return len;
+                }
+        }
+        return len;
+}
+
+static void send_all(int fd, const char *s, size_t n)
+{
+        while (n > 0) {
+                ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+                if (w <= 0)
+                        return;
+                s += w;
+                n -= (size_t)w;
+        }
+}
+
+static void hold_silently(int fd)
+{
+        char buf[4096];
+        while (!stopping()) {
+                struct pollfd p = { fd, POLLIN, 0 };
+                if (poll(&p, 1, 100) > 0 && read(fd, buf, sizeof buf) <= 0)
+                        return;
+        }
+}
+
+static void serve(int fd)
+{
+        static char req[65536];
+        for (;;) {
+                if (fk.mode == FAKE_SILENT) {
+                        hold_silently(fd);
+                        return;
+                }
+                size_t n = read_request(fd, req, sizeof req);
+                if (n == 0)
+                        return;
+                char out[1024];
+                if (strncmp(req, "GET /_ping ", 11) == 0) {
+                        char hdr[64] = "";
+                        if (fk.ping_version)
+                                snprintf(hdr, sizeof hdr, "Api-Version: %s\r\n", fk.ping_version);
+                        snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\n%sContent-Length: 2\r\n\r\nOK", hdr);
+                        send_all(fd, out, strlen(out));
+                        continue; /* keep-alive */
+                }
+                if (strncmp(req, "GET /version ", 13) == 0 && fk.version_body) {
+                        snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+                                 strlen(fk.version_body), fk.version_body);
+                        send_all(fd, out, strlen(out));
+                        continue;
+                }
+                snprintf(fk.last_request, sizeof fk.last_request, "%s", req);
+                fk.requests++;
+                if (fk.mode == FAKE_SILENT_API) {
+                        hold_silently(fd);
+                        return;
+                }
+                if (fk.mode == FAKE_OVERSIZE) {
+                        size_t total = 9u << 20;
+                        snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: %zu\r\n\r\n", total);
+                        send_all(fd, out, strlen(out));
+                        static char spaces[65536];
+                        memset(spaces, ' ', sizeof spaces);
+                        for (size_t sent = 0; sent < total && !stopping(); sent += sizeof spaces)
+                                send_all(fd, spaces, sizeof spaces);
+                        return;
+                }
+                send_all(fd, fk.response, strlen(fk.response));
+                return; /* the canned responses say Connection: close */
+        }
+}
+
+static void *server(void *arg)
+{
+        while (!stopping()) {
+                struct pollfd p = { fk.lfd, POLLIN, 0 };
+                if (poll(&p, 1, 100) <= 0)
+                        continue;
+                int fd = accept4(fk.lfd, NULL, NULL, SOCK_CLOEXEC);
+                if (fd < 0)
+                        continue;
+                serve(fd);
+                close(fd);
+        }
+        return NULL;
+}
+
+static void fake_start(enum fake_mode mode, const char *response)
+{
+        memset(&fk, 0, sizeof fk);
+        strcpy(fk.dir, "/tmp/md-fake-docker-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(fk.dir));
+        snprintf(fk.path, sizeof fk.path, "%s/docker.sock", fk.dir);
+        fk.mode = mode;
+        fk.response = response;
+        fk.ping_version = "1.41";
+        fk.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ck_assert_int_ge(fk.lfd, 0);
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        strcpy(sa.sun_path, fk.path);
+        ck_assert_int_eq(bind(fk.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+        ck_assert_int_eq(listen(fk.lfd, 8), 0);
+        ck_assert_int_eq(pthread_create(&fk.thread, NULL, server, NULL), 0);
+}
+
+static void fake_stop(void)
+{
+        atomic_store(&fk.stop, 1);
+        pthread_join(fk.thread, NULL);
+        close(fk.lfd);
+        unlink(fk.path);
+        rmdir(fk.dir);
+        docker_set_timeouts(0, 0);
+}
+
+static char *response(const char *status, const char *body)
+{
+        char *r;
+        ck_assert_int_ge(asprintf(&r, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                                      "Content-Length: %zu\r\n\r\n%s", status, strlen(body), body), 0);
+        return r;
+}
+
+static const char *ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+START_TEST(test_nobody_listening)
+{
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        int64_t t0 = md_monotonic_ms();
+        ck_assert_int_eq(docker_open("/nonexistent/docker.sock", &d, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_ptr_null(d);
+        ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/docker.sock"));
+        ck_assert_int_lt(md_monotonic_ms() - t0, 1000);
+
+        /* a socket file whose server is gone: connection refused */
+        fake_start(FAKE_ANSWER, "");
+        fake_stop();
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        ck_assert_ptr_nonnull(mkdtemp(strcpy(fk.dir, "/tmp/md-fake-docker-XXXXXX")));
+        snprintf(sa.sun_path, sizeof sa.sun_path, "%s/dead.sock", fk.dir);
+        ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
+        close(s); /* bound, never listened */
+        md_error_clear(&err);
+        ck_assert_int_eq(docker_open(sa.sun_path, &d, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        unlink(sa.sun_path);
+        rmdir(fk.dir);
+}
+END_TEST
+
+START_TEST(test_relative_socket_refused)
+{
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open("docker.sock", &d, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+}
+END_TEST
+
+START_TEST(test_silent_daemon)
+{
+        fake_start(FAKE_SILENT, NULL);
+        docker_set_timeouts(300, 700);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        int64_t t0 = md_monotonic_ms();
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), -1);
+        int64_t took = md_monotonic_ms() - t0;
+        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_msg(took >= 600 && took < 3000, "took %lld ms", (long long)took);
+        ck_assert_ptr_nonnull(strstr(err.message, "unavailable"));
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_silent_after_ping)
+{
+        fake_start(FAKE_SILENT_API, NULL);
+        docker_set_timeouts(300, 700);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        json_t *j = NULL;
+        int64_t t0 = md_monotonic_ms();
+        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
+        int64_t took = md_monotonic_ms() - t0;
+        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_msg(took < 3000, "took %lld ms", (long long)took);
+        ck_assert_ptr_null(j);
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_500_message)
+{
+        _cleanup_free_ char *r = response("500 Internal Server Error", "{\"message\":\"boom\\nsecond line\"}");
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        ck_assert_int_eq(docker_container_start(d, ID, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_ptr_nonnull(strstr(err.message, "boom"));
+        ck_assert_ptr_nonnull(strstr(err.message, "HTTP 500"));
+        ck_assert_ptr_null(strchr(err.message, '\n')); /* one line */
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "POST /v1.41/containers/"));
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_404_container)
+{
+        _cleanup_free_ char *r = response("404 Not Found", "{\"message\":\"No such container: x\"}");
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        json_t *j = NULL;
+        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_ptr_nonnull(strstr(err.message, "No such container"));
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "GET /v1.41/containers/0123456789abcdef"));
+
+        /* removing what is gone is success */
+        ck_assert_int_eq(docker_container_remove(d, ID, &err), 0);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "DELETE /v1.41/containers/0123"));
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "?force=1&v=1"));
+
+        /* 404 on an image is "not there", not an error */
+        bool exists = true;
+        ck_assert_int_eq(docker_image_exists(d, "docker.io/library/busybox:latest", &exists, &err), 0);
+        ck_assert(!exists);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "GET /v1.41/images/docker.io/library/busybox:latest/json"));
+
+        /* 404 on create is a missing image: the operation failed */
+        md_error_clear(&err);
+        char id[65];
+        _cleanup_json_ json_t *body = json_pack("{s:s}", "Image", "x");
+        ck_assert_int_eq(docker_container_create(d, "mesos-a", body, id, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "POST /v1.41/containers/create?name=mesos-a"));
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "{\"Image\":\"x\"}"));
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_garbage_body)
+{
+        _cleanup_free_ char *r = response("200 OK", "this is { not json");
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        json_t *j = NULL;
+        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_ptr_null(j);
+
+        md_error_clear(&err);
+        char id[65];
+        ck_assert_int_eq(docker_container_create(d, "mesos-a", NULL, id, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+
+        md_error_clear(&err);
+        int code = -5;
+        ck_assert_int_eq(docker_container_wait(d, ID, "next-exit", &code, &err), -1);
+        ck_assert_int_eq(code, -5); /* untouched on failure */
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_garbage_protocol)
+{
+        fake_start(FAKE_ANSWER, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        json_t *j = NULL;
+        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
+        /* the daemon answered, just not in HTTP: a failure, not an absence */
+        ck_assert_msg(err.exit_code == MD_EXIT_FAILED, "%d %s", err.exit_code, err.message);
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_oversize_body)
+{
+        fake_start(FAKE_OVERSIZE, NULL);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        json_t *j = NULL;
+        ck_assert_int_eq(docker_container_list(d, NULL, &j, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_ptr_nonnull(strstr(err.message, "larger than"));
+        ck_assert_ptr_null(j);
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_wait_and_list)
+{
+        _cleanup_free_ char *r = response("200 OK", "{\"Error\":null,\"StatusCode\":137}");
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        int code = -1;
+        ck_assert_int_eq(docker_container_wait(d, "mesos-x", "next-exit", &code, &err), 0);
+        ck_assert_int_eq(code, 137);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "POST /v1.41/containers/mesos-x/wait?condition=next-exit "));
+
+        /* a container reference that could bend the URL never reaches the daemon */
+        int before = fk.requests;
+        ck_assert_int_eq(docker_container_wait(d, "../images", "next-exit", &code, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_int_eq(fk.requests, before);
+
+        /* list: the filter goes escaped into the query; an object answer is refused */
+        md_error_clear(&err);
+        json_t *j = NULL;
+        ck_assert_int_eq(docker_container_list(d, "mesos.owner=1000", &j, &err), -1);
+        ck_assert_ptr_nonnull(strstr(fk.last_request,
+                "GET /v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B%22mesos.owner%3D1000%22%5D%7D "));
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_version_negotiation)
+{
+        static const struct { const char *ping, *version_body, *want; } cases[] = {
+                { "1.45", NULL, "1.41" },
+                { "1.41", NULL, "1.41" },
+                { "1.35", NULL, "1.35" },
+                { "2.0", NULL, "1.41" },
+                { NULL, "{\"ApiVersion\":\"1.38\"}", "1.38" },
+                { "1.20", NULL, NULL },     /* too old */
+                { "garbage", NULL, NULL },
+                { NULL, "{}", NULL },
+        };
+        _cleanup_free_ char *r = response("204 No Content", "");
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                fake_start(FAKE_ANSWER, r);
+                fk.ping_version = cases[i].ping;
+                fk.version_body = cases[i].version_body;
+                struct docker *d = NULL;
+                md_error err = { 0 };
+                int rc = docker_open(fk.path, &d, &err);
+                if (!cases[i].want) {
+                        ck_assert_msg(rc == -1, "case %zu", i);
+                        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+                } else {
+                        ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
+                        ck_assert_str_eq(docker_api_version(d), cases[i].want);
+                        ck_assert_int_eq(docker_container_start(d, ID, &err), 0);
+                        char want[64];
+                        snprintf(want, sizeof want, "POST /v%s/containers/%s/start ", cases[i].want, ID);
+                        ck_assert_ptr_nonnull(strstr(fk.last_request, want));
+                        docker_close(d);
+                }
+                fake_stop();
+        }
+}
+END_TEST
+
+/* The pull's progress stream, split into chunks on the wire, with an error at the end. */
+START_TEST(test_pull_stream_error)
+{
+        const char *r = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n"
+                        "1e\r\n{\"status\":\"Pulling from x\"}\r\n\r\n"
+                        "a\r\n{\"errorDet\r\n"
+                        "45\r\nail\":{\"message\":\"manifest unknown\"},\"error\":\"manifest unknown: no\"}\r\n\r\n"
+                        "0\r\n\r\n";
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        ck_assert_int_eq(docker_image_pull(d, "127.0.0.1:5000/team/app:v1", "eyJ1c2VybmFtZSI6InUifQ==", &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_msg(strstr(err.message, "manifest unknown") != NULL, "%s", err.message);
+        ck_assert_ptr_nonnull(strstr(fk.last_request,
+                "POST /v1.41/images/create?fromImage=127.0.0.1%3A5000%2Fteam%2Fapp&tag=v1 "));
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "\r\nX-Registry-Auth: eyJ1c2VybmFtZSI6InUifQ==\r\n"));
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_pull_ok_and_digest)
+{
+        _cleanup_free_ char *r = response("200 OK", "{\"status\":\"Pulling\"}\r\n{\"status\":\"Digest: sha256:ab\"}\r\n"
+                                          "{\"status\":\"Status: Downloaded newer image\"}\r\n");
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        ck_assert_msg(docker_image_pull(d, "docker.io/library/busybox:1.36", NULL, &err) == 0, "%s", err.message);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "fromImage=docker.io%2Flibrary%2Fbusybox&tag=1.36 "));
+        ck_assert_ptr_null(strcasestr(fk.last_request, "X-Registry-Auth"));
+        const char *digest = "docker.io/library/busybox:1.36@sha256:"
+                             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        ck_assert_int_eq(docker_image_pull(d, digest, NULL, &err), 0);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "fromImage=docker.io%2Flibrary%2Fbusybox%40sha256%3Aaaaa"));
+        ck_assert_ptr_null(strstr(fk.last_request, "&tag="));
+        /* a registry with a port and no tag */
+        ck_assert_int_eq(docker_image_pull(d, "localhost:5000/app", NULL, &err), 0);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "fromImage=localhost%3A5000%2Fapp&tag=latest "));
+        /* a header injection attempt through the credentials */
+        ck_assert_int_eq(docker_image_pull(d, "localhost:5000/app", "x\r\nEvil: 1", &err), -1);
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_pull_refused)
+{
+        _cleanup_free_ char *r = response("404 Not Found", "{\"message\":\"pull access denied for nothere\"}");
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        ck_assert_int_eq(docker_image_pull(d, "docker.io/library/nothere:latest", NULL, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_ptr_nonnull(strstr(err.message, "pull access denied"));
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
+START_TEST(test_escape)
+{
+        _cleanup_free_ char *e = docker_escape(NULL, "a b&c=d/é");
+        ck_assert_str_eq(e, "a%20b%26c%3Dd%2F%C3%A9");
+}
+END_TEST
+
+static Suite *docker_suite(void)
+{
+        Suite *s = suite_create("docker_errors");
+        TCase *tc = tcase_create("core");
+        tcase_set_timeout(tc, 30);
+        tcase_add_test(tc, test_nobody_listening);
+        tcase_add_test(tc, test_relative_socket_refused);
+        tcase_add_test(tc, test_silent_daemon);
+        tcase_add_test(tc, test_silent_after_ping);
+        tcase_add_test(tc, test_500_message);
+        tcase_add_test(tc, test_404_container);
+        tcase_add_test(tc, test_garbage_body);
+        tcase_add_test(tc, test_garbage_protocol);
+        tcase_add_test(tc, test_oversize_body);
+        tcase_add_test(tc, test_wait_and_list);
+        tcase_add_test(tc, test_version_negotiation);
+        tcase_add_test(tc, test_pull_stream_error);
+        tcase_add_test(tc, test_pull_ok_and_digest);
+        tcase_add_test(tc, test_pull_refused);
+        tcase_add_test(tc, test_escape);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+int main(void)
+{
+        signal(SIGPIPE, SIG_IGN);
+        SRunner *sr = srunner_create(docker_suite());
+        srunner_run_all(sr, CK_NORMAL);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
