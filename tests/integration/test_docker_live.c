@@ -1,0 +1,384 @@
+/* The Engine API client and the monitor against a real dockerd (MD_TEST_DOCKER_SOCK), as
+ * root. Skips (77) otherwise. Needs the image mesos-test/busybox:latest on that daemon. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "docker.h"
+#include "json_cleanup.h"
+#include "monitor.h"
+#include "record.h"
+#include "util.h"
+
+#define IMAGE "mesos-test/busybox:latest"
+
+static const char *sock;
+
+struct run {
+        char dir[64];          /* temp dir: state/ and the two output files */
+        char state_dir[96];
+        char out_path[96], err_path[96];
+        char name[64];
+        char docker_id[65];
+        struct monitor_started started;
+        int record_dirfd;
+};
+
+static struct docker *open_docker(void)
+{
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        ck_assert_msg(docker_open(sock, &d, &err) == 0, "%s", err.message);
+        return d;
+}
+
+static void rm_rf(const char *dir)
+{
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+        if (system(cmd) != 0)
+                fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* Creates the container, its CREATED record and the output files; returns launch's result. */
+static int launch(struct docker *d, struct run *r, const char *script, md_error *err)
+{
+        memset(r, 0, sizeof *r);
+        strcpy(r->dir, "/tmp/md-live-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(r->dir));
+        ck_assert_int_eq(chmod(r->dir, 0700), 0);
+        snprintf(r->state_dir, sizeof r->state_dir, "%s/state", r->dir);
+        ck_assert_int_eq(mkdir(r->state_dir, 0700), 0);
+        snprintf(r->out_path, sizeof r->out_path, "%s/stdout", r->dir);
+        snprintf(r->err_path, sizeof r->err_path, "%s/stderr", r->dir);
+        snprintf(r->name, sizeof r->name, "mesos-live-%d-%s", (int)getpid(), strrchr(r->dir, '-') + 1);
+
+        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s,s,s], s:{s:s}, s:{s:s}}", "Image", IMAGE, "Cmd",
+                                                "sh", "-c", script, "Labels", "mesos.test", "live",
+                                                "HostConfig", "NetworkMode", "host");
+        ck_assert_msg(docker_container_create(d, r->name, body, r->docker_id, err) == 0, "%s", err->message);
+        ck_assert_uint_eq(strlen(r->docker_id), 64);
+
+        r->record_dirfd = md_record_dir_open(r->state_dir, true, err);
+        ck_assert_msg(r->record_dirfd >= 0, "%s", err->message);
+        struct md_record rec = { .container = r->name, .docker_id = r->docker_id, .owner_uid = 0,
+                                 .state = MD_STATE_CREATED, .image = (char *)IMAGE };
+        ck_assert_int_eq(md_record_write(r->record_dirfd, &rec, err), 0);
+
+        int out = open(r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        int errfd = open(r->err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        ck_assert(out >= 0 && errfd >= 0);
+        struct monitor_config cfg = { sock, r->name, r->docker_id, r->state_dir, out, errfd };
+        int rc = monitor_launch(&cfg, &r->started, err);
+        /* the fds belong to the monitor now: closed here either way */
+        ck_assert_int_eq(fcntl(out, F_GETFD), -1);
+        ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
+        return rc;
+}
+
+static void read_record(struct run *r, struct md_record *rec)
+{
+        md_error err = { 0 };
+        md_record_clear(rec);
+        ck_assert_msg(md_record_read(r->record_dirfd, r->name, rec, &err) == 0, "%s", err.message);
+}
+
+static void wait_exited(struct run *r, struct md_record *rec, int seconds)
+{
+        int64_t deadline = md_monotonic_ms() + seconds * 1000;
+        for (;;) {
+                read_record(r, rec);
+                if (rec->state == MD_STATE_EXITED)
+                        return;
+                ck_assert_msg(md_monotonic_ms() < deadline, "%s did not exit within %d s", r->name, seconds);
+                usleep(50000);
+        }
+}
+
+/* The container is removed after the record: poll for the 404. */
+static void assert_gone(struct docker *d, const char *id)
+{
+        int64_t deadline = md_monotonic_ms() + 20000;
+        for (;;) {
+                md_error err = { 0 };
+                json_t *j = NULL;
+                int rc = docker_container_inspect(d, id, &j, &err);
+                json_decref(j);
+                if (rc < 0 && err.exit_code == MD_EXIT_NO_CONTAINER)
+                        return;
+                ck_assert_msg(md_monotonic_ms() < deadline, "container %s still there", id);
+                usleep(100000);
+        }
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ck_assert_int_ge(fd, 0);
+        char *buf = NULL;
+        ck_assert_int_eq(md_read_all(fd, 64u << 20, &buf, len), 0);
+        close(fd);
+        return buf;
+}
+
+static void cleanup_run(struct docker *d, struct run *r)
+{
+        md_error err = { 0 };
+        docker_container_remove(d, r->docker_id, &err);
+        close(r->record_dirfd);
+        rm_rf(r->dir);
+}
+
+START_TEST(test_open)
+{
+        struct docker *d = open_docker();
+        const char *v = docker_api_version(d);
+        ck_assert_msg(strncmp(v, "1.", 2) == 0, "%s", v);
+        uint64_t minor;
+        ck_assert_int_eq(md_parse_u64(v + 2, &minor), 0);
+        ck_assert_uint_le(minor, 41);
+        ck_assert_uint_ge(minor, 30);
+        docker_close(d);
+}
+END_TEST
+
+START_TEST(test_images)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        bool exists = false;
+        ck_assert_msg(docker_image_exists(d, "docker.io/" IMAGE, &exists, &err) == 0, "%s", err.message);
+        ck_assert(exists);
+        ck_assert_int_eq(docker_image_exists(d, "docker.io/mesos-test/not-there:latest", &exists, &err), 0);
+        ck_assert(!exists);
+        /* a registry nobody serves: the daemon's error comes back as a failed pull */
+        ck_assert_int_eq(docker_image_pull(d, "127.0.0.1:1/mesos-test/not-there:latest", NULL, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_msg(strstr(err.message, "127.0.0.1:1") != NULL, "%s", err.message);
+        docker_close(d);
+}
+END_TEST
+
+START_TEST(test_container_errors)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        json_t *j = NULL;
+        ck_assert_int_eq(docker_container_inspect(d, "mesos-live-does-not-exist", &j, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        md_error_clear(&err);
+        ck_assert_int_eq(docker_container_start(d, "mesos-live-does-not-exist", &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        md_error_clear(&err);
+        ck_assert_int_eq(docker_container_remove(d, "mesos-live-does-not-exist", &err), 0);
+        /* create with a missing image: refused, exit 1, with docker's words */
+        char id[65];
+        _cleanup_json_ json_t *body = json_pack("{s:s}", "Image", "mesos-test/not-there:latest");
+        ck_assert_int_eq(docker_container_create(d, "mesos-live-noimage", body, id, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_msg(strstr(err.message, "not-there") != NULL, "%s", err.message);
+        docker_close(d);
+}
+END_TEST
+
+/* 4 MiB of numbered lines on stdout, some lines on stderr in between: every byte, in order,
+ * each stream in its file. */
+#define LINES 466034 /* 9 bytes each: just over 4 MiB */
+START_TEST(test_stream_everything)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        struct run r;
+        char script[256];
+        snprintf(script, sizeof script,
+                 "awk 'BEGIN { for (i = 0; i < %d; i++) { printf \"%%08d\\n\", i; "
+                 "if (i %% 50000 == 0) printf \"err %%d\\n\", i > \"/dev/stderr\" } }'", LINES);
+        ck_assert_msg(launch(d, &r, script, &err) == 0, "%s", err.message);
+        ck_assert_int_gt(r.started.monitor_pid, 1);
+        ck_assert_int_gt(r.started.container_pid, 1);
+        ck_assert_msg(strlen(r.started.started_at) >= 20, "%s", r.started.started_at);
+
+        struct md_record rec = { 0 };
+        wait_exited(&r, &rec, 120);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
+        ck_assert_int_eq(rec.exit_code, 0);
+        ck_assert_int_eq(rec.signal, 0);
+        ck_assert(!rec.oom_killed);
+        ck_assert_ptr_nonnull(rec.finished_at);
+        ck_assert_ptr_nonnull(rec.started_at);
+        ck_assert_str_eq(rec.docker_id, r.docker_id);
+        ck_assert_str_eq(rec.image, IMAGE); /* fields the monitor does not own are kept */
+
+        size_t len, elen;
+        _cleanup_free_ char *out = slurp(r.out_path, &len);
+        ck_assert_uint_eq(len, (size_t)LINES * 9);
+        ck_assert_uint_eq(rec.stdout_bytes, len);
+        char want[16];
+        for (int i = 0; i < LINES; i++) {
+                snprintf(want, sizeof want, "%08d\n", i);
+                if (memcmp(out + (size_t)i * 9, want, 9) != 0)
+                        ck_abort_msg("stdout line %d is \"%.9s\"", i, out + (size_t)i * 9);
+        }
+        _cleanup_free_ char *errs = slurp(r.err_path, &elen);
+        char ewant[256] = "";
+        for (int i = 0; i < LINES; i += 50000)
+                snprintf(ewant + strlen(ewant), sizeof ewant - strlen(ewant), "err %d\n", i);
+        ck_assert_str_eq(errs, ewant);
+        ck_assert_uint_eq(rec.stderr_bytes, elen);
+
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
+START_TEST(test_exit_code)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        struct run r;
+        ck_assert_msg(launch(d, &r, "echo out; echo err >&2; exit 3", &err) == 0, "%s", err.message);
+        struct md_record rec = { 0 };
+        wait_exited(&r, &rec, 60);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FAILED");
+        ck_assert_int_eq(rec.exit_code, 3);
+        ck_assert_int_eq(rec.signal, 0);
+        size_t len;
+        _cleanup_free_ char *out = slurp(r.out_path, &len);
+        _cleanup_free_ char *errs = slurp(r.err_path, &len);
+        ck_assert_str_eq(out, "out\n");
+        ck_assert_str_eq(errs, "err\n");
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
+/* A running container: the record says RUNNING with the pid, the monitor holds none of our
+ * fds, and a destroy (kill_requested + SIGKILL) ends as KILLED with signal 9. */
+START_TEST(test_running_then_killed)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        struct run r;
+        int leak = open("/dev/zero", O_RDONLY); /* no O_CLOEXEC on purpose: the monitor must not keep it */
+        ck_assert_int_ge(leak, 0);
+        ck_assert_msg(launch(d, &r, "echo started; exec sleep 600", &err) == 0, "%s", err.message);
+        close(leak);
+
+        struct md_record rec = { 0 };
+        read_record(&r, &rec);
+        ck_assert_str_eq(md_state_to_string(rec.state), md_state_to_string(MD_STATE_RUNNING));
+        ck_assert_int_eq(rec.pid, r.started.container_pid);
+        ck_assert_int_eq(rec.monitor_pid, r.started.monitor_pid);
+        ck_assert_str_eq(rec.started_at, r.started.started_at);
+
+        char fddir[64], link[64], target[256];
+        snprintf(fddir, sizeof fddir, "/proc/%d/fd", (int)r.started.monitor_pid);
+        DIR *dir = opendir(fddir);
+        ck_assert_ptr_nonnull(dir);
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+                if (e->d_name[0] == '.')
+                        continue;
+                snprintf(link, sizeof link, "%s/%s", fddir, e->d_name);
+                ssize_t n = readlink(link, target, sizeof target - 1);
+                ck_assert_int_gt(n, 0);
+                target[n] = '\0';
+                ck_assert_msg(strcmp(target, "/dev/zero") != 0, "the monitor kept fd %s", e->d_name);
+        }
+        closedir(dir);
+
+        /* destroy: mark the record (under the record lock, as the monitor does), then kill */
+        ck_assert_int_eq(flock(r.record_dirfd, LOCK_EX), 0);
+        read_record(&r, &rec);
+        rec.kill_requested = true;
+        ck_assert_int_eq(md_record_write(r.record_dirfd, &rec, &err), 0);
+        flock(r.record_dirfd, LOCK_UN);
+        ck_assert_msg(docker_container_kill(d, r.docker_id, "SIGKILL", &err) == 0, "%s", err.message);
+
+        wait_exited(&r, &rec, 60);
+        ck_assert_str_eq(md_status_to_string(rec.status), "KILLED");
+        ck_assert_int_eq(rec.exit_code, 137);
+        ck_assert_int_eq(rec.signal, 9);
+        ck_assert(rec.kill_requested);
+        size_t len;
+        _cleanup_free_ char *out = slurp(r.out_path, &len);
+        ck_assert_str_eq(out, "started\n");
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
+/* A start the daemon refuses: launch fails with docker's reason and the container is gone. */
+START_TEST(test_start_refused)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        struct run r;
+        memset(&r, 0, sizeof r);
+        strcpy(r.dir, "/tmp/md-live-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(r.dir));
+        snprintf(r.state_dir, sizeof r.state_dir, "%s/state", r.dir);
+        ck_assert_int_eq(mkdir(r.state_dir, 0700), 0);
+        snprintf(r.name, sizeof r.name, "mesos-live-%d-refused", (int)getpid());
+        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s]}", "Image", IMAGE, "Cmd", "/no/such/program");
+        ck_assert_msg(docker_container_create(d, r.name, body, r.docker_id, &err) == 0, "%s", err.message);
+        r.record_dirfd = md_record_dir_open(r.state_dir, true, &err);
+        struct md_record rec = { .container = r.name, .docker_id = r.docker_id, .state = MD_STATE_CREATED };
+        ck_assert_int_eq(md_record_write(r.record_dirfd, &rec, &err), 0);
+        int out = open("/dev/null", O_WRONLY | O_CLOEXEC), errfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        struct monitor_config cfg = { sock, r.name, r.docker_id, r.state_dir, out, errfd };
+        ck_assert_int_eq(monitor_launch(&cfg, &r.started, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_msg(strstr(err.message, "/no/such/program") != NULL, "%s", err.message);
+        assert_gone(d, r.docker_id);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
+static Suite *live_suite(void)
+{
+        Suite *s = suite_create("docker_live");
+        TCase *tc = tcase_create("live");
+        tcase_set_timeout(tc, 300);
+        tcase_add_test(tc, test_open);
+        tcase_add_test(tc, test_images);
+        tcase_add_test(tc, test_container_errors);
+        tcase_add_test(tc, test_stream_everything);
+        tcase_add_test(tc, test_exit_code);
+        tcase_add_test(tc, test_running_then_killed);
+        tcase_add_test(tc, test_start_refused);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+int main(void)
+{
+        sock = getenv("MD_TEST_DOCKER_SOCK");
+        if (!sock || !sock[0]) {
+                fprintf(stderr, "skipped: MD_TEST_DOCKER_SOCK is not set\n");
+                return 77;
+        }
+        if (geteuid() != 0) {
+                fprintf(stderr, "skipped: needs root\n");
+                return 77;
+        }
+        SRunner *sr = srunner_create(live_suite());
+        srunner_run_all(sr, CK_NORMAL);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
