@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -267,4 +268,20 @@ int md_record_remove(int record_dirfd, const char *container)
         if (unlinkat(record_dirfd, name, 0) < 0 && errno != ENOENT)
                 return -errno;
         return 0;
+}
+
+int md_record_update(int record_dirfd, const char *container, md_record_edit edit, void *arg, md_error *err)
+{
+        while (flock(record_dirfd, LOCK_EX) < 0)
+                if (errno != EINTR)
+                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "records: lock");
+        struct md_record rec = { 0 };
+        int r = md_record_read(record_dirfd, container, &rec, err);
+        if (r == 0) {
+                edit(&rec, arg);
+                r = md_record_write(record_dirfd, &rec, err);
+        }
+        md_record_clear(&rec);
+        flock(record_dirfd, LOCK_UN);
+        return r;
 }

@@ -80,3 +80,9 @@ int md_record_write(int record_dirfd, const struct md_record *r, md_error *err);
 
 /* Removes the record; absent is fine. */
 int md_record_remove(int record_dirfd, const char *container);
+
+/* Read-modify-write of a record under an exclusive flock on the record directory (every writer
+ * that edits rather than creates takes it: the monitor, destroy, the reaper), so that one's
+ * change, such as destroy's kill_requested, is never lost to another's. -ENOENT when absent. */
+typedef void (*md_record_edit)(struct md_record *r, void *arg);
+int md_record_update(int record_dirfd, const char *container, md_record_edit edit, void *arg, md_error *err);

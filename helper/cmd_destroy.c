@@ -1,5 +1,6 @@
 /* destroy ID [--grace SECONDS]: stop (SIGTERM, then SIGKILL after the grace), drain, remove.
  * The exit is KILLED; the result is printed as `wait` prints it. */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -34,19 +35,17 @@ static int parse_args(int argc, char **argv, const char **id, unsigned *grace, m
         return 0;
 }
 
+static void set_kill_requested(struct md_record *r, void *arg)
+{
+        if (r->state != MD_STATE_EXITED)
+                r->kill_requested = true;
+}
+
 /* Marks the record so that the monitor reports KILLED whatever exit code the stop produces. */
 static int mark_kill_requested(int record_dirfd, const char *name, md_error *err)
 {
-        struct md_record r = { 0 };
-        if (md_record_read(record_dirfd, name, &r, err) < 0)
-                return -1;
-        int rc = 0;
-        if (r.state != MD_STATE_EXITED && !r.kill_requested) {
-                r.kill_requested = true;
-                rc = md_record_write(record_dirfd, &r, err);
-        }
-        md_record_clear(&r);
-        return rc;
+        int r = md_record_update(record_dirfd, name, set_kill_requested, NULL, err);
+        return r == -ENOENT ? md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name) : r;
 }
 
 int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)

@@ -67,6 +67,12 @@ static bool is_known(const struct recover_args *a, const char *id)
         return false;
 }
 
+static void recover_mark_killed(struct md_record *r, void *arg)
+{
+        if (r->state != MD_STATE_EXITED)
+                r->kill_requested = true;
+}
+
 /* One container the daemon has with our managed-by label and the caller as owner. */
 static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd, const struct recover_args *a,
                            json_t *c, md_error *err)
@@ -84,10 +90,8 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
         bool have_record = md_record_read(record_dirfd, name, &r, err) == 0;
         md_error_clear(err);
         if (a->kill_orphans && !known) {
-                if (have_record && r.state != MD_STATE_EXITED) {
-                        r.kill_requested = true;
-                        md_record_write(record_dirfd, &r, err);
-                }
+                if (have_record && r.state != MD_STATE_EXITED)
+                        md_record_update(record_dirfd, name, recover_mark_killed, NULL, err);
                 md_error ignored = { 0 };
                 docker_container_stop(d, docker_id, 0, &ignored);
                 action = "killed";

@@ -7,65 +7,64 @@
 #include "json_cleanup.h"
 #include "reap.h"
 
-static char *dup_json_string(json_t *o, const char *path1, const char *path2)
+struct exit_info {
+        json_t *info; /* the daemon's inspect answer, NULL when the container is gone */
+};
+
+/* Applied under the record lock: a monitor that finished meanwhile wins, and destroy's
+ * kill_requested, set at any time before, decides KILLED. */
+static void edit_exited(struct md_record *r, void *arg)
 {
-        json_t *v = json_object_get(json_object_get(o, path1), path2);
-        return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+        const struct exit_info *e = arg;
+        if (r->state == MD_STATE_EXITED)
+                return;
+        json_t *state = json_object_get(e->info, "State");
+        r->state = MD_STATE_EXITED;
+        r->monitor_pid = 0;
+        if (e->info) {
+                r->exit_code = (int)json_integer_value(json_object_get(state, "ExitCode"));
+                r->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
+                json_t *fin = json_object_get(state, "FinishedAt");
+                free(r->finished_at);
+                r->finished_at = json_is_string(fin) ? strdup(json_string_value(fin)) : NULL;
+        } else {
+                r->exit_code = -1; /* removed behind our back: the code is not known */
+        }
+        /* the daemon reports death by signal N as exit code 128+N */
+        r->signal = r->exit_code > 128 && r->exit_code < 128 + NSIG ? r->exit_code - 128 : 0;
+        r->status = r->kill_requested ? MD_STATUS_KILLED : r->exit_code == 0 ? MD_STATUS_FINISHED : MD_STATUS_FAILED;
 }
 
 int reap_container(const struct policy_helper_conf *conf, int record_dirfd, const struct md_record *r,
                    md_error *err)
 {
-        struct md_record upd = { 0 };
-        if (md_record_read(record_dirfd, r->container, &upd, err) < 0)
-                return -1;
-        if (!upd.docker_id) { /* a launch is still pulling or creating: nothing to reap yet */
-                md_record_clear(&upd);
+        if (!r->docker_id) /* a launch is still pulling or creating: nothing to reap yet */
                 return 0;
-        }
         struct docker *d = NULL;
-        if (docker_open(conf->docker_socket, &d, err) < 0) {
-                md_record_clear(&upd);
+        if (docker_open(conf->docker_socket, &d, err) < 0)
                 return -1;
-        }
-        _cleanup_json_ json_t *info = NULL;
+        struct exit_info e = { 0 };
         md_error ierr = { 0 };
-        const char *ref = upd.docker_id ? upd.docker_id : upd.container;
-        int rc = docker_container_inspect(d, ref, &info, &ierr);
+        int rc = docker_container_inspect(d, r->docker_id, &e.info, &ierr);
         if (rc < 0 && ierr.exit_code != MD_EXIT_NO_CONTAINER) {
                 *err = ierr;
                 goto out;
         }
-        json_t *state = json_object_get(info, "State");
-        if (info && json_is_true(json_object_get(state, "Running"))) {
+        if (e.info && json_is_true(json_object_get(json_object_get(e.info, "State"), "Running"))) {
                 rc = 0;
                 goto out;
         }
-        upd.state = MD_STATE_EXITED;
-        upd.monitor_pid = 0;
-        if (info) {
-                upd.exit_code = (int)json_integer_value(json_object_get(state, "ExitCode"));
-                upd.oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
-                free(upd.finished_at);
-                upd.finished_at = dup_json_string(info, "State", "FinishedAt");
-        } else {
-                /* gone without a trace (removed behind our back): we cannot know the code */
-                upd.exit_code = -1;
-        }
-        if (upd.exit_code > 128 && upd.exit_code < 128 + NSIG)
-                upd.signal = upd.exit_code - 128;
-        upd.status = upd.kill_requested ? MD_STATUS_KILLED : upd.exit_code == 0 ? MD_STATUS_FINISHED : MD_STATUS_FAILED;
-        if (md_record_write(record_dirfd, &upd, err) < 0) {
+        if (md_record_update(record_dirfd, r->container, edit_exited, &e, err) < 0) {
                 rc = -1;
                 goto out;
         }
-        if (info) {
+        if (e.info) {
                 md_error ignored = { 0 };
-                docker_container_remove(d, ref, &ignored);
+                docker_container_remove(d, r->docker_id, &ignored);
         }
         rc = 1;
 out:
+        json_decref(e.info);
         docker_close(d);
-        md_record_clear(&upd);
         return rc;
 }
