@@ -1,8 +1,13 @@
-/* bench/logs: runs one container through docker_container_create + monitor_launch, the way
+/* bench/logs: runs containers through docker_container_create + monitor_launch, the way
  * the helper does, and prints what it cost as one JSON object:
- *   logs_driver SOCKET STATE_DIR OUT_FILE ERR_FILE 'shell command'
- * The driver is a child subreaper, so the detached monitor is reparented to it and its CPU
- * time comes from wait4; the monitor's memory is sampled from /proc while it runs. */
+ *   logs_driver run SOCKET STATE_DIR OUT_FILE ERR_FILE 'shell command'
+ *       one container; wall time, the monitor's CPU (wait4) and memory (sampled)
+ *   logs_driver memory SOCKET STATE_DIR N
+ *       N idle containers; the monitors' summed PSS with 1 and with N running
+ * The launch itself runs in a fresh exec of this program that exits once the container
+ * runs, like the helper does, so the monitor shares no dirty page with a live parent. The
+ * driver is a child subreaper: the detached monitors are reparented to it, and their CPU
+ * time comes from wait4. */
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -50,63 +55,116 @@ static long smaps_field(pid_t pid, const char *field)
         return v;
 }
 
-int main(int argc, char **argv)
-{
-        if (argc != 6)
-                die("usage: logs_driver SOCKET STATE_DIR OUT_FILE ERR_FILE COMMAND");
-        const char *sock = argv[1], *state_dir = argv[2];
-        md_error err = { 0 };
-        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-                die("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 
-        int64_t t0 = md_monotonic_ms();
+struct launched {
+        char name[64];
+        char docker_id[65];
+        pid_t monitor_pid;
+};
+
+/* The launcher: create, record, monitor_launch, print "NAME ID MONITOR_PID", exit. */
+static int launcher(const char *sock, const char *state_dir, const char *out_path, const char *err_path,
+                    const char *name, const char *script)
+{
+        md_error err = { 0 };
         struct docker *d = NULL;
         if (docker_open(sock, &d, &err) < 0)
                 die("%s", err.message);
-        char name[64], docker_id[65];
-        snprintf(name, sizeof name, "mesos-bench-%d", (int)getpid());
+        char docker_id[65];
         _cleanup_json_ json_t *body = json_pack("{s:s, s:[s,s,s], s:{s:s}, s:{s:s}}",
-                "Image", "mesos-test/busybox:latest", "Cmd", "sh", "-c", argv[5],
-                "Labels", "bench", "1", "HostConfig", "NetworkMode", "host");
+                "Image", "mesos-test/busybox:latest", "Cmd", "sh", "-c", script,
+                "Labels", "mesos.bench", "1", "HostConfig", "NetworkMode", "host");
         if (docker_container_create(d, name, body, docker_id, &err) < 0)
                 die("%s", err.message);
-
         int dirfd = md_record_dir_open(state_dir, true, &err);
         if (dirfd < 0)
                 die("%s", err.message);
-        struct md_record rec = { .container = name, .docker_id = docker_id, .state = MD_STATE_CREATED };
+        struct md_record rec = { .container = (char *)name, .docker_id = docker_id, .state = MD_STATE_CREATED };
         if (md_record_write(dirfd, &rec, &err) < 0)
                 die("%s", err.message);
-        int out = open(argv[3], O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        int errfd = open(argv[4], O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int out = open(out_path, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int errfd = open(err_path, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (out < 0 || errfd < 0)
                 die("output files: %s", strerror(errno));
         struct monitor_config cfg = { sock, name, docker_id, state_dir, out, errfd };
         struct monitor_started started;
         if (monitor_launch(&cfg, &started, &err) < 0)
                 die("%s", err.message);
-        int64_t t_running = md_monotonic_ms();
+        printf("%s %s %d\n", name, docker_id, (int)started.monitor_pid);
+        docker_close(d);
+        return 0;
+}
 
-        long pss_max = 0, priv_max = 0;
-        struct md_record now = { 0 };
+static void launch(const char *sock, const char *state_dir, const char *out_path, const char *err_path,
+                   const char *script, int index, struct launched *l)
+{
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                die("pipe: %s", strerror(errno));
+        snprintf(l->name, sizeof l->name, "mesos-bench-%d-%d", (int)getpid(), index);
+        pid_t pid = fork();
+        if (pid == 0) {
+                dup2(p[1], 1);
+                execl("/proc/self/exe", "logs_driver", "launch", sock, state_dir, out_path, err_path, l->name,
+                      script, (char *)NULL);
+                _exit(127);
+        }
+        close(p[1]);
+        char *line = NULL;
+        size_t len;
+        if (md_read_all(p[0], 4096, &line, &len) < 0)
+                die("read the launcher");
+        close(p[0]);
+        int status;
+        waitpid(pid, &status, 0);
+        int mpid = 0;
+        char name[64];
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+            sscanf(line, "%63s %64s %d", name, l->docker_id, &mpid) != 3)
+                die("the launcher failed");
+        l->monitor_pid = mpid;
+        free(line);
+}
+
+static void wait_exited(int dirfd, const char *name, struct md_record *now, long *pss_max, long *priv_max,
+                        pid_t monitor)
+{
+        md_error err = { 0 };
         for (;;) {
-                long pss = smaps_field(started.monitor_pid, "Pss");
-                long priv = smaps_field(started.monitor_pid, "Private_Dirty");
-                if (pss > pss_max)
-                        pss_max = pss;
-                if (priv > priv_max)
-                        priv_max = priv;
-                md_record_clear(&now);
-                if (md_record_read(dirfd, name, &now, &err) < 0)
+                if (pss_max) {
+                        long pss = smaps_field(monitor, "Pss");
+                        long priv = smaps_field(monitor, "Private_Dirty");
+                        if (pss > *pss_max)
+                                *pss_max = pss;
+                        if (priv > *priv_max)
+                                *priv_max = priv;
+                }
+                md_record_clear(now);
+                if (md_record_read(dirfd, name, now, &err) < 0)
                         die("%s", err.message);
-                if (now.state == MD_STATE_EXITED)
-                        break;
+                if (now->state == MD_STATE_EXITED)
+                        return;
                 usleep(50000);
         }
+}
+
+static int run(const char *sock, const char *state_dir, const char *out, const char *errp, const char *script)
+{
+        md_error err = { 0 };
+        int64_t t0 = md_monotonic_ms();
+        struct launched l;
+        launch(sock, state_dir, out, errp, script, 0, &l);
+        int64_t t_running = md_monotonic_ms();
+        int dirfd = md_record_dir_open(state_dir, false, &err);
+        if (dirfd < 0)
+                die("%s", err.message);
+        long pss_max = 0, priv_max = 0;
+        struct md_record now = { 0 };
+        wait_exited(dirfd, l.name, &now, &pss_max, &priv_max, l.monitor_pid);
         int64_t t_exited = md_monotonic_ms();
         struct rusage ru;
         int status;
-        if (wait4(started.monitor_pid, &status, 0, &ru) < 0)
+        if (wait4(l.monitor_pid, &status, 0, &ru) < 0)
                 die("wait4 monitor: %s", strerror(errno));
         int64_t t_end = md_monotonic_ms();
         printf("{\"wall_ms\":%" PRId64 ",\"launch_ms\":%" PRId64 ",\"exited_ms\":%" PRId64
@@ -117,9 +175,68 @@ int main(int argc, char **argv)
                ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
                ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000, pss_max, priv_max,
                now.stdout_bytes, now.stderr_bytes, now.exit_code, md_status_to_string(now.status));
-        md_record_remove(dirfd, name);
+        md_record_remove(dirfd, l.name);
         md_record_clear(&now);
         close(dirfd);
-        docker_close(d);
         return 0;
+}
+
+static long pss_sum(const struct launched *l, int n, const char *field)
+{
+        long sum = 0;
+        for (int i = 0; i < n; i++)
+                sum += smaps_field(l[i].monitor_pid, field);
+        return sum;
+}
+
+static int memory(const char *sock, const char *state_dir, int n)
+{
+        if (n < 2 || n > 64)
+                die("memory: N must be 2..64");
+        struct launched *l = calloc((size_t)n, sizeof *l);
+        char out[256], errp[256];
+        snprintf(out, sizeof out, "%s/idle.out", state_dir);
+        snprintf(errp, sizeof errp, "%s/idle.err", state_dir);
+        launch(sock, state_dir, out, errp, "echo up; exec sleep 600", 0, &l[0]);
+        usleep(500000);
+        long pss1 = pss_sum(l, 1, "Pss"), priv1 = pss_sum(l, 1, "Private_Dirty");
+        for (int i = 1; i < n; i++)
+                launch(sock, state_dir, out, errp, "echo up; exec sleep 600", i, &l[i]);
+        usleep(500000);
+        long pssn = pss_sum(l, n, "Pss"), privn = pss_sum(l, n, "Private_Dirty");
+        printf("{\"containers\":%d,\"pss_1_kb\":%ld,\"pss_%d_kb\":%ld,\"marginal_pss_kb\":%ld,"
+               "\"private_dirty_1_kb\":%ld,\"marginal_private_dirty_kb\":%ld}\n",
+               n, pss1, n, pssn, (pssn - pss1) / (n - 1), priv1, (privn - priv1) / (n - 1));
+        md_error err = { 0 };
+        struct docker *d = NULL;
+        if (docker_open(sock, &d, &err) < 0)
+                die("%s", err.message);
+        int dirfd = md_record_dir_open(state_dir, false, &err);
+        for (int i = 0; i < n; i++)
+                docker_container_kill(d, l[i].docker_id, "SIGKILL", &err);
+        for (int i = 0; i < n; i++) {
+                struct md_record now = { 0 };
+                wait_exited(dirfd, l[i].name, &now, NULL, NULL, 0);
+                waitpid(l[i].monitor_pid, NULL, 0);
+                md_record_remove(dirfd, l[i].name);
+                md_record_clear(&now);
+        }
+        close(dirfd);
+        docker_close(d);
+        free(l);
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        if (argc == 8 && strcmp(argv[1], "launch") == 0)
+                return launcher(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+                die("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+        if (argc == 7 && strcmp(argv[1], "run") == 0)
+                return run(argv[2], argv[3], argv[4], argv[5], argv[6]);
+        uint64_t n;
+        if (argc == 5 && strcmp(argv[1], "memory") == 0 && md_parse_u64(argv[4], &n) == 0)
+                return memory(argv[2], argv[3], (int)n);
+        die("usage: logs_driver run SOCKET STATE_DIR OUT ERR COMMAND | memory SOCKET STATE_DIR N");
 }
