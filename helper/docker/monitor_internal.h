@@ -42,7 +42,7 @@ struct monitor_stream {
         int out_fd, err_fd;
         uint64_t out_bytes, err_bytes;  /* written to the files */
         uint64_t dropped_bytes;         /* read but not written (a failing output file) */
-        int write_errno;                /* the first write error */
+        int out_errno, err_errno;       /* the first write error on each file */
         bool proto_error;               /* the stream was not frames */
         int64_t last_progress_ms;       /* when attach bytes last arrived */
 };

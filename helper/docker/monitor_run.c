@@ -16,12 +16,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,8 +118,39 @@ static int keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *err
         return 0;
 }
 
+/* The caller chose the helper's rlimits, nice value and OOM score, and the monitor inherited
+ * them: a small RLIMIT_FSIZE or RLIMIT_CPU would kill it with SIGXFSZ/SIGXCPU in the middle of
+ * a container's life. Raising a hard limit needs CAP_SYS_RESOURCE; without it the soft limit
+ * goes up to the hard one, and an exceeded file size is an EFBIG write error, not a death. */
+static void reset_limits(void)
+{
+        static const int unlimited[] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_AS, RLIMIT_RTTIME };
+        for (size_t i = 0; i < sizeof unlimited / sizeof unlimited[0]; i++) {
+                struct rlimit l = { RLIM_INFINITY, RLIM_INFINITY };
+                if (setrlimit(unlimited[i], &l) < 0 && getrlimit(unlimited[i], &l) == 0) {
+                        l.rlim_cur = l.rlim_max;
+                        setrlimit(unlimited[i], &l);
+                }
+        }
+        struct rlimit files;
+        if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < 1024) {
+                files.rlim_cur = files.rlim_max < 1024 ? files.rlim_max : 1024;
+                setrlimit(RLIMIT_NOFILE, &files);
+        }
+        signal(SIGXFSZ, SIG_IGN);
+        setpriority(PRIO_PROCESS, 0, 0);
+        struct sched_param sp = { 0 };
+        sched_setscheduler(0, SCHED_OTHER, &sp);
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                md_write_all(fd, "0", 1);
+                close(fd);
+        }
+}
+
 static void quiet_process(void)
 {
+        reset_limits();
         signal(SIGPIPE, SIG_IGN); /* a closed report pipe is an EPIPE we handle */
         signal(SIGHUP, SIG_IGN);  /* the agent's session going away is not our end */
         sigset_t none;
@@ -144,13 +177,12 @@ static void report(struct monitor *m, const md_error *err, bool removed, pid_t c
                 snprintf(rep.started_at, sizeof rep.started_at, "%s", started_at);
         if (err)
                 snprintf(rep.message, sizeof rep.message, "%s", err->message);
+        /* A failed write means the helper gave up waiting (its end is closed): the caller
+         * of monitor_main sees report_fd < 0. */
         if (m->report_fd >= 0 && md_write_all(m->report_fd, &rep, sizeof rep) < 0) {
                 close(m->report_fd);
                 m->report_fd = -1;
-                return;
         }
-        if (err) /* a failure ends the monitor; nothing else to tell */
-                return;
 }
 
 /* Read-modify-write of the record under an exclusive lock on the record directory, so that

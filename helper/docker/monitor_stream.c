@@ -37,20 +37,20 @@ static int sink(void *userdata, enum demux_stream stream, const char *data, size
 {
         struct monitor_stream *s = userdata;
         /* Docker's own demuxer sends stdin frames to stdout; so do we. */
-        int fd = stream == DEMUX_STDERR ? s->err_fd : s->out_fd;
-        if (s->write_errno == 0) {
-                int r = md_write_all(fd, data, len);
+        bool is_err = stream == DEMUX_STDERR;
+        int *failed = is_err ? &s->err_errno : &s->out_errno;
+        if (*failed == 0) {
+                int r = md_write_all(is_err ? s->err_fd : s->out_fd, data, len);
                 if (r == 0) {
-                        if (stream == DEMUX_STDERR)
-                                s->err_bytes += len;
-                        else
-                                s->out_bytes += len;
+                        *(is_err ? &s->err_bytes : &s->out_bytes) += len;
                         return 0;
                 }
-                s->write_errno = -r;
+                *failed = -r;
         }
-        /* The output file is broken (disk full, quota): keep reading so the container is not
-         * blocked on a full pipe, and count what could not be kept. */
+        /* That output file is broken (disk full, quota): keep reading so the container is
+         * not blocked on a full pipe, and count what could not be kept. A write that failed
+         * halfway may have left part of the piece in the file; the counters only count
+         * whole pieces. */
         s->dropped_bytes += len;
         return 0;
 }

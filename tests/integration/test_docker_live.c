@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,7 +49,7 @@ static void rm_rf(const char *dir)
 }
 
 /* Creates the container, its CREATED record and the output files; returns launch's result. */
-static int launch(struct docker *d, struct run *r, const char *script, md_error *err)
+static int launch_to(struct docker *d, struct run *r, const char *script, const char *out_file, md_error *err)
 {
         memset(r, 0, sizeof *r);
         strcpy(r->dir, "/tmp/md-live-XXXXXX");
@@ -72,7 +73,7 @@ static int launch(struct docker *d, struct run *r, const char *script, md_error 
                                  .state = MD_STATE_CREATED, .image = (char *)IMAGE };
         ck_assert_int_eq(md_record_write(r->record_dirfd, &rec, err), 0);
 
-        int out = open(r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        int out = open(out_file ? out_file : r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         int errfd = open(r->err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         ck_assert(out >= 0 && errfd >= 0);
         struct monitor_config cfg = { sock, r->name, r->docker_id, r->state_dir, out, errfd };
@@ -81,6 +82,11 @@ static int launch(struct docker *d, struct run *r, const char *script, md_error 
         ck_assert_int_eq(fcntl(out, F_GETFD), -1);
         ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
         return rc;
+}
+
+static int launch(struct docker *d, struct run *r, const char *script, md_error *err)
+{
+        return launch_to(d, r, script, NULL, err);
 }
 
 static void read_record(struct run *r, struct md_record *rec)
@@ -321,6 +327,56 @@ START_TEST(test_running_then_killed)
 }
 END_TEST
 
+/* A stdout that cannot be written (disk full): the container is not blocked by it, stderr
+ * still arrives, and the exit is recorded. */
+START_TEST(test_output_full)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        struct run r;
+        ck_assert_msg(launch_to(d, &r, "head -c 1048576 /dev/zero; echo tail >&2", "/dev/full", &err) == 0,
+                      "%s", err.message);
+        struct md_record rec = { 0 };
+        wait_exited(&r, &rec, 60);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
+        ck_assert_uint_eq(rec.stdout_bytes, 0);
+        ck_assert_uint_eq(rec.stderr_bytes, 5);
+        size_t len;
+        _cleanup_free_ char *errs = slurp(r.err_path, &len);
+        ck_assert_str_eq(errs, "tail\n");
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
+/* The caller's soft rlimits do not reach the monitor: with RLIMIT_FSIZE at 4 KiB a monitor
+ * that kept it would die of SIGXFSZ on the first big write. */
+START_TEST(test_caller_limits)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        struct run r;
+        struct rlimit small = { 4096, RLIM_INFINITY };
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+        int rc = launch(d, &r, "head -c 1048576 /dev/zero", &err);
+        struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY }; /* Check's own messages need it */
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &inf), 0);
+        ck_assert_msg(rc == 0, "%s", err.message);
+        struct md_record rec = { 0 };
+        wait_exited(&r, &rec, 60);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
+        ck_assert_uint_eq(rec.stdout_bytes, 1048576);
+        struct stat st;
+        ck_assert_int_eq(stat(r.out_path, &st), 0);
+        ck_assert_int_eq(st.st_size, 1048576);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
 /* A start the daemon refuses: launch fails with docker's reason and the container is gone. */
 START_TEST(test_start_refused)
 {
@@ -360,6 +416,8 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_stream_everything);
         tcase_add_test(tc, test_exit_code);
         tcase_add_test(tc, test_running_then_killed);
+        tcase_add_test(tc, test_output_full);
+        tcase_add_test(tc, test_caller_limits);
         tcase_add_test(tc, test_start_refused);
         suite_add_tcase(s, tc);
         return s;
