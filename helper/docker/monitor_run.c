@@ -329,6 +329,7 @@ static bool stream_until_exit(struct monitor *m, int *exit_code)
         struct monitor_stream *s = &m->stream;
         int64_t last_save = md_monotonic_ms();
         md_error err = { 0 };
+        int64_t exited_at = 0;
         while (!(s->attach.done && s->wait.done)) {
                 if (monitor_stream_pump(s, RECORD_INTERVAL_MS, &err) < 0)
                         break;
@@ -337,8 +338,13 @@ static bool stream_until_exit(struct monitor *m, int *exit_code)
                         save_bytes(m, false);
                         last_save = now;
                 }
-                /* The container is gone but something keeps the stream open: do not hang. */
-                if (s->wait.done && !s->attach.done && now - s->last_progress_ms > DRAIN_STALL_MS)
+                /* The container is gone but something keeps the stream open: do not hang.
+                 * The clock starts at the exit, not at the last output: the daemon may
+                 * answer the wait before the last bytes of the stream have arrived. */
+                if (s->wait.done && !exited_at)
+                        exited_at = now;
+                if (exited_at && !s->attach.done && now - exited_at > DRAIN_STALL_MS &&
+                    now - s->last_progress_ms > DRAIN_STALL_MS)
                         monitor_stream_abort_attach(s);
         }
         return monitor_stream_exit_code(s, exit_code);
