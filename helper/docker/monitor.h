@@ -10,7 +10,27 @@
  *   4. when the container exits and the stream has drained: inspects it, writes the exit into
  *      the record (state EXITED, status, exit_code, signal, oom_killed, finished_at), and only
  *      then removes the container.
- * It never execs, is not dumpable, and has no fd but its own. */
+ * It never execs, is not dumpable, and has no fd but its own.
+ *
+ * What the caller of monitor_launch must know (monitor_run.c has the details):
+ *   - The record (state CREATED) must exist before the launch; the monitor only updates it.
+ *   - Every read-modify-write of a record by anyone must hold flock(record_dirfd, LOCK_EX)
+ *     on the directory fd of md_record_dir_open: the monitor rewrites the whole record
+ *     (RUNNING, byte counters about once a second, EXITED) under that lock, and `destroy`
+ *     setting kill_requested would otherwise be lost.
+ *   - The container must be created with Tty false (the stream must be frames).
+ *   - The process must still be able to setresgid(0,0,0) and setgroups (CAP_SETGID); the
+ *     uid change needs no capability since the saved uid is 0.
+ *   - Exit as recorded: status KILLED when kill_requested, else FINISHED for exit code 0,
+ *     else FAILED. signal = code - 128 for codes 129..192 (docker's 128+N; a voluntary
+ *     `exit 137` reads as signal 9 too). exit_code -1 when the exit could not be learnt
+ *     (the container was removed by someone else, or the daemon stayed away > 10 min).
+ *   - After a daemon restart the attach stream is gone: the monitor waits for the exit
+ *     again (reconnecting with back-off) and records it, but output written after the
+ *     restart is not copied (resuming from the json-file log is a later issue).
+ *   - monitor_launch fails with MD_EXIT_UNAVAILABLE after 60 s without word from the
+ *     monitor; a monitor that then finds the helper gone kills the container and records
+ *     its exit, so no container runs that nobody was told of. */
 #pragma once
 
 #include <sys/types.h>
