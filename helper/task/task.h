@@ -17,16 +17,33 @@
 enum task_mode { TASK_MODE_TASK, TASK_MODE_EXECUTOR, _TASK_MODE_MAX };
 enum task_network { TASK_NETWORK_HOST, TASK_NETWORK_BRIDGE, TASK_NETWORK_NONE, _TASK_NETWORK_MAX };
 
+/* Limits on what a task may hold. The caller limits the text it reads to 1 MiB; task_parse
+ * refuses more than TASK_MAX_TEXT as a backstop, leaving room for a re-serialized copy with
+ * JSON_ENSURE_ASCII (up to 3x: a 4-byte UTF-8 character becomes a 12-byte surrogate pair). */
+#define TASK_MAX_TEXT       (4 * 1024 * 1024)
+#define TASK_MAX_STRING     (64 * 1024)  /* bytes per JSON string */
+#define TASK_MAX_VOLUMES    64
+#define TASK_MAX_PARAMETERS 64
+#define TASK_MAX_URIS       64
+#define TASK_MAX_PORTS      64
+#define TASK_MAX_ARGUMENTS  4096
+#define TASK_MAX_ENV        4096
+#define TASK_MAX_RESOURCES  256
+#define TASK_MAX_CPUS       4096.0       /* beyond any machine: refused as a typo (65) */
+#define TASK_MAX_MEM_MB     (UINT64_C(1) << 32) /* 4 PiB */
+
 struct task_port_mapping {
-        uint16_t host_port;
-        uint16_t container_port;
-        char protocol[4];          /* "tcp" (default) or "udp" */
+        uint16_t host_port;        /* 1..65535 */
+        uint16_t container_port;   /* 1..65535 */
+        char protocol[4];          /* "tcp" (default) or "udp", lower case */
 };
 
 struct task_volume {
         char *container_path;      /* as given; relative means under /mnt/mesos/sandbox */
-        char *host_path;           /* as given; NULL: a docker-managed anonymous volume is refused (65) */
-        bool read_write;           /* mode RW (default RW as in Mesos? no: mode is required) */
+        char *container_target;    /* absolute and cleaned: where it is mounted in the container */
+        char *host_path;           /* as given, never NULL: an absent host_path (a docker-managed
+                                    * anonymous volume) is refused (65); relative: in the sandbox */
+        bool read_write;           /* mode RW; mode is required, as in Mesos' proto */
 };
 
 struct task_parameter {
@@ -49,13 +66,15 @@ struct task_env {
 
 struct task_spec {
         enum task_mode mode;
+        char docker_path[64];      /* "container.docker" or "executor.container.docker", for messages */
         char *task_id;             /* task_id.value (executor_id.value in executor mode if no task id) */
         char *image;               /* as given */
         char image_normalized[IMAGEREF_MAX];
         bool force_pull;
         enum task_network network;
         struct task_port_mapping *ports;   size_t n_ports;
-        bool privileged;
+        bool privileged;           /* docker.privileged, or the `privileged` parameter set true */
+        char *hostname;            /* container.hostname, NULL when absent */
         /* the CommandInfo that runs: task's command, or executor.command in executor mode */
         bool has_value;
         char *value;
@@ -63,17 +82,38 @@ struct task_spec {
         char **arguments;          size_t n_arguments;
         struct task_env *env;      size_t n_env;   /* command.environment.variables */
         char *user;                /* command.user, NULL when absent */
+        const char *container_user; /* who the task asks to run as: the `user` parameter, else
+                                    * command.user (points to one of them); NULL: policy default */
         struct task_uri *uris;     size_t n_uris;
         struct task_volume *volumes; size_t n_volumes;
         struct task_parameter *parameters; size_t n_parameters;
-        double cpus;               /* resources "cpus" scalar, 0 when absent */
-        uint64_t mem_mb;           /* resources "mem" scalar, 0 when absent */
+        double cpus;               /* resources "cpus" scalar, 0 when absent (executor mode: task
+                                    * plus executor) */
+        uint64_t mem_mb;           /* resources "mem" scalar rounded up to whole MB, 0 when absent */
 };
 
 /* Parses and validates. Unknown fields of TaskInfo are ignored as protobuf's JSON parser
- * with ignore_unknown_fields would (name, slave_id, labels…), but known fields with the wrong
+ * with ignore_unknown_fields would (slave_id, labels…), but known fields with the wrong
  * type or value are errors. A container type other than DOCKER is MD_EXIT_BAD_TASK with a
- * message containing "not DOCKER" so that an agent hands it to another containerizer. */
+ * message containing "not DOCKER" so that an agent hands it to another containerizer; so is a
+ * task with no container at all ("container: missing: … not DOCKER").
+ *
+ * The protobuf JSON mapping as protobuf's parser reads it: a field under its proto name
+ * (snake_case) or its lowerCamelCase json_name (taskId, forcePullImage, portMappings,
+ * hostPath…; both spellings at once is an error); null means the default; numbers may be
+ * given as JSON strings ("8080", "0.5"); enums by name (case-sensitive) or number. Messages
+ * name the field path with the spelling the task used.
+ *
+ * Mode: executor.container present → executor mode; its type must be DOCKER (else "not
+ * DOCKER"), and the executor's command, container and (task + executor) resources are used;
+ * the task id is task_id.value, else executor.executor_id.value. Otherwise the task's container
+ * and command. No command means the image's default command.
+ *
+ * Decisions: volume mode is required (as in Mesos' proto); host_path is required (no
+ * anonymous volumes); ':' in bind paths and ".." anywhere in volume paths are refused; a
+ * resource name given twice in one resources array is refused (not summed); cpus 0 counts as
+ * absent; mem is rounded up to whole MB. Docker parameters are checked here (keys and values),
+ * so every 65 comes before the policy is asked. */
 int task_parse(const char *json_text, size_t len, struct task_spec **out, md_error *err);
 void task_free(struct task_spec *t);
 
@@ -96,15 +136,27 @@ struct task_context {
 #define TASK_SANDBOX_MOUNT "/mnt/mesos/sandbox"
 
 /* The body of POST /containers/create?name=… (Engine API v1.41): Image, Cmd, Entrypoint
- * (never set: the image's entrypoint is kept, the seed's rules), Env (MESOS_SANDBOX,
- * MESOS_CONTAINER_NAME, command.environment), User "uid:gid", Labels, WorkingDir,
- * HostConfig{Binds, NetworkMode, PortBindings, Privileged, CpuShares max(1024*cpus,2),
- * Memory max(mem,32) MiB, …}, ExposedPorts, AttachStdout/AttachStderr true, Tty false,
- * OpenStdin false. Parameters translated key by key. Returns a new reference or NULL+err. */
+ * (never set: the image's entrypoint is kept, the seed's rules; only an `entrypoint`
+ * parameter sets it), Env (MESOS_SANDBOX, MESOS_CONTAINER_NAME, command.environment, then
+ * `env` parameters), User "uid:gid" from ctx (always: a `user` parameter only feeds the
+ * policy request), Labels (the four TASK_LABEL_*; `label` parameters may add others but no
+ * org.apache.mesos.docker.* key), WorkingDir /mnt/mesos/sandbox (as Mesos' `-w`), Hostname
+ * from container.hostname, HostConfig{Binds, NetworkMode, PortBindings, Privileged,
+ * CpuShares max(1024*cpus,2), Memory max(mem,32) MiB (no MemorySwap, as Mesos),
+ * LogConfig json-file}, ExposedPorts, AttachStdout/AttachStderr true, Tty false, OpenStdin
+ * false. Parameters are translated key by key after these, so they override them as
+ * `docker run --KEY=VALUE` after Mesos' own flags would. A volume is read-only when the spec
+ * says RO or ctx->volume_read_only does. Returns a new reference or NULL+err (an unresolved
+ * volume path is MD_EXIT_FAILED; a sandbox path that cannot be bound is MD_EXIT_USAGE). */
 json_t *task_create_request(const struct task_spec *t, const struct task_context *ctx, md_error *err);
 
 /* Fills a policy request from the spec. Pointers refer into t and storage (storage must live
- * as long as req); volume host paths must already be resolved (see task_context). */
+ * as long as req); volume host paths must already be resolved (see task_context).
+ * volumes: only those with an absolute host_path, in spec order, with the resolved path (a
+ * NULL or relative resolved path for one of them is MD_EXIT_FAILED). network: a `network`
+ * parameter's value when given, else "host"/"bridge"/"none". user: t->container_user.
+ * parameters: the long names ("e" is asked as "env", "net" as "network"), each once.
+ * fetch_schemes: lower case, each once; a bare absolute path is "file". */
 struct task_policy_storage {
         struct policy_volume_request volumes[64];
         const char *parameter_keys[64];
@@ -114,5 +166,10 @@ struct task_policy_storage {
 int task_policy_request(const struct task_spec *t, const char **volume_host_paths,
                         struct task_policy_storage *storage, struct policy_request *req, md_error *err);
 
-/* The docker parameter keys task_create_request knows, for `policy check` warnings and the man page. */
+/* The docker parameter keys task_create_request translates (long names, NULL-terminated), for
+ * `policy check` warnings and the man page. Keys are given without dashes; the aliases e, l,
+ * w, h, u, c, net and dns-opt are accepted in tasks. Some known keys are always refused (65):
+ * volume/v and mount (use container.volumes), volumes-from and link (other containers),
+ * log-driver/log-opt, memory/m and cpus (use resources), name, rm, restart, detach, attach,
+ * interactive, tty, publish, publish-all, expose, env-file, label-file, cidfile. */
 extern const char *const task_known_parameters[];

@@ -1,0 +1,112 @@
+/* What a task asks of the policy: image, network, privilege, host volumes, user, docker
+ * parameters, resources and fetch schemes, each as the policy matches it. */
+#include <ctype.h>
+#include <string.h>
+
+#include "task_internal.h"
+
+int task_uri_scheme(const char *uri, char out[static 16])
+{
+        /* the fetcher trims leading white space too; the scheme must be the one it will use */
+        while (*uri == ' ' || *uri == '\t' || *uri == '\n' || *uri == '\r')
+                uri++;
+        if (uri[0] == '/') {
+                strcpy(out, "file");
+                return 0;
+        }
+        /* RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+        size_t n = 0;
+        if (!isalpha((unsigned char)uri[0]))
+                return -1;
+        while (isalnum((unsigned char)uri[n]) || uri[n] == '+' || uri[n] == '-' || uri[n] == '.')
+                n++;
+        if (uri[n] != ':' || n >= 16)
+                return -1;
+        for (size_t i = 0; i < n; i++)
+                out[i] = (char)tolower((unsigned char)uri[i]);
+        out[n] = '\0';
+        return 0;
+}
+
+static const char *network_name(const struct task_spec *t)
+{
+        /* a `network` parameter is what docker will use: the policy must judge that one */
+        for (size_t i = t->n_parameters; i-- > 0;) {
+                const struct task_param_info *p = task_param_lookup(t->parameters[i].key);
+                if (p && strcmp(p->name, "network") == 0)
+                        return t->parameters[i].value;
+        }
+        switch (t->network) {
+        case TASK_NETWORK_BRIDGE: return "bridge";
+        case TASK_NETWORK_NONE: return "none";
+        default: return "host";
+        }
+}
+
+static bool contains(const char *const *list, size_t n, const char *s)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(list[i], s) == 0)
+                        return true;
+        return false;
+}
+
+int task_policy_request(const struct task_spec *t, const char **volume_host_paths,
+                        struct task_policy_storage *storage, struct policy_request *req, md_error *err)
+{
+        struct policy_request r = {
+                .image = t->image_normalized,
+                .network = network_name(t),
+                .privileged = t->privileged,
+                .user = t->container_user,
+                .cpus = t->cpus,
+                .mem_mb = t->mem_mb,
+        };
+
+        /* only host paths outside the sandbox are the policy's: a relative host_path is in the
+         * sandbox, an absolute one is judged as the helper resolved it (symlinks followed) */
+        size_t nv = 0;
+        for (size_t i = 0; i < t->n_volumes && i < TASK_MAX_VOLUMES; i++) {
+                if (t->volumes[i].host_path[0] != '/')
+                        continue;
+                if (!volume_host_paths || !volume_host_paths[i] || volume_host_paths[i][0] != '/')
+                        return md_fail(err, MD_EXIT_FAILED, "volume %s: host path not resolved before the policy check",
+                                       t->volumes[i].host_path);
+                storage->volumes[nv++] = (struct policy_volume_request){
+                        .host_path = volume_host_paths[i],
+                        .read_write = t->volumes[i].read_write,
+                };
+        }
+        r.volumes = storage->volumes;
+        r.n_volumes = nv;
+
+        /* the policy names parameters by their long names: "e" is asked as "env" */
+        size_t np = 0;
+        for (size_t i = 0; i < t->n_parameters && np < TASK_MAX_PARAMETERS; i++) {
+                const struct task_param_info *p = task_param_lookup(t->parameters[i].key);
+                if (!p)
+                        return md_fail(err, MD_EXIT_BAD_TASK, "%s.parameters[%zu].key: unknown docker parameter",
+                                       t->docker_path, i);
+                if (!contains(storage->parameter_keys, np, p->name))
+                        storage->parameter_keys[np++] = p->name;
+        }
+        r.parameters = storage->parameter_keys;
+        r.n_parameters = np;
+
+        size_t ns = 0;
+        for (size_t i = 0; i < t->n_uris && i < TASK_MAX_URIS; i++) {
+                char scheme[16];
+                if (task_uri_scheme(t->uris[i].value, scheme) < 0)
+                        return md_fail(err, MD_EXIT_BAD_TASK, "command.uris[%zu].value: no scheme", i);
+                if (contains(storage->fetch_schemes, ns, scheme))
+                        continue;
+                memcpy(storage->scheme_buf[ns], scheme, sizeof scheme);
+                storage->fetch_schemes[ns] = storage->scheme_buf[ns];
+                ns++;
+        }
+        r.fetch_schemes = storage->fetch_schemes;
+        r.n_fetch_schemes = ns;
+
+        *req = r;
+        return 0;
+}
