@@ -14,10 +14,10 @@
  *
  * What the caller of monitor_launch must know (monitor_run.c has the details):
  *   - The record (state CREATED) must exist before the launch; the monitor only updates it.
- *   - Every read-modify-write of a record by anyone must hold flock(record_dirfd, LOCK_EX)
- *     on the directory fd of md_record_dir_open: the monitor rewrites the whole record
- *     (RUNNING, byte counters about once a second, EXITED) under that lock, and `destroy`
- *     setting kill_requested would otherwise be lost.
+ *   - Every edit of a record while the monitor runs must go through md_record_update (the
+ *     record directory's lock): the monitor rewrites the whole record (RUNNING, the byte
+ *     counters about once a second, EXITED) that way, and an unlocked write would lose
+ *     its changes or have them lost (destroy's kill_requested).
  *   - The container must be created with Tty false (the stream must be frames).
  *   - The process must still be able to setresgid(0,0,0) and setgroups (CAP_SETGID); the
  *     uid change needs no capability since the saved uid is 0.

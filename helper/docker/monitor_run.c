@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -185,26 +184,14 @@ static void report(struct monitor *m, const md_error *err, bool removed, pid_t c
         }
 }
 
-/* Read-modify-write of the record under an exclusive lock on the record directory, so that
- * a concurrent `destroy` setting kill_requested (which takes the same lock) is not lost. */
-typedef void (*record_edit)(struct md_record *r, void *arg);
-
-static int record_update(struct monitor *m, record_edit edit, void *arg, md_error *err)
+/* Read-modify-write of the record (md_record_update: under the record directory's lock, so
+ * that a concurrent `destroy` setting kill_requested is not lost). */
+static int record_update(struct monitor *m, md_record_edit edit, void *arg, md_error *err)
 {
-        while (flock(m->record_dirfd, LOCK_EX) < 0)
-                if (errno != EINTR)
-                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: lock the records");
-        struct md_record rec = { 0 };
-        int r = md_record_read(m->record_dirfd, m->cfg->container, &rec, err);
+        int r = md_record_update(m->record_dirfd, m->cfg->container, edit, arg, err);
         if (r == -ENOENT)
-                r = md_fail(err, MD_EXIT_FAILED, "record of %s: missing", m->cfg->container);
-        if (r == 0) {
-                edit(&rec, arg);
-                r = md_record_write(m->record_dirfd, &rec, err);
-        }
-        md_record_clear(&rec);
-        flock(m->record_dirfd, LOCK_UN);
-        return r;
+                return md_fail(err, MD_EXIT_FAILED, "record of %s: missing", m->cfg->container);
+        return r < 0 ? -1 : 0;
 }
 
 struct running_edit {

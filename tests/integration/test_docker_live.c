@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -269,6 +268,11 @@ START_TEST(test_exit_code)
 }
 END_TEST
 
+static void set_kill_requested(struct md_record *rec, void *arg)
+{
+        rec->kill_requested = true;
+}
+
 /* A running container: the record says RUNNING with the pid, the monitor holds none of our
  * fds, and a destroy (kill_requested + SIGKILL) ends as KILLED with signal 9. */
 START_TEST(test_running_then_killed)
@@ -305,11 +309,7 @@ START_TEST(test_running_then_killed)
         closedir(dir);
 
         /* destroy: mark the record (under the record lock, as the monitor does), then kill */
-        ck_assert_int_eq(flock(r.record_dirfd, LOCK_EX), 0);
-        read_record(&r, &rec);
-        rec.kill_requested = true;
-        ck_assert_int_eq(md_record_write(r.record_dirfd, &rec, &err), 0);
-        flock(r.record_dirfd, LOCK_UN);
+        ck_assert_int_eq(md_record_update(r.record_dirfd, r.name, set_kill_requested, NULL, &err), 0);
         ck_assert_msg(docker_container_kill(d, r.docker_id, "SIGKILL", &err) == 0, "%s", err.message);
 
         wait_exited(&r, &rec, 60);
