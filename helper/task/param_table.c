@@ -173,8 +173,8 @@ static int apply_size(const struct task_param_info *p, const char *v, struct tas
 
 int task_param_bool(const char *v, bool *out)
 {
-        static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True", NULL };
-        static const char *const no[] = { "0", "f", "F", "false", "FALSE", "False", NULL };
+        static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True", NULL};
+        static const char *const no[] = {"0", "f", "F", "false", "FALSE", "False", NULL};
         for (size_t i = 0; yes[i]; i++) {
                 if (strcmp(v, yes[i]) == 0) {
                         *out = true;
@@ -288,10 +288,10 @@ static int apply_signal(const struct task_param_info *p, const char *v, struct t
                         const char *path, md_error *err)
 {
         static const char *const names[] = {
-                "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE", "KILL", "USR1", "SEGV",
-                "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
-                "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS", "RTMIN",
-                "RTMAX", NULL,
+                "HUP",  "INT",   "QUIT", "ILL",  "TRAP", "ABRT", "IOT",   "BUS",    "FPE",
+                "KILL", "USR1",  "SEGV", "USR2", "PIPE", "ALRM", "TERM",  "STKFLT", "CHLD",
+                "CONT", "STOP",  "TSTP", "TTIN", "TTOU", "URG",  "XCPU",  "XFSZ",   "VTALRM",
+                "PROF", "WINCH", "IO",   "POLL", "PWR",  "SYS",  "RTMIN", "RTMAX",  NULL,
         };
         int64_t n;
         if (parse_int(v, &n) == 0) {
@@ -358,7 +358,7 @@ static int apply_device(const struct task_param_info *p, const char *v, struct t
                         const char *path, md_error *err)
 {
         /* HOST[:CONTAINER][:PERMISSIONS] */
-        char *parts[3] = { NULL, NULL, NULL };
+        char *parts[3] = {NULL, NULL, NULL};
         _cleanup_free_ char *copy = strdup(v);
         if (!copy)
                 return oom(path, err);
@@ -411,8 +411,8 @@ static int apply_ulimit(const struct task_param_info *p, const char *v, struct t
                         const char *path, md_error *err)
 {
         static const char *const names[] = {
-                "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile",
-                "nproc", "rss", "rtprio", "rttime", "sigpending", "stack", NULL,
+                "core",   "cpu",   "data", "fsize",  "locks",  "memlock",    "msgqueue", "nice",
+                "nofile", "nproc", "rss",  "rtprio", "rttime", "sigpending", "stack",    NULL,
         };
         const char *eq = strchr(v, '=');
         if (!eq)
@@ -430,7 +430,8 @@ static int apply_ulimit(const struct task_param_info *p, const char *v, struct t
         if (hard_s)
                 *hard_s++ = '\0';
         int64_t soft = 0, hard = 0;
-        if (parse_int(soft_s, &soft) < 0 || soft < -1 || (hard_s && (parse_int(hard_s, &hard) < 0 || hard < -1)))
+        if (parse_int(soft_s, &soft) < 0 || soft < -1 ||
+            (hard_s && (parse_int(hard_s, &hard) < 0 || hard < -1)))
                 return bad(path, v, "is not NAME=SOFT[:HARD] with numbers (-1: unlimited)", err);
         if (!hard_s)
                 hard = soft;
@@ -440,7 +441,8 @@ static int apply_ulimit(const struct task_param_info *p, const char *v, struct t
         for (size_t i = 0; arr && i < json_array_size(arr); i++)
                 if (strcmp(json_string_value(json_object_get(json_array_get(arr, i), "Name")), name) == 0)
                         return bad(path, name, "is given twice", err);
-        json_t *u = json_pack("{s:s, s:I, s:I}", "Name", name, "Soft", (json_int_t)soft, "Hard", (json_int_t)hard);
+        json_t *u = json_pack("{s:s, s:I, s:I}", "Name", name, "Soft", (json_int_t)soft, "Hard",
+                              (json_int_t)hard);
         if (!u)
                 return oom(path, err);
         return append(p, a, u, path, err);
@@ -448,48 +450,63 @@ static int apply_ulimit(const struct task_param_info *p, const char *v, struct t
 
 /* ----- the table ----- */
 
-static const char *const pid_modes[] = { "host", NULL };
-static const char *const ipc_modes[] = { "host", "private", "shareable", "none", NULL };
-static const char *const cgroupns_modes[] = { "host", "private", NULL };
+static const char *const pid_modes[] = {"host", NULL};
+static const char *const ipc_modes[] = {"host", "private", "shareable", "none", NULL};
+static const char *const cgroupns_modes[] = {"host", "private", NULL};
 
 #define USE_VOLUMES "use container.volumes: host paths go through the volume policy"
 #define ATTACHED "the helper runs the container detached and streams its output itself"
 #define OTHERS "it would reach into other containers"
 
+/* one key per line reads better than the formatter's layout */
+/* clang-format off */
 const struct task_param_info task_param_table[] = {
-        { .name = "add-host", .apply = apply_add_host, .field = "ExtraHosts", .host = true, .repeatable = true },
+        { .name = "add-host", .apply = apply_add_host,
+                  .field = "ExtraHosts", .host = true, .repeatable = true },
         { .name = "cap-add", .apply = apply_word_list, .field = "CapAdd", .host = true, .repeatable = true },
-        { .name = "cap-drop", .apply = apply_word_list, .field = "CapDrop", .host = true, .repeatable = true },
+        { .name = "cap-drop", .apply = apply_word_list,
+                  .field = "CapDrop", .host = true, .repeatable = true },
         { .name = "cgroup-parent", .apply = apply_text, .field = "CgroupParent", .host = true },
-        { .name = "cgroupns", .apply = apply_choice, .field = "CgroupnsMode", .host = true, .choices = cgroupns_modes },
-        { .name = "cpu-period", .apply = apply_int, .field = "CpuPeriod", .host = true, .min = 1000, .max = 1000000 },
-        { .name = "cpu-quota", .apply = apply_int, .field = "CpuQuota", .host = true, .min = -1, .max = INT64_MAX },
-        { .name = "cpu-shares", .alias = "c", .apply = apply_int, .field = "CpuShares", .host = true, .min = 2, .max = 262144 },
+        { .name = "cgroupns", .apply = apply_choice,
+                  .field = "CgroupnsMode", .host = true, .choices = cgroupns_modes },
+        { .name = "cpu-period", .apply = apply_int,
+                  .field = "CpuPeriod", .host = true, .min = 1000, .max = 1000000 },
+        { .name = "cpu-quota", .apply = apply_int,
+                  .field = "CpuQuota", .host = true, .min = -1, .max = INT64_MAX },
+        { .name = "cpu-shares", .alias = "c", .apply = apply_int,
+                  .field = "CpuShares", .host = true, .min = 2, .max = 262144 },
         { .name = "cpuset-cpus", .apply = apply_cpuset, .field = "CpusetCpus", .host = true },
         { .name = "cpuset-mems", .apply = apply_cpuset, .field = "CpusetMems", .host = true },
         { .name = "device", .apply = apply_device, .field = "Devices", .host = true, .repeatable = true },
         { .name = "dns", .apply = apply_dns, .field = "Dns", .host = true, .repeatable = true },
-        { .name = "dns-option", .alias = "dns-opt", .apply = apply_text_list, .field = "DnsOptions", .host = true, .repeatable = true },
-        { .name = "dns-search", .apply = apply_domain, .field = "DnsSearch", .host = true, .repeatable = true },
+        { .name = "dns-option", .alias = "dns-opt", .apply = apply_text_list,
+                  .field = "DnsOptions", .host = true, .repeatable = true },
+        { .name = "dns-search", .apply = apply_domain,
+                  .field = "DnsSearch", .host = true, .repeatable = true },
         { .name = "domainname", .apply = apply_hostname, .field = "Domainname" },
         { .name = "entrypoint", .apply = apply_entrypoint, .field = "Entrypoint" },
         { .name = "env", .alias = "e", .apply = apply_env, .field = "Env", .repeatable = true },
-        { .name = "group-add", .apply = apply_word_list, .field = "GroupAdd", .host = true, .repeatable = true },
+        { .name = "group-add", .apply = apply_word_list,
+                  .field = "GroupAdd", .host = true, .repeatable = true },
         { .name = "hostname", .alias = "h", .apply = apply_hostname, .field = "Hostname" },
         { .name = "init", .apply = apply_bool, .field = "Init", .host = true },
         { .name = "ipc", .apply = apply_choice, .field = "IpcMode", .host = true, .choices = ipc_modes },
         { .name = "label", .alias = "l", .apply = apply_label, .field = "Labels", .repeatable = true },
         { .name = "memory-reservation", .apply = apply_size, .field = "MemoryReservation", .host = true },
         { .name = "memory-swap", .apply = apply_size, .field = "MemorySwap", .host = true, .min = -1 },
-        { .name = "memory-swappiness", .apply = apply_int, .field = "MemorySwappiness", .host = true, .min = 0, .max = 100 },
+        { .name = "memory-swappiness", .apply = apply_int,
+                  .field = "MemorySwappiness", .host = true, .min = 0, .max = 100 },
         { .name = "network", .alias = "net", .apply = apply_network, .field = "NetworkMode", .host = true },
         { .name = "oom-kill-disable", .apply = apply_bool, .field = "OomKillDisable", .host = true },
-        { .name = "oom-score-adj", .apply = apply_int, .field = "OomScoreAdj", .host = true, .min = -1000, .max = 1000 },
+        { .name = "oom-score-adj", .apply = apply_int,
+                  .field = "OomScoreAdj", .host = true, .min = -1000, .max = 1000 },
         { .name = "pid", .apply = apply_choice, .field = "PidMode", .host = true, .choices = pid_modes },
-        { .name = "pids-limit", .apply = apply_int, .field = "PidsLimit", .host = true, .min = -1, .max = INT64_MAX },
+        { .name = "pids-limit", .apply = apply_int,
+                  .field = "PidsLimit", .host = true, .min = -1, .max = INT64_MAX },
         { .name = "privileged", .apply = apply_bool, .field = "Privileged", .host = true },
         { .name = "read-only", .apply = apply_bool, .field = "ReadonlyRootfs", .host = true },
-        { .name = "security-opt", .apply = apply_text_list, .field = "SecurityOpt", .host = true, .repeatable = true },
+        { .name = "security-opt", .apply = apply_text_list,
+                  .field = "SecurityOpt", .host = true, .repeatable = true },
         { .name = "shm-size", .apply = apply_size, .field = "ShmSize", .host = true },
         { .name = "stop-signal", .apply = apply_signal, .field = "StopSignal" },
         { .name = "stop-timeout", .apply = apply_int, .field = "StopTimeout", .min = 0, .max = INT32_MAX },
@@ -497,7 +514,8 @@ const struct task_param_info task_param_table[] = {
         { .name = "tmpfs", .apply = apply_tmpfs, .field = "Tmpfs", .host = true, .repeatable = true },
         { .name = "ulimit", .apply = apply_ulimit, .field = "Ulimits", .host = true, .repeatable = true },
         { .name = "user", .alias = "u", .apply = apply_user, .field = "User" },
-        { .name = "userns", .apply = apply_choice, .field = "UsernsMode", .host = true, .choices = pid_modes },
+        { .name = "userns", .apply = apply_choice,
+                  .field = "UsernsMode", .host = true, .choices = pid_modes },
         { .name = "uts", .apply = apply_choice, .field = "UTSMode", .host = true, .choices = pid_modes },
         { .name = "volume-driver", .apply = apply_text, .field = "VolumeDriver", .host = true },
         { .name = "workdir", .alias = "w", .apply = apply_abs_path, .field = "WorkingDir" },
@@ -526,13 +544,52 @@ const struct task_param_info task_param_table[] = {
         { .name = "volumes-from", .refusal = OTHERS },
         { .name = NULL },
 };
+/* clang-format on */
 
 const char *const task_known_parameters[] = {
-        "add-host", "cap-add", "cap-drop", "cgroup-parent", "cgroupns", "cpu-period", "cpu-quota",
-        "cpu-shares", "cpuset-cpus", "cpuset-mems", "device", "dns", "dns-option", "dns-search",
-        "domainname", "entrypoint", "env", "group-add", "hostname", "init", "ipc", "label",
-        "memory-reservation", "memory-swap", "memory-swappiness", "network", "oom-kill-disable",
-        "oom-score-adj", "pid", "pids-limit", "privileged", "read-only", "security-opt", "shm-size",
-        "stop-signal", "stop-timeout", "sysctl", "tmpfs", "ulimit", "user", "userns", "uts",
-        "volume-driver", "workdir", NULL,
+        "add-host",
+        "cap-add",
+        "cap-drop",
+        "cgroup-parent",
+        "cgroupns",
+        "cpu-period",
+        "cpu-quota",
+        "cpu-shares",
+        "cpuset-cpus",
+        "cpuset-mems",
+        "device",
+        "dns",
+        "dns-option",
+        "dns-search",
+        "domainname",
+        "entrypoint",
+        "env",
+        "group-add",
+        "hostname",
+        "init",
+        "ipc",
+        "label",
+        "memory-reservation",
+        "memory-swap",
+        "memory-swappiness",
+        "network",
+        "oom-kill-disable",
+        "oom-score-adj",
+        "pid",
+        "pids-limit",
+        "privileged",
+        "read-only",
+        "security-opt",
+        "shm-size",
+        "stop-signal",
+        "stop-timeout",
+        "sysctl",
+        "tmpfs",
+        "ulimit",
+        "user",
+        "userns",
+        "uts",
+        "volume-driver",
+        "workdir",
+        NULL,
 };

@@ -15,7 +15,8 @@ const struct task_param_info *task_param_lookup(const char *key)
         return NULL;
 }
 
-static void param_path(const struct task_spec *t, size_t i, const char *field, char path[static TASK_PATH_MAX])
+static void param_path(const struct task_spec *t, size_t i, const char *field,
+                       char path[static TASK_PATH_MAX])
 {
         snprintf(path, TASK_PATH_MAX, "%s.parameters[%zu].%s", t->docker_path, i, field);
 }
@@ -40,19 +41,21 @@ static int check_key(const struct task_spec *t, size_t i, const struct task_para
         const char *key = t->parameters[i].key;
         param_path(t, i, "key", path);
         if (key[0] == '-')
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: give the option's name without dashes (\"env\", not \"--env\")",
-                               path);
+                return md_fail(err, MD_EXIT_BAD_TASK,
+                               "%s: give the option's name without dashes (\"env\", not \"--env\")", path);
         const struct task_param_info *p = task_param_lookup(key);
         if (!p)
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: unknown docker parameter %s", path, task_quote(key, q));
+                return md_fail(err, MD_EXIT_BAD_TASK, "%s: unknown docker parameter %s", path,
+                               task_quote(key, q));
         if (p->refusal)
                 return md_fail(err, MD_EXIT_BAD_TASK, "%s: %s is not supported: %s", path, task_quote(key, q),
                                p->refusal);
         if (!p->repeatable)
                 for (size_t j = 0; j < i; j++)
                         if (task_param_lookup(t->parameters[j].key) == p)
-                                return md_fail(err, MD_EXIT_BAD_TASK, "%s: %s given twice (also parameters[%zu])",
-                                               path, task_quote(p->name, q), j);
+                                return md_fail(err, MD_EXIT_BAD_TASK,
+                                               "%s: %s given twice (also parameters[%zu])", path,
+                                               task_quote(p->name, q), j);
         *out = p;
         return 0;
 }
@@ -71,7 +74,8 @@ int task_check_parameters(struct task_spec *t, md_error *err)
                 if (strcmp(p->name, "user") == 0) {
                         user = t->parameters[i].value;
                         user_index = i;
-                } else if (strcmp(p->name, "privileged") == 0 && task_param_bool(t->parameters[i].value, &b) == 0)
+                } else if (strcmp(p->name, "privileged") == 0 &&
+                           task_param_bool(t->parameters[i].value, &b) == 0)
                         privileged = b;
         }
 
@@ -80,7 +84,7 @@ int task_check_parameters(struct task_spec *t, md_error *err)
         _cleanup_json_ json_t *host = json_object();
         if (!config || !host)
                 return md_fail(err, MD_EXIT_FAILED, "task: out of memory");
-        struct task_param_apply a = { .config = config, .host = host };
+        struct task_param_apply a = {.config = config, .host = host};
         if (task_apply_parameters(t, &a, err) < 0)
                 return -1;
 
@@ -89,8 +93,8 @@ int task_check_parameters(struct task_spec *t, md_error *err)
         if (user && t->user && strcmp(user, t->user) != 0) {
                 char path[TASK_PATH_MAX], q1[300], q2[300];
                 param_path(t, user_index, "value", path);
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: user %s conflicts with the command's user %s", path,
-                               task_quote(user, q1), task_quote(t->user, q2));
+                return md_fail(err, MD_EXIT_BAD_TASK, "%s: user %s conflicts with the command's user %s",
+                               path, task_quote(user, q1), task_quote(t->user, q2));
         }
         t->container_user = user ? user : t->user;
         if (privileged >= 0)

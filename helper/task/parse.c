@@ -9,17 +9,13 @@
 #include "task_internal.h"
 
 static const struct task_pb_enum container_types[] = {
-        { "DOCKER", 1 },
-        { "MESOS", 2 },
-        { NULL, 0 },
+        {"DOCKER", 1},
+        {"MESOS", 2},
+        {NULL, 0},
 };
 
 static const struct task_pb_enum value_types[] = {
-        { "SCALAR", 0 },
-        { "RANGES", 1 },
-        { "SET", 2 },
-        { "TEXT", 3 },
-        { NULL, 0 },
+        {"SCALAR", 0}, {"RANGES", 1}, {"SET", 2}, {"TEXT", 3}, {NULL, 0},
 };
 
 void task_free(struct task_spec *t)
@@ -59,7 +55,10 @@ void task_free(struct task_spec *t)
         free(t);
 }
 
-static void task_freep(struct task_spec **t) { task_free(*t); }
+static void task_freep(struct task_spec **t)
+{
+        task_free(*t);
+}
 
 /* The container's type, without looking further: decides the mode and whether this
  * containerizer is the right one at all. */
@@ -74,8 +73,8 @@ static int container_type(json_t *container, const char *parent, int *type, md_e
         if (task_pb_enum(v, path, container_types, type, err) < 0)
                 return -1;
         if (*type != 1)
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: MESOS, not DOCKER: this containerizer runs DOCKER containers only",
-                               path);
+                return md_fail(err, MD_EXIT_BAD_TASK,
+                               "%s: MESOS, not DOCKER: this containerizer runs DOCKER containers only", path);
         return 0;
 }
 
@@ -127,8 +126,9 @@ static int parse_resources(json_t *obj, const char *parent, struct totals *tot, 
                 for (size_t j = 0; j < i; j++) {
                         json_t *other = json_object_get(json_array_get(arr, j), "name");
                         if (json_is_string(other) && strcmp(json_string_value(other), name) == 0)
-                                return md_fail(err, MD_EXIT_BAD_TASK, "%s: duplicate resource %s (also %s[%zu])",
-                                               rpath, task_quote(name, q), path, j);
+                                return md_fail(err, MD_EXIT_BAD_TASK,
+                                               "%s: duplicate resource %s (also %s[%zu])", rpath,
+                                               task_quote(name, q), path, j);
                 }
                 int type = 0;
                 if (task_pb_field(r, rpath, "type", &type_v, spath, err) < 0)
@@ -170,15 +170,15 @@ static int parse_task_info(json_t *root, struct task_spec *t, md_error *err)
 {
         char path[TASK_PATH_MAX], exec_path[TASK_PATH_MAX], cpath[TASK_PATH_MAX];
         json_t *executor, *exec_container = NULL, *container, *command;
-        struct totals tot = { 0, 0 };
+        struct totals tot = {0, 0};
         _cleanup_free_ char *name = NULL;
 
         if (task_pb_get_string(root, "", "name", false, &name, err) < 0)
                 return -1;
         if (task_pb_get_object(root, "", "executor", false, &executor, exec_path, err) < 0)
                 return -1;
-        if (executor && task_pb_get_object(executor, exec_path, "container", false, &exec_container, cpath,
-                                           err) < 0)
+        if (executor &&
+            task_pb_get_object(executor, exec_path, "container", false, &exec_container, cpath, err) < 0)
                 return -1;
 
         /* The seed: an executor whose container is DOCKER is the thing to run. An executor with
@@ -256,8 +256,8 @@ int task_parse(const char *json_text, size_t len, struct task_spec **out, md_err
                 for (char *p = jerr.text; *p; p++)
                         if ((unsigned char)*p < 0x20 || *p == 0x7f)
                                 *p = '?';
-                return md_fail(err, MD_EXIT_BAD_TASK, "task: invalid JSON at line %d, column %d: %s", jerr.line,
-                               jerr.column, jerr.text);
+                return md_fail(err, MD_EXIT_BAD_TASK, "task: invalid JSON at line %d, column %d: %s",
+                               jerr.line, jerr.column, jerr.text);
         }
         if (!json_is_object(root))
                 return md_fail(err, MD_EXIT_BAD_TASK, "task: expected a JSON object (a TaskInfo)");

@@ -7,10 +7,10 @@
 #include "task_internal.h"
 
 static const struct task_pb_enum variable_types[] = {
-        { "UNKNOWN", 0 },
-        { "VALUE", 1 },
-        { "SECRET", 2 },
-        { NULL, 0 },
+        {"UNKNOWN", 0},
+        {"VALUE", 1},
+        {"SECRET", 2},
+        {NULL, 0},
 };
 
 static int parse_arguments(json_t *cmd, const char *parent, struct task_spec *t, md_error *err)
@@ -62,8 +62,9 @@ static int parse_uri(json_t *u, const char *path, struct task_uri *uri, md_error
                 return -1;
         snprintf(vpath, sizeof vpath, "%s.value", path);
         if (task_uri_scheme(uri->value, scheme) < 0)
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: %s is neither a URI with a scheme nor an absolute path",
-                               vpath, task_quote(uri->value, q));
+                return md_fail(err, MD_EXIT_BAD_TASK,
+                               "%s: %s is neither a URI with a scheme nor an absolute path", vpath,
+                               task_quote(uri->value, q));
         if (task_pb_get_bool(u, path, "executable", &uri->executable, err) < 0 ||
             task_pb_get_bool(u, path, "extract", &uri->extract, err) < 0 ||
             task_pb_get_bool(u, path, "cache", &uri->cache, err) < 0 ||

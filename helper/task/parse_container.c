@@ -8,17 +8,13 @@
 #include "task_internal.h"
 
 static const struct task_pb_enum networks[] = {
-        { "HOST", 1 },
-        { "BRIDGE", 2 },
-        { "NONE", 3 },
-        { "USER", 4 },
-        { NULL, 0 },
+        {"HOST", 1}, {"BRIDGE", 2}, {"NONE", 3}, {"USER", 4}, {NULL, 0},
 };
 
 static const struct task_pb_enum volume_modes[] = {
-        { "RW", 1 },
-        { "RO", 2 },
-        { NULL, 0 },
+        {"RW", 1},
+        {"RO", 2},
+        {NULL, 0},
 };
 
 static int field_path(json_t *obj, const char *parent, const char *name, char path[static TASK_PATH_MAX])
@@ -122,8 +118,9 @@ static int parse_volumes(json_t *c, const char *parent, struct task_spec *t, md_
                         return -1;
                 for (size_t j = 0; j < i; j++)
                         if (strcmp(t->volumes[j].container_target, t->volumes[i].container_target) == 0)
-                                return md_fail(err, MD_EXIT_BAD_TASK, "%s: %s is mounted twice (also %s[%zu])",
-                                               ipath, t->volumes[i].container_target, path, j);
+                                return md_fail(err, MD_EXIT_BAD_TASK,
+                                               "%s: %s is mounted twice (also %s[%zu])", ipath,
+                                               t->volumes[i].container_target, path, j);
         }
         return 0;
 }
@@ -189,9 +186,11 @@ static int parse_port_mappings(json_t *d, const char *parent, struct task_spec *
                 if (parse_port_mapping(json_array_get(arr, i), ipath, pm, err) < 0)
                         return -1;
                 for (size_t j = 0; j < i; j++)
-                        if (t->ports[j].host_port == pm->host_port && strcmp(t->ports[j].protocol, pm->protocol) == 0)
-                                return md_fail(err, MD_EXIT_BAD_TASK, "%s: host port %u/%s is mapped twice (also %s[%zu])",
-                                               ipath, pm->host_port, pm->protocol, path, j);
+                        if (t->ports[j].host_port == pm->host_port &&
+                            strcmp(t->ports[j].protocol, pm->protocol) == 0)
+                                return md_fail(err, MD_EXIT_BAD_TASK,
+                                               "%s: host port %u/%s is mapped twice (also %s[%zu])", ipath,
+                                               pm->host_port, pm->protocol, path, j);
                 t->n_ports++;
         }
         return 0;
@@ -251,8 +250,8 @@ static int parse_docker(json_t *d, const char *path, struct task_spec *t, md_err
         if (net_v && task_pb_enum(net_v, p, networks, &net, err) < 0)
                 return -1;
         if (net == 4)
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: USER networks are not supported (HOST, BRIDGE or NONE)",
-                               p);
+                return md_fail(err, MD_EXIT_BAD_TASK,
+                               "%s: USER networks are not supported (HOST, BRIDGE or NONE)", p);
         t->network = net == 2 ? TASK_NETWORK_BRIDGE : net == 3 ? TASK_NETWORK_NONE : TASK_NETWORK_HOST;
 
         if (unsupported_field(d, path, "volume_driver", "named volumes are not supported", err))
@@ -279,7 +278,8 @@ int task_parse_container(json_t *c, const char *path, struct task_spec *t, md_er
         if (t->hostname && !task_valid_hostname(t->hostname)) {
                 char q[300];
                 field_path(c, path, "hostname", p);
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: %s is not a host name", p, task_quote(t->hostname, q));
+                return md_fail(err, MD_EXIT_BAD_TASK, "%s: %s is not a host name", p,
+                               task_quote(t->hostname, q));
         }
         return parse_volumes(c, path, t, err);
 }

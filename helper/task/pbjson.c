@@ -85,14 +85,20 @@ int task_pb_field(json_t *obj, const char *parent, const char *name, json_t **ou
 static const char *type_name(json_t *v)
 {
         switch (json_typeof(v)) {
-        case JSON_OBJECT: return "an object";
-        case JSON_ARRAY: return "an array";
-        case JSON_STRING: return "a string";
+        case JSON_OBJECT:
+                return "an object";
+        case JSON_ARRAY:
+                return "an array";
+        case JSON_STRING:
+                return "a string";
         case JSON_INTEGER:
-        case JSON_REAL: return "a number";
+        case JSON_REAL:
+                return "a number";
         case JSON_TRUE:
-        case JSON_FALSE: return "a boolean";
-        case JSON_NULL: return "null";
+        case JSON_FALSE:
+                return "a boolean";
+        case JSON_NULL:
+                return "null";
         }
         return "something else";
 }
@@ -135,11 +141,13 @@ static int number_from_string(json_t *v, const char *path, double *out, md_error
         bool negative = s[0] == '-';
         const char *digits = negative ? s + 1 : s;
         if (!isdigit((unsigned char)digits[0]) || strspn(digits, "0123456789.eE+-") != strlen(digits))
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: expected a number, not %s", path, task_quote(s, q));
+                return md_fail(err, MD_EXIT_BAD_TASK, "%s: expected a number, not %s", path,
+                               task_quote(s, q));
         char *end;
         double d = strtod(digits, &end);
         if (*end)
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: expected a number, not %s", path, task_quote(s, q));
+                return md_fail(err, MD_EXIT_BAD_TASK, "%s: expected a number, not %s", path,
+                               task_quote(s, q));
         if (!isfinite(d))
                 return md_fail(err, MD_EXIT_BAD_TASK, "%s: not a finite number", path);
         *out = negative ? -d : d;
@@ -179,7 +187,8 @@ int task_pb_uint(json_t *v, const char *path, uint64_t max, uint64_t *out, md_er
                 if (i < 0)
                         return md_fail(err, MD_EXIT_BAD_TASK, "%s: must not be negative", path);
                 if ((uint64_t)i > max)
-                        return md_fail(err, MD_EXIT_BAD_TASK, "%s: must be at most %ju", path, (uintmax_t)max);
+                        return md_fail(err, MD_EXIT_BAD_TASK, "%s: must be at most %ju", path,
+                                       (uintmax_t)max);
                 *out = (uint64_t)i;
                 return 0;
         }

@@ -37,9 +37,12 @@ static const char *network_name(const struct task_spec *t)
                         return t->parameters[i].value;
         }
         switch (t->network) {
-        case TASK_NETWORK_BRIDGE: return "bridge";
-        case TASK_NETWORK_NONE: return "none";
-        default: return "host";
+        case TASK_NETWORK_BRIDGE:
+                return "bridge";
+        case TASK_NETWORK_NONE:
+                return "none";
+        default:
+                return "host";
         }
 }
 
@@ -70,7 +73,8 @@ int task_policy_request(const struct task_spec *t, const char **volume_host_path
                 if (t->volumes[i].host_path[0] != '/')
                         continue;
                 if (!volume_host_paths || !volume_host_paths[i] || volume_host_paths[i][0] != '/')
-                        return md_fail(err, MD_EXIT_FAILED, "volume %s: host path not resolved before the policy check",
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "volume %s: host path not resolved before the policy check",
                                        t->volumes[i].host_path);
                 storage->volumes[nv++] = (struct policy_volume_request){
                         .host_path = volume_host_paths[i],
@@ -85,8 +89,8 @@ int task_policy_request(const struct task_spec *t, const char **volume_host_path
         for (size_t i = 0; i < t->n_parameters && np < TASK_MAX_PARAMETERS; i++) {
                 const struct task_param_info *p = task_param_lookup(t->parameters[i].key);
                 if (!p)
-                        return md_fail(err, MD_EXIT_BAD_TASK, "%s.parameters[%zu].key: unknown docker parameter",
-                                       t->docker_path, i);
+                        return md_fail(err, MD_EXIT_BAD_TASK,
+                                       "%s.parameters[%zu].key: unknown docker parameter", t->docker_path, i);
                 if (!contains(storage->parameter_keys, np, p->name))
                         storage->parameter_keys[np++] = p->name;
         }

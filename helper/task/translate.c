@@ -14,8 +14,8 @@
 #include "json_cleanup.h"
 #include "task_internal.h"
 
-#define MIN_CPU_SHARES 2          /* Mesos' MIN_CPU_SHARES */
-#define MIN_MEMORY_MB 32          /* Mesos' MIN_MEMORY */
+#define MIN_CPU_SHARES 2 /* Mesos' MIN_CPU_SHARES */
+#define MIN_MEMORY_MB 32 /* Mesos' MIN_MEMORY */
 
 _Static_assert(TASK_MAX_VOLUMES <= 64 && TASK_MAX_PARAMETERS <= 64 && TASK_MAX_URIS <= 64,
                "struct task_policy_storage and policy_verdict hold 64 of each");
@@ -115,8 +115,10 @@ static int binds(struct builder *b, json_t *host, const struct task_spec *t, con
                 const struct task_volume *v = &t->volumes[i];
                 const char *src = ctx->volume_host_paths ? ctx->volume_host_paths[i] : NULL;
                 if (!src || src[0] != '/' || strchr(src, ':'))
-                        return md_fail(err, MD_EXIT_FAILED, "volume %s: host path not resolved to an absolute path "
-                                       "that can be bind-mounted", v->host_path);
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "volume %s: host path not resolved to an absolute path "
+                                       "that can be bind-mounted",
+                                       v->host_path);
                 bool ro = ctx->volume_read_only ? ctx->volume_read_only[i] : !v->read_write;
                 if (!v->read_write)
                         ro = true; /* the policy may cap RW to RO, never the other way */
@@ -163,7 +165,7 @@ static const char *network_mode(enum task_network n)
 
 json_t *task_create_request(const struct task_spec *t, const struct task_context *ctx, md_error *err)
 {
-        struct builder b = { false };
+        struct builder b = {false};
         char user[64];
 
         if (!ctx->sandbox || ctx->sandbox[0] != '/' || strchr(ctx->sandbox, ':')) {
@@ -205,7 +207,8 @@ json_t *task_create_request(const struct task_spec *t, const struct task_context
         put(&b, host, "Privileged", json_boolean(t->privileged));
         if (t->cpus > 0) {
                 double shares = floor(1024.0 * t->cpus);
-                put(&b, host, "CpuShares", json_integer(shares < MIN_CPU_SHARES ? MIN_CPU_SHARES : (json_int_t)shares));
+                put(&b, host, "CpuShares",
+                    json_integer(shares < MIN_CPU_SHARES ? MIN_CPU_SHARES : (json_int_t)shares));
         }
         if (t->mem_mb > 0) {
                 uint64_t mb = t->mem_mb < MIN_MEMORY_MB ? MIN_MEMORY_MB : t->mem_mb;
@@ -213,7 +216,7 @@ json_t *task_create_request(const struct task_spec *t, const struct task_context
         }
         put(&b, host, "LogConfig", json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
 
-        struct task_param_apply a = { .config = config, .host = host };
+        struct task_param_apply a = {.config = config, .host = host};
         if (task_apply_parameters(t, &a, err) < 0)
                 return NULL;
         /* whatever a parameter said, the user is the one the policy decided */

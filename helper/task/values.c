@@ -35,7 +35,7 @@ char *task_clean_path(const char *base, const char *path)
                 return NULL;
         size_t n = 0;
         /* a relative path continues the base; the base is trusted and already clean */
-        const char *parts[2] = { path[0] == '/' ? "" : base, path };
+        const char *parts[2] = {path[0] == '/' ? "" : base, path};
         for (int k = 0; k < 2; k++) {
                 const char *p = parts[k];
                 while (*p) {

@@ -25,11 +25,13 @@ static void check_request(const struct task_spec *t, json_t *req)
         check(strcmp(json_string_value(json_object_get(req, "User")), "1000:1000") == 0);
         json_t *labels = json_object_get(req, "Labels");
         check(strcmp(json_string_value(json_object_get(labels, TASK_LABEL_OWNER)), "1000") == 0);
-        check(strcmp(json_string_value(json_object_get(labels, TASK_LABEL_MANAGED)), "mesos-docker-helper") == 0);
+        check(strcmp(json_string_value(json_object_get(labels, TASK_LABEL_MANAGED)), "mesos-docker-helper") ==
+              0);
         check(strcmp(json_string_value(json_object_get(labels, TASK_LABEL_SANDBOX)), "/sandbox") == 0);
         check(strcmp(json_string_value(json_object_get(labels, TASK_LABEL_TASK_ID)), t->task_id) == 0);
         json_t *host = json_object_get(req, "HostConfig");
-        check(strcmp(json_string_value(json_object_get(json_object_get(host, "LogConfig"), "Type")), "json-file") == 0);
+        check(strcmp(json_string_value(json_object_get(json_object_get(host, "LogConfig"), "Type")),
+                     "json-file") == 0);
         json_t *binds = json_object_get(host, "Binds");
         check(json_array_size(binds) == t->n_volumes + 1);
         for (size_t i = 0; i < json_array_size(binds); i++) {
@@ -49,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         struct task_spec *t = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
 
         if (task_parse((const char *)data, size, &t, &err) < 0) {
                 check(t == NULL);

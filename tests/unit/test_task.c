@@ -23,7 +23,7 @@ static struct task_spec *parse_ok(const char *single_quoted)
 {
         char *json = J(single_quoted);
         struct task_spec *t = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         int r = task_parse(json, strlen(json), &t, &err);
         ck_assert_msg(r == 0, "parse failed: %s\n  for %s", err.message, json);
         ck_assert_ptr_nonnull(t);
@@ -35,14 +35,14 @@ static void parse_fails(const char *single_quoted, const char *message, bool pre
 {
         char *json = J(single_quoted);
         struct task_spec *t = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         int r = task_parse(json, strlen(json), &t, &err);
         ck_assert_msg(r == -1, "parse succeeded but should fail: %s", json);
         ck_assert_ptr_null(t);
         ck_assert_int_eq(err.exit_code, MD_EXIT_BAD_TASK);
         if (prefix_only)
-                ck_assert_msg(strncmp(err.message, message, strlen(message)) == 0, "message \"%s\" does not start with \"%s\"",
-                              err.message, message);
+                ck_assert_msg(strncmp(err.message, message, strlen(message)) == 0,
+                              "message \"%s\" does not start with \"%s\"", err.message, message);
         else
                 ck_assert_str_eq(err.message, message);
         free(json);
@@ -60,238 +60,269 @@ struct err_case {
 };
 
 static const struct err_case err_cases[] = {
-        { "not json", "task: invalid JSON at line 1", true },
-        { "[1]", "task: expected a JSON object (a TaskInfo)", false },
-        { TASK(DOCKER(",'network':'HOST'") ",'name':'a\\u0000b'"), "task: invalid JSON", true },
-        { "{'task_id':{'value':'t1'},'task_id':{'value':'t2'}," DOCKER("") "}", "task: invalid JSON", true },
-        { TASK("'command':{'value':'x'}"), "container: missing: a task without a container is not DOCKER", false },
-        { TASK("'container':{'type':'MESOS','mesos':{}}"),
-          "container.type: MESOS, not DOCKER: this containerizer runs DOCKER containers only", false },
-        { TASK("'container':{'type':2}"), "container.type: MESOS, not DOCKER: this containerizer runs DOCKER containers only",
-          false },
-        { TASK("'container':{'docker':{'image':'busybox'}}"), "container.type: missing", false },
-        { TASK("'container':{'type':'FOO'}"), "container.type: unknown value \"FOO\"", false },
-        { TASK("'container':{'type':'docker'}"), "container.type: unknown value \"docker\"", false },
-        { TASK("'container':{'type':'DOCKER'}"), "container.docker: missing", false },
-        { TASK("'container':'DOCKER'"), "container: expected an object, not a string", false },
-        { TASK("'container':{'type':'DOCKER','docker':{}}"), "container.docker.image: missing", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':7}}"), "container.docker.image: expected a string, not a number",
-          false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':''}}"), "container.docker.image: empty", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'-x'}}"), "container.docker.image: ", true },
-        { TASK(DOCKER(",'network':'HOSTT'")), "container.docker.network: unknown value \"HOSTT\"", false },
-        { TASK(DOCKER(",'network':'host'")), "container.docker.network: unknown value \"host\"", false },
-        { TASK(DOCKER(",'network':9")), "container.docker.network: unknown value 9", false },
-        { TASK(DOCKER(",'network':'USER'")), "container.docker.network: USER networks are not supported (HOST, BRIDGE or NONE)",
-          false },
-        { TASK(DOCKER(",'port_mappings':[{'host_port':80,'container_port':80}]")),
-          "container.docker.port_mappings: only with network BRIDGE", false },
-        { TASK(DOCKER(",'network':'NONE','port_mappings':[{'host_port':80,'container_port':80}]")),
-          "container.docker.port_mappings: only with network BRIDGE", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':0,'container_port':80}]")),
-          "container.docker.port_mappings[0].host_port: must be between 1 and 65535", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':80,'container_port':70000}]")),
-          "container.docker.port_mappings[0].container_port: must be at most 65535", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':-1,'container_port':80}]")),
-          "container.docker.port_mappings[0].host_port: must not be negative", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':'80x','container_port':80}]")),
-          "container.docker.port_mappings[0].host_port: expected a number, not \"80x\"", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':'0x50','container_port':80}]")),
-          "container.docker.port_mappings[0].host_port: expected a number, not \"0x50\"", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':1.5,'container_port':80}]")),
-          "container.docker.port_mappings[0].host_port: expected a whole number", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'container_port':80}]")),
-          "container.docker.port_mappings[0].host_port: missing", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':80,'container_port':80,'protocol':'sctp'}]")),
-          "container.docker.port_mappings[0].protocol: unknown value \"sctp\" (tcp or udp)", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':8080,'container_port':80},"
-                      "{'host_port':8080,'container_port':81,'protocol':'TCP'}]")),
-          "container.docker.port_mappings[1]: host port 8080/tcp is mapped twice (also container.docker.port_mappings[0])",
-          false },
-        { TASK(DOCKER(",'network':'BRIDGE','portMappings':[{'hostPort':0,'containerPort':80}]")),
-          "container.docker.portMappings[0].hostPort: must be between 1 and 65535", false },
-        { TASK(DOCKER(",'network':'BRIDGE','port_mappings':[7]")),
-          "container.docker.port_mappings[0]: expected an object", false },
-        { TASK(DOCKER(",'privileged':'yes'")), "container.docker.privileged: expected true or false, not a string", false },
-        { TASK(DOCKER(",'force_pull_image':1")), "container.docker.force_pull_image: expected true or false, not a number",
-          false },
-        { TASK(DOCKER(",'volume_driver':'flocker'")), "container.docker.volume_driver: named volumes are not supported", false },
-        { TASK(DOCKER("") ",'command':{'value':'x','shell':false,'arguments':['a','b',3]}"),
-          "command.arguments[2]: expected a string, not a number", false },
-        { TASK(DOCKER("") ",'command':{'shell':'false'}"), "command.shell: expected true or false, not a string", false },
-        { TASK(DOCKER("") ",'command':'echo'"), "command: expected an object, not a string", false },
-        { TASK(DOCKER("") ",'command':{'arguments':'a b'}"), "command.arguments: expected an array, not a string", false },
-        { TASK(DOCKER("") ",'command':{'user':''}"), "command.user: empty", false },
-        { TASK(DOCKER("") ",'command':{'user':'a\\nb'}"), "command.user: not a user name", false },
-        { TASK(DOCKER("") ",'command':{'uris':[{'value':'foo/bar'}]}"),
-          "command.uris[0].value: \"foo/bar\" is neither a URI with a scheme nor an absolute path", false },
-        { TASK(DOCKER("") ",'command':{'uris':[{'executable':true}]}"), "command.uris[0].value: missing", false },
-        { TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','extract':'no'}]}"),
-          "command.uris[0].extract: expected true or false, not a string", false },
-        { TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','output_file':'/etc/x'}]}"),
-          "command.uris[0].output_file: must be relative to the sandbox", false },
-        { TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','outputFile':'a/../../x'}]}"),
-          "command.uris[0].outputFile: \"..\" is not allowed", false },
-        { TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','output_file':'.'}]}"),
-          "command.uris[0].output_file: names the sandbox itself", false },
-        { TASK(DOCKER("") ",'command':{'environment':{'variables':[{'name':'A','type':'SECRET','secret':{}}]}}"),
-          "command.environment.variables[0].type: SECRET variables are not supported", false },
-        { TASK(DOCKER("") ",'command':{'environment':{'variables':[{'name':'A=B','value':'x'}]}}"),
-          "command.environment.variables[0].name: \"A=B\" is not a variable name", false },
-        { TASK(DOCKER("") ",'command':{'environment':{'variables':[{'name':'A'}]}}"),
-          "command.environment.variables[0].value: missing", false },
-        { TASK(DOCKER("") ",'command':{'environment':{'variables':[{'name':'A','value':1}]}}"),
-          "command.environment.variables[0].value: expected a string, not a number", false },
-        { "{" DOCKER("") "}", "task_id: missing", false },
-        { "{'task_id':{'value':''}," DOCKER("") "}", "task_id.value: empty", false },
-        { "{'task_id':{}," DOCKER("") "}", "task_id.value: missing", false },
-        { "{'task_id':'t1'," DOCKER("") "}", "task_id: expected an object, not a string", false },
-        { "{'task_id':{'value':'t1'},'taskId':{'value':'t1'}," DOCKER("") "}",
-          "task_id: given twice, as \"task_id\" and \"taskId\"", false },
-        { TASK(DOCKER("") ",'name':5"), "name: expected a string, not a number", false },
+        {"not json", "task: invalid JSON at line 1", true},
+        {"[1]", "task: expected a JSON object (a TaskInfo)", false},
+        {TASK(DOCKER(",'network':'HOST'") ",'name':'a\\u0000b'"), "task: invalid JSON", true},
+        {"{'task_id':{'value':'t1'},'task_id':{'value':'t2'}," DOCKER("") "}", "task: invalid JSON", true},
+        {TASK("'command':{'value':'x'}"), "container: missing: a task without a container is not DOCKER",
+         false},
+        {TASK("'container':{'type':'MESOS','mesos':{}}"),
+         "container.type: MESOS, not DOCKER: this containerizer runs DOCKER containers only", false},
+        {TASK("'container':{'type':2}"),
+         "container.type: MESOS, not DOCKER: this containerizer runs DOCKER containers only", false},
+        {TASK("'container':{'docker':{'image':'busybox'}}"), "container.type: missing", false},
+        {TASK("'container':{'type':'FOO'}"), "container.type: unknown value \"FOO\"", false},
+        {TASK("'container':{'type':'docker'}"), "container.type: unknown value \"docker\"", false},
+        {TASK("'container':{'type':'DOCKER'}"), "container.docker: missing", false},
+        {TASK("'container':'DOCKER'"), "container: expected an object, not a string", false},
+        {TASK("'container':{'type':'DOCKER','docker':{}}"), "container.docker.image: missing", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':7}}"),
+         "container.docker.image: expected a string, not a number", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':''}}"), "container.docker.image: empty", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'-x'}}"), "container.docker.image: ", true},
+        {TASK(DOCKER(",'network':'HOSTT'")), "container.docker.network: unknown value \"HOSTT\"", false},
+        {TASK(DOCKER(",'network':'host'")), "container.docker.network: unknown value \"host\"", false},
+        {TASK(DOCKER(",'network':9")), "container.docker.network: unknown value 9", false},
+        {TASK(DOCKER(",'network':'USER'")),
+         "container.docker.network: USER networks are not supported (HOST, BRIDGE or NONE)", false},
+        {TASK(DOCKER(",'port_mappings':[{'host_port':80,'container_port':80}]")),
+         "container.docker.port_mappings: only with network BRIDGE", false},
+        {TASK(DOCKER(",'network':'NONE','port_mappings':[{'host_port':80,'container_port':80}]")),
+         "container.docker.port_mappings: only with network BRIDGE", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':0,'container_port':80}]")),
+         "container.docker.port_mappings[0].host_port: must be between 1 and 65535", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':80,'container_port':70000}]")),
+         "container.docker.port_mappings[0].container_port: must be at most 65535", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':-1,'container_port':80}]")),
+         "container.docker.port_mappings[0].host_port: must not be negative", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':'80x','container_port':80}]")),
+         "container.docker.port_mappings[0].host_port: expected a number, not \"80x\"", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':'0x50','container_port':80}]")),
+         "container.docker.port_mappings[0].host_port: expected a number, not \"0x50\"", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':1.5,'container_port':80}]")),
+         "container.docker.port_mappings[0].host_port: expected a whole number", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'container_port':80}]")),
+         "container.docker.port_mappings[0].host_port: missing", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':80,'container_port':80,'protocol':'"
+                     "sctp'}]")),
+         "container.docker.port_mappings[0].protocol: unknown value \"sctp\" (tcp or udp)", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[{'host_port':8080,'container_port':80},"
+                     "{'host_port':8080,'container_port':81,'protocol':'TCP'}]")),
+         "container.docker.port_mappings[1]: host port 8080/tcp is mapped twice (also "
+         "container.docker.port_mappings[0])",
+         false},
+        {TASK(DOCKER(",'network':'BRIDGE','portMappings':[{'hostPort':0,'containerPort':80}]")),
+         "container.docker.portMappings[0].hostPort: must be between 1 and 65535", false},
+        {TASK(DOCKER(",'network':'BRIDGE','port_mappings':[7]")),
+         "container.docker.port_mappings[0]: expected an object", false},
+        {TASK(DOCKER(",'privileged':'yes'")),
+         "container.docker.privileged: expected true or false, not a string", false},
+        {TASK(DOCKER(",'force_pull_image':1")),
+         "container.docker.force_pull_image: expected true or false, not a number", false},
+        {TASK(DOCKER(",'volume_driver':'flocker'")),
+         "container.docker.volume_driver: named volumes are not supported", false},
+        {TASK(DOCKER("") ",'command':{'value':'x','shell':false,'arguments':['a','b',3]}"),
+         "command.arguments[2]: expected a string, not a number", false},
+        {TASK(DOCKER("") ",'command':{'shell':'false'}"),
+         "command.shell: expected true or false, not a string", false},
+        {TASK(DOCKER("") ",'command':'echo'"), "command: expected an object, not a string", false},
+        {TASK(DOCKER("") ",'command':{'arguments':'a b'}"),
+         "command.arguments: expected an array, not a string", false},
+        {TASK(DOCKER("") ",'command':{'user':''}"), "command.user: empty", false},
+        {TASK(DOCKER("") ",'command':{'user':'a\\nb'}"), "command.user: not a user name", false},
+        {TASK(DOCKER("") ",'command':{'uris':[{'value':'foo/bar'}]}"),
+         "command.uris[0].value: \"foo/bar\" is neither a URI with a scheme nor an absolute path", false},
+        {TASK(DOCKER("") ",'command':{'uris':[{'executable':true}]}"), "command.uris[0].value: missing",
+         false},
+        {TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','extract':'no'}]}"),
+         "command.uris[0].extract: expected true or false, not a string", false},
+        {TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','output_file':'/etc/x'}]}"),
+         "command.uris[0].output_file: must be relative to the sandbox", false},
+        {TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','outputFile':'a/../../x'}]}"),
+         "command.uris[0].outputFile: \"..\" is not allowed", false},
+        {TASK(DOCKER("") ",'command':{'uris':[{'value':'http://h/x','output_file':'.'}]}"),
+         "command.uris[0].output_file: names the sandbox itself", false},
+        {TASK(DOCKER(
+                 "") ",'command':{'environment':{'variables':[{'name':'A','type':'SECRET','secret':{}}]}}"),
+         "command.environment.variables[0].type: SECRET variables are not supported", false},
+        {TASK(DOCKER("") ",'command':{'environment':{'variables':[{'name':'A=B','value':'x'}]}}"),
+         "command.environment.variables[0].name: \"A=B\" is not a variable name", false},
+        {TASK(DOCKER("") ",'command':{'environment':{'variables':[{'name':'A'}]}}"),
+         "command.environment.variables[0].value: missing", false},
+        {TASK(DOCKER("") ",'command':{'environment':{'variables':[{'name':'A','value':1}]}}"),
+         "command.environment.variables[0].value: expected a string, not a number", false},
+        {"{" DOCKER("") "}", "task_id: missing", false},
+        {"{'task_id':{'value':''}," DOCKER("") "}", "task_id.value: empty", false},
+        {"{'task_id':{}," DOCKER("") "}", "task_id.value: missing", false},
+        {"{'task_id':'t1'," DOCKER("") "}", "task_id: expected an object, not a string", false},
+        {"{'task_id':{'value':'t1'},'taskId':{'value':'t1'}," DOCKER("") "}",
+         "task_id: given twice, as \"task_id\" and \"taskId\"", false},
+        {TASK(DOCKER("") ",'name':5"), "name: expected a string, not a number", false},
         /* resources */
-        { TASK(DOCKER("") ",'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':1}},"
+        {TASK(DOCKER("") ",'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':1}},"
                          "{'name':'mem','type':'SCALAR','scalar':{'value':'x'}}]"),
-          "resources[1].scalar.value: expected a number, not \"x\"", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':1}},"
+         "resources[1].scalar.value: expected a number, not \"x\"", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':1}},"
                          "{'name':'mem','type':'SCALAR','scalar':{'value':true}}]"),
-          "resources[1].scalar.value: expected a number, not a boolean", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':-5}}]"),
-          "resources[0].scalar.value: must not be negative", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':'NaN'}}]"),
-          "resources[0].scalar.value: not a finite number", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':'-Infinity'}}]"),
-          "resources[0].scalar.value: not a finite number", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':1e999}}]"), "task: invalid JSON", true },
-        { TASK(DOCKER("") ",'resources':[{'name':'cpus','scalar':{'value':1}},{'name':'cpus','scalar':{'value':2}}]"),
-          "resources[1]: duplicate resource \"cpus\" (also resources[0])", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'cpus','type':'RANGES','ranges':{}}]"),
-          "resources[0].type: cpus must be SCALAR", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'mem','type':'SCALAR'}]"), "resources[0].scalar: missing", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'mem','type':'SCALAR','scalar':{}}]"),
-          "resources[0].scalar.value: missing", false },
-        { TASK(DOCKER("") ",'resources':[{'type':'SCALAR','scalar':{'value':1}}]"), "resources[0].name: missing", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'cpus','scalar':{'value':5000}}]"),
-          "resources[0].scalar.value: more than 4096 cpus", false },
-        { TASK(DOCKER("") ",'resources':[{'name':'disk','type':'BLOB'}]"), "resources[0].type: unknown value \"BLOB\"", false },
-        { TASK(DOCKER("") ",'resources':{'name':'cpus'}"), "resources: expected an array, not an object", false },
-        { TASK(DOCKER("") ",'resources':[3]"), "resources[0]: expected an object", false },
+         "resources[1].scalar.value: expected a number, not a boolean", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':-5}}]"),
+         "resources[0].scalar.value: must not be negative", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':'NaN'}}]"),
+         "resources[0].scalar.value: not a finite number", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':'-Infinity'}}]"),
+         "resources[0].scalar.value: not a finite number", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':1e999}}]"), "task: invalid JSON",
+         true},
+        {TASK(DOCKER("") ",'resources':[{'name':'cpus','scalar':{'value':1}},{'name':'cpus','scalar':{'value'"
+                         ":2}}]"),
+         "resources[1]: duplicate resource \"cpus\" (also resources[0])", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'cpus','type':'RANGES','ranges':{}}]"),
+         "resources[0].type: cpus must be SCALAR", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'mem','type':'SCALAR'}]"), "resources[0].scalar: missing",
+         false},
+        {TASK(DOCKER("") ",'resources':[{'name':'mem','type':'SCALAR','scalar':{}}]"),
+         "resources[0].scalar.value: missing", false},
+        {TASK(DOCKER("") ",'resources':[{'type':'SCALAR','scalar':{'value':1}}]"),
+         "resources[0].name: missing", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'cpus','scalar':{'value':5000}}]"),
+         "resources[0].scalar.value: more than 4096 cpus", false},
+        {TASK(DOCKER("") ",'resources':[{'name':'disk','type':'BLOB'}]"),
+         "resources[0].type: unknown value \"BLOB\"", false},
+        {TASK(DOCKER("") ",'resources':{'name':'cpus'}"), "resources: expected an array, not an object",
+         false},
+        {TASK(DOCKER("") ",'resources':[3]"), "resources[0]: expected an object", false},
         /* volumes */
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':[{'container_path':'/data','mode':'RW'}]}"),
-          "container.volumes[0].host_path: missing: anonymous volumes are not supported, give a host path "
-          "(a relative one is in the sandbox)",
-          false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':[{'container_path':'/d','host_path':'d'}]}"),
-          "container.volumes[0].mode: missing (RW or RO)", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'container_path':'/d','host_path':'d','mode':'rw'}]}"),
-          "container.volumes[0].mode: unknown value \"rw\"", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':[{'host_path':'d','mode':'RW'}]}"),
-          "container.volumes[0].container_path: missing", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'container_path':'a/../../etc','host_path':'d','mode':'RW'}]}"),
-          "container.volumes[0].container_path: \"..\" is not allowed", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'containerPath':'/d','hostPath':'../x','mode':'RW'}]}"),
-          "container.volumes[0].hostPath: \"..\" is not allowed", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'container_path':'/d','host_path':'/a:b','mode':'RW'}]}"),
-          "container.volumes[0].host_path: a path with ':' cannot be bind-mounted", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'container_path':'//','host_path':'/srv','mode':'RW'}]}"),
-          "container.volumes[0].container_path: cannot mount over /", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'container_path':'./','host_path':'/srv','mode':'RW'}]}"),
-          "container.volumes[0].container_path: the sandbox is mounted there", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'container_path':'data','host_path':'a','mode':'RW'},"
-               "{'container_path':'/mnt/mesos/sandbox/data/','host_path':'b','mode':'RO'}]}"),
-          "container.volumes[1]: /mnt/mesos/sandbox/data is mounted twice (also container.volumes[0])", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
-               "'volumes':[{'container_path':'/d','mode':'RW','source':{'type':'DOCKER_VOLUME'}}]}"),
-          "container.volumes[0].source: volume sources are not supported: give host_path", false },
-        { TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'hostname':'bad host'}"),
-          "container.hostname: \"bad host\" is not a host name", false },
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':[{'container_path':'/"
+              "data','mode':'RW'}]}"),
+         "container.volumes[0].host_path: missing: anonymous volumes are not supported, give a host path "
+         "(a relative one is in the sandbox)",
+         false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':[{'container_path':'/"
+              "d','host_path':'d'}]}"),
+         "container.volumes[0].mode: missing (RW or RO)", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'container_path':'/d','host_path':'d','mode':'rw'}]}"),
+         "container.volumes[0].mode: unknown value \"rw\"", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':[{'host_path':'d','mode':'"
+              "RW'}]}"),
+         "container.volumes[0].container_path: missing", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'container_path':'a/../../etc','host_path':'d','mode':'RW'}]}"),
+         "container.volumes[0].container_path: \"..\" is not allowed", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'containerPath':'/d','hostPath':'../x','mode':'RW'}]}"),
+         "container.volumes[0].hostPath: \"..\" is not allowed", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'container_path':'/d','host_path':'/a:b','mode':'RW'}]}"),
+         "container.volumes[0].host_path: a path with ':' cannot be bind-mounted", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'container_path':'//','host_path':'/srv','mode':'RW'}]}"),
+         "container.volumes[0].container_path: cannot mount over /", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'container_path':'./','host_path':'/srv','mode':'RW'}]}"),
+         "container.volumes[0].container_path: the sandbox is mounted there", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'container_path':'data','host_path':'a','mode':'RW'},"
+              "{'container_path':'/mnt/mesos/sandbox/data/','host_path':'b','mode':'RO'}]}"),
+         "container.volumes[1]: /mnt/mesos/sandbox/data is mounted twice (also container.volumes[0])", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},"
+              "'volumes':[{'container_path':'/d','mode':'RW','source':{'type':'DOCKER_VOLUME'}}]}"),
+         "container.volumes[0].source: volume sources are not supported: give host_path", false},
+        {TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'hostname':'bad host'}"),
+         "container.hostname: \"bad host\" is not a host name", false},
         /* parameters */
-        { TASK(DOCKER(",'parameters':[{'key':'foo','value':'x'}]")),
-          "container.docker.parameters[0].key: unknown docker parameter \"foo\"", false },
-        { TASK(DOCKER(",'parameters':[{'key':'env','value':'A=1'},{'key':'--env','value':'B=2'}]")),
-          "container.docker.parameters[1].key: give the option's name without dashes (\"env\", not \"--env\")", false },
-        { TASK(DOCKER(",'parameters':[{'key':'volume','value':'/etc:/etc'}]")),
-          "container.docker.parameters[0].key: \"volume\" is not supported: use container.volumes: host paths go "
-          "through the volume policy",
-          false },
-        { TASK(DOCKER(",'parameters':[{'key':'v','value':'/etc:/etc'}]")),
-          "container.docker.parameters[0].key: \"v\" is not supported: use container.volumes: host paths go "
-          "through the volume policy",
-          false },
-        { TASK(DOCKER(",'parameters':[{'key':'log-driver','value':'none'}]")),
-          "container.docker.parameters[0].key: \"log-driver\" is not supported: the helper reads the output through "
-          "the json-file log driver",
-          false },
-        { TASK(DOCKER(",'parameters':[{'key':'volumes-from','value':'mesos-other'}]")),
-          "container.docker.parameters[0].key: \"volumes-from\" is not supported: it would reach into other containers",
-          false },
-        { TASK(DOCKER(",'parameters':[{'key':'workdir','value':'/a'},{'key':'w','value':'/b'}]")),
-          "container.docker.parameters[1].key: \"workdir\" given twice (also parameters[0])", false },
-        { TASK(DOCKER(",'parameters':[{'key':'label','value':'org.apache.mesos.docker.owner-uid=0'}]")),
-          "container.docker.parameters[0].value: \"org.apache.mesos.docker.owner-uid\" is a label the helper sets "
-          "(org.apache.mesos.docker.*)",
-          false },
-        { TASK(DOCKER(",'parameters':[{'key':'env','value':'FOO'}]")),
-          "container.docker.parameters[0].value: \"FOO\" is not NAME=VALUE", false },
-        { TASK(DOCKER(",'parameters':[{'key':'shm-size','value':'lots'}]")),
-          "container.docker.parameters[0].value: \"lots\" is not a size (e.g. 64m, 1g)", false },
-        { TASK(DOCKER(",'parameters':[{'key':'cpu-shares','value':'1'}]")),
-          "container.docker.parameters[0].value: \"1\" is not between 2 and 262144", false },
-        { TASK(DOCKER(",'parameters':[{'key':'stop-timeout','value':'ten'}]")),
-          "container.docker.parameters[0].value: \"ten\" is not a whole number", false },
-        { TASK(DOCKER(",'parameters':[{'key':'pid','value':'container:mesos-x'}]")),
-          "container.docker.parameters[0].value: \"container:mesos-x\" would join another container's namespace", false },
-        { TASK(DOCKER(",'parameters':[{'key':'ipc','value':'sideways'}]")),
-          "container.docker.parameters[0].value: \"sideways\" is not one of: host private shareable none", false },
-        { TASK(DOCKER(",'parameters':[{'key':'net','value':'container:x'}]")),
-          "container.docker.parameters[0].value: \"container:x\" would join another container's namespace", false },
-        { TASK(DOCKER(",'parameters':[{'key':'init','value':'yes'}]")),
-          "container.docker.parameters[0].value: \"yes\" is not true or false", false },
-        { TASK(DOCKER(",'parameters':[{'key':'workdir','value':'rel'}]")),
-          "container.docker.parameters[0].value: \"rel\" is not an absolute path", false },
-        { TASK(DOCKER(",'parameters':[{'key':'ulimit','value':'nofile=2048:1024'}]")),
-          "container.docker.parameters[0].value: \"nofile=2048:1024\" has a soft limit above the hard one", false },
-        { TASK(DOCKER(",'parameters':[{'key':'ulimit','value':'files=1'}]")),
-          "container.docker.parameters[0].value: \"files\" is not a ulimit", false },
-        { TASK(DOCKER(",'parameters':[{'key':'ulimit','value':'nofile=1'},{'key':'ulimit','value':'nofile=2'}]")),
-          "container.docker.parameters[1].value: \"nofile\" is given twice", false },
-        { TASK(DOCKER(",'parameters':[{'key':'dns','value':'8.8.8'}]")),
-          "container.docker.parameters[0].value: \"8.8.8\" is not an IP address", false },
-        { TASK(DOCKER(",'parameters':[{'key':'add-host','value':'db'}]")),
-          "container.docker.parameters[0].value: \"db\" is not HOST:IP", false },
-        { TASK(DOCKER(",'parameters':[{'key':'stop-signal','value':'SIGFOO'}]")),
-          "container.docker.parameters[0].value: \"SIGFOO\" is not a signal (SIGTERM, TERM or 15)", false },
-        { TASK(DOCKER(",'parameters':[{'key':'tmpfs','value':'run'}]")),
-          "container.docker.parameters[0].value: \"run\" is not PATH[:OPTIONS] with an absolute path", false },
-        { TASK(DOCKER(",'parameters':[{'key':'device','value':'/dev/fuse:rwx'}]")),
-          "container.docker.parameters[0].value: \"rwx\" are not device permissions (r, w, m)", false },
-        { TASK(DOCKER(",'parameters':[{'key':'user','value':'a b'}]")),
-          "container.docker.parameters[0].value: \"a b\" is not a user", false },
-        { TASK(DOCKER(",'parameters':[{'key':'env'}]")), "container.docker.parameters[0].value: missing", false },
-        { TASK(DOCKER(",'parameters':[{'value':'x'}]")), "container.docker.parameters[0].key: missing", false },
-        { TASK(DOCKER(",'parameters':[{'key':'user','value':'nobody'}]") ",'command':{'user':'root'}"),
-          "container.docker.parameters[0].value: user \"nobody\" conflicts with the command's user \"root\"", false },
+        {TASK(DOCKER(",'parameters':[{'key':'foo','value':'x'}]")),
+         "container.docker.parameters[0].key: unknown docker parameter \"foo\"", false},
+        {TASK(DOCKER(",'parameters':[{'key':'env','value':'A=1'},{'key':'--env','value':'B=2'}]")),
+         "container.docker.parameters[1].key: give the option's name without dashes (\"env\", not \"--env\")",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'volume','value':'/etc:/etc'}]")),
+         "container.docker.parameters[0].key: \"volume\" is not supported: use container.volumes: host paths "
+         "go "
+         "through the volume policy",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'v','value':'/etc:/etc'}]")),
+         "container.docker.parameters[0].key: \"v\" is not supported: use container.volumes: host paths go "
+         "through the volume policy",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'log-driver','value':'none'}]")),
+         "container.docker.parameters[0].key: \"log-driver\" is not supported: the helper reads the output "
+         "through "
+         "the json-file log driver",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'volumes-from','value':'mesos-other'}]")),
+         "container.docker.parameters[0].key: \"volumes-from\" is not supported: it would reach into other "
+         "containers",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'workdir','value':'/a'},{'key':'w','value':'/b'}]")),
+         "container.docker.parameters[1].key: \"workdir\" given twice (also parameters[0])", false},
+        {TASK(DOCKER(",'parameters':[{'key':'label','value':'org.apache.mesos.docker.owner-uid=0'}]")),
+         "container.docker.parameters[0].value: \"org.apache.mesos.docker.owner-uid\" is a label the helper "
+         "sets "
+         "(org.apache.mesos.docker.*)",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'env','value':'FOO'}]")),
+         "container.docker.parameters[0].value: \"FOO\" is not NAME=VALUE", false},
+        {TASK(DOCKER(",'parameters':[{'key':'shm-size','value':'lots'}]")),
+         "container.docker.parameters[0].value: \"lots\" is not a size (e.g. 64m, 1g)", false},
+        {TASK(DOCKER(",'parameters':[{'key':'cpu-shares','value':'1'}]")),
+         "container.docker.parameters[0].value: \"1\" is not between 2 and 262144", false},
+        {TASK(DOCKER(",'parameters':[{'key':'stop-timeout','value':'ten'}]")),
+         "container.docker.parameters[0].value: \"ten\" is not a whole number", false},
+        {TASK(DOCKER(",'parameters':[{'key':'pid','value':'container:mesos-x'}]")),
+         "container.docker.parameters[0].value: \"container:mesos-x\" would join another container's "
+         "namespace",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'ipc','value':'sideways'}]")),
+         "container.docker.parameters[0].value: \"sideways\" is not one of: host private shareable none",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'net','value':'container:x'}]")),
+         "container.docker.parameters[0].value: \"container:x\" would join another container's namespace",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'init','value':'yes'}]")),
+         "container.docker.parameters[0].value: \"yes\" is not true or false", false},
+        {TASK(DOCKER(",'parameters':[{'key':'workdir','value':'rel'}]")),
+         "container.docker.parameters[0].value: \"rel\" is not an absolute path", false},
+        {TASK(DOCKER(",'parameters':[{'key':'ulimit','value':'nofile=2048:1024'}]")),
+         "container.docker.parameters[0].value: \"nofile=2048:1024\" has a soft limit above the hard one",
+         false},
+        {TASK(DOCKER(",'parameters':[{'key':'ulimit','value':'files=1'}]")),
+         "container.docker.parameters[0].value: \"files\" is not a ulimit", false},
+        {TASK(DOCKER(
+                 ",'parameters':[{'key':'ulimit','value':'nofile=1'},{'key':'ulimit','value':'nofile=2'}]")),
+         "container.docker.parameters[1].value: \"nofile\" is given twice", false},
+        {TASK(DOCKER(",'parameters':[{'key':'dns','value':'8.8.8'}]")),
+         "container.docker.parameters[0].value: \"8.8.8\" is not an IP address", false},
+        {TASK(DOCKER(",'parameters':[{'key':'add-host','value':'db'}]")),
+         "container.docker.parameters[0].value: \"db\" is not HOST:IP", false},
+        {TASK(DOCKER(",'parameters':[{'key':'stop-signal','value':'SIGFOO'}]")),
+         "container.docker.parameters[0].value: \"SIGFOO\" is not a signal (SIGTERM, TERM or 15)", false},
+        {TASK(DOCKER(",'parameters':[{'key':'tmpfs','value':'run'}]")),
+         "container.docker.parameters[0].value: \"run\" is not PATH[:OPTIONS] with an absolute path", false},
+        {TASK(DOCKER(",'parameters':[{'key':'device','value':'/dev/fuse:rwx'}]")),
+         "container.docker.parameters[0].value: \"rwx\" are not device permissions (r, w, m)", false},
+        {TASK(DOCKER(",'parameters':[{'key':'user','value':'a b'}]")),
+         "container.docker.parameters[0].value: \"a b\" is not a user", false},
+        {TASK(DOCKER(",'parameters':[{'key':'env'}]")), "container.docker.parameters[0].value: missing",
+         false},
+        {TASK(DOCKER(",'parameters':[{'value':'x'}]")), "container.docker.parameters[0].key: missing", false},
+        {TASK(DOCKER(",'parameters':[{'key':'user','value':'nobody'}]") ",'command':{'user':'root'}"),
+         "container.docker.parameters[0].value: user \"nobody\" conflicts with the command's user \"root\"",
+         false},
         /* executor mode */
-        { TASK("'executor':{'executor_id':{'value':'e1'},'container':{'type':'MESOS'}}," DOCKER("")),
-          "executor.container.type: MESOS, not DOCKER: this containerizer runs DOCKER containers only", false },
-        { TASK("'executor':{'executor_id':{'value':'e1'},'container':{'type':'DOCKER'}}"),
-          "executor.container.docker: missing", false },
-        { TASK("'executor':{'executor_id':{'value':'e1'},'container':{'type':'DOCKER','docker':{'image':'b',"
-               "'parameters':[{'key':'nope','value':''}]}}}"),
-          "executor.container.docker.parameters[0].key: unknown docker parameter \"nope\"", false },
-        { TASK("'executor':{'container':{'type':'DOCKER','docker':{'image':'b'}},'command':{'value':1}}"),
-          "executor.command.value: expected a string, not a number", false },
-        { TASK("'executor':{'container':{'type':'DOCKER','docker':{'image':'b'}},"
-               "'resources':[{'name':'mem','scalar':{'value':-1}}]}"),
-          "executor.resources[0].scalar.value: must not be negative", false },
-        { "{'executor':{'container':{'type':'DOCKER','docker':{'image':'b'}}}}", "task_id: missing", false },
+        {TASK("'executor':{'executor_id':{'value':'e1'},'container':{'type':'MESOS'}}," DOCKER("")),
+         "executor.container.type: MESOS, not DOCKER: this containerizer runs DOCKER containers only", false},
+        {TASK("'executor':{'executor_id':{'value':'e1'},'container':{'type':'DOCKER'}}"),
+         "executor.container.docker: missing", false},
+        {TASK("'executor':{'executor_id':{'value':'e1'},'container':{'type':'DOCKER','docker':{'image':'b',"
+              "'parameters':[{'key':'nope','value':''}]}}}"),
+         "executor.container.docker.parameters[0].key: unknown docker parameter \"nope\"", false},
+        {TASK("'executor':{'container':{'type':'DOCKER','docker':{'image':'b'}},'command':{'value':1}}"),
+         "executor.command.value: expected a string, not a number", false},
+        {TASK("'executor':{'container':{'type':'DOCKER','docker':{'image':'b'}},"
+              "'resources':[{'name':'mem','scalar':{'value':-1}}]}"),
+         "executor.resources[0].scalar.value: must not be negative", false},
+        {"{'executor':{'container':{'type':'DOCKER','docker':{'image':'b'}}}}", "task_id: missing", false},
 };
 
 START_TEST(test_parse_errors)
@@ -326,7 +357,8 @@ START_TEST(test_limits)
         task_free(t);
         free(s);
 
-        s = repeat_items(HEAD IMAGE "},'volumes':[", "{'container_path':'/d','host_path':'d','mode':'RW'}", 65, "]}}");
+        s = repeat_items(HEAD IMAGE "},'volumes':[", "{'container_path':'/d','host_path':'d','mode':'RW'}",
+                         65, "]}}");
         parse_fails(s, "container.volumes: more than 64 items", false);
         free(s);
         s = repeat_items(HEAD IMAGE ",'parameters':[", "{'key':'env','value':'A=1'}", 65, "]}}}");
@@ -340,12 +372,12 @@ START_TEST(test_limits)
         s = repeat_items(HEAD IMAGE "}},'command':{'uris':[", "{'value':'http://h/x'}", 65, "]}}");
         parse_fails(s, "command.uris: more than 64 items", false);
         free(s);
-        s = repeat_items(HEAD IMAGE ",'network':'BRIDGE','port_mappings':[", "{'host_port':1,'container_port':1}", 65,
-                         "]}}}");
+        s = repeat_items(HEAD IMAGE ",'network':'BRIDGE','port_mappings':[",
+                         "{'host_port':1,'container_port':1}", 65, "]}}}");
         parse_fails(s, "container.docker.port_mappings: more than 64 items", false);
         free(s);
-        s = repeat_items(HEAD IMAGE "}},'command':{'environment':{'variables':[", "{'name':'A','value':'1'}", 4097,
-                         "]}}}");
+        s = repeat_items(HEAD IMAGE "}},'command':{'environment':{'variables':[", "{'name':'A','value':'1'}",
+                         4097, "]}}}");
         parse_fails(s, "command.environment.variables: more than 4096 items", false);
         free(s);
         s = repeat_items(HEAD IMAGE "}},'resources':[", "{'name':'x'}", 257, "]}");
@@ -371,7 +403,7 @@ START_TEST(test_limits)
         free(big);
 
         /* the whole text */
-        md_error err = { 0 };
+        md_error err = {0};
         struct task_spec *none = NULL;
         char *huge = calloc(1, TASK_MAX_TEXT + 2);
         memset(huge, ' ', TASK_MAX_TEXT + 1);
@@ -410,12 +442,15 @@ END_TEST
 
 START_TEST(test_parse_camel_case)
 {
-        struct task_spec *t = parse_ok(
-                "{'taskId':{'value':'t2'},'slaveId':{'value':'s'},'command':{'shell':false,'value':'/bin/true',"
-                "'uris':[{'value':'HTTP://h/a.tgz','outputFile':'a.tgz','executable':true,'extract':false,'cache':true}]},"
-                "'container':{'type':'DOCKER','volumes':[{'containerPath':'/data','hostPath':'/srv/x','mode':'RO'}],"
-                "'docker':{'image':'busybox','network':'BRIDGE','forcePullImage':true,"
-                "'portMappings':[{'hostPort':'31000','containerPort':80,'protocol':'udp'}]}}}");
+        struct task_spec *t =
+                parse_ok("{'taskId':{'value':'t2'},'slaveId':{'value':'s'},'command':{'shell':false,'value':'"
+                         "/bin/true',"
+                         "'uris':[{'value':'HTTP://h/"
+                         "a.tgz','outputFile':'a.tgz','executable':true,'extract':false,'cache':true}]},"
+                         "'container':{'type':'DOCKER','volumes':[{'containerPath':'/data','hostPath':'/srv/"
+                         "x','mode':'RO'}],"
+                         "'docker':{'image':'busybox','network':'BRIDGE','forcePullImage':true,"
+                         "'portMappings':[{'hostPort':'31000','containerPort':80,'protocol':'udp'}]}}}");
         ck_assert_str_eq(t->task_id, "t2");
         ck_assert(t->force_pull);
         ck_assert_uint_eq(t->n_ports, 1);
@@ -440,12 +475,12 @@ END_TEST
 START_TEST(test_parse_defaults_and_nulls)
 {
         /* null is the field's default in the protobuf JSON mapping; numbers by enum number */
-        struct task_spec *t = parse_ok(
-                "{'task_id':{'value':'t'},'command':{'value':null,'shell':null,'arguments':null,"
-                "'uris':[{'value':'/opt/x.tar.gz'}]},'executor':null,"
-                "'container':{'type':1,'docker':{'image':'busybox','network':2,'privileged':null,"
-                "'port_mappings':[{'host_port':8080,'container_port':80}]},'volumes':null},"
-                "'labels':{'labels':[]},'unknown_field':[1,2,3]}");
+        struct task_spec *t =
+                parse_ok("{'task_id':{'value':'t'},'command':{'value':null,'shell':null,'arguments':null,"
+                         "'uris':[{'value':'/opt/x.tar.gz'}]},'executor':null,"
+                         "'container':{'type':1,'docker':{'image':'busybox','network':2,'privileged':null,"
+                         "'port_mappings':[{'host_port':8080,'container_port':80}]},'volumes':null},"
+                         "'labels':{'labels':[]},'unknown_field':[1,2,3]}");
         ck_assert(t->shell);
         ck_assert(!t->has_value);
         ck_assert_int_eq(t->network, TASK_NETWORK_BRIDGE);
@@ -463,11 +498,14 @@ START_TEST(test_parse_executor_mode)
 {
         struct task_spec *t = parse_ok(
                 "{'task_id':{'value':'task-9'},"
-                "'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':0.5}},{'name':'mem','scalar':{'value':64}}],"
+                "'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':0.5}},{'name':'mem','scalar':{"
+                "'value':64}}],"
                 "'command':{'value':'ignored'},"
                 "'container':{'type':'MESOS'},"
-                "'executor':{'executor_id':{'value':'exec-1'},'command':{'value':'/exec','shell':false,'arguments':['-v']},"
-                "'resources':[{'name':'cpus','scalar':{'value':0.25}},{'name':'mem','scalar':{'value':32.5}}],"
+                "'executor':{'executor_id':{'value':'exec-1'},'command':{'value':'/"
+                "exec','shell':false,'arguments':['-v']},"
+                "'resources':[{'name':'cpus','scalar':{'value':0.25}},{'name':'mem','scalar':{'value':32.5}}]"
+                ","
                 "'container':{'type':'DOCKER','docker':{'image':'me/executor:2','network':'NONE'}}}}");
         ck_assert_int_eq(t->mode, TASK_MODE_EXECUTOR);
         ck_assert_str_eq(t->task_id, "task-9");
@@ -497,10 +535,11 @@ END_TEST
 
 START_TEST(test_parse_numbers_as_strings)
 {
-        struct task_spec *t = parse_ok(TASK(DOCKER("") ",'resources':[{'name':'cpus','scalar':{'value':'1.5'}},"
-                                                       "{'name':'mem','scalar':{'value':'128'}},"
-                                                       "{'name':'ports','type':'RANGES','ranges':{'range':[]}},"
-                                                       "{'name':'disk','type':'SCALAR','scalar':{'value':100}}]"));
+        struct task_spec *t =
+                parse_ok(TASK(DOCKER("") ",'resources':[{'name':'cpus','scalar':{'value':'1.5'}},"
+                                         "{'name':'mem','scalar':{'value':'128'}},"
+                                         "{'name':'ports','type':'RANGES','ranges':{'range':[]}},"
+                                         "{'name':'disk','type':'SCALAR','scalar':{'value':100}}]"));
         ck_assert(t->cpus == 1.5);
         ck_assert_uint_eq(t->mem_mb, 128);
         task_free(t);
@@ -509,10 +548,10 @@ END_TEST
 
 START_TEST(test_parse_volumes)
 {
-        struct task_spec *t = parse_ok(TASK(
-                "'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':["
-                "{'container_path':'data','host_path':'work/data','mode':'RW'},"
-                "{'container_path':'/opt//x/./','host_path':'/srv/shared','mode':'RO'}]}"));
+        struct task_spec *t =
+                parse_ok(TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':["
+                              "{'container_path':'data','host_path':'work/data','mode':'RW'},"
+                              "{'container_path':'/opt//x/./','host_path':'/srv/shared','mode':'RO'}]}"));
         ck_assert_uint_eq(t->n_volumes, 2);
         ck_assert_str_eq(t->volumes[0].container_target, "/mnt/mesos/sandbox/data");
         ck_assert_str_eq(t->volumes[0].host_path, "work/data");
@@ -539,7 +578,8 @@ START_TEST(test_parse_parameters_effects)
         ck_assert_str_eq(t->container_user, "mesos");
         task_free(t);
 
-        t = parse_ok(TASK(DOCKER(",'parameters':[{'key':'user','value':'mesos'}]") ",'command':{'user':'mesos'}"));
+        t = parse_ok(
+                TASK(DOCKER(",'parameters':[{'key':'user','value':'mesos'}]") ",'command':{'user':'mesos'}"));
         ck_assert_str_eq(t->container_user, "mesos");
         task_free(t);
 }
@@ -547,8 +587,8 @@ END_TEST
 
 /* ----- the create request ----- */
 
-static const char *vol_paths[] = { "/var/lib/sb/t1/work/data", "/srv/shared" };
-static const bool vol_ro[] = { false, false };
+static const char *vol_paths[] = {"/var/lib/sb/t1/work/data", "/srv/shared"};
+static const bool vol_ro[] = {false, false};
 
 static struct task_context ctx(void)
 {
@@ -567,7 +607,7 @@ static json_t *create_ok(const char *single_quoted)
 {
         struct task_spec *t = parse_ok(single_quoted);
         struct task_context c = ctx();
-        md_error err = { 0 };
+        md_error err = {0};
         json_t *req = task_create_request(t, &c, &err);
         ck_assert_msg(req != NULL, "create failed: %s", err.message);
         task_free(t);
@@ -604,7 +644,8 @@ START_TEST(test_create_basic)
         expect(req, "User", "'1001:1002'");
         expect(req, "WorkingDir", "'/mnt/mesos/sandbox'");
         expect(req, "Labels",
-               "{'org.apache.mesos.docker.managed-by':'mesos-docker-helper','org.apache.mesos.docker.owner-uid':'1001',"
+               "{'org.apache.mesos.docker.managed-by':'mesos-docker-helper','org.apache.mesos.docker.owner-"
+               "uid':'1001',"
                "'org.apache.mesos.docker.sandbox':'/var/lib/sb/t1','org.apache.mesos.docker.task-id':'t1'}");
         expect(req, "AttachStdout", "true");
         expect(req, "AttachStderr", "true");
@@ -632,15 +673,16 @@ struct cmd_case {
 };
 
 static const struct cmd_case cmd_cases[] = {
-        { "", "absent" },                                                  /* no CommandInfo: image default */
-        { ",'command':{}", "absent" },                                     /* value unset: image default */
-        { ",'command':{'shell':true}", "absent" },
-        { ",'command':{'value':'echo $HOME'}", "['/bin/sh','-c','echo $HOME']" },
-        { ",'command':{'value':'x','arguments':['ignored']}", "['/bin/sh','-c','x']" }, /* Mesos ignores them too */
-        { ",'command':{'shell':false,'value':'/bin/echo','arguments':['a b','c']}", "['/bin/echo','a b','c']" },
-        { ",'command':{'shell':false,'arguments':['only','args']}", "['only','args']" },
-        { ",'command':{'shell':false,'value':''}", "['']" },
-        { ",'command':{'shell':false}", "absent" },
+        {"", "absent"}, /* no CommandInfo: image default */
+        {",'command':{}", "absent"}, /* value unset: image default */
+        {",'command':{'shell':true}", "absent"},
+        {",'command':{'value':'echo $HOME'}", "['/bin/sh','-c','echo $HOME']"},
+        {",'command':{'value':'x','arguments':['ignored']}",
+         "['/bin/sh','-c','x']"}, /* Mesos ignores them too */
+        {",'command':{'shell':false,'value':'/bin/echo','arguments':['a b','c']}", "['/bin/echo','a b','c']"},
+        {",'command':{'shell':false,'arguments':['only','args']}", "['only','args']"},
+        {",'command':{'shell':false,'value':''}", "['']"},
+        {",'command':{'shell':false}", "absent"},
 };
 
 START_TEST(test_create_command_rules)
@@ -661,18 +703,18 @@ struct res_case {
 };
 
 static const struct res_case res_cases[] = {
-        { "{'name':'cpus','scalar':{'value':0.0001}}", "2", "absent" },
-        { "{'name':'cpus','scalar':{'value':0.001}}", "2", "absent" },
-        { "{'name':'cpus','scalar':{'value':0.0029}}", "2", "absent" },
-        { "{'name':'cpus','scalar':{'value':0.003}}", "3", "absent" },
-        { "{'name':'cpus','scalar':{'value':1.5}}", "1536", "absent" },
-        { "{'name':'cpus','scalar':{'value':4}}", "4096", "absent" },
-        { "{'name':'mem','scalar':{'value':1}}", "absent", "33554432" },
-        { "{'name':'mem','scalar':{'value':0.5}}", "absent", "33554432" },
-        { "{'name':'mem','scalar':{'value':32}}", "absent", "33554432" },
-        { "{'name':'mem','scalar':{'value':100.5}}", "absent", "105906176" },
-        { "{'name':'mem','scalar':{'value':1024}},{'name':'cpus','scalar':{'value':2}}", "2048", "1073741824" },
-        { "{'name':'disk','scalar':{'value':1024}}", "absent", "absent" },
+        {"{'name':'cpus','scalar':{'value':0.0001}}", "2", "absent"},
+        {"{'name':'cpus','scalar':{'value':0.001}}", "2", "absent"},
+        {"{'name':'cpus','scalar':{'value':0.0029}}", "2", "absent"},
+        {"{'name':'cpus','scalar':{'value':0.003}}", "3", "absent"},
+        {"{'name':'cpus','scalar':{'value':1.5}}", "1536", "absent"},
+        {"{'name':'cpus','scalar':{'value':4}}", "4096", "absent"},
+        {"{'name':'mem','scalar':{'value':1}}", "absent", "33554432"},
+        {"{'name':'mem','scalar':{'value':0.5}}", "absent", "33554432"},
+        {"{'name':'mem','scalar':{'value':32}}", "absent", "33554432"},
+        {"{'name':'mem','scalar':{'value':100.5}}", "absent", "105906176"},
+        {"{'name':'mem','scalar':{'value':1024}},{'name':'cpus','scalar':{'value':2}}", "2048", "1073741824"},
+        {"{'name':'disk','scalar':{'value':1024}}", "absent", "absent"},
 };
 
 START_TEST(test_create_resources)
@@ -689,12 +731,15 @@ END_TEST
 
 START_TEST(test_create_environment_and_labels)
 {
-        json_t *req = create_ok(TASK(DOCKER(",'parameters':[{'key':'e','value':'P=1'},{'key':'label','value':'team=x'},"
-                                            "{'key':'l','value':'flag'}]")
-                                     ",'command':{'environment':{'variables':[{'name':'A','value':'1'},"
-                                     "{'name':'B','value':'x=y'},{'name':'MESOS_SANDBOX','value':'/x','type':'VALUE'}]}}"));
-        expect(req, "Env", "['MESOS_SANDBOX=/mnt/mesos/sandbox','MESOS_CONTAINER_NAME=mesos-c1','A=1','B=x=y',"
-                           "'MESOS_SANDBOX=/x','P=1']");
+        json_t *req = create_ok(
+                TASK(DOCKER(",'parameters':[{'key':'e','value':'P=1'},{'key':'label','value':'team=x'},"
+                            "{'key':'l','value':'flag'}]") ",'command':{'environment':{'variables':[{'name':'"
+                                                           "A','value':'1'},"
+                                                           "{'name':'B','value':'x=y'},{'name':'MESOS_"
+                                                           "SANDBOX','value':'/x','type':'VALUE'}]}}"));
+        expect(req, "Env",
+               "['MESOS_SANDBOX=/mnt/mesos/sandbox','MESOS_CONTAINER_NAME=mesos-c1','A=1','B=x=y',"
+               "'MESOS_SANDBOX=/x','P=1']");
         expect(req, "Labels.team", "'x'");
         expect(req, "Labels.flag", "''");
         json_decref(req);
@@ -706,22 +751,27 @@ START_TEST(test_create_volumes)
         json_t *req = create_ok(TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':["
                                      "{'container_path':'data','host_path':'work/data','mode':'RW'},"
                                      "{'container_path':'/shared','host_path':'/srv/shared','mode':'RO'}]}"));
-        expect(req, "HostConfig.Binds", "['/var/lib/sb/t1:/mnt/mesos/sandbox:rw','/var/lib/sb/t1/work/data:/mnt/mesos/sandbox/data:rw',"
-                                        "'/srv/shared:/shared:ro']");
+        expect(req, "HostConfig.Binds",
+               "['/var/lib/sb/t1:/mnt/mesos/sandbox:rw','/var/lib/sb/t1/work/data:/mnt/mesos/sandbox/"
+               "data:rw',"
+               "'/srv/shared:/shared:ro']");
         json_decref(req);
 
         /* the policy's :ro cap wins over RW */
-        struct task_spec *t = parse_ok(TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':["
-                                            "{'container_path':'data','host_path':'work/data','mode':'RW'},"
-                                            "{'container_path':'/shared','host_path':'/srv/shared','mode':'RW'}]}"));
-        static const bool capped[] = { false, true };
+        struct task_spec *t =
+                parse_ok(TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':["
+                              "{'container_path':'data','host_path':'work/data','mode':'RW'},"
+                              "{'container_path':'/shared','host_path':'/srv/shared','mode':'RW'}]}"));
+        static const bool capped[] = {false, true};
         struct task_context c = ctx();
         c.volume_read_only = capped;
-        md_error err = { 0 };
+        md_error err = {0};
         req = task_create_request(t, &c, &err);
         ck_assert_ptr_nonnull(req);
-        expect(req, "HostConfig.Binds", "['/var/lib/sb/t1:/mnt/mesos/sandbox:rw','/var/lib/sb/t1/work/data:/mnt/mesos/sandbox/data:rw',"
-                                        "'/srv/shared:/shared:ro']");
+        expect(req, "HostConfig.Binds",
+               "['/var/lib/sb/t1:/mnt/mesos/sandbox:rw','/var/lib/sb/t1/work/data:/mnt/mesos/sandbox/"
+               "data:rw',"
+               "'/srv/shared:/shared:ro']");
         json_decref(req);
 
         /* unresolved host paths are the helper's bug, never guessed at */
@@ -729,7 +779,9 @@ START_TEST(test_create_volumes)
         md_error_clear(&err);
         ck_assert_ptr_null(task_create_request(t, &c, &err));
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
-        ck_assert_str_eq(err.message, "volume work/data: host path not resolved to an absolute path that can be bind-mounted");
+        ck_assert_str_eq(
+                err.message,
+                "volume work/data: host path not resolved to an absolute path that can be bind-mounted");
 
         c = ctx();
         c.sandbox = "/a:b";
@@ -758,8 +810,9 @@ START_TEST(test_create_network_ports)
         expect(req, "HostConfig.PortBindings", "absent");
         json_decref(req);
 
-        req = create_ok(TASK("'container':{'type':'DOCKER','hostname':'web-1.example','docker':{'image':'busybox',"
-                             "'privileged':true}}"));
+        req = create_ok(
+                TASK("'container':{'type':'DOCKER','hostname':'web-1.example','docker':{'image':'busybox',"
+                     "'privileged':true}}"));
         expect(req, "HostConfig.Privileged", "true");
         expect(req, "Hostname", "'web-1.example'");
         json_decref(req);
@@ -774,73 +827,74 @@ struct param_case {
 };
 
 static const struct param_case param_cases[] = {
-        { "env", "A=1", "Env", "['MESOS_SANDBOX=/mnt/mesos/sandbox','MESOS_CONTAINER_NAME=mesos-c1','A=1']" },
-        { "workdir", "/srv/app", "WorkingDir", "'/srv/app'" },
-        { "w", "/x", "WorkingDir", "'/x'" },
-        { "hostname", "web", "Hostname", "'web'" },
-        { "h", "web", "Hostname", "'web'" },
-        { "domainname", "example.org", "Domainname", "'example.org'" },
-        { "user", "nobody", "User", "'1001:1002'" }, /* the policy's decision, never the name */
-        { "memory-swap", "1g", "HostConfig.MemorySwap", "1073741824" },
-        { "memory-swap", "-1", "HostConfig.MemorySwap", "-1" },
-        { "memory-reservation", "512m", "HostConfig.MemoryReservation", "536870912" },
-        { "shm-size", "64m", "HostConfig.ShmSize", "67108864" },
-        { "shm-size", "1.5GiB", "HostConfig.ShmSize", "1610612736" },
-        { "shm-size", "4096", "HostConfig.ShmSize", "4096" },
-        { "cpu-shares", "100", "HostConfig.CpuShares", "100" },
-        { "c", "100", "HostConfig.CpuShares", "100" },
-        { "cpu-period", "100000", "HostConfig.CpuPeriod", "100000" },
-        { "cpu-quota", "50000", "HostConfig.CpuQuota", "50000" },
-        { "cpuset-cpus", "0-3,5", "HostConfig.CpusetCpus", "'0-3,5'" },
-        { "ulimit", "nofile=1024:2048", "HostConfig.Ulimits", "[{'Hard':2048,'Name':'nofile','Soft':1024}]" },
-        { "ulimit", "core=-1", "HostConfig.Ulimits", "[{'Hard':-1,'Name':'core','Soft':-1}]" },
-        { "add-host", "db:10.0.0.2", "HostConfig.ExtraHosts", "['db:10.0.0.2']" },
-        { "add-host", "v6=::1", "HostConfig.ExtraHosts", "['v6:::1']" },
-        { "dns", "10.0.0.53", "HostConfig.Dns", "['10.0.0.53']" },
-        { "dns-search", "example.org", "HostConfig.DnsSearch", "['example.org']" },
-        { "dns-opt", "ndots:2", "HostConfig.DnsOptions", "['ndots:2']" },
-        { "entrypoint", "/bin/echo", "Entrypoint", "['/bin/echo']" },
-        { "entrypoint", "", "Entrypoint", "['']" },
-        { "stop-signal", "SIGUSR1", "StopSignal", "'SIGUSR1'" },
-        { "stop-signal", "9", "StopSignal", "'9'" },
-        { "stop-timeout", "30", "StopTimeout", "30" },
-        { "init", "true", "HostConfig.Init", "true" },
-        { "read-only", "1", "HostConfig.ReadonlyRootfs", "true" },
-        { "read-only", "False", "HostConfig.ReadonlyRootfs", "false" },
-        { "tmpfs", "/run:size=64m,mode=1777", "HostConfig.Tmpfs", "{'/run':'size=64m,mode=1777'}" },
-        { "tmpfs", "/tmp/", "HostConfig.Tmpfs", "{'/tmp':''}" },
-        { "oom-score-adj", "-500", "HostConfig.OomScoreAdj", "-500" },
-        { "pids-limit", "100", "HostConfig.PidsLimit", "100" },
-        { "privileged", "true", "HostConfig.Privileged", "true" },
-        { "pid", "host", "HostConfig.PidMode", "'host'" },
-        { "ipc", "shareable", "HostConfig.IpcMode", "'shareable'" },
-        { "uts", "host", "HostConfig.UTSMode", "'host'" },
-        { "userns", "host", "HostConfig.UsernsMode", "'host'" },
-        { "cgroupns", "private", "HostConfig.CgroupnsMode", "'private'" },
-        { "network", "bridge", "HostConfig.NetworkMode", "'bridge'" },
-        { "net", "my-net", "HostConfig.NetworkMode", "'my-net'" },
-        { "cap-add", "NET_ADMIN", "HostConfig.CapAdd", "['NET_ADMIN']" },
-        { "cap-drop", "ALL", "HostConfig.CapDrop", "['ALL']" },
-        { "device", "/dev/fuse", "HostConfig.Devices",
-          "[{'CgroupPermissions':'rwm','PathInContainer':'/dev/fuse','PathOnHost':'/dev/fuse'}]" },
-        { "device", "/dev/sda:/dev/xvda:r", "HostConfig.Devices",
-          "[{'CgroupPermissions':'r','PathInContainer':'/dev/xvda','PathOnHost':'/dev/sda'}]" },
-        { "device", "/dev/fuse:rw", "HostConfig.Devices",
-          "[{'CgroupPermissions':'rw','PathInContainer':'/dev/fuse','PathOnHost':'/dev/fuse'}]" },
-        { "security-opt", "no-new-privileges", "HostConfig.SecurityOpt", "['no-new-privileges']" },
-        { "sysctl", "net.core.somaxconn=1024", "HostConfig.Sysctls", "{'net.core.somaxconn':'1024'}" },
-        { "group-add", "audio", "HostConfig.GroupAdd", "['audio']" },
-        { "cgroup-parent", "/mesos", "HostConfig.CgroupParent", "'/mesos'" },
-        { "volume-driver", "local", "HostConfig.VolumeDriver", "'local'" },
-        { "oom-kill-disable", "t", "HostConfig.OomKillDisable", "true" },
-        { "memory-swappiness", "0", "HostConfig.MemorySwappiness", "0" },
+        {"env", "A=1", "Env", "['MESOS_SANDBOX=/mnt/mesos/sandbox','MESOS_CONTAINER_NAME=mesos-c1','A=1']"},
+        {"workdir", "/srv/app", "WorkingDir", "'/srv/app'"},
+        {"w", "/x", "WorkingDir", "'/x'"},
+        {"hostname", "web", "Hostname", "'web'"},
+        {"h", "web", "Hostname", "'web'"},
+        {"domainname", "example.org", "Domainname", "'example.org'"},
+        {"user", "nobody", "User", "'1001:1002'"}, /* the policy's decision, never the name */
+        {"memory-swap", "1g", "HostConfig.MemorySwap", "1073741824"},
+        {"memory-swap", "-1", "HostConfig.MemorySwap", "-1"},
+        {"memory-reservation", "512m", "HostConfig.MemoryReservation", "536870912"},
+        {"shm-size", "64m", "HostConfig.ShmSize", "67108864"},
+        {"shm-size", "1.5GiB", "HostConfig.ShmSize", "1610612736"},
+        {"shm-size", "4096", "HostConfig.ShmSize", "4096"},
+        {"cpu-shares", "100", "HostConfig.CpuShares", "100"},
+        {"c", "100", "HostConfig.CpuShares", "100"},
+        {"cpu-period", "100000", "HostConfig.CpuPeriod", "100000"},
+        {"cpu-quota", "50000", "HostConfig.CpuQuota", "50000"},
+        {"cpuset-cpus", "0-3,5", "HostConfig.CpusetCpus", "'0-3,5'"},
+        {"ulimit", "nofile=1024:2048", "HostConfig.Ulimits", "[{'Hard':2048,'Name':'nofile','Soft':1024}]"},
+        {"ulimit", "core=-1", "HostConfig.Ulimits", "[{'Hard':-1,'Name':'core','Soft':-1}]"},
+        {"add-host", "db:10.0.0.2", "HostConfig.ExtraHosts", "['db:10.0.0.2']"},
+        {"add-host", "v6=::1", "HostConfig.ExtraHosts", "['v6:::1']"},
+        {"dns", "10.0.0.53", "HostConfig.Dns", "['10.0.0.53']"},
+        {"dns-search", "example.org", "HostConfig.DnsSearch", "['example.org']"},
+        {"dns-opt", "ndots:2", "HostConfig.DnsOptions", "['ndots:2']"},
+        {"entrypoint", "/bin/echo", "Entrypoint", "['/bin/echo']"},
+        {"entrypoint", "", "Entrypoint", "['']"},
+        {"stop-signal", "SIGUSR1", "StopSignal", "'SIGUSR1'"},
+        {"stop-signal", "9", "StopSignal", "'9'"},
+        {"stop-timeout", "30", "StopTimeout", "30"},
+        {"init", "true", "HostConfig.Init", "true"},
+        {"read-only", "1", "HostConfig.ReadonlyRootfs", "true"},
+        {"read-only", "False", "HostConfig.ReadonlyRootfs", "false"},
+        {"tmpfs", "/run:size=64m,mode=1777", "HostConfig.Tmpfs", "{'/run':'size=64m,mode=1777'}"},
+        {"tmpfs", "/tmp/", "HostConfig.Tmpfs", "{'/tmp':''}"},
+        {"oom-score-adj", "-500", "HostConfig.OomScoreAdj", "-500"},
+        {"pids-limit", "100", "HostConfig.PidsLimit", "100"},
+        {"privileged", "true", "HostConfig.Privileged", "true"},
+        {"pid", "host", "HostConfig.PidMode", "'host'"},
+        {"ipc", "shareable", "HostConfig.IpcMode", "'shareable'"},
+        {"uts", "host", "HostConfig.UTSMode", "'host'"},
+        {"userns", "host", "HostConfig.UsernsMode", "'host'"},
+        {"cgroupns", "private", "HostConfig.CgroupnsMode", "'private'"},
+        {"network", "bridge", "HostConfig.NetworkMode", "'bridge'"},
+        {"net", "my-net", "HostConfig.NetworkMode", "'my-net'"},
+        {"cap-add", "NET_ADMIN", "HostConfig.CapAdd", "['NET_ADMIN']"},
+        {"cap-drop", "ALL", "HostConfig.CapDrop", "['ALL']"},
+        {"device", "/dev/fuse", "HostConfig.Devices",
+         "[{'CgroupPermissions':'rwm','PathInContainer':'/dev/fuse','PathOnHost':'/dev/fuse'}]"},
+        {"device", "/dev/sda:/dev/xvda:r", "HostConfig.Devices",
+         "[{'CgroupPermissions':'r','PathInContainer':'/dev/xvda','PathOnHost':'/dev/sda'}]"},
+        {"device", "/dev/fuse:rw", "HostConfig.Devices",
+         "[{'CgroupPermissions':'rw','PathInContainer':'/dev/fuse','PathOnHost':'/dev/fuse'}]"},
+        {"security-opt", "no-new-privileges", "HostConfig.SecurityOpt", "['no-new-privileges']"},
+        {"sysctl", "net.core.somaxconn=1024", "HostConfig.Sysctls", "{'net.core.somaxconn':'1024'}"},
+        {"group-add", "audio", "HostConfig.GroupAdd", "['audio']"},
+        {"cgroup-parent", "/mesos", "HostConfig.CgroupParent", "'/mesos'"},
+        {"volume-driver", "local", "HostConfig.VolumeDriver", "'local'"},
+        {"oom-kill-disable", "t", "HostConfig.OomKillDisable", "true"},
+        {"memory-swappiness", "0", "HostConfig.MemorySwappiness", "0"},
 };
 
 START_TEST(test_create_parameters)
 {
         const struct param_case *c = &param_cases[_i];
         char json[1024];
-        snprintf(json, sizeof json, TASK(DOCKER(",'parameters':[{'key':'%s','value':'%s'}]")), c->key, c->value);
+        snprintf(json, sizeof json, TASK(DOCKER(",'parameters':[{'key':'%s','value':'%s'}]")), c->key,
+                 c->value);
         json_t *req = create_ok(json);
         expect(req, c->path, c->want);
         json_decref(req);
@@ -849,18 +903,21 @@ END_TEST
 
 START_TEST(test_create_parameters_accumulate)
 {
-        json_t *req = create_ok(TASK(DOCKER(",'network':'BRIDGE','parameters':["
-                                            "{'key':'label','value':'a.b=c=d'},{'key':'dns','value':'10.0.0.1'},"
-                                            "{'key':'dns','value':'::1'},{'key':'cap-add','value':'A'},{'key':'cap-add','value':'B'},"
-                                            "{'key':'ulimit','value':'nofile=1'},{'key':'ulimit','value':'nproc=2:3'},"
-                                            "{'key':'cpu-shares','value':'10'},{'key':'workdir','value':'/w'}]")
-                                     ",'resources':[{'name':'cpus','scalar':{'value':1}}]"));
+        json_t *req = create_ok(TASK(DOCKER(
+                ",'network':'BRIDGE','parameters':["
+                "{'key':'label','value':'a.b=c=d'},{'key':'dns','value':'10.0.0.1'},"
+                "{'key':'dns','value':'::1'},{'key':'cap-add','value':'A'},{'key':'cap-add','value':'B'},"
+                "{'key':'ulimit','value':'nofile=1'},{'key':'ulimit','value':'nproc=2:3'},"
+                "{'key':'cpu-shares','value':'10'},{'key':'workdir','value':'/w'}]") ",'resources':[{'name':'"
+                                                                                     "cpus','scalar':{'value'"
+                                                                                     ":1}}]"));
         char *labels = at(req, "Labels");
         ck_assert_msg(strstr(labels, "\"a.b\":\"c=d\""), "%s", labels);
         free(labels);
         expect(req, "HostConfig.Dns", "['10.0.0.1','::1']");
         expect(req, "HostConfig.CapAdd", "['A','B']");
-        expect(req, "HostConfig.Ulimits", "[{'Hard':1,'Name':'nofile','Soft':1},{'Hard':3,'Name':'nproc','Soft':2}]");
+        expect(req, "HostConfig.Ulimits",
+               "[{'Hard':1,'Name':'nofile','Soft':1},{'Hard':3,'Name':'nproc','Soft':2}]");
         expect(req, "HostConfig.CpuShares", "10"); /* the parameter overrides the resource */
         expect(req, "WorkingDir", "'/w'");
         expect(req, "HostConfig.NetworkMode", "'bridge'");
@@ -900,16 +957,19 @@ START_TEST(test_policy_request)
         struct task_spec *t = parse_ok(
                 "{'task_id':{'value':'t1'},"
                 "'resources':[{'name':'cpus','scalar':{'value':2}},{'name':'mem','scalar':{'value':256}}],"
-                "'command':{'user':'mesos','uris':[{'value':'HTTPS://h/a'},{'value':' /opt/b'},{'value':'https://h/c'},"
+                "'command':{'user':'mesos','uris':[{'value':'HTTPS://h/a'},{'value':' "
+                "/opt/b'},{'value':'https://h/c'},"
                 "{'value':'ftp://h/d'}]},"
-                "'container':{'type':'DOCKER','volumes':[{'container_path':'d','host_path':'work','mode':'RW'},"
+                "'container':{'type':'DOCKER','volumes':[{'container_path':'d','host_path':'work','mode':'RW'"
+                "},"
                 "{'container_path':'/s','host_path':'/srv/link','mode':'RO'}],"
                 "'docker':{'image':'busybox','network':'BRIDGE','parameters':[{'key':'e','value':'A=1'},"
-                "{'key':'env','value':'B=2'},{'key':'label','value':'x=y'},{'key':'net','value':'my-net'}]}}}");
+                "{'key':'env','value':'B=2'},{'key':'label','value':'x=y'},{'key':'net','value':'my-net'}]}}"
+                "}");
         struct task_policy_storage storage;
         struct policy_request req;
-        md_error err = { 0 };
-        const char *resolved[] = { "/var/lib/sb/t1/work", "/srv/real" };
+        md_error err = {0};
+        const char *resolved[] = {"/var/lib/sb/t1/work", "/srv/real"};
         ck_assert_int_eq(task_policy_request(t, resolved, &storage, &req, &err), 0);
         ck_assert_str_eq(req.image, "docker.io/library/busybox:latest");
         ck_assert_str_eq(req.network, "my-net"); /* what docker will use */
@@ -954,11 +1014,19 @@ struct scheme_case {
 };
 
 static const struct scheme_case scheme_cases[] = {
-        { "http://h/x", "http" },  { "HTTPS://h/x", "https" }, { "ftp://h", "ftp" },
-        { "file:///x", "file" },   { "/abs/path", "file" },    { "  /abs", "file" },
-        { "hdfs://nn/x", "hdfs" }, { "s3+x.y-z:a", "s3+x.y-z" }, { "rel/path", NULL },
-        { "", NULL },              { "1http://x", NULL },      { ":x", NULL },
-        { "averyveryverylongscheme://x", NULL },
+        {"http://h/x", "http"},
+        {"HTTPS://h/x", "https"},
+        {"ftp://h", "ftp"},
+        {"file:///x", "file"},
+        {"/abs/path", "file"},
+        {"  /abs", "file"},
+        {"hdfs://nn/x", "hdfs"},
+        {"s3+x.y-z:a", "s3+x.y-z"},
+        {"rel/path", NULL},
+        {"", NULL},
+        {"1http://x", NULL},
+        {":x", NULL},
+        {"averyveryverylongscheme://x", NULL},
 };
 
 START_TEST(test_uri_scheme)
