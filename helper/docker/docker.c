@@ -221,6 +221,11 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
                         return md_fail(err, MD_EXIT_UNAVAILABLE,
                                        "%s: docker daemon unavailable: no answer within %ld ms", what,
                                        timeout_ms ? timeout_ms : d->request_ms);
+                long os_errno = 0;
+                /* curl's own text names a "host docker port 80": the socket's errno says more */
+                if (rc == CURLE_COULDNT_CONNECT && curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
+                    os_errno > 0)
+                        snprintf(errbuf, sizeof errbuf, "connect: %s", strerror((int)os_errno));
                 return docker_fail_curl(err, rc, errbuf, what);
         }
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
