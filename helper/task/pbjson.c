@@ -44,7 +44,7 @@ const char *task_quote(const char *s, char buf[static 300])
         buf[n++] = '"';
         for (size_t i = 0; s[i]; i++) {
                 unsigned char c = (unsigned char)s[i];
-                if (i >= 64) {
+                if (i >= 64 && (c & 0xc0) != 0x80) { /* cut between UTF-8 characters */
                         memcpy(buf + n, "...", 3);
                         n += 3;
                         break;

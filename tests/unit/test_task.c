@@ -82,6 +82,8 @@ static const struct err_case err_cases[] = {
         {TASK("'container':{'type':'DOCKER','docker':{'image':'-x'}}"), "container.docker.image: ", true},
         {TASK(DOCKER(",'network':'HOSTT'")), "container.docker.network: unknown value \"HOSTT\"", false},
         {TASK(DOCKER(",'network':'host'")), "container.docker.network: unknown value \"host\"", false},
+        {TASK(DOCKER(",'network':'A\\u0001\\\"B'")),
+         "container.docker.network: unknown value \"A\\x01\\\"B\"", false},
         {TASK(DOCKER(",'network':9")), "container.docker.network: unknown value 9", false},
         {TASK(DOCKER(",'network':'USER'")),
          "container.docker.network: USER networks are not supported (HOST, BRIDGE or NONE)", false},
@@ -412,6 +414,22 @@ START_TEST(test_limits)
         ck_assert_str_eq(err.message, "task: larger than 4194304 bytes");
         ck_assert_ptr_null(none);
         free(huge);
+}
+END_TEST
+
+START_TEST(test_message_quoting)
+{
+        /* a hostile value is cut and escaped: one short line on stderr */
+        char x70[71], json[256], want[256];
+        memset(x70, 'X', 70);
+        x70[70] = '\0';
+        snprintf(json, sizeof json, TASK(DOCKER(",'network':'%s'")), x70);
+        snprintf(want, sizeof want, "container.docker.network: unknown value \"%.64s...\"", x70);
+        parse_fails(json, want, false);
+        /* never inside a UTF-8 character: 63 ASCII bytes, then a 2-byte é */
+        snprintf(json, sizeof json, TASK(DOCKER(",'network':'%.63s\u00e9Z'")), x70);
+        snprintf(want, sizeof want, "container.docker.network: unknown value \"%.63s\xc3\xa9...\"", x70);
+        parse_fails(json, want, false);
 }
 END_TEST
 
@@ -1082,6 +1100,7 @@ static Suite *task_suite(void)
         TCase *tc = tcase_create("parse");
         tcase_add_loop_test(tc, test_parse_errors, 0, sizeof err_cases / sizeof err_cases[0]);
         tcase_add_test(tc, test_limits);
+        tcase_add_test(tc, test_message_quoting);
         tcase_add_test(tc, test_parse_minimal);
         tcase_add_test(tc, test_parse_camel_case);
         tcase_add_test(tc, test_parse_defaults_and_nulls);
