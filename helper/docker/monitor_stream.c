@@ -13,6 +13,8 @@
 
 #define ERROR_BODY_MAX 4096
 #define WAIT_BODY_MAX 65536
+/* curl's read size for the stream: fewer, larger writes to the files (CPU) against memory. */
+#define ATTACH_BUFFER 32768L
 
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
@@ -96,6 +98,8 @@ static int setup(struct monitor_stream *s, struct monitor_xfer *x, const struct 
                 rc = curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, x->errbuf);
         if (rc == CURLE_OK)
                 rc = curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+        if (rc == CURLE_OK && x == &s->attach)
+                rc = curl_easy_setopt(x->h, CURLOPT_BUFFERSIZE, ATTACH_BUFFER);
         if (rc != CURLE_OK)
                 return docker_fail_curl(err, rc, NULL, path);
         if (curl_multi_add_handle(s->multi, x->h) != CURLM_OK)
