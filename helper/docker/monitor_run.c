@@ -32,8 +32,10 @@
 #include "record.h"
 #include "util.h"
 
-/* From fork to "running" (the launching helper gives up at MONITOR_REPORT_TIMEOUT_MS). */
-#define SETUP_DEADLINE_MS 45000
+/* The attach and wait headers must come within the connection's limits (connect + request,
+ * and half a request more for the two of them), at most this long: the launching helper
+ * gives up at MONITOR_REPORT_TIMEOUT_MS (60 s), and the monitor should say why first. */
+#define SETUP_DEADLINE_MAX_MS 50000
 /* How often the byte counters go into the record while output streams. */
 #define RECORD_INTERVAL_MS 1000
 /* After the exit is known, an attach stream that brings nothing for this long is given up. */
@@ -247,9 +249,12 @@ static void start_container(struct monitor *m, pid_t *pid, char started_at[stati
 {
         md_error err = { 0 };
         const struct monitor_config *cfg = m->cfg;
-        int64_t deadline = md_monotonic_ms() + SETUP_DEADLINE_MS;
         if (docker_open(cfg->docker_socket, &m->docker, &err) < 0)
                 fail_launch(m, &err, false);
+        long setup_ms = m->docker->connect_ms + m->docker->request_ms + m->docker->request_ms / 2;
+        if (setup_ms > SETUP_DEADLINE_MAX_MS)
+                setup_ms = SETUP_DEADLINE_MAX_MS;
+        int64_t deadline = md_monotonic_ms() + setup_ms;
         struct monitor_stream *s = &m->stream;
         if (monitor_stream_open(s, m->docker, cfg->docker_id, cfg->stdout_fd, cfg->stderr_fd, &err) < 0)
                 fail_launch(m, &err, true);
@@ -269,7 +274,7 @@ static void start_container(struct monitor *m, pid_t *pid, char started_at[stati
                 }
                 if (md_monotonic_ms() > deadline) {
                         md_fail(&err, MD_EXIT_UNAVAILABLE, "attach to container %s: docker daemon unavailable: "
-                                "no answer within %d ms", cfg->container, SETUP_DEADLINE_MS);
+                                "no answer within %ld ms", cfg->container, setup_ms);
                         fail_launch(m, &err, true);
                 }
                 if (monitor_stream_pump(s, 200, &err) < 0)

@@ -3,6 +3,8 @@
  * mapping, version negotiation and the requests we send. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -15,6 +17,8 @@
 #include <unistd.h>
 
 #include "docker.h"
+#include "monitor.h"
+#include "record.h"
 #include "json_cleanup.h"
 #include "util.h"
 
@@ -23,7 +27,10 @@ enum fake_mode {
         FAKE_SILENT,     /* accepts, reads, never answers */
         FAKE_SILENT_API, /* /_ping answers, everything else is silence */
         FAKE_OVERSIZE,   /* /_ping answers, everything else gets a 9 MiB body */
+        FAKE_MONITOR,    /* a connection per thread, answers by path (see monitor_conn) */
 };
+
+enum fake_attach { ATTACH_OK, ATTACH_404, ATTACH_SILENT };
 
 struct fake {
         char dir[64];
@@ -37,6 +44,12 @@ struct fake {
         const char *version_body; /* answer to /version */
         char last_request[2048];  /* request line and headers of the last non-ping request */
         int requests;
+        /* FAKE_MONITOR */
+        enum fake_attach attach;
+        pthread_t conns[32];
+        int nconns;
+        pthread_mutex_t lock;
+        char seen[4096];          /* "METHOD PATH\n" of every request, in order */
 };
 
 static struct fake fk;
@@ -149,6 +162,77 @@ static void serve(int fd)
         }
 }
 
+static void note(const char *req)
+{
+        size_t n = strcspn(req, "?\r\n ");
+        const char *sp = strchr(req, ' ');
+        if (sp)
+                n = (size_t)(sp - req) + 1 + strcspn(sp + 1, "?\r\n ");
+        pthread_mutex_lock(&fk.lock);
+        size_t len = strlen(fk.seen);
+        snprintf(fk.seen + len, sizeof fk.seen - len, "%.*s\n", (int)n, req);
+        pthread_mutex_unlock(&fk.lock);
+}
+
+/* What a daemon does with the monitor's requests: attach and wait answer their headers and
+ * hold the stream open; start gets the canned response; DELETE succeeds. */
+static void *monitor_conn(void *arg)
+{
+        int fd = (int)(intptr_t)arg;
+        static __thread char req[8192];
+        for (;;) {
+                size_t n = read_request(fd, req, sizeof req);
+                if (n == 0)
+                        break;
+                if (strncmp(req, "GET /_ping ", 11) == 0) {
+                        const char *ok = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK";
+                        send_all(fd, ok, strlen(ok));
+                        continue;
+                }
+                note(req);
+                const char *first_line_end = strstr(req, "\r\n");
+                bool is = false;
+#define PATH_HAS(s) (is = memmem(req, (size_t)(first_line_end - req), s, strlen(s)) != NULL)
+                if (PATH_HAS("/attach?")) {
+                        if (fk.attach == ATTACH_404) {
+                                const char *r = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                                                "Connection: close\r\nContent-Length: 37\r\n\r\n"
+                                                "{\"message\":\"No such container: abc\"}";
+                                send_all(fd, r, strlen(r));
+                                break;
+                        }
+                        if (fk.attach == ATTACH_OK) {
+                                const char *r = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n";
+                                send_all(fd, r, strlen(r));
+                        }
+                        hold_silently(fd);
+                        break;
+                } else if (PATH_HAS("/wait?")) {
+                        const char *r = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                        "Transfer-Encoding: chunked\r\n\r\n";
+                        send_all(fd, r, strlen(r));
+                        hold_silently(fd);
+                        break;
+                } else if (PATH_HAS("/start ")) {
+                        send_all(fd, fk.response, strlen(fk.response));
+                        break;
+                } else if (strncmp(req, "DELETE ", 7) == 0) {
+                        const char *r = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+                        send_all(fd, r, strlen(r));
+                        break;
+                } else {
+                        const char *r = "HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n"
+                                        "Content-Length: 0\r\n\r\n";
+                        send_all(fd, r, strlen(r));
+                        break;
+                }
+#undef PATH_HAS
+                (void)is;
+        }
+        close(fd);
+        return NULL;
+}
+
 static void *server(void *arg)
 {
         while (!stopping()) {
@@ -158,9 +242,19 @@ static void *server(void *arg)
                 int fd = accept4(fk.lfd, NULL, NULL, SOCK_CLOEXEC);
                 if (fd < 0)
                         continue;
+                if (fk.mode == FAKE_MONITOR) {
+                        if (fk.nconns < (int)(sizeof fk.conns / sizeof fk.conns[0]) &&
+                            pthread_create(&fk.conns[fk.nconns], NULL, monitor_conn, (void *)(intptr_t)fd) == 0)
+                                fk.nconns++;
+                        else
+                                close(fd);
+                        continue;
+                }
                 serve(fd);
                 close(fd);
         }
+        for (int i = 0; i < fk.nconns; i++)
+                pthread_join(fk.conns[i], NULL);
         return NULL;
 }
 
@@ -173,6 +267,7 @@ static void fake_start(enum fake_mode mode, const char *response)
         fk.mode = mode;
         fk.response = response;
         fk.ping_version = "1.41";
+        pthread_mutex_init(&fk.lock, NULL);
         fk.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         ck_assert_int_ge(fk.lfd, 0);
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -189,6 +284,7 @@ static void fake_stop(void)
         close(fk.lfd);
         unlink(fk.path);
         rmdir(fk.dir);
+        pthread_mutex_destroy(&fk.lock);
         docker_set_timeouts(0, 0);
 }
 
@@ -517,6 +613,100 @@ START_TEST(test_pull_refused)
 }
 END_TEST
 
+/* The monitor against the fake daemon: the launch failures a real daemon does not produce on
+ * demand. The monitor becomes uid/gid 0 with setresgid, which needs root. */
+struct monitor_case {
+        char state[96];
+        struct monitor_config cfg;
+};
+
+static bool monitor_setup(struct monitor_case *mc, enum fake_attach attach, const char *start_response)
+{
+        if (geteuid() != 0) {
+                fprintf(stderr, "monitor tests skipped: they need root\n");
+                return false;
+        }
+        fake_start(FAKE_MONITOR, start_response);
+        fk.attach = attach;
+        snprintf(mc->state, sizeof mc->state, "%s/state", fk.dir);
+        /* The failures under test come before the monitor touches the record: only the
+         * directory must exist (and no record is written, so valgrind, which lacks
+         * openat2, can run these). */
+        md_error err = { 0 };
+        int dirfd = md_record_dir_open(mc->state, true, &err);
+        ck_assert_msg(dirfd >= 0, "%s", err.message);
+        close(dirfd);
+        mc->cfg = (struct monitor_config){ fk.path, "mesos-fake", ID, mc->state,
+                                           open("/dev/null", O_WRONLY | O_CLOEXEC), open("/dev/null", O_WRONLY | O_CLOEXEC) };
+        return true;
+}
+
+static void monitor_teardown(struct monitor_case *mc)
+{
+        char path[160];
+        snprintf(path, sizeof path, "%s/containers", mc->state);
+        rmdir(path);
+        rmdir(mc->state);
+        fake_stop();
+}
+
+START_TEST(test_monitor_start_refused)
+{
+        _cleanup_free_ char *r = response("500 Internal Server Error", "{\"message\":\"no space left on device\"}");
+        struct monitor_case mc;
+        if (!monitor_setup(&mc, ATTACH_OK, r))
+                return;
+        struct monitor_started started;
+        md_error err = { 0 };
+        ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_msg(strstr(err.message, "no space left on device") != NULL, "%s", err.message);
+        /* attach and wait before the start, then the container is removed */
+        pthread_mutex_lock(&fk.lock);
+        char *attach = strstr(fk.seen, "/attach\n"), *wait = strstr(fk.seen, "/wait\n");
+        char *start = strstr(fk.seen, "/start\n"), *del = strstr(fk.seen, "DELETE ");
+        ck_assert_msg(attach && wait && start && del, "%s", fk.seen);
+        ck_assert_msg(attach < start && wait < start && start < del, "%s", fk.seen);
+        pthread_mutex_unlock(&fk.lock);
+        monitor_teardown(&mc);
+}
+END_TEST
+
+START_TEST(test_monitor_attach_404)
+{
+        struct monitor_case mc;
+        if (!monitor_setup(&mc, ATTACH_404, ""))
+                return;
+        struct monitor_started started;
+        md_error err = { 0 };
+        ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_msg(strstr(err.message, "No such container") != NULL, "%s", err.message);
+        ck_assert_ptr_null(strstr(fk.seen, "/start\n")); /* never started */
+        monitor_teardown(&mc);
+}
+END_TEST
+
+/* The daemon takes the attach and never answers: 69, within the connection's limits. */
+START_TEST(test_monitor_silent_attach)
+{
+        struct monitor_case mc;
+        if (!monitor_setup(&mc, ATTACH_SILENT, ""))
+                return;
+        docker_set_timeouts(300, 1000);
+        struct monitor_started started;
+        md_error err = { 0 };
+        int64_t t0 = md_monotonic_ms();
+        ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
+        int64_t took = md_monotonic_ms() - t0;
+        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_msg(took < 5000, "took %lld ms", (long long)took);
+        ck_assert_ptr_null(strstr(fk.seen, "/start\n"));
+        ck_assert_ptr_nonnull(strstr(fk.seen, "DELETE "));
+        monitor_teardown(&mc);
+}
+END_TEST
+
 START_TEST(test_escape)
 {
         _cleanup_free_ char *e = docker_escape(NULL, "a b&c=d/é");
@@ -544,6 +734,9 @@ static Suite *docker_suite(void)
         tcase_add_test(tc, test_pull_ok_and_digest);
         tcase_add_test(tc, test_pull_refused);
         tcase_add_test(tc, test_escape);
+        tcase_add_test(tc, test_monitor_start_refused);
+        tcase_add_test(tc, test_monitor_attach_404);
+        tcase_add_test(tc, test_monitor_silent_attach);
         suite_add_tcase(s, tc);
         return s;
 }
