@@ -342,9 +342,12 @@ static bool stream_until_exit(struct monitor *m, int *exit_code)
         return monitor_stream_exit_code(s, exit_code);
 }
 
-/* The stream broke before the exit was known (a daemon restart): wait on the daemon,
- * reconnecting with back-off. Returns 0 with the exit code, -1 when it cannot be known. */
-static int wait_exit_again(struct monitor *m, int *exit_code)
+/* Runs op against the daemon, reconnecting with back-off while the daemon is unreachable
+ * (a restart), for at most RECONNECT_LIMIT_MS. 0 when op succeeded, -1 when it failed
+ * otherwise or the daemon stayed away. */
+typedef int (*daemon_op)(struct monitor *m, void *arg, md_error *err);
+
+static int with_daemon(struct monitor *m, daemon_op op, void *arg)
 {
         int64_t failing_since = md_monotonic_ms();
         long backoff = 250;
@@ -352,17 +355,30 @@ static int wait_exit_again(struct monitor *m, int *exit_code)
                 md_error err = { 0 };
                 if (!m->docker && docker_open(m->cfg->docker_socket, &m->docker, &err) < 0)
                         m->docker = NULL;
-                if (m->docker && docker_container_wait(m->docker, m->cfg->docker_id, "not-running", exit_code, &err) == 0)
+                if (m->docker && op(m, arg, &err) == 0)
                         return 0;
-                if (err.exit_code != MD_EXIT_UNAVAILABLE)
-                        return -1; /* gone (removed by someone) or refused: the exit is lost */
+                if (err.exit_code != MD_EXIT_UNAVAILABLE || md_monotonic_ms() - failing_since > RECONNECT_LIMIT_MS)
+                        return -1;
                 docker_close(m->docker);
                 m->docker = NULL;
-                if (md_monotonic_ms() - failing_since > RECONNECT_LIMIT_MS)
-                        return -1;
                 sleep_ms(backoff);
                 backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
         }
+}
+
+static int op_wait(struct monitor *m, void *arg, md_error *err)
+{
+        return docker_container_wait(m->docker, m->cfg->docker_id, "not-running", arg, err);
+}
+
+static int op_inspect(struct monitor *m, void *arg, md_error *err)
+{
+        return docker_container_inspect(m->docker, m->cfg->docker_id, arg, err);
+}
+
+static int op_remove(struct monitor *m, void *arg, md_error *err)
+{
+        return docker_container_remove(m->docker, m->cfg->docker_id, err);
 }
 
 struct exit_info {
@@ -400,10 +416,8 @@ static void edit_exited(struct md_record *r, void *arg)
 static void finish(struct monitor *m, struct exit_info *x)
 {
         md_error err = { 0 };
-        if (!m->docker && docker_open(m->cfg->docker_socket, &m->docker, &err) < 0)
-                m->docker = NULL;
         _cleanup_json_ json_t *info = NULL;
-        if (m->docker && docker_container_inspect(m->docker, m->cfg->docker_id, &info, &err) == 0) {
+        if (with_daemon(m, op_inspect, &info) == 0) {
                 json_t *state = json_object_get(info, "State");
                 json_t *code = json_object_get(state, "ExitCode");
                 if (json_is_integer(code) && json_integer_value(code) >= 0 && json_integer_value(code) <= 0xffff) {
@@ -424,8 +438,9 @@ static void finish(struct monitor *m, struct exit_info *x)
         fsync(m->cfg->stderr_fd);
         err = (md_error){ 0 };
         record_update(m, edit_exited, x, &err);
-        if (m->docker)
-                docker_container_remove(m->docker, m->cfg->docker_id, &err);
+        /* A daemon that is away is waited for as for the exit, so that no stopped mesos-
+         * container stays behind; if it refuses, recover --kill-orphans is the way out. */
+        with_daemon(m, op_remove, NULL);
 }
 
 void monitor_main(const struct monitor_config *given, int report_fd)
@@ -459,9 +474,11 @@ void monitor_main(const struct monitor_config *given, int report_fd)
         struct exit_info x = { .stream = &m.stream };
         x.known = stream_until_exit(&m, &x.exit_code);
         if (!x.known) {
+                /* The stream broke before the exit was known (a daemon restart): ask again.
+                 * not-running answers at once for a container that exited meanwhile. */
                 docker_close(m.docker);
                 m.docker = NULL;
-                x.known = wait_exit_again(&m, &x.exit_code) == 0;
+                x.known = with_daemon(&m, op_wait, &x.exit_code) == 0;
         }
         finish(&m, &x);
         monitor_stream_close(&m.stream);
