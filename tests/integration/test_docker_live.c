@@ -389,7 +389,8 @@ START_TEST(test_start_refused)
         snprintf(r.state_dir, sizeof r.state_dir, "%s/state", r.dir);
         ck_assert_int_eq(mkdir(r.state_dir, 0700), 0);
         snprintf(r.name, sizeof r.name, "mesos-live-%d-refused", (int)getpid());
-        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s]}", "Image", IMAGE, "Cmd", "/no/such/program");
+        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s], s:{s:s}}", "Image", IMAGE, "Cmd", "/no/such/program",
+                                                "Labels", "mesos.test", "live");
         ck_assert_msg(docker_container_create(d, r.name, body, r.docker_id, &err) == 0, "%s", err.message);
         r.record_dirfd = md_record_dir_open(r.state_dir, true, &err);
         struct md_record rec = { .container = r.name, .docker_id = r.docker_id, .state = MD_STATE_CREATED };
@@ -405,11 +406,35 @@ START_TEST(test_start_refused)
 }
 END_TEST
 
+/* Runs once after the case, in the runner: a test that failed midway left its container. */
+static void remove_leftovers(void)
+{
+        struct docker *d = NULL;
+        md_error err = { 0 };
+        json_t *list = NULL;
+        if (docker_open(sock, &d, &err) < 0)
+                return;
+        if (docker_container_list(d, "mesos.test=live", &list, &err) == 0) {
+                size_t i;
+                json_t *c;
+                json_array_foreach(list, i, c) {
+                        const char *id = json_string_value(json_object_get(c, "Id"));
+                        if (id) {
+                                fprintf(stderr, "removing leftover container %.12s\n", id);
+                                docker_container_remove(d, id, &err);
+                        }
+                }
+        }
+        json_decref(list);
+        docker_close(d);
+}
+
 static Suite *live_suite(void)
 {
         Suite *s = suite_create("docker_live");
         TCase *tc = tcase_create("live");
         tcase_set_timeout(tc, 300);
+        tcase_add_unchecked_fixture(tc, NULL, remove_leftovers);
         tcase_add_test(tc, test_open);
         tcase_add_test(tc, test_images);
         tcase_add_test(tc, test_container_errors);
