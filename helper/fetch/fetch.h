@@ -32,6 +32,14 @@ struct fetch_request {
         int cache_dirfd;          /* the caller's cache directory, or -1: cache disabled */
         uint64_t cache_max_bytes;
         int log_fd;               /* the sandbox's stderr file: one line per fetched URI, or -1 */
+        /* Bounds on a dead or slow server (0: the default in brackets). A transfer fails when it
+         * cannot connect in connect_timeout_s [30], or moves fewer than low_speed_bytes [1] per
+         * second for low_speed_time_s [30]; total_timeout_s [0: none] caps a whole transfer. */
+        unsigned connect_timeout_s;
+        unsigned low_speed_time_s;
+        unsigned low_speed_bytes;
+        unsigned total_timeout_s;
+        uint64_t max_entries;     /* archive entries per extraction [100000] */
 };
 
 /* Fetches every item in order; the first failure stops and fails the whole fetch with
@@ -42,3 +50,10 @@ int fetch_run(const struct fetch_request *req, md_error *err);
 /* The URI scheme as the fetcher sees it ("http", "file" for a bare absolute path…), lower
  * case, into out; -1 when the URI has none it knows. Pure; used for the policy request. */
 int fetch_uri_scheme(const char *uri, char out[static 16]);
+
+/* Opens (creating it when it can) cache_root/UID, the caller's cache directory, and returns
+ * its dirfd or -1. Needs no capability: cache_root must be a root-owned directory, not a
+ * symlink; when it is sticky and writable by all (mode 1733 or 1777) the UID directory is
+ * made by the caller itself (setfsuid), otherwise it must exist already. The UID directory
+ * must belong to uid and is made 0700; another user's squatting on the name is refused. */
+int fetch_cache_dir_open(const char *cache_root, uid_t uid, gid_t gid, md_error *err);

@@ -1,0 +1,38 @@
+/* fetch_run: every URI of the task, in order, in one child that became the caller. */
+#include <curl/curl.h>
+#include <sys/stat.h>
+
+#include "fetch_item.h"
+
+static int fetch_child(void *arg, char **out, size_t *out_len, md_error *err)
+{
+        const struct fetch_request *req = arg;
+        mode_t umask_bits = umask(022);
+        umask(umask_bits);
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+                return md_fail(err, MD_EXIT_FAILED, "cannot start libcurl");
+        int r = 0;
+        for (size_t i = 0; i < req->n_items && r == 0; i++) {
+                r = fetch_item_run(req, &req->items[i], umask_bits, err);
+                if (r < 0)
+                        fetch_log(req->log_fd, "fetch failed: %s", err->message);
+        }
+        curl_global_cleanup();
+        *out = NULL;
+        *out_len = 0;
+        return r;
+}
+
+int fetch_run(const struct fetch_request *req, md_error *err)
+{
+        if (req->n_items == 0)
+                return 0;
+        if (req->sandbox_dirfd < 0 || !req->items)
+                return md_fail(err, MD_EXIT_FAILED, "fetch: no sandbox");
+        int keep[] = { req->sandbox_dirfd, req->cache_dirfd, req->log_fd };
+        int r = fetch_child_run(req->uid, req->gid, keep, sizeof keep / sizeof *keep, fetch_child, (void *)req, 0,
+                                NULL, err);
+        if (r < 0)
+                md_error_prefix(err, "fetch");
+        return r;
+}
