@@ -19,8 +19,9 @@
  *     counters about once a second, EXITED) that way, and an unlocked write would lose
  *     its changes or have them lost (destroy's kill_requested).
  *   - The container must be created with Tty false (the stream must be frames).
- *   - The process must still be able to setresgid(0,0,0) and setgroups (CAP_SETGID); the
- *     uid change needs no capability since the saved uid is 0.
+ *   - The caller may have dropped every capability: the uid change needs none (the saved
+ *     uid is 0); the gids become 0 only with CAP_SETGID and otherwise stay the caller's,
+ *     which no kill/ptrace/prlimit check depends on. The monitor drops any capability left.
  *   - Exit as recorded: status KILLED when kill_requested, else FINISHED for exit code 0,
  *     else FAILED. signal = code - 128 for codes 129..192 (docker's 128+N; a voluntary
  *     `exit 137` reads as signal 9 too). exit_code -1 when the exit could not be learnt

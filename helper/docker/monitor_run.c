@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <malloc.h>
 #include <sched.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,21 +61,32 @@ static void sleep_ms(long ms)
                 ;
 }
 
-/* Why: the helper runs with the caller as real uid, so the caller could signal or ptrace
- * a child that keeps that real uid. With all three ids 0 and not dumpable, only root can.
- * Allowed without CAP_SETUID because the saved uid is already 0 (setuid binary); the gid
- * change needs CAP_SETGID, which the helper keeps for this. */
+/* Why: the helper runs with the caller as real uid, so the caller could signal, ptrace or
+ * prlimit a child that keeps that real uid. With real, effective and saved uid 0 and not
+ * dumpable, only root can: the kernel's checks for kill, ptrace (and so /proc/PID/fd),
+ * prlimit and setpriority compare uids, and a non-dumpable process needs CAP_SYS_PTRACE.
+ * setresuid(0,0,0) needs no capability: the saved uid is already 0 (setuid binary).
+ * The gids follow when the process may (CAP_SETGID); when the helper has dropped every
+ * capability they stay the caller's, which no check above depends on. Whatever capability
+ * is left is dropped: the monitor needs none. */
 static int become_root_alone(md_error *err)
 {
-        if (setresgid(0, 0, 0) < 0)
+        if (setresgid(0, 0, 0) == 0) {
+                if (setgroups(0, NULL) < 0)
+                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setgroups");
+        } else if (errno != EPERM) {
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setresgid");
-        if (setgroups(0, NULL) < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setgroups");
+        }
         if (setresuid(0, 0, 0) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setresuid");
         uid_t r, e, s;
         if (getresuid(&r, &e, &s) < 0 || r != 0 || e != 0 || s != 0)
                 return md_fail(err, MD_EXIT_FAILED, "monitor: uid change did not take effect");
+        struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
+        memset(none, 0, sizeof none);
+        if (syscall(SYS_capset, &hdr, none) < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: drop capabilities");
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: PR_SET_DUMPABLE");
         return 0;

@@ -7,7 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,8 +54,60 @@ static void rm_rf(const char *dir)
                 fprintf(stderr, "could not remove %s\n", dir);
 }
 
+#define NOBODY 65534
+
+/* The state of the setuid helper when it launches: real uid and gids the caller's, effective
+ * and saved uid 0, every capability dropped (bounding set too), as helper/privilege.c does. */
+static void become_setuid_helper(void)
+{
+        gid_t g = NOBODY;
+        ck_assert_int_eq(setgroups(1, &g), 0);
+        ck_assert_int_eq(setresgid(NOBODY, NOBODY, NOBODY), 0);
+        ck_assert_int_eq(setresuid(NOBODY, 0, 0), 0);
+        for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+                prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+        struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
+        memset(none, 0, sizeof none);
+        ck_assert_int_eq(syscall(SYS_capset, &hdr, none), 0);
+        /* the emulation holds: no way back to gid 0 */
+        ck_assert_int_eq(setresgid(0, 0, 0), -1);
+}
+
+/* monitor_launch from a child in the setuid helper's state, which then exits like the helper. */
+static int launch_as_setuid_helper(const struct monitor_config *cfg, struct monitor_started *started,
+                                   md_error *err)
+{
+        struct answer {
+                int rc;
+                struct monitor_started started;
+                md_error err;
+        } a = { 0 };
+        int p[2];
+        ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                become_setuid_helper();
+                a.rc = monitor_launch(cfg, &a.started, &a.err);
+                _exit(md_write_all(p[1], &a, sizeof a) == 0 ? 0 : 1);
+        }
+        close(p[1]);
+        close(cfg->stdout_fd);
+        close(cfg->stderr_fd);
+        ck_assert_int_eq(read(p[0], &a, sizeof a), (ssize_t)sizeof a);
+        close(p[0]);
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        *started = a.started;
+        *err = a.err;
+        return a.rc;
+}
+
 /* Creates the container, its CREATED record and the output files; returns launch's result. */
-static int launch_to(struct docker *d, struct run *r, const char *script, const char *out_file, md_error *err)
+static int launch_to(struct docker *d, struct run *r, const char *script, const char *out_file, bool as_setuid_helper,
+                     md_error *err)
 {
         memset(r, 0, sizeof *r);
         strcpy(r->dir, "/tmp/md-live-XXXXXX");
@@ -76,6 +135,8 @@ static int launch_to(struct docker *d, struct run *r, const char *script, const 
         int errfd = open(r->err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         ck_assert(out >= 0 && errfd >= 0);
         struct monitor_config cfg = { sock, r->name, r->docker_id, r->state_dir, out, errfd };
+        if (as_setuid_helper)
+                return launch_as_setuid_helper(&cfg, &r->started, err);
         int rc = monitor_launch(&cfg, &r->started, err);
         /* the fds belong to the monitor now: closed here either way */
         ck_assert_int_eq(fcntl(out, F_GETFD), -1);
@@ -85,7 +146,7 @@ static int launch_to(struct docker *d, struct run *r, const char *script, const 
 
 static int launch(struct docker *d, struct run *r, const char *script, md_error *err)
 {
-        return launch_to(d, r, script, NULL, err);
+        return launch_to(d, r, script, NULL, false, err);
 }
 
 static void read_record(struct run *r, struct md_record *rec)
@@ -334,7 +395,7 @@ START_TEST(test_output_full)
         struct docker *d = open_docker();
         md_error err = { 0 };
         struct run r;
-        ck_assert_msg(launch_to(d, &r, "head -c 1048576 /dev/zero; echo tail >&2", "/dev/full", &err) == 0,
+        ck_assert_msg(launch_to(d, &r, "head -c 1048576 /dev/zero; echo tail >&2", "/dev/full", false, &err) == 0,
                       "%s", err.message);
         struct md_record rec = { 0 };
         wait_exited(&r, &rec, 60);
@@ -371,6 +432,68 @@ START_TEST(test_caller_limits)
         struct stat st;
         ck_assert_int_eq(stat(r.out_path, &st), 0);
         ck_assert_int_eq(st.st_size, 1048576);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
+/* Launched the way the setuid helper launches (caller's real ids, no capability): the monitor
+ * still becomes uid 0 through and through, keeps no capability, and the caller can neither
+ * signal nor trace it. */
+START_TEST(test_launch_as_setuid_helper)
+{
+        struct docker *d = open_docker();
+        md_error err = { 0 };
+        struct run r;
+        ck_assert_msg(launch_to(d, &r, "echo started; exec sleep 600", NULL, true, &err) == 0, "%s", err.message);
+        pid_t mon = r.started.monitor_pid;
+
+        char path[64], line[256];
+        snprintf(path, sizeof path, "/proc/%d/status", (int)mon);
+        FILE *f = fopen(path, "re");
+        ck_assert_ptr_nonnull(f);
+        bool uid_ok = false, caps_ok = false;
+        while (fgets(line, sizeof line, f)) {
+                if (strncmp(line, "Uid:", 4) == 0)
+                        uid_ok = strcmp(line, "Uid:\t0\t0\t0\t0\n") == 0;
+                if (strncmp(line, "CapEff:", 7) == 0)
+                        caps_ok = strcmp(line, "CapEff:\t0000000000000000\n") == 0;
+        }
+        fclose(f);
+        ck_assert_msg(uid_ok, "the monitor's uids are not all 0");
+        ck_assert_msg(caps_ok, "the monitor kept capabilities");
+
+        /* the caller: uid NOBODY through and through */
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                if (setresgid(NOBODY, NOBODY, NOBODY) < 0 || setresuid(NOBODY, NOBODY, NOBODY) < 0)
+                        _exit(10);
+                if (kill(mon, SIGKILL) == 0 || errno != EPERM)
+                        _exit(11);
+                if (ptrace(PTRACE_ATTACH, mon, NULL, NULL) == 0 || errno != EPERM)
+                        _exit(12);
+                char fd0[64];
+                snprintf(fd0, sizeof fd0, "/proc/%d/fd/3", (int)mon);
+                if (open(fd0, O_RDONLY | O_CLOEXEC) >= 0)
+                        _exit(13);
+                _exit(0);
+        }
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "caller step %d succeeded",
+                      WEXITSTATUS(status));
+
+        ck_assert_msg(docker_container_kill(d, r.docker_id, "SIGKILL", &err) == 0, "%s", err.message);
+        struct md_record rec = { 0 };
+        wait_exited(&r, &rec, 60);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FAILED");
+        ck_assert_int_eq(rec.signal, 9);
+        size_t len;
+        _cleanup_free_ char *out = slurp(r.out_path, &len);
+        ck_assert_str_eq(out, "started\n");
+        assert_gone(d, r.docker_id);
         md_record_clear(&rec);
         cleanup_run(d, &r);
         docker_close(d);
@@ -443,6 +566,7 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_running_then_killed);
         tcase_add_test(tc, test_output_full);
         tcase_add_test(tc, test_caller_limits);
+        tcase_add_test(tc, test_launch_as_setuid_helper);
         tcase_add_test(tc, test_start_refused);
         suite_add_tcase(s, tc);
         return s;
