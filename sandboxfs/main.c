@@ -1,0 +1,190 @@
+/* mesos-sandboxfs: the live, per-reader view of every mesos- container (interface.md).
+ *
+ * Phases: parse the options, load the root-owned policy, open the state dir, mount (as root),
+ * leave an unmount keeper behind, drop to CAP_DAC_READ_SEARCH, follow the records, serve. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fuse_lowlevel.h>
+
+#include "config.h"
+#include "follow.h"
+#include "ops.h"
+#include "policy.h"
+#include "privs.h"
+#include "reader.h"
+#include "tree.h"
+#include "watch.h"
+
+#define DEFAULT_MAX_THREADS 16
+#define DEFAULT_IDLE_THREADS 4
+
+/* Forced after the user's -o options, so that none can undo them. */
+#define FORCED_MOUNT_OPTIONS "-oallow_other,ro,nosuid,nodev,noexec,fsname=mesos-sandboxfs,subtype=sandboxfs"
+
+static __attribute__((noreturn, format(printf, 2, 3))) void die(int code, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("mesos-sandboxfs: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+        exit(code);
+}
+
+static void usage(FILE *f)
+{
+        fputs("usage: mesos-sandboxfs [-f] [-d] [-o OPTION[,OPTION...]] MOUNTPOINT\n"
+              "  -f            stay in the foreground\n"
+              "  -d            debug output (implies -f)\n"
+              "  -o max_threads=N, max_idle_threads=N, and the usual FUSE mount options;\n"
+              "     allow_other,ro,nosuid,nodev,noexec are always set\n"
+              "  -h, --help    this text;  -V, --version\n",
+              f);
+}
+
+/* A mount left by a killed daemon answers ENOTCONN: detach it so that a restart mounts
+ * cleanly on the same point. */
+static void detach_stale_mount(const char *mountpoint)
+{
+        struct stat st;
+        if (stat(mountpoint, &st) < 0 && errno == ENOTCONN)
+                umount2(mountpoint, MNT_DETACH);
+}
+
+/* The serving process cannot unmount once it has dropped CAP_SYS_ADMIN. A child keeps only that
+ * capability and waits on a pipe: one byte means a clean exit (unmount); EOF alone means the
+ * daemon was killed, and the mount is left as the kernel leaves it (ENOTCONN) until a restart.
+ * It ignores the stop signals: systemd signals the whole unit, and the keeper must outlive the
+ * daemon to do its one job. */
+static int start_unmount_keeper(const char *mountpoint, int fuse_fd)
+{
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                die(MD_EXIT_FAILED, "pipe: %s", strerror(errno));
+        pid_t pid = fork();
+        if (pid < 0)
+                die(MD_EXIT_FAILED, "fork: %s", strerror(errno));
+        if (pid > 0) {
+                close(p[0]);
+                return p[1];
+        }
+        close(p[1]);
+        close(fuse_fd); /* the connection must die with the daemon */
+        signal(SIGTERM, SIG_IGN);
+        signal(SIGINT, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        md_error err;
+        md_error_clear(&err);
+        if (sbfs_drop_to_unmounter(&err) < 0)
+                _exit(MD_EXIT_FAILED);
+        char c;
+        ssize_t n;
+        do
+                n = read(p[0], &c, 1);
+        while (n < 0 && errno == EINTR);
+        if (n == 1)
+                umount2(mountpoint, MNT_DETACH);
+        _exit(0);
+}
+
+static struct fuse_session *session;
+
+int main(int argc, char *argv[])
+{
+        struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+        struct fuse_cmdline_opts opts;
+        if (fuse_parse_cmdline(&args, &opts) != 0) {
+                usage(stderr);
+                return MD_EXIT_USAGE;
+        }
+        if (opts.show_help) {
+                usage(stdout);
+                return 0;
+        }
+        if (opts.show_version) {
+                printf("mesos-sandboxfs %s (libfuse %s)\n", MD_VERSION, fuse_pkgversion());
+                return 0;
+        }
+        if (!opts.mountpoint) {
+                usage(stderr);
+                return MD_EXIT_USAGE;
+        }
+        if (geteuid() != 0 || getuid() != 0)
+                die(MD_EXIT_USAGE, "must be started by root");
+        if (fuse_opt_add_arg(&args, FORCED_MOUNT_OPTIONS) != 0)
+                die(MD_EXIT_FAILED, "out of memory");
+
+        /* the policy and the state dir are fixed at build time: no option points elsewhere */
+        struct policy *policy = NULL;
+        md_error err;
+        md_error_clear(&err);
+        if (policy_load(MD_POLICY_FILE, MD_POLICY_DIR, true, &policy, &err) < 0)
+                die(err.exit_code ? err.exit_code : MD_EXIT_POLICY, "%s", err.message);
+        if (sbfs_reader_setup(policy) < 0)
+                die(MD_EXIT_FAILED, "cannot read /proc/self/uid_map");
+
+        session = fuse_session_new(&args, &sbfs_ops, sizeof sbfs_ops, NULL);
+        if (!session)
+                die(MD_EXIT_USAGE, "invalid FUSE options");
+        if (fuse_set_signal_handlers(session) != 0)
+                die(MD_EXIT_FAILED, "signal handlers");
+        detach_stale_mount(opts.mountpoint);
+        if (fuse_session_mount(session, opts.mountpoint) != 0)
+                die(MD_EXIT_FAILED, "cannot mount on %s", opts.mountpoint);
+        if (fuse_daemonize(opts.foreground) != 0)
+                die(MD_EXIT_FAILED, "cannot daemonize");
+        int keeper = start_unmount_keeper(opts.mountpoint, fuse_session_fd(session));
+
+        /* from here on: read sandboxes, nothing else (before any thread exists) */
+        if (sbfs_drop_to_reader(&err) < 0) {
+                fuse_log(FUSE_LOG_ERR, "mesos-sandboxfs: %s\n", err.message);
+                if (write(keeper, "u", 1) < 0) { /* the mount cannot be served: take it away */
+                }
+                return MD_EXIT_FAILED;
+        }
+        if (sbfs_watch_start(policy_helper(policy), &err) < 0) {
+                fuse_log(FUSE_LOG_ERR, "mesos-sandboxfs: %s\n", err.message);
+                if (write(keeper, "u", 1) < 0) {
+                }
+                return err.exit_code ? err.exit_code : MD_EXIT_FAILED;
+        }
+
+        struct fuse_loop_config *cfg = fuse_loop_cfg_create();
+        if (!cfg)
+                die(MD_EXIT_FAILED, "out of memory");
+        fuse_loop_cfg_set_clone_fd(cfg, opts.clone_fd);
+        fuse_loop_cfg_set_max_threads(cfg, opts.max_threads > 0 && opts.max_threads != 10 ? opts.max_threads
+                                                                                             : DEFAULT_MAX_THREADS);
+        fuse_loop_cfg_set_idle_threads(cfg, opts.max_idle_threads != UINT_MAX && opts.max_idle_threads != (unsigned)-1
+                                                    ? opts.max_idle_threads
+                                                    : DEFAULT_IDLE_THREADS);
+        int r = opts.singlethread ? fuse_session_loop(session) : fuse_session_loop_mt(session, cfg);
+        fuse_loop_cfg_destroy(cfg);
+
+        sbfs_watch_stop();
+        sbfs_follow_shutdown();
+        if (write(keeper, "u", 1) < 0) {
+        }
+        close(keeper);
+        fuse_remove_signal_handlers(session);
+        fuse_session_destroy(session);
+        pthread_mutex_lock(&sbfs_lock);
+        sbfs_tree_clear();
+        pthread_mutex_unlock(&sbfs_lock);
+        policy_free(policy);
+        free(opts.mountpoint);
+        fuse_opt_free_args(&args);
+        return r == 0 ? 0 : MD_EXIT_FAILED;
+}

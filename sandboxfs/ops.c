@@ -1,0 +1,931 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "cleanup.h"
+#include "follow.h"
+#include "info.h"
+#include "ops.h"
+#include "reader.h"
+#include "safe_open.h"
+#include "util.h"
+#include "watch.h"
+
+/* Every timeout is 0: the kernel's dentry and attribute caches are shared by all users, and
+ * what one reader may see another may not, so every path walk and stat comes back to us. */
+#define TIMEOUT 0.0
+
+static const char *const stream_names[_SBFS_STREAM_MAX] = { "stdout", "stderr" };
+
+/* What an open file handle (fi->fh) holds. */
+struct handle {
+        enum sbfs_kind kind;
+        int fd;                    /* SBFS_LOG, SBFS_SANDBOX files */
+        char *text;                /* SBFS_INFO */
+        size_t len;
+        struct sbfs_follow *follow; /* SBFS_FOLLOW_LOG */
+};
+
+struct dir_handle {
+        DIR *dp;                   /* SBFS_SANDBOX directories, else NULL */
+        off_t offset;
+        struct dirent *entry;
+};
+
+static struct sbfs_node *node_of(fuse_ino_t ino)
+{
+        return ino == FUSE_ROOT_ID ? &sbfs_root : (struct sbfs_node *)(uintptr_t)ino;
+}
+
+/* May the caller of req use node n at all? Root's children are checked per entry. For anything
+ * in a container: the container is still there and the caller may see it; otherwise the
+ * caller learns nothing (ENOENT). */
+static bool allowed(struct sbfs_reader *r, const struct sbfs_node *n)
+{
+        if (n->kind == SBFS_ROOT)
+                return true;
+        pthread_mutex_lock(&sbfs_lock);
+        bool ok = sbfs_ct_present(n->ct);
+        pthread_mutex_unlock(&sbfs_lock);
+        return ok && sbfs_reader_may_see(r, n->ct);
+}
+
+static int stat_node_fd(const struct sbfs_node *n, struct stat *st)
+{
+        return fstatat(n->fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+/* The attributes a reader sees. */
+static int node_attr(struct sbfs_node *n, struct stat *st)
+{
+        memset(st, 0, sizeof *st);
+        struct sbfs_container *ct = n->ct;
+        unsigned long long serial = ct ? ct->serial : 0;
+        st->st_nlink = 1;
+        st->st_blksize = 4096;
+        if (ct) {
+                st->st_uid = ct->owner_uid;
+                st->st_gid = ct->owner_gid;
+        }
+        switch (n->kind) {
+        case SBFS_ROOT:
+                st->st_ino = FUSE_ROOT_ID;
+                st->st_mode = S_IFDIR | 0555;
+                st->st_nlink = 2;
+                return 0;
+        case SBFS_CT_DIR:
+        case SBFS_FOLLOW_DIR: {
+                struct stat sb;
+                if (fstat(ct->sandbox_fd, &sb) == 0) {
+                        st->st_atim = sb.st_atim;
+                        st->st_mtim = sb.st_mtim;
+                        st->st_ctim = sb.st_ctim;
+                }
+                st->st_ino = sbfs_synthetic_ino(serial, n->kind == SBFS_CT_DIR ? 1 : 2);
+                st->st_mode = S_IFDIR | 0555;
+                st->st_nlink = n->kind == SBFS_CT_DIR ? 4 : 2;
+                return 0;
+        }
+        case SBFS_LOG:
+        case SBFS_FOLLOW_LOG: {
+                struct stat lg;
+                if (fstatat(ct->sandbox_fd, stream_names[n->stream], &lg, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    S_ISREG(lg.st_mode)) {
+                        /* st_size is always current for stdout/stderr, so tail -f sees growth;
+                         * follow/ files have no end until the container exits: shown as 0 */
+                        if (n->kind == SBFS_LOG) {
+                                st->st_size = lg.st_size;
+                                st->st_blocks = lg.st_blocks;
+                        }
+                        st->st_atim = lg.st_atim;
+                        st->st_mtim = lg.st_mtim;
+                        st->st_ctim = lg.st_ctim;
+                }
+                st->st_ino = sbfs_synthetic_ino(serial, (n->kind == SBFS_LOG ? 3 : 5) + n->stream);
+                st->st_mode = S_IFREG | 0444;
+                return 0;
+        }
+        case SBFS_INFO: {
+                _cleanup_free_ char *text = NULL;
+                size_t len = 0;
+                pthread_mutex_lock(&sbfs_lock);
+                int r = sbfs_info_render(&ct->rec, &text, &len);
+                pthread_mutex_unlock(&sbfs_lock);
+                if (r < 0)
+                        return r;
+                st->st_ino = sbfs_synthetic_ino(serial, 7);
+                st->st_mode = S_IFREG | 0444;
+                st->st_size = (off_t)len;
+                return 0;
+        }
+        case SBFS_SANDBOX: {
+                int r = stat_node_fd(n, st);
+                if (r < 0)
+                        return r;
+                st->st_mode = sbfs_shown_mode(st->st_mode);
+                return 0;
+        }
+        default:
+                return -EIO;
+        }
+}
+
+/* Makes the entry for a node just looked up (one lookup already counted). */
+static int fill_entry(struct sbfs_node *n, struct fuse_entry_param *e)
+{
+        memset(e, 0, sizeof *e);
+        e->ino = (uintptr_t)n;
+        e->attr_timeout = TIMEOUT;
+        e->entry_timeout = TIMEOUT;
+        return node_attr(n, &e->attr);
+}
+
+static void forget_one(struct sbfs_node *n, uint64_t count)
+{
+        pthread_mutex_lock(&sbfs_lock);
+        sbfs_node_forget(n, count);
+        pthread_mutex_unlock(&sbfs_lock);
+}
+
+static struct sbfs_node *get_node(struct sbfs_container *ct, enum sbfs_kind kind, enum sbfs_stream stream)
+{
+        pthread_mutex_lock(&sbfs_lock);
+        struct sbfs_node *n = sbfs_node_get(ct, kind, stream, -1, 0, 0);
+        pthread_mutex_unlock(&sbfs_lock);
+        return n;
+}
+
+/* A name inside a sandbox directory, by the parent's O_PATH fd: openat2 beneath it without
+ * following any symlink (a symlink is returned as itself), as the owner could. */
+static int lookup_sandbox(struct sbfs_node *parent, const char *name, struct sbfs_node **out)
+{
+        struct stat pst;
+        int r = stat_node_fd(parent, &pst);
+        if (r < 0)
+                return r;
+        if (!S_ISDIR(pst.st_mode))
+                return -ENOTDIR;
+        struct sbfs_container *ct = parent->ct;
+        if (!sbfs_owner_may(&pst, ct->owner_uid, ct->owner_groups, ct->n_owner_groups, X_OK))
+                return -EACCES;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+                return -ENOENT;
+        int fd = md_openat_beneath(parent->fd, name, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        struct stat st;
+        if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        pthread_mutex_lock(&sbfs_lock);
+        struct sbfs_node *n = sbfs_node_get(ct, SBFS_SANDBOX, SBFS_STDOUT, fd, st.st_dev, st.st_ino);
+        pthread_mutex_unlock(&sbfs_lock);
+        if (!n)
+                return -ENOMEM;
+        *out = n;
+        return 0;
+}
+
+static int lookup_sandbox_root(struct sbfs_container *ct, struct sbfs_node **out)
+{
+        int fd = md_openat_beneath(ct->sandbox_fd, ".", O_PATH | O_DIRECTORY, 0);
+        if (fd < 0)
+                return fd;
+        struct stat st;
+        if (fstat(fd, &st) < 0) {
+                int e = errno;
+                close(fd);
+                return -e;
+        }
+        pthread_mutex_lock(&sbfs_lock);
+        struct sbfs_node *n = sbfs_node_get(ct, SBFS_SANDBOX, SBFS_STDOUT, fd, st.st_dev, st.st_ino);
+        pthread_mutex_unlock(&sbfs_lock);
+        if (!n)
+                return -ENOMEM;
+        *out = n;
+        return 0;
+}
+
+/* The child called name of parent, as this reader may see it; one lookup counted. */
+static int do_lookup(struct sbfs_reader *r, struct sbfs_node *parent, const char *name, struct sbfs_node **out)
+{
+        if (!allowed(r, parent))
+                return -ENOENT;
+        struct sbfs_node *n = NULL;
+        switch (parent->kind) {
+        case SBFS_ROOT: {
+                pthread_mutex_lock(&sbfs_lock);
+                struct sbfs_container *ct = sbfs_ct_find(name);
+                if (ct && sbfs_ct_present(ct))
+                        sbfs_ct_ref(ct); /* held while the reader check runs unlocked */
+                else
+                        ct = NULL;
+                pthread_mutex_unlock(&sbfs_lock);
+                if (!ct)
+                        return -ENOENT;
+                bool see = sbfs_reader_may_see(r, ct);
+                if (see)
+                        n = get_node(ct, SBFS_CT_DIR, SBFS_STDOUT);
+                pthread_mutex_lock(&sbfs_lock);
+                sbfs_ct_unref(ct);
+                pthread_mutex_unlock(&sbfs_lock);
+                if (!see)
+                        return -ENOENT;
+                break;
+        }
+        case SBFS_CT_DIR:
+                if (strcmp(name, "stdout") == 0)
+                        n = get_node(parent->ct, SBFS_LOG, SBFS_STDOUT);
+                else if (strcmp(name, "stderr") == 0)
+                        n = get_node(parent->ct, SBFS_LOG, SBFS_STDERR);
+                else if (strcmp(name, "follow") == 0)
+                        n = get_node(parent->ct, SBFS_FOLLOW_DIR, SBFS_STDOUT);
+                else if (strcmp(name, "info.json") == 0)
+                        n = get_node(parent->ct, SBFS_INFO, SBFS_STDOUT);
+                else if (strcmp(name, "sandbox") == 0)
+                        return lookup_sandbox_root(parent->ct, out);
+                else
+                        return -ENOENT;
+                break;
+        case SBFS_FOLLOW_DIR:
+                if (strcmp(name, "stdout") == 0)
+                        n = get_node(parent->ct, SBFS_FOLLOW_LOG, SBFS_STDOUT);
+                else if (strcmp(name, "stderr") == 0)
+                        n = get_node(parent->ct, SBFS_FOLLOW_LOG, SBFS_STDERR);
+                else
+                        return -ENOENT;
+                break;
+        case SBFS_SANDBOX:
+                return lookup_sandbox(parent, name, out);
+        default:
+                return -ENOTDIR;
+        }
+        if (!n)
+                return -ENOMEM;
+        *out = n;
+        return 0;
+}
+
+static void sbfs_init(void *userdata, struct fuse_conn_info *conn)
+{
+        /* splice the file data into the reply; readdirplus always (ls -l, find) */
+        if (conn->capable & FUSE_CAP_SPLICE_WRITE)
+                conn->want |= FUSE_CAP_SPLICE_WRITE;
+        if (conn->capable & FUSE_CAP_SPLICE_MOVE)
+                conn->want |= FUSE_CAP_SPLICE_MOVE;
+        if (conn->capable & FUSE_CAP_READDIRPLUS)
+                conn->want |= FUSE_CAP_READDIRPLUS;
+        conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+        /* a log whose mtime moved drops its cached pages */
+        if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
+                conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
+        conn->want &= ~(FUSE_CAP_EXPORT_SUPPORT | FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_POSIX_ACL);
+}
+
+static void sbfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+        struct sbfs_reader r;
+        sbfs_reader_init(&r, req);
+        struct sbfs_node *n = NULL;
+        int err = do_lookup(&r, node_of(parent), name, &n);
+        struct fuse_entry_param e;
+        if (err == 0) {
+                err = fill_entry(n, &e);
+                if (err < 0)
+                        forget_one(n, 1);
+        }
+        if (err < 0)
+                fuse_reply_err(req, -err);
+        else
+                fuse_reply_entry(req, &e);
+}
+
+static void sbfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+        forget_one(node_of(ino), nlookup);
+        fuse_reply_none(req);
+}
+
+static void sbfs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+        pthread_mutex_lock(&sbfs_lock);
+        for (size_t i = 0; i < count; i++)
+                sbfs_node_forget(node_of(forgets[i].ino), forgets[i].nlookup);
+        pthread_mutex_unlock(&sbfs_lock);
+        fuse_reply_none(req);
+}
+
+static void sbfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct sbfs_reader r;
+        sbfs_reader_init(&r, req);
+        struct sbfs_node *n = node_of(ino);
+        if (!allowed(&r, n)) {
+                fuse_reply_err(req, ENOENT);
+                return;
+        }
+        struct stat st;
+        int err = node_attr(n, &st);
+        /* an open log answers with its own size: fresh, and the file the reader has open */
+        if (err == 0 && fi && n->kind == SBFS_LOG) {
+                struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+                struct stat lg;
+                if (h && h->fd >= 0 && fstat(h->fd, &lg) == 0) {
+                        st.st_size = lg.st_size;
+                        st.st_mtim = lg.st_mtim;
+                }
+        }
+        if (err < 0)
+                fuse_reply_err(req, -err);
+        else
+                fuse_reply_attr(req, &st, TIMEOUT);
+}
+
+static void sbfs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+        struct sbfs_reader r;
+        sbfs_reader_init(&r, req);
+        struct sbfs_node *n = node_of(ino);
+        if (!allowed(&r, n)) {
+                fuse_reply_err(req, ENOENT);
+                return;
+        }
+        if (n->kind != SBFS_SANDBOX) {
+                fuse_reply_err(req, EINVAL);
+                return;
+        }
+        char buf[PATH_MAX + 1];
+        ssize_t len = readlinkat(n->fd, "", buf, sizeof buf);
+        if (len < 0)
+                fuse_reply_err(req, errno);
+        else if (len >= (ssize_t)sizeof buf)
+                fuse_reply_err(req, ENAMETOOLONG);
+        else {
+                buf[len] = '\0';
+                fuse_reply_readlink(req, buf);
+        }
+}
+
+/* Keep the page cache when the file is as it was at the last open (same size and mtime). */
+static bool unchanged_since_last_open(struct sbfs_node *n, const struct stat *st)
+{
+        pthread_mutex_lock(&sbfs_lock);
+        bool same = n->seen && n->seen_size == st->st_size && n->seen_mtime.tv_sec == st->st_mtim.tv_sec &&
+                    n->seen_mtime.tv_nsec == st->st_mtim.tv_nsec;
+        n->seen = true;
+        n->seen_size = st->st_size;
+        n->seen_mtime = st->st_mtim;
+        pthread_mutex_unlock(&sbfs_lock);
+        return same;
+}
+
+/* Opens a regular sandbox file for reading: the pinned inode itself, reopened through its O_PATH
+ * fd (no name is resolved again), and only a regular file: a FIFO, socket or device is never
+ * opened, so nothing here can block or reach a device. */
+static int open_sandbox_file(struct sbfs_node *n, struct stat *st)
+{
+        struct stat pst;
+        int r = stat_node_fd(n, &pst);
+        if (r < 0)
+                return r;
+        if (S_ISDIR(pst.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(pst.st_mode))
+                return -EACCES;
+        struct sbfs_container *ct = n->ct;
+        if (!sbfs_owner_may(&pst, ct->owner_uid, ct->owner_groups, ct->n_owner_groups, R_OK))
+                return -EACCES;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", n->fd);
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_dev != pst.st_dev || st->st_ino != pst.st_ino) {
+                close(fd);
+                return -EACCES;
+        }
+        return fd;
+}
+
+static int open_log(struct sbfs_container *ct, enum sbfs_stream s, struct stat *st)
+{
+        int fd = md_openat_beneath(ct->sandbox_fd, stream_names[s], O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+        if (fd < 0)
+                return fd == -ELOOP ? -EACCES : fd;
+        if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+                close(fd);
+                return -EACCES;
+        }
+        return fd;
+}
+
+static void sbfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct sbfs_reader r;
+        sbfs_reader_init(&r, req);
+        struct sbfs_node *n = node_of(ino);
+        if (!allowed(&r, n)) {
+                fuse_reply_err(req, ENOENT);
+                return;
+        }
+        if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & (O_TRUNC | O_CREAT))) {
+                fuse_reply_err(req, EROFS);
+                return;
+        }
+        struct handle *h = calloc(1, sizeof *h);
+        if (!h) {
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
+        h->kind = n->kind;
+        h->fd = -1;
+        struct stat st;
+        int err = 0;
+        switch (n->kind) {
+        case SBFS_LOG: {
+                h->fd = open_log(n->ct, n->stream, &st);
+                if (h->fd < 0) {
+                        err = h->fd;
+                        break;
+                }
+                pthread_mutex_lock(&sbfs_lock);
+                bool finished = n->ct->rec.state == MD_STATE_EXITED;
+                pthread_mutex_unlock(&sbfs_lock);
+                /* a finished container's log no longer changes: keep its pages */
+                fi->keep_cache = unchanged_since_last_open(n, &st) && finished;
+                break;
+        }
+        case SBFS_FOLLOW_LOG: {
+                int fd = open_log(n->ct, n->stream, &st);
+                if (fd < 0) {
+                        err = fd;
+                        break;
+                }
+                h->follow = sbfs_follow_new(n->ct, fd);
+                if (!h->follow) {
+                        close(fd);
+                        err = -ENOMEM;
+                }
+                fi->direct_io = 1; /* no size, no cache: every read comes to us */
+                break;
+        }
+        case SBFS_INFO:
+                pthread_mutex_lock(&sbfs_lock);
+                err = sbfs_info_render(&n->ct->rec, &h->text, &h->len);
+                pthread_mutex_unlock(&sbfs_lock);
+                fi->direct_io = 1; /* the text is fixed at open, whatever size stat said */
+                break;
+        case SBFS_SANDBOX:
+                h->fd = open_sandbox_file(n, &st);
+                if (h->fd < 0)
+                        err = h->fd;
+                else
+                        fi->keep_cache = unchanged_since_last_open(n, &st);
+                break;
+        default:
+                err = -EISDIR;
+        }
+        if (err < 0) {
+                if (h->fd >= 0)
+                        close(h->fd);
+                free(h->text);
+                free(h);
+                fuse_reply_err(req, -err);
+                return;
+        }
+        fi->fh = (uintptr_t)h;
+        if (fuse_reply_open(req, fi) == -ENOENT) { /* interrupted: the kernel will not release it */
+                if (h->follow)
+                        sbfs_follow_release(h->follow);
+                if (h->fd >= 0)
+                        close(h->fd);
+                free(h->text);
+                free(h);
+        }
+}
+
+static void sbfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+        struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+        switch (h->kind) {
+        case SBFS_FOLLOW_LOG:
+                sbfs_follow_read(req, h->follow, size, off);
+                return;
+        case SBFS_INFO:
+                if (off < 0 || (size_t)off >= h->len)
+                        fuse_reply_buf(req, NULL, 0);
+                else
+                        fuse_reply_buf(req, h->text + off, size < h->len - (size_t)off ? size : h->len - (size_t)off);
+                return;
+        default: {
+                /* spliced from the file to the reply when the kernel allows it */
+                struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+                buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+                buf.buf[0].fd = h->fd;
+                buf.buf[0].pos = off;
+                fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+                return;
+        }
+        }
+}
+
+static void sbfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+        if (h->follow)
+                sbfs_follow_release(h->follow);
+        if (h->fd >= 0)
+                close(h->fd);
+        free(h->text);
+        free(h);
+        fuse_reply_err(req, 0);
+}
+
+static void sbfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct fuse_pollhandle *ph)
+{
+        struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+        if (h->kind == SBFS_FOLLOW_LOG) {
+                sbfs_follow_poll(req, h->follow, ph);
+                return;
+        }
+        if (ph)
+                fuse_pollhandle_destroy(ph);
+        fuse_reply_poll(req, POLLIN | POLLRDNORM);
+}
+
+static void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct sbfs_reader r;
+        sbfs_reader_init(&r, req);
+        struct sbfs_node *n = node_of(ino);
+        if (!allowed(&r, n)) {
+                fuse_reply_err(req, ENOENT);
+                return;
+        }
+        struct dir_handle *d = calloc(1, sizeof *d);
+        if (!d) {
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
+        if (n->kind == SBFS_SANDBOX) {
+                struct stat st;
+                int err = stat_node_fd(n, &st);
+                if (err == 0 && !S_ISDIR(st.st_mode))
+                        err = -ENOTDIR;
+                if (err == 0 && !sbfs_owner_may(&st, n->ct->owner_uid, n->ct->owner_groups,
+                                                n->ct->n_owner_groups, R_OK | X_OK))
+                        err = -EACCES;
+                int fd = err == 0 ? openat(n->fd, ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+                if (err == 0 && fd < 0)
+                        err = -errno;
+                if (fd >= 0 && !(d->dp = fdopendir(fd))) {
+                        err = -errno;
+                        close(fd);
+                }
+                if (err < 0) {
+                        free(d);
+                        fuse_reply_err(req, -err);
+                        return;
+                }
+        } else if (n->kind != SBFS_ROOT && n->kind != SBFS_CT_DIR && n->kind != SBFS_FOLLOW_DIR) {
+                free(d);
+                fuse_reply_err(req, ENOTDIR);
+                return;
+        }
+        fi->fh = (uintptr_t)d;
+        fi->cache_readdir = 0;
+        if (fuse_reply_open(req, fi) == -ENOENT) {
+                if (d->dp)
+                        closedir(d->dp);
+                free(d);
+        }
+}
+
+/* Adds one entry; for readdirplus also its lookup (undone when it does not fit). Returns the
+ * size used, 0 when the buffer is full. */
+static size_t add_entry(fuse_req_t req, struct sbfs_reader *r, struct sbfs_node *dir, bool plus, char *p,
+                        size_t rem, const char *name, ino_t ino, mode_t type, off_t next)
+{
+        if (!plus) {
+                struct stat st = { .st_ino = ino, .st_mode = type << 12 };
+                size_t need = fuse_add_direntry(req, p, rem, name, &st, next);
+                return need > rem ? 0 : need;
+        }
+        struct fuse_entry_param e = { .attr = { .st_ino = ino, .st_mode = type << 12 } };
+        struct sbfs_node *n = NULL;
+        bool dots = strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+        if (!dots) {
+                if (do_lookup(r, dir, name, &n) < 0)
+                        return SIZE_MAX; /* vanished or not visible: skipped */
+                if (fill_entry(n, &e) < 0) {
+                        forget_one(n, 1);
+                        return SIZE_MAX;
+                }
+        }
+        size_t need = fuse_add_direntry_plus(req, p, rem, name, &e, next);
+        if (need > rem) {
+                if (n)
+                        forget_one(n, 1);
+                return 0;
+        }
+        return need;
+}
+
+static const char *const ct_dir_names[] = { ".", "..", "stdout", "stderr", "follow", "sandbox", "info.json" };
+static const mode_t ct_dir_types[] = { S_IFDIR, S_IFDIR, S_IFREG, S_IFREG, S_IFDIR, S_IFDIR, S_IFREG };
+static const char *const follow_dir_names[] = { ".", "..", "stdout", "stderr" };
+static const mode_t follow_dir_types[] = { S_IFDIR, S_IFDIR, S_IFREG, S_IFREG };
+
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, struct fuse_file_info *fi,
+                       bool plus)
+{
+        struct sbfs_reader r;
+        sbfs_reader_init(&r, req);
+        struct sbfs_node *n = node_of(ino);
+        struct dir_handle *d = (struct dir_handle *)(uintptr_t)fi->fh;
+        if (!allowed(&r, n)) {
+                fuse_reply_err(req, ENOENT);
+                return;
+        }
+        if (size > 1024 * 1024)
+                size = 1024 * 1024;
+        _cleanup_free_ char *buf = calloc(1, size);
+        if (!buf) {
+                fuse_reply_err(req, ENOMEM);
+                return;
+        }
+        char *p = buf;
+        size_t rem = size;
+        int err = 0;
+        if (n->kind == SBFS_ROOT) {
+                /* offsets are container serials: stable while containers come and go */
+                if (offset == 0) {
+                        size_t used = add_entry(req, &r, n, plus, p, rem, ".", FUSE_ROOT_ID, S_IFDIR >> 12, 1);
+                        p += used, rem -= used;
+                        offset = 1;
+                }
+                if (offset == 1 && rem > 0) {
+                        size_t used = add_entry(req, &r, n, plus, p, rem, "..", FUSE_ROOT_ID, S_IFDIR >> 12, 2);
+                        if (used) {
+                                p += used, rem -= used;
+                                offset = 2;
+                        }
+                }
+                uint64_t after = offset >= 2 ? (uint64_t)offset - 2 : 0;
+                while (offset >= 2 && rem > 0) {
+                        char name[MD_NAME_MAX + 1];
+                        uint64_t serial;
+                        pthread_mutex_lock(&sbfs_lock);
+                        struct sbfs_container *ct = sbfs_ct_next(after);
+                        if (ct) {
+                                snprintf(name, sizeof name, "%s", ct->name);
+                                serial = ct->serial;
+                                if (!sbfs_ct_present(ct))
+                                        name[0] = '\0';
+                        }
+                        pthread_mutex_unlock(&sbfs_lock);
+                        if (!ct)
+                                break;
+                        if (name[0]) {
+                                /* do_lookup checks visibility: an invisible one is skipped */
+                                size_t used;
+                                if (plus) {
+                                        used = add_entry(req, &r, n, true, p, rem, name,
+                                                         sbfs_synthetic_ino(serial, 1), S_IFDIR >> 12,
+                                                         (off_t)serial + 2);
+                                } else {
+                                        struct sbfs_node *c = NULL;
+                                        used = SIZE_MAX;
+                                        if (do_lookup(&r, n, name, &c) == 0) {
+                                                forget_one(c, 1);
+                                                used = add_entry(req, &r, n, false, p, rem, name,
+                                                                 sbfs_synthetic_ino(serial, 1), S_IFDIR >> 12,
+                                                                 (off_t)serial + 2);
+                                        }
+                                }
+                                if (used == 0)
+                                        break;
+                                if (used != SIZE_MAX)
+                                        p += used, rem -= used;
+                        }
+                        after = serial;
+                }
+        } else if (n->kind == SBFS_CT_DIR || n->kind == SBFS_FOLLOW_DIR) {
+                bool ctd = n->kind == SBFS_CT_DIR;
+                size_t count = ctd ? 7 : 4;
+                for (size_t i = (size_t)offset; i < count; i++) {
+                        const char *name = ctd ? ct_dir_names[i] : follow_dir_names[i];
+                        mode_t type = ctd ? ct_dir_types[i] : follow_dir_types[i];
+                        size_t used = add_entry(req, &r, n, plus, p, rem, name, sbfs_synthetic_ino(n->ct->serial, 8 + i),
+                                                type >> 12, (off_t)i + 1);
+                        if (used == 0)
+                                break;
+                        if (used != SIZE_MAX)
+                                p += used, rem -= used;
+                }
+        } else if (d && d->dp) {
+                /* a sandbox directory streams by telldir offset: bounded memory at any size */
+                if (offset != d->offset) {
+                        seekdir(d->dp, offset);
+                        d->entry = NULL;
+                        d->offset = offset;
+                }
+                for (;;) {
+                        if (!d->entry) {
+                                errno = 0;
+                                d->entry = readdir(d->dp);
+                                if (!d->entry) {
+                                        if (errno && rem == size)
+                                                err = -errno;
+                                        break;
+                                }
+                        }
+                        off_t next = d->entry->d_off;
+                        size_t used = add_entry(req, &r, n, plus, p, rem, d->entry->d_name, d->entry->d_ino,
+                                                d->entry->d_type, next);
+                        if (used == 0)
+                                break;
+                        if (used != SIZE_MAX)
+                                p += used, rem -= used;
+                        d->entry = NULL;
+                        d->offset = next;
+                }
+        } else {
+                err = -ENOTDIR;
+        }
+        if (err < 0)
+                fuse_reply_err(req, -err);
+        else
+                fuse_reply_buf(req, buf, size - rem);
+}
+
+static void sbfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+        do_readdir(req, ino, size, off, fi, false);
+}
+
+static void sbfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+        do_readdir(req, ino, size, off, fi, true);
+}
+
+static void sbfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+        struct dir_handle *d = (struct dir_handle *)(uintptr_t)fi->fh;
+        if (d->dp)
+                closedir(d->dp);
+        free(d);
+        fuse_reply_err(req, 0);
+}
+
+static void sbfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+        struct sbfs_reader r;
+        sbfs_reader_init(&r, req);
+        struct sbfs_node *n = node_of(ino);
+        if (!allowed(&r, n)) {
+                fuse_reply_err(req, ENOENT);
+                return;
+        }
+        if (mask & W_OK) {
+                fuse_reply_err(req, EROFS);
+                return;
+        }
+        int err = 0;
+        if (n->kind == SBFS_SANDBOX) {
+                struct stat st;
+                err = stat_node_fd(n, &st);
+                if (err == 0 && !S_ISLNK(st.st_mode) &&
+                    !sbfs_owner_may(&st, n->ct->owner_uid, n->ct->owner_groups, n->ct->n_owner_groups, mask))
+                        err = -EACCES;
+        }
+        fuse_reply_err(req, -err);
+}
+
+static void sbfs_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+        struct statvfs sv = { .f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAME_MAX, .f_flag = ST_RDONLY };
+        fuse_reply_statfs(req, &sv);
+}
+
+/* ----- everything that would write: the filesystem is read-only for everyone ----- */
+
+static void sbfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+                        const char *newname, unsigned int flags)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                       struct fuse_file_info *fi)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size,
+                          int flags)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+static void sbfs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off_t length,
+                           struct fuse_file_info *fi)
+{
+        fuse_reply_err(req, EROFS);
+}
+
+/* No extended attributes are shown: none of them are the reader's business. */
+static void sbfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+        fuse_reply_err(req, ENOTSUP);
+}
+
+static void sbfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+        fuse_reply_err(req, ENOTSUP);
+}
+
+const struct fuse_lowlevel_ops sbfs_ops = {
+        .init = sbfs_init,
+        .lookup = sbfs_lookup,
+        .forget = sbfs_forget,
+        .forget_multi = sbfs_forget_multi,
+        .getattr = sbfs_getattr,
+        .readlink = sbfs_readlink,
+        .open = sbfs_open,
+        .read = sbfs_read,
+        .release = sbfs_release,
+        .poll = sbfs_poll,
+        .opendir = sbfs_opendir,
+        .readdir = sbfs_readdir,
+        .readdirplus = sbfs_readdirplus,
+        .releasedir = sbfs_releasedir,
+        .access = sbfs_access,
+        .statfs = sbfs_statfs,
+        .setattr = sbfs_setattr,
+        .mknod = sbfs_mknod,
+        .mkdir = sbfs_mkdir,
+        .unlink = sbfs_unlink,
+        .rmdir = sbfs_unlink,
+        .symlink = sbfs_symlink,
+        .rename = sbfs_rename,
+        .link = sbfs_link,
+        .write = sbfs_write,
+        .create = sbfs_create,
+        .setxattr = sbfs_setxattr,
+        .removexattr = sbfs_removexattr,
+        .fallocate = sbfs_fallocate,
+        .getxattr = sbfs_getxattr,
+        .listxattr = sbfs_listxattr,
+};
