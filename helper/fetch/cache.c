@@ -205,11 +205,17 @@ int fetch_cache_dir_open(const char *cache_root, uid_t uid, gid_t gid, md_error 
         int e = 0;
         if (shared && mkdirat(rootfd, name, 0700) < 0 && errno != EEXIST)
                 e = errno;
-        int fd = e ? -1 : openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* O_PATH first: the owner is checked before anything is read through the name */
+        _cleanup_close_ int pfd = e ? -1 : openat(rootfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (!e && pfd < 0)
+                e = errno == ENOTDIR ? ELOOP : errno;
+        if (!e && (fstat(pfd, &st) < 0 || st.st_uid != uid))
+                e = EPERM;
+        int fd = e ? -1 : openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (!e && fd < 0)
                 e = errno;
-        if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != uid || ((st.st_mode & 0077) && fchmod(fd, 0700) < 0))) {
-                e = st.st_uid != uid ? EPERM : errno;
+        if (fd >= 0 && (st.st_mode & 0077) && fchmod(fd, 0700) < 0) {
+                e = errno;
                 close(fd);
                 fd = -1;
         }

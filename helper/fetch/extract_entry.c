@@ -17,7 +17,6 @@
 
 #include "cleanup.h"
 #include "fetch_internal.h"
-#include "safe_open.h"
 
 /* "./a//b/" -> "a/b"; -EINVAL for absolute names and ".." components; "" for the top. */
 static int normalize(const char *path, char *out, size_t out_len, size_t *depth)
@@ -89,7 +88,7 @@ static int open_dirs(int base, const char *rel, mode_t mode)
                         close(dfd);
                         return -e;
                 }
-                int nfd = md_openat_beneath(dfd, comp, O_RDONLY | O_DIRECTORY, 0);
+                int nfd = fetch_open_subdir(dfd, comp);
                 close(dfd);
                 if (nfd < 0)
                         return nfd;

@@ -118,13 +118,13 @@ int fetch_child_run(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, fe
         _cleanup_free_ char *buf = NULL;
         size_t len = 0;
         /* the child's own timeouts bound this read: it ends when the child exits */
-        int r = md_read_all(rfd, max_out + 2, &buf, &len);
+        int r = md_read_all(rfd, max_out + 2 + sizeof err->message, &buf, &len);
         if (r < 0)
                 kill(pid, SIGKILL);
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
-        if (r == -EFBIG)
+        if (r == -EFBIG || (len > max_out + 1 && buf[0] == 'O'))
                 return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes", max_out);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "reading the caller-side result");

@@ -40,6 +40,9 @@ const char *fetch_quote(const char *s, char *buf, size_t len);
 
 /* ---- fetch_out.c: writing into the sandbox through dirfds ---- */
 
+/* The directory name below dirfd, never through a symlink (-ELOOP) and never out. */
+int fetch_open_subdir(int dirfd, const char *name);
+
 /* Walks the directories of relpath below rootfd (creating missing ones with mode 0755 when
  * create is set, never following a symlink) and returns a dirfd of the last directory; *leaf
  * points into relpath at the final component. -errno on failure. */

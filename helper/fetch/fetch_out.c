@@ -14,6 +14,16 @@
 #include "fetch_internal.h"
 #include "safe_open.h"
 
+int fetch_open_subdir(int dirfd, const char *name)
+{
+        int fd = md_openat_beneath(dirfd, name, O_RDONLY | O_DIRECTORY, 0);
+        struct stat st;
+        /* O_DIRECTORY|O_NOFOLLOW says ENOTDIR for a symlink: tell the user what it was */
+        if (fd == -ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                return -ELOOP;
+        return fd;
+}
+
 int fetch_open_parent(int rootfd, const char *relpath, bool create, const char **leaf)
 {
         int dfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
@@ -44,7 +54,7 @@ int fetch_open_parent(int rootfd, const char *relpath, bool create, const char *
                                 close(dfd);
                                 return -e;
                         }
-                        int nfd = md_openat_beneath(dfd, comp, O_RDONLY | O_DIRECTORY, 0);
+                        int nfd = fetch_open_subdir(dfd, comp);
                         close(dfd);
                         if (nfd < 0)
                                 return nfd;
