@@ -196,7 +196,7 @@ static void *monitor_conn(void *arg)
                 if (PATH_HAS("/attach?")) {
                         if (fk.attach == ATTACH_404) {
                                 const char *r = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
-                                                "Connection: close\r\nContent-Length: 37\r\n\r\n"
+                                                "Connection: close\r\nContent-Length: 36\r\n\r\n"
                                                 "{\"message\":\"No such container: abc\"}";
                                 send_all(fd, r, strlen(r));
                                 break;
@@ -680,7 +680,7 @@ START_TEST(test_monitor_attach_404)
         struct monitor_started started;
         md_error err = { 0 };
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_msg(err.exit_code == MD_EXIT_NO_CONTAINER, "%d %s", err.exit_code, err.message);
         ck_assert_msg(strstr(err.message, "No such container") != NULL, "%s", err.message);
         ck_assert_ptr_null(strstr(fk.seen, "/start\n")); /* never started */
         monitor_teardown(&mc);
