@@ -35,7 +35,7 @@ static void key_of(const char *uri, char hex[65])
 static int lock_open(int cachefd, const char *name, bool wait)
 {
         for (int tries = 0; tries < 100; tries++) {
-                int fd = md_openat_beneath(cachefd, name, O_RDWR | O_CREAT, 0600);
+                int fd = fetch_openat1(cachefd, name, O_RDWR | O_CREAT, 0600);
                 if (fd < 0)
                         return fd;
                 int r;
@@ -143,7 +143,7 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
         if (lfd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -lfd, "%s: locking the cache entry",
                                      fetch_quote(uri, q, sizeof q));
-        _cleanup_close_ int dfd = md_openat_beneath(req->cache_dirfd, data, O_RDONLY, 0);
+        _cleanup_close_ int dfd = fetch_openat1(req->cache_dirfd, data, O_RDONLY, 0);
         struct stat st;
         if (dfd >= 0 && fstat(dfd, &st) == 0 && S_ISREG(st.st_mode)) {
                 futimens(dfd, NULL); /* used now: the LRU order */

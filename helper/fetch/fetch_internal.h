@@ -40,6 +40,10 @@ const char *fetch_quote(const char *s, char *buf, size_t len);
 
 /* ---- fetch_out.c: writing into the sandbox through dirfds ---- */
 
+/* md_openat_beneath for one path component (no '/'), with an O_NOFOLLOW fallback where the
+ * kernel (or valgrind) has no openat2. */
+int fetch_openat1(int dirfd, const char *name, int flags, mode_t mode);
+
 /* The directory name below dirfd, never through a symlink (-ELOOP) and never out. */
 int fetch_open_subdir(int dirfd, const char *name);
 

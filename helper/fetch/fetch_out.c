@@ -14,9 +14,27 @@
 #include "fetch_internal.h"
 #include "safe_open.h"
 
+int fetch_openat1(int dirfd, const char *name, int flags, mode_t mode)
+{
+        int fd = md_openat_beneath(dirfd, name, flags, mode);
+        if (fd != -ENOSYS)
+                return fd;
+        /* no openat2 (kernels before 5.6, valgrind): for one component, O_NOFOLLOW gives the
+         * same guarantees, once "..", "/" and "" are ruled out */
+        if (!name[0] || strchr(name, '/') || strcmp(name, "..") == 0)
+                return -EINVAL;
+        for (;;) {
+                fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+                if (fd >= 0)
+                        return fd;
+                if (errno != EINTR)
+                        return -errno;
+        }
+}
+
 int fetch_open_subdir(int dirfd, const char *name)
 {
-        int fd = md_openat_beneath(dirfd, name, O_RDONLY | O_DIRECTORY, 0);
+        int fd = fetch_openat1(dirfd, name, O_RDONLY | O_DIRECTORY, 0);
         struct stat st;
         /* O_DIRECTORY|O_NOFOLLOW says ENOTDIR for a symlink: tell the user what it was */
         if (fd == -ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
@@ -79,14 +97,14 @@ int fetch_tmp_open(int dirfd, struct fetch_tmp *t)
 {
         t->dirfd = dirfd;
         t->name[0] = '\0';
-        t->fd = md_openat_beneath(dirfd, ".", O_TMPFILE | O_RDWR, 0600);
+        t->fd = fetch_openat1(dirfd, ".", O_TMPFILE | O_RDWR, 0600);
         if (t->fd >= 0)
                 return 0;
         if (t->fd != -EOPNOTSUPP && t->fd != -EISDIR && t->fd != -EINVAL)
                 return t->fd;
         for (int tries = 0; tries < 16; tries++) {
                 random_name(t->name, sizeof t->name);
-                t->fd = md_openat_beneath(dirfd, t->name, O_RDWR | O_CREAT | O_EXCL, 0600);
+                t->fd = fetch_openat1(dirfd, t->name, O_RDWR | O_CREAT | O_EXCL, 0600);
                 if (t->fd != -EEXIST)
                         break;
         }

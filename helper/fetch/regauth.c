@@ -9,8 +9,8 @@
 
 #include "cleanup.h"
 #include "fetch_internal.h"
-#include "regauth.h"
 #include "safe_open.h"
+#include "regauth.h"
 #include "util.h"
 
 #define REGAUTH_MAX_CONFIG (1024 * 1024)
@@ -31,7 +31,9 @@ static int sandbox_child(void *arg, char **out, size_t *out_len, md_error *err)
                 int legacy;
         } files[] = { { ".docker/config.json", 0 }, { ".dockercfg", 1 } };
         for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-                _cleanup_close_ int fd = md_openat_beneath(a->dirfd, files[i].name, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+                const char *leaf;
+                _cleanup_close_ int dfd = fetch_open_parent(a->dirfd, files[i].name, false, &leaf);
+                _cleanup_close_ int fd = dfd < 0 ? dfd : fetch_openat1(dfd, leaf, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
                 if (fd == -ENOENT)
                         continue;
                 if (fd < 0)
