@@ -30,7 +30,8 @@ void docker_set_timeouts(long connect_ms, long request_ms);
 /* Generic request: method, path (without the /vX.Y prefix; query included, already escaped),
  * optional JSON body, optional extra header ("X-Registry-Auth: …"). On success *status is
  * the HTTP status and *response the parsed JSON body (NULL when empty or not JSON).
- * timeout_ms 0 means DOCKER_REQUEST_TIMEOUT_MS; -1 means no limit (wait). */
+ * timeout_ms 0 means the request limit (DOCKER_REQUEST_TIMEOUT_MS unless docker_set_timeouts
+ * changed it); -1 means no limit (wait): only the connect is bounded then. */
 int docker_request(struct docker *d, const char *method, const char *path, const json_t *body,
                    const char *extra_header, long timeout_ms, long *status, json_t **response,
                    md_error *err);
@@ -42,7 +43,8 @@ char *docker_escape(struct docker *d, const char *s);
 int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err);
 /* Pulls ref (normalized). registry_auth: base64url JSON for X-Registry-Auth, or NULL.
  * The progress stream is read to the end; an "error" in it fails the pull (exit 1) with
- * the registry's message. */
+ * the registry's message. No total time limit (layers may be large), but a daemon that
+ * sends nothing for 120 s is MD_EXIT_UNAVAILABLE. */
 int docker_image_pull(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
 
 /* Containers */
@@ -50,10 +52,11 @@ int docker_container_create(struct docker *d, const char *name, const json_t *bo
                             char docker_id[static 65], md_error *err);
 int docker_container_start(struct docker *d, const char *id, md_error *err);
 int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_error *err);
-/* POST /stop?t=grace (the daemon sends SIGTERM, then SIGKILL after grace seconds). */
+/* POST /stop?t=grace (the daemon sends SIGTERM, then SIGKILL after grace seconds); the
+ * answer is awaited for grace plus the request limit. 304 (not running) is success. */
 int docker_container_stop(struct docker *d, const char *id, unsigned grace_seconds, md_error *err);
 int docker_container_kill(struct docker *d, const char *id, const char *signal, md_error *err);
-/* DELETE ?force=1&v=1; 404 is success (already gone). */
+/* DELETE ?force=1&v=1; 404 is success (already gone), so is 409 "removal already in progress". */
 int docker_container_remove(struct docker *d, const char *id, md_error *err);
 /* GET /containers/json?all=1&filters={"label":[label_filter]} */
 int docker_container_list(struct docker *d, const char *label_filter, json_t **out, md_error *err);
