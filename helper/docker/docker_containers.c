@@ -77,7 +77,7 @@ int docker_container_stop(struct docker *d, const char *id, unsigned grace_secon
         snprintf(path, sizeof path, "/containers/%s/stop?t=%u", id, grace_seconds);
         static const long not_running[] = { 304, 0 };
         /* The daemon answers once the container is gone: allow the grace on top. */
-        long timeout = (long)grace_seconds * 1000 + DOCKER_REQUEST_TIMEOUT_MS;
+        long timeout = (long)grace_seconds * 1000 + d->request_ms;
         return docker_call(d, "POST", path, NULL, timeout, true, not_running, NULL, NULL, err, what);
 }
 
