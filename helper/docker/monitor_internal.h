@@ -23,6 +23,12 @@ struct monitor_report {
 /* The monitor process: never returns. report_fd is the pipe to the launching helper. */
 __attribute__((noreturn)) void monitor_main(const struct monitor_config *cfg, int report_fd);
 
+/* monitor_process.c: uids 0 and not dumpable; only the three fds (moved above 2) and
+ * /dev/null as stdio; the caller's limits, signal mask and cwd undone. */
+int monitor_become_root_alone(md_error *err);
+int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *err);
+void monitor_quiet_process(void);
+
 /* One HTTP transfer of the monitor's multi handle. */
 struct monitor_xfer {
         CURL *h;

@@ -1,0 +1,136 @@
+/* The monitor's process hygiene (monitor_run.c calls these first, in this order): who it is,
+ * which fds it holds, which limits and dispositions it inherited from the caller. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <malloc.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "monitor_internal.h"
+#include "util.h"
+
+/* Why: the helper runs with the caller as real uid, so the caller could signal, ptrace or
+ * prlimit a child that keeps that real uid. With real, effective and saved uid 0 and not
+ * dumpable, only root can: the kernel's checks for kill, ptrace (and so /proc/PID/fd),
+ * prlimit and setpriority compare uids, and a non-dumpable process needs CAP_SYS_PTRACE.
+ * setresuid(0,0,0) needs no capability: the saved uid is already 0 (setuid binary).
+ * The gids follow when the process may (CAP_SETGID); when the helper has dropped every
+ * capability they stay the caller's, which no check above depends on. Whatever capability
+ * is left is dropped: the monitor needs none. */
+int monitor_become_root_alone(md_error *err)
+{
+        if (setresgid(0, 0, 0) == 0) {
+                if (setgroups(0, NULL) < 0)
+                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setgroups");
+        } else if (errno != EPERM) {
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setresgid");
+        }
+        if (setresuid(0, 0, 0) < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setresuid");
+        uid_t r, e, s;
+        if (getresuid(&r, &e, &s) < 0 || r != 0 || e != 0 || s != 0)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: uid change did not take effect");
+        struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
+        memset(none, 0, sizeof none);
+        if (syscall(SYS_capset, &hdr, none) < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: drop capabilities");
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: PR_SET_DUMPABLE");
+        return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+        return *(const int *)a - *(const int *)b;
+}
+
+/* Keeps exactly the three fds it needs (moved above 2, close-on-exec) and /dev/null as stdio. */
+int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *err)
+{
+        int *fds[] = { report_fd, out_fd, err_fd };
+        for (int i = 0; i < 3; i++) {
+                if (*fds[i] > 2)
+                        continue;
+                int n = fcntl(*fds[i], F_DUPFD_CLOEXEC, 3);
+                if (n < 0)
+                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: dup");
+                *fds[i] = n; /* the low one is replaced by /dev/null below */
+        }
+        int keep[3] = { *report_fd, *out_fd, *err_fd };
+        qsort(keep, 3, sizeof keep[0], cmp_int);
+        unsigned lo = 3;
+        for (int i = 0; i < 3; i++) {
+                if ((unsigned)keep[i] > lo)
+                        close_range(lo, (unsigned)keep[i] - 1, 0);
+                if ((unsigned)keep[i] + 1 > lo)
+                        lo = (unsigned)keep[i] + 1;
+        }
+        close_range(lo, ~0U, 0);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: /dev/null");
+        for (int fd = 0; fd <= 2; fd++)
+                if (null != fd && dup2(null, fd) < 0)
+                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: dup2");
+        if (null > 2)
+                close(null);
+        for (int i = 0; i < 3; i++)
+                fcntl(*fds[i], F_SETFD, FD_CLOEXEC);
+        return 0;
+}
+
+/* The caller chose the helper's rlimits, nice value and OOM score, and the monitor inherited
+ * them: a small RLIMIT_FSIZE or RLIMIT_CPU would kill it with SIGXFSZ/SIGXCPU in the middle of
+ * a container's life. Raising a hard limit needs CAP_SYS_RESOURCE; without it the soft limit
+ * goes up to the hard one, and an exceeded file size is an EFBIG write error, not a death. */
+static void reset_limits(void)
+{
+        static const int unlimited[] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_AS, RLIMIT_RTTIME };
+        for (size_t i = 0; i < sizeof unlimited / sizeof unlimited[0]; i++) {
+                struct rlimit l = { RLIM_INFINITY, RLIM_INFINITY };
+                if (setrlimit(unlimited[i], &l) < 0 && getrlimit(unlimited[i], &l) == 0) {
+                        l.rlim_cur = l.rlim_max;
+                        setrlimit(unlimited[i], &l);
+                }
+        }
+        struct rlimit files;
+        if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < 1024) {
+                files.rlim_cur = files.rlim_max < 1024 ? files.rlim_max : 1024;
+                setrlimit(RLIMIT_NOFILE, &files);
+        }
+        signal(SIGXFSZ, SIG_IGN);
+        setpriority(PRIO_PROCESS, 0, 0);
+        struct sched_param sp = { 0 };
+        sched_setscheduler(0, SCHED_OTHER, &sp);
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                md_write_all(fd, "0", 1);
+                close(fd);
+        }
+}
+
+void monitor_quiet_process(void)
+{
+        reset_limits();
+        signal(SIGPIPE, SIG_IGN); /* a closed report pipe is an EPIPE we handle */
+        signal(SIGHUP, SIG_IGN);  /* the agent's session going away is not our end */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        umask(022);
+        if (chdir("/") < 0) {
+                /* "/" always exists; nothing sensible to do otherwise */
+        }
+        /* Give back what the helper allocated and freed before the fork. */
+        malloc_trim(0);
+}
