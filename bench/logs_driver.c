@@ -55,7 +55,6 @@ static long smaps_field(pid_t pid, const char *field)
         return v;
 }
 
-
 struct launched {
         char name[64];
         char docker_id[65];
@@ -66,27 +65,27 @@ struct launched {
 static int launcher(const char *sock, const char *state_dir, const char *out_path, const char *err_path,
                     const char *name, const char *script)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         struct docker *d = NULL;
         if (docker_open(sock, &d, &err) < 0)
                 die("%s", err.message);
         char docker_id[65];
-        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s,s,s], s:{s:s}, s:{s:s}}",
-                "Image", "mesos-test/busybox:latest", "Cmd", "sh", "-c", script,
-                "Labels", "mesos.bench", "1", "HostConfig", "NetworkMode", "host");
+        _cleanup_json_ json_t *body = json_pack(
+                "{s:s, s:[s,s,s], s:{s:s}, s:{s:s}}", "Image", "mesos-test/busybox:latest", "Cmd", "sh", "-c",
+                script, "Labels", "mesos.bench", "1", "HostConfig", "NetworkMode", "host");
         if (docker_container_create(d, name, body, docker_id, &err) < 0)
                 die("%s", err.message);
         int dirfd = md_record_dir_open(state_dir, true, &err);
         if (dirfd < 0)
                 die("%s", err.message);
-        struct md_record rec = { .container = (char *)name, .docker_id = docker_id, .state = MD_STATE_CREATED };
+        struct md_record rec = {.container = (char *)name, .docker_id = docker_id, .state = MD_STATE_CREATED};
         if (md_record_write(dirfd, &rec, &err) < 0)
                 die("%s", err.message);
         int out = open(out_path, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         int errfd = open(err_path, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (out < 0 || errfd < 0)
                 die("output files: %s", strerror(errno));
-        struct monitor_config cfg = { sock, name, docker_id, state_dir, out, errfd };
+        struct monitor_config cfg = {sock, name, docker_id, state_dir, out, errfd};
         struct monitor_started started;
         if (monitor_launch(&cfg, &started, &err) < 0)
                 die("%s", err.message);
@@ -129,7 +128,7 @@ static void launch(const char *sock, const char *state_dir, const char *out_path
 static void wait_exited(int dirfd, const char *name, struct md_record *now, long *pss_max, long *priv_max,
                         pid_t monitor)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         for (;;) {
                 if (pss_max) {
                         long pss = smaps_field(monitor, "Pss");
@@ -150,7 +149,7 @@ static void wait_exited(int dirfd, const char *name, struct md_record *now, long
 
 static int run(const char *sock, const char *state_dir, const char *out, const char *errp, const char *script)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         int64_t t0 = md_monotonic_ms();
         struct launched l;
         launch(sock, state_dir, out, errp, script, 0, &l);
@@ -159,7 +158,7 @@ static int run(const char *sock, const char *state_dir, const char *out, const c
         if (dirfd < 0)
                 die("%s", err.message);
         long pss_max = 0, priv_max = 0;
-        struct md_record now = { 0 };
+        struct md_record now = {0};
         wait_exited(dirfd, l.name, &now, &pss_max, &priv_max, l.monitor_pid);
         int64_t t_exited = md_monotonic_ms();
         struct rusage ru;
@@ -173,8 +172,8 @@ static int run(const char *sock, const char *state_dir, const char *out, const c
                ",\"exit_code\":%d,\"status\":\"%s\"}\n",
                t_end - t0, t_running - t0, t_exited - t0,
                ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
-               ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000, pss_max, priv_max,
-               now.stdout_bytes, now.stderr_bytes, now.exit_code, md_status_to_string(now.status));
+               ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000, pss_max, priv_max, now.stdout_bytes,
+               now.stderr_bytes, now.exit_code, md_status_to_string(now.status));
         md_record_remove(dirfd, l.name);
         md_record_clear(&now);
         close(dirfd);
@@ -207,7 +206,7 @@ static int memory(const char *sock, const char *state_dir, int n)
         printf("{\"containers\":%d,\"pss_1_kb\":%ld,\"pss_%d_kb\":%ld,\"marginal_pss_kb\":%ld,"
                "\"private_dirty_1_kb\":%ld,\"marginal_private_dirty_kb\":%ld}\n",
                n, pss1, n, pssn, (pssn - pss1) / (n - 1), priv1, (privn - priv1) / (n - 1));
-        md_error err = { 0 };
+        md_error err = {0};
         struct docker *d = NULL;
         if (docker_open(sock, &d, &err) < 0)
                 die("%s", err.message);
@@ -215,7 +214,7 @@ static int memory(const char *sock, const char *state_dir, int n)
         for (int i = 0; i < n; i++)
                 docker_container_kill(d, l[i].docker_id, "SIGKILL", &err);
         for (int i = 0; i < n; i++) {
-                struct md_record now = { 0 };
+                struct md_record now = {0};
                 wait_exited(dirfd, l[i].name, &now, NULL, NULL, 0);
                 waitpid(l[i].monitor_pid, NULL, 0);
                 md_record_remove(dirfd, l[i].name);

@@ -16,8 +16,8 @@ typedef int (*demux_sink)(void *userdata, enum demux_stream stream, const char *
 
 struct demux {
         unsigned char header[8];
-        size_t header_len;       /* bytes of the current header seen so far */
-        uint64_t payload_left;   /* bytes of the current frame still to come */
+        size_t header_len; /* bytes of the current header seen so far */
+        uint64_t payload_left; /* bytes of the current frame still to come */
         enum demux_stream current;
         int at_frame_start;
 };

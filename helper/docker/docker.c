@@ -49,7 +49,11 @@ CURLcode docker_setup_easy(const struct docker *d, CURL *h, const char *method, 
                 return CURLE_URL_MALFORMAT;
 
         CURLcode rc = CURLE_OK;
-#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val); } while (0)
+#define SET(opt, val)                                                                                        \
+        do {                                                                                                 \
+                if (rc == CURLE_OK)                                                                          \
+                        rc = curl_easy_setopt(h, opt, val);                                                  \
+        } while (0)
         SET(CURLOPT_URL, url);
         SET(CURLOPT_UNIX_SOCKET_PATH, d->socket_path);
         /* Never let the environment or a redirect take us elsewhere (the helper clears the
@@ -128,8 +132,7 @@ int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char 
         return md_fail(err, code, "%s: %s", what, why);
 }
 
-int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path,
-                       const char *what)
+int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path, const char *what)
 {
         const char *msg = json_string_value(json_object_get(body, "message"));
         char clean[512];
@@ -159,16 +162,17 @@ static size_t capture_header(char *ptr, size_t size, size_t nmemb, void *userdat
                 size_t i = sizeof name - 1, j = 0;
                 while (i < n && (ptr[i] == ' ' || ptr[i] == '\t'))
                         i++;
-                while (i < n && j + 1 < sizeof hc->api_version && (isdigit((unsigned char)ptr[i]) || ptr[i] == '.'))
+                while (i < n && j + 1 < sizeof hc->api_version &&
+                       (isdigit((unsigned char)ptr[i]) || ptr[i] == '.'))
                         hc->api_version[j++] = ptr[i++];
                 hc->api_version[j] = '\0';
         }
         return n;
 }
 
-static int perform(struct docker *d, const char *method, const char *path, bool raw_path,
-                   const json_t *body, const char *extra_header, long timeout_ms,
-                   struct header_capture *hc, long *status, struct docker_buf *buf, md_error *err)
+static int perform(struct docker *d, const char *method, const char *path, bool raw_path, const json_t *body,
+                   const char *extra_header, long timeout_ms, struct header_capture *hc, long *status,
+                   struct docker_buf *buf, md_error *err)
 {
         char what[300], errbuf[CURL_ERROR_SIZE] = "";
         snprintf(what, sizeof what, "docker %s %.200s", method, path);
@@ -223,8 +227,8 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
                                        timeout_ms ? timeout_ms : d->request_ms);
                 long os_errno = 0;
                 /* curl's own text names a "host docker port 80": the socket's errno says more */
-                if (rc == CURLE_COULDNT_CONNECT && curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
-                    os_errno > 0)
+                if (rc == CURLE_COULDNT_CONNECT &&
+                    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno > 0)
                         snprintf(errbuf, sizeof errbuf, "connect: %s", strerror((int)os_errno));
                 return docker_fail_curl(err, rc, errbuf, what);
         }
@@ -233,10 +237,9 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
 }
 
 int docker_request(struct docker *d, const char *method, const char *path, const json_t *body,
-                   const char *extra_header, long timeout_ms, long *status, json_t **response,
-                   md_error *err)
+                   const char *extra_header, long timeout_ms, long *status, json_t **response, md_error *err)
 {
-        struct docker_buf buf = { .max = DOCKER_BODY_MAX };
+        struct docker_buf buf = {.max = DOCKER_BODY_MAX};
         long st = 0;
         int r = perform(d, method, path, false, body, extra_header, timeout_ms, NULL, &st, &buf, err);
         if (r < 0) {
@@ -255,9 +258,9 @@ int docker_request(struct docker *d, const char *method, const char *path, const
         return 0;
 }
 
-int docker_call(struct docker *d, const char *method, const char *path, const json_t *body,
-                long timeout_ms, bool container_path, const long *ok_extra, long *status,
-                json_t **response, md_error *err, const char *what)
+int docker_call(struct docker *d, const char *method, const char *path, const json_t *body, long timeout_ms,
+                bool container_path, const long *ok_extra, long *status, json_t **response, md_error *err,
+                const char *what)
 {
         long st = 0;
         _cleanup_json_ json_t *j = NULL;
@@ -337,8 +340,8 @@ static int parse_version(const char *s, unsigned *major, unsigned *minor)
 
 static int negotiate(struct docker *d, md_error *err)
 {
-        struct header_capture hc = { "" };
-        struct docker_buf buf = { .max = 4096 };
+        struct header_capture hc = {""};
+        struct docker_buf buf = {.max = 4096};
         long status = 0;
         int r = perform(d, "GET", "/_ping", true, NULL, NULL, 0, &hc, &status, &buf, err);
         free(buf.data);
@@ -351,9 +354,10 @@ static int negotiate(struct docker *d, md_error *err)
         snprintf(version, sizeof version, "%s", hc.api_version);
         if (!version[0]) {
                 /* Daemons before 1.25 do not send Api-Version on /_ping: ask /version. */
-                struct docker_buf vb = { .max = 65536 };
+                struct docker_buf vb = {.max = 65536};
                 r = perform(d, "GET", "/version", true, NULL, NULL, 0, NULL, &status, &vb, err);
-                _cleanup_json_ json_t *j = r == 0 && status == 200 ? json_loadb(vb.data, vb.len, 0, NULL) : NULL;
+                _cleanup_json_ json_t *j =
+                        r == 0 && status == 200 ? json_loadb(vb.data, vb.len, 0, NULL) : NULL;
                 free(vb.data);
                 if (r < 0)
                         return r;

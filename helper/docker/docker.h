@@ -33,8 +33,7 @@ void docker_set_timeouts(long connect_ms, long request_ms);
  * timeout_ms 0 means the request limit (DOCKER_REQUEST_TIMEOUT_MS unless docker_set_timeouts
  * changed it); -1 means no limit (wait): only the connect is bounded then. */
 int docker_request(struct docker *d, const char *method, const char *path, const json_t *body,
-                   const char *extra_header, long timeout_ms, long *status, json_t **response,
-                   md_error *err);
+                   const char *extra_header, long timeout_ms, long *status, json_t **response, md_error *err);
 
 /* URL-escapes s for a query string; the result is malloc'd. */
 char *docker_escape(struct docker *d, const char *s);
@@ -48,8 +47,8 @@ int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_erro
 int docker_image_pull(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
 
 /* Containers */
-int docker_container_create(struct docker *d, const char *name, const json_t *body,
-                            char docker_id[static 65], md_error *err);
+int docker_container_create(struct docker *d, const char *name, const json_t *body, char docker_id[static 65],
+                            md_error *err);
 int docker_container_start(struct docker *d, const char *id, md_error *err);
 int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_error *err);
 /* POST /stop?t=grace (the daemon sends SIGTERM, then SIGKILL after grace seconds); the

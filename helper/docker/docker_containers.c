@@ -7,11 +7,11 @@
 #include "docker_internal.h"
 #include "json_cleanup.h"
 
-#define CHECK_REF(id, what)                                                                    \
-        do {                                                                                   \
-                if (!docker_valid_ref(id))                                                     \
-                        return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: invalid container \"%.100s\"", \
-                                       what, id ? id : "");                                   \
+#define CHECK_REF(id, what)                                                                                  \
+        do {                                                                                                 \
+                if (!docker_valid_ref(id))                                                                   \
+                        return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: invalid container \"%.100s\"", what,  \
+                                       id ? id : "");                                                        \
         } while (0)
 
 static bool is_hex64(const char *s)
@@ -24,8 +24,8 @@ static bool is_hex64(const char *s)
         return true;
 }
 
-int docker_container_create(struct docker *d, const char *name, const json_t *body,
-                            char docker_id[static 65], md_error *err)
+int docker_container_create(struct docker *d, const char *name, const json_t *body, char docker_id[static 65],
+                            md_error *err)
 {
         char what[300], path[400];
         snprintf(what, sizeof what, "create container %.200s", name ? name : "");
@@ -48,7 +48,7 @@ int docker_container_start(struct docker *d, const char *id, md_error *err)
         snprintf(what, sizeof what, "start container %.200s", id ? id : "");
         CHECK_REF(id, what);
         snprintf(path, sizeof path, "/containers/%s/start", id);
-        static const long already[] = { 304, 0 };
+        static const long already[] = {304, 0};
         return docker_call(d, "POST", path, NULL, 0, true, already, NULL, NULL, err, what);
 }
 
@@ -75,7 +75,7 @@ int docker_container_stop(struct docker *d, const char *id, unsigned grace_secon
         if (grace_seconds > 86400)
                 grace_seconds = 86400;
         snprintf(path, sizeof path, "/containers/%s/stop?t=%u", id, grace_seconds);
-        static const long not_running[] = { 304, 0 };
+        static const long not_running[] = {304, 0};
         /* The daemon answers once the container is gone: allow the grace on top. */
         long timeout = (long)grace_seconds * 1000 + d->request_ms;
         return docker_call(d, "POST", path, NULL, timeout, true, not_running, NULL, NULL, err, what);
@@ -133,7 +133,8 @@ int docker_container_list(struct docker *d, const char *label_filter, json_t **o
         if (docker_call(d, "GET", path, NULL, 0, false, NULL, NULL, &j, err, "list containers") < 0)
                 return -1;
         if (!json_is_array(j))
-                return md_fail(err, MD_EXIT_FAILED, "list containers: the daemon's answer is not a JSON array");
+                return md_fail(err, MD_EXIT_FAILED,
+                               "list containers: the daemon's answer is not a JSON array");
         *out = MD_TAKE_PTR(j);
         return 0;
 }
@@ -154,7 +155,8 @@ int docker_container_wait(struct docker *d, const char *id, const char *conditio
         json_t *code = json_object_get(j, "StatusCode");
         if (!json_is_integer(code) || json_integer_value(code) < 0 || json_integer_value(code) > 0xffff) {
                 const char *msg = json_string_value(json_object_get(json_object_get(j, "Error"), "Message"));
-                return md_fail(err, MD_EXIT_FAILED, "%s: %s", what, msg ? msg : "no exit status in the answer");
+                return md_fail(err, MD_EXIT_FAILED, "%s: %s", what,
+                               msg ? msg : "no exit status in the answer");
         }
         *exit_code = (int)json_integer_value(code);
         return 0;

@@ -6,8 +6,15 @@
 
 #include "docker.h"
 
-static inline void docker_curl_cleanupp(CURL **h) { if (*h) curl_easy_cleanup(*h); }
-static inline void docker_curl_slist_freep(struct curl_slist **l) { curl_slist_free_all(*l); }
+static inline void docker_curl_cleanupp(CURL **h)
+{
+        if (*h)
+                curl_easy_cleanup(*h);
+}
+static inline void docker_curl_slist_freep(struct curl_slist **l)
+{
+        curl_slist_free_all(*l);
+}
 #define _cleanup_curl_ _cleanup_(docker_curl_cleanupp)
 #define _cleanup_slist_ _cleanup_(docker_curl_slist_freep)
 
@@ -15,9 +22,9 @@ static inline void docker_curl_slist_freep(struct curl_slist **l) { curl_slist_f
 #define DOCKER_BODY_MAX (8u << 20)
 
 struct docker {
-        CURL *curl;         /* reused across requests: keeps the connection alive */
+        CURL *curl; /* reused across requests: keeps the connection alive */
         char *socket_path;
-        char api[16];       /* negotiated, "1.41" */
+        char api[16]; /* negotiated, "1.41" */
         long connect_ms;
         long request_ms;
 };
@@ -44,13 +51,12 @@ int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char 
 
 /* For a non-2xx answer: "what: <daemon message> (HTTP n)"; 404 becomes MD_EXIT_NO_CONTAINER
  * when container_path is set. Always returns -1. */
-int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path,
-                       const char *what);
+int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path, const char *what);
 
 /* docker_request, then the status check: 2xx (or one of ok_extra, 0-terminated) is success. */
-int docker_call(struct docker *d, const char *method, const char *path, const json_t *body,
-                long timeout_ms, bool container_path, const long *ok_extra, long *status,
-                json_t **response, md_error *err, const char *what);
+int docker_call(struct docker *d, const char *method, const char *path, const json_t *body, long timeout_ms,
+                bool container_path, const long *ok_extra, long *status, json_t **response, md_error *err,
+                const char *what);
 
 /* Percent-escapes s for a URL path segment, keeping '/', ':' and '@' (image references). */
 char *docker_escape_path(const char *s);

@@ -19,8 +19,8 @@ static bool valid_config(const struct monitor_config *cfg)
 {
         return cfg->docker_socket && cfg->docker_socket[0] == '/' && cfg->container &&
                md_container_id_of_name(cfg->container) && cfg->docker_id && strlen(cfg->docker_id) == 64 &&
-               strspn(cfg->docker_id, "0123456789abcdef") == 64 && cfg->state_dir && cfg->state_dir[0] == '/' &&
-               cfg->stdout_fd >= 0 && cfg->stderr_fd >= 0;
+               strspn(cfg->docker_id, "0123456789abcdef") == 64 && cfg->state_dir &&
+               cfg->state_dir[0] == '/' && cfg->stdout_fd >= 0 && cfg->stderr_fd >= 0;
 }
 
 /* Reads the fixed-size report, with a deadline. 1: got it; 0: EOF (the monitor died
@@ -34,7 +34,7 @@ static int read_report(int fd, struct monitor_report *rep)
                 int64_t left = deadline - md_monotonic_ms();
                 if (left <= 0)
                         return -ETIMEDOUT;
-                struct pollfd pfd = { .fd = fd, .events = POLLIN };
+                struct pollfd pfd = {.fd = fd, .events = POLLIN};
                 int r = poll(&pfd, 1, (int)left);
                 if (r < 0 && errno == EINTR)
                         continue;
@@ -76,7 +76,7 @@ static __attribute__((noreturn)) void middle_child(const struct monitor_config *
 static void remove_after_failure(const struct monitor_config *cfg)
 {
         struct docker *d = NULL;
-        md_error ignored = { 0 };
+        md_error ignored = {0};
         if (docker_open(cfg->docker_socket, &d, &ignored) == 0) {
                 docker_container_remove(d, cfg->docker_id, &ignored);
                 docker_close(d);
@@ -129,7 +129,8 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
         if (r <= 0) {
                 remove_after_failure(cfg);
                 if (r == 0)
-                        return md_fail(err, MD_EXIT_FAILED, "start container %s: the monitor exited without a word",
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "start container %s: the monitor exited without a word",
                                        cfg->container);
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "start container %s: read the monitor's report",
                                      cfg->container);

@@ -40,17 +40,17 @@
 
 struct monitor_config {
         const char *docker_socket;
-        const char *container;    /* "mesos-ID" */
-        const char *docker_id;    /* 64 hex */
-        const char *state_dir;    /* where the record lives (md_record_dir_open) */
-        int stdout_fd;            /* O_WRONLY|O_APPEND, owned by the caller; the monitor takes them */
+        const char *container; /* "mesos-ID" */
+        const char *docker_id; /* 64 hex */
+        const char *state_dir; /* where the record lives (md_record_dir_open) */
+        int stdout_fd; /* O_WRONLY|O_APPEND, owned by the caller; the monitor takes them */
         int stderr_fd;
 };
 
 struct monitor_started {
         pid_t monitor_pid;
-        pid_t container_pid;      /* State.Pid after start */
-        char started_at[40];      /* State.StartedAt */
+        pid_t container_pid; /* State.Pid after start */
+        char started_at[40]; /* State.StartedAt */
 };
 
 /* Forks the monitor (double fork + setsid so it survives the helper and the agent), waits

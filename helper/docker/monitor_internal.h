@@ -12,10 +12,10 @@
 /* What the monitor tells the launching helper, in one write (smaller than PIPE_BUF, so it
  * arrives whole or not at all). */
 struct monitor_report {
-        int32_t exit_code;        /* 0: the container runs */
+        int32_t exit_code; /* 0: the container runs */
         int32_t container_pid;
         int32_t monitor_pid;
-        int32_t removed;          /* on failure: the monitor already removed the container */
+        int32_t removed; /* on failure: the monitor already removed the container */
         char started_at[40];
         char message[1024];
 };
@@ -32,12 +32,12 @@ void monitor_quiet_process(void);
 /* One HTTP transfer of the monitor's multi handle. */
 struct monitor_xfer {
         CURL *h;
-        long status;              /* from the status line */
-        bool headers_done;        /* the final response's headers have all arrived */
+        long status; /* from the status line */
+        bool headers_done; /* the final response's headers have all arrived */
         bool done;
         CURLcode rc;
         char errbuf[CURL_ERROR_SIZE];
-        struct docker_buf body;   /* wait: the answer; attach: an error answer only */
+        struct docker_buf body; /* wait: the answer; attach: an error answer only */
 };
 
 /* The attach stream and the wait, driven together by one multi handle. */
@@ -46,11 +46,11 @@ struct monitor_stream {
         struct monitor_xfer attach, wait;
         struct demux demux;
         int out_fd, err_fd;
-        uint64_t out_bytes, err_bytes;  /* written to the files */
-        uint64_t dropped_bytes;         /* read but not written (a failing output file) */
-        int out_errno, err_errno;       /* the first write error on each file */
-        bool proto_error;               /* the stream was not frames */
-        int64_t last_progress_ms;       /* when attach bytes last arrived */
+        uint64_t out_bytes, err_bytes; /* written to the files */
+        uint64_t dropped_bytes; /* read but not written (a failing output file) */
+        int out_errno, err_errno; /* the first write error on each file */
+        bool proto_error; /* the stream was not frames */
+        int64_t last_progress_ms; /* when attach bytes last arrived */
 };
 
 int monitor_stream_open(struct monitor_stream *s, const struct docker *d, const char *id, int out_fd,

@@ -39,7 +39,7 @@ int monitor_become_root_alone(md_error *err)
         uid_t r, e, s;
         if (getresuid(&r, &e, &s) < 0 || r != 0 || e != 0 || s != 0)
                 return md_fail(err, MD_EXIT_FAILED, "monitor: uid change did not take effect");
-        struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
         struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
         memset(none, 0, sizeof none);
         if (syscall(SYS_capset, &hdr, none) < 0)
@@ -57,7 +57,7 @@ static int cmp_int(const void *a, const void *b)
 /* Keeps exactly the three fds it needs (moved above 2, close-on-exec) and /dev/null as stdio. */
 int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *err)
 {
-        int *fds[] = { report_fd, out_fd, err_fd };
+        int *fds[] = {report_fd, out_fd, err_fd};
         for (int i = 0; i < 3; i++) {
                 if (*fds[i] > 2)
                         continue;
@@ -66,7 +66,7 @@ int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *er
                         return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: dup");
                 *fds[i] = n; /* the low one is replaced by /dev/null below */
         }
-        int keep[3] = { *report_fd, *out_fd, *err_fd };
+        int keep[3] = {*report_fd, *out_fd, *err_fd};
         qsort(keep, 3, sizeof keep[0], cmp_int);
         unsigned lo = 3;
         for (int i = 0; i < 3; i++) {
@@ -95,9 +95,9 @@ int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *er
  * goes up to the hard one, and an exceeded file size is an EFBIG write error, not a death. */
 static void reset_limits(void)
 {
-        static const int unlimited[] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_AS, RLIMIT_RTTIME };
+        static const int unlimited[] = {RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_AS, RLIMIT_RTTIME};
         for (size_t i = 0; i < sizeof unlimited / sizeof unlimited[0]; i++) {
-                struct rlimit l = { RLIM_INFINITY, RLIM_INFINITY };
+                struct rlimit l = {RLIM_INFINITY, RLIM_INFINITY};
                 if (setrlimit(unlimited[i], &l) < 0 && getrlimit(unlimited[i], &l) == 0) {
                         l.rlim_cur = l.rlim_max;
                         setrlimit(unlimited[i], &l);
@@ -110,7 +110,7 @@ static void reset_limits(void)
         }
         signal(SIGXFSZ, SIG_IGN);
         setpriority(PRIO_PROCESS, 0, 0);
-        struct sched_param sp = { 0 };
+        struct sched_param sp = {0};
         sched_setscheduler(0, SCHED_OTHER, &sp);
         int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
         if (fd >= 0) {
@@ -123,7 +123,7 @@ void monitor_quiet_process(void)
 {
         reset_limits();
         signal(SIGPIPE, SIG_IGN); /* a closed report pipe is an EPIPE we handle */
-        signal(SIGHUP, SIG_IGN);  /* the agent's session going away is not our end */
+        signal(SIGHUP, SIG_IGN); /* the agent's session going away is not our end */
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);

@@ -46,7 +46,7 @@ struct monitor {
 
 static void sleep_ms(long ms)
 {
-        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
                 ;
 }
@@ -109,7 +109,7 @@ static void save_bytes(struct monitor *m, bool force)
         struct monitor_stream *s = &m->stream;
         if (!force && s->out_bytes == m->recorded_out && s->err_bytes == m->recorded_err)
                 return;
-        md_error err = { 0 };
+        md_error err = {0};
         if (record_update(m, edit_bytes, s, &err) == 0) {
                 m->recorded_out = s->out_bytes;
                 m->recorded_err = s->err_bytes;
@@ -119,7 +119,7 @@ static void save_bytes(struct monitor *m, bool force)
 /* Removes the container after a failed launch; says whether it is gone. */
 static bool remove_container(struct monitor *m)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         return m->docker && docker_container_remove(m->docker, m->cfg->docker_id, &err) == 0;
 }
 
@@ -133,7 +133,7 @@ static __attribute__((noreturn)) void fail_launch(struct monitor *m, md_error *e
 /* Phase: attach and wait registered, then start; returns the inspected pid and start time. */
 static void start_container(struct monitor *m, pid_t *pid, char started_at[static 40])
 {
-        md_error err = { 0 };
+        md_error err = {0};
         const struct monitor_config *cfg = m->cfg;
         if (docker_open(cfg->docker_socket, &m->docker, &err) < 0)
                 fail_launch(m, &err, false);
@@ -153,29 +153,34 @@ static void start_container(struct monitor *m, pid_t *pid, char started_at[stati
                         if (x->rc != CURLE_OK)
                                 docker_fail_curl(&err, x->rc, x->errbuf, w);
                         else {
-                                _cleanup_json_ json_t *j = json_loadb(x->body.data ? x->body.data : "", x->body.len, 0, NULL);
+                                _cleanup_json_ json_t *j =
+                                        json_loadb(x->body.data ? x->body.data : "", x->body.len, 0, NULL);
                                 docker_fail_status(&err, x->status, j, true, w);
                         }
                         fail_launch(m, &err, true);
                 }
                 if (md_monotonic_ms() > deadline) {
-                        md_fail(&err, MD_EXIT_UNAVAILABLE, "attach to container %s: docker daemon unavailable: "
-                                "no answer within %ld ms", cfg->container, setup_ms);
+                        md_fail(&err, MD_EXIT_UNAVAILABLE,
+                                "attach to container %s: docker daemon unavailable: "
+                                "no answer within %ld ms",
+                                cfg->container, setup_ms);
                         fail_launch(m, &err, true);
                 }
                 if (monitor_stream_pump(s, 200, &err) < 0)
                         fail_launch(m, &err, true);
         }
         /* A non-200 answer with complete headers (404: the container went away). */
-        struct monitor_xfer *xs[] = { &s->attach, &s->wait };
+        struct monitor_xfer *xs[] = {&s->attach, &s->wait};
         for (int i = 0; i < 2; i++) {
                 if (xs[i]->status != 200) {
                         char w[300];
-                        snprintf(w, sizeof w, "%s container %s", i == 0 ? "attach to" : "wait for", cfg->container);
+                        snprintf(w, sizeof w, "%s container %s", i == 0 ? "attach to" : "wait for",
+                                 cfg->container);
                         /* the body may still be on its way; what came is enough for a message */
                         for (int k = 0; k < 10 && !xs[i]->done; k++)
                                 monitor_stream_pump(s, 100, &err);
-                        _cleanup_json_ json_t *j = json_loadb(xs[i]->body.data ? xs[i]->body.data : "", xs[i]->body.len, 0, NULL);
+                        _cleanup_json_ json_t *j = json_loadb(xs[i]->body.data ? xs[i]->body.data : "",
+                                                              xs[i]->body.len, 0, NULL);
                         docker_fail_status(&err, xs[i]->status, j, true, w);
                         fail_launch(m, &err, true);
                 }
@@ -190,12 +195,13 @@ static void start_container(struct monitor *m, pid_t *pid, char started_at[stati
         json_t *jpid = json_object_get(state, "Pid");
         const char *at = json_string_value(json_object_get(state, "StartedAt"));
         *pid = json_is_integer(jpid) && json_integer_value(jpid) > 0 && json_integer_value(jpid) < (1 << 30)
-                       ? (pid_t)json_integer_value(jpid) : 0;
+                       ? (pid_t)json_integer_value(jpid)
+                       : 0;
         snprintf(started_at, 40, "%s", at ? at : "");
         if (!started_at[0])
                 md_now_rfc3339(started_at);
 
-        struct running_edit e = { *pid, started_at };
+        struct running_edit e = {*pid, started_at};
         if (record_update(m, edit_running, &e, &err) < 0)
                 fail_launch(m, &err, true);
 }
@@ -206,7 +212,7 @@ static bool stream_until_exit(struct monitor *m, int *exit_code)
 {
         struct monitor_stream *s = &m->stream;
         int64_t last_save = md_monotonic_ms();
-        md_error err = { 0 };
+        md_error err = {0};
         int64_t exited_at = 0;
         while (!(s->attach.done && s->wait.done)) {
                 if (monitor_stream_pump(s, RECORD_INTERVAL_MS, &err) < 0)
@@ -238,12 +244,13 @@ static int with_daemon(struct monitor *m, daemon_op op, void *arg)
         int64_t failing_since = md_monotonic_ms();
         long backoff = 250;
         for (;;) {
-                md_error err = { 0 };
+                md_error err = {0};
                 if (!m->docker && docker_open(m->cfg->docker_socket, &m->docker, &err) < 0)
                         m->docker = NULL;
                 if (m->docker && op(m, arg, &err) == 0)
                         return 0;
-                if (err.exit_code != MD_EXIT_UNAVAILABLE || md_monotonic_ms() - failing_since > RECONNECT_LIMIT_MS)
+                if (err.exit_code != MD_EXIT_UNAVAILABLE ||
+                    md_monotonic_ms() - failing_since > RECONNECT_LIMIT_MS)
                         return -1;
                 docker_close(m->docker);
                 m->docker = NULL;
@@ -301,12 +308,13 @@ static void edit_exited(struct md_record *r, void *arg)
 
 static void finish(struct monitor *m, struct exit_info *x)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         _cleanup_json_ json_t *info = NULL;
         if (with_daemon(m, op_inspect, &info) == 0) {
                 json_t *state = json_object_get(info, "State");
                 json_t *code = json_object_get(state, "ExitCode");
-                if (json_is_integer(code) && json_integer_value(code) >= 0 && json_integer_value(code) <= 0xffff) {
+                if (json_is_integer(code) && json_integer_value(code) >= 0 &&
+                    json_integer_value(code) <= 0xffff) {
                         x->exit_code = (int)json_integer_value(code);
                         x->known = true;
                 }
@@ -322,7 +330,7 @@ static void finish(struct monitor *m, struct exit_info *x)
          * the output is there. */
         fsync(m->cfg->stdout_fd);
         fsync(m->cfg->stderr_fd);
-        err = (md_error){ 0 };
+        err = (md_error){0};
         record_update(m, edit_exited, x, &err);
         /* A daemon that is away is waited for as for the exit, so that no stopped mesos-
          * container stays behind; if it refuses, recover --kill-orphans is the way out. */
@@ -332,8 +340,8 @@ static void finish(struct monitor *m, struct exit_info *x)
 void monitor_main(const struct monitor_config *given, int report_fd)
 {
         struct monitor_config cfg = *given;
-        struct monitor m = { .cfg = &cfg, .report_fd = report_fd, .record_dirfd = -1 };
-        md_error err = { 0 };
+        struct monitor m = {.cfg = &cfg, .report_fd = report_fd, .record_dirfd = -1};
+        md_error err = {0};
 
         if (monitor_become_root_alone(&err) < 0)
                 fail_launch(&m, &err, false);
@@ -357,7 +365,7 @@ void monitor_main(const struct monitor_config *given, int report_fd)
                 m.report_fd = -1;
         }
 
-        struct exit_info x = { .stream = &m.stream };
+        struct exit_info x = {.stream = &m.stream};
         x.known = stream_until_exit(&m, &x.exit_code);
         if (!x.known) {
                 /* The stream broke before the exit was known (a daemon restart): ask again.

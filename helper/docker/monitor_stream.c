@@ -24,7 +24,8 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
                 /* A new status line (after a 1xx, or the only one): "HTTP/1.1 200 OK". */
                 long st = 0;
                 const char *sp = memchr(ptr, ' ', n);
-                for (const char *c = sp ? sp + 1 : ptr + n; c < ptr + n && *c >= '0' && *c <= '9' && st < 1000; c++)
+                for (const char *c = sp ? sp + 1 : ptr + n;
+                     c < ptr + n && *c >= '0' && *c <= '9' && st < 1000; c++)
                         st = st * 10 + (*c - '0');
                 x->status = st;
                 x->headers_done = false;
@@ -168,7 +169,8 @@ bool monitor_stream_exit_code(const struct monitor_stream *s, int *exit_code)
 {
         if (!s->wait.done || s->wait.rc != CURLE_OK || s->wait.status != 200)
                 return false;
-        _cleanup_json_ json_t *j = json_loadb(s->wait.body.data ? s->wait.body.data : "", s->wait.body.len, 0, NULL);
+        _cleanup_json_ json_t *j =
+                json_loadb(s->wait.body.data ? s->wait.body.data : "", s->wait.body.len, 0, NULL);
         json_t *code = json_object_get(j, "StatusCode");
         if (!json_is_integer(code) || json_integer_value(code) < 0 || json_integer_value(code) > 0xffff)
                 return false;
@@ -178,7 +180,7 @@ bool monitor_stream_exit_code(const struct monitor_stream *s, int *exit_code)
 
 void monitor_stream_close(struct monitor_stream *s)
 {
-        struct monitor_xfer *xs[] = { &s->attach, &s->wait };
+        struct monitor_xfer *xs[] = {&s->attach, &s->wait};
         for (size_t i = 0; i < 2; i++) {
                 if (xs[i]->h) {
                         if (s->multi)

@@ -29,7 +29,7 @@
 static const char *sock;
 
 struct run {
-        char dir[64];          /* temp dir: state/ and the two output files */
+        char dir[64]; /* temp dir: state/ and the two output files */
         char state_dir[96];
         char out_path[96], err_path[96];
         char name[64];
@@ -41,7 +41,7 @@ struct run {
 static struct docker *open_docker(void)
 {
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(docker_open(sock, &d, &err) == 0, "%s", err.message);
         return d;
 }
@@ -66,7 +66,7 @@ static void become_setuid_helper(void)
         ck_assert_int_eq(setresuid(NOBODY, 0, 0), 0);
         for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
                 prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-        struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
         struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
         memset(none, 0, sizeof none);
         ck_assert_int_eq(syscall(SYS_capset, &hdr, none), 0);
@@ -82,7 +82,7 @@ static int launch_as_setuid_helper(const struct monitor_config *cfg, struct moni
                 int rc;
                 struct monitor_started started;
                 md_error err;
-        } a = { 0 };
+        } a = {0};
         int p[2];
         ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
         pid_t pid = fork();
@@ -106,8 +106,8 @@ static int launch_as_setuid_helper(const struct monitor_config *cfg, struct moni
 }
 
 /* Creates the container, its CREATED record and the output files; returns launch's result. */
-static int launch_to(struct docker *d, struct run *r, const char *script, const char *out_file, bool as_setuid_helper,
-                     md_error *err)
+static int launch_to(struct docker *d, struct run *r, const char *script, const char *out_file,
+                     bool as_setuid_helper, md_error *err)
 {
         memset(r, 0, sizeof *r);
         strcpy(r->dir, "/tmp/md-live-XXXXXX");
@@ -119,22 +119,25 @@ static int launch_to(struct docker *d, struct run *r, const char *script, const 
         snprintf(r->err_path, sizeof r->err_path, "%s/stderr", r->dir);
         snprintf(r->name, sizeof r->name, "mesos-live-%d-%s", (int)getpid(), strrchr(r->dir, '-') + 1);
 
-        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s,s,s], s:{s:s}, s:{s:s}}", "Image", IMAGE, "Cmd",
-                                                "sh", "-c", script, "Labels", "mesos.test", "live",
-                                                "HostConfig", "NetworkMode", "host");
+        _cleanup_json_ json_t *body =
+                json_pack("{s:s, s:[s,s,s], s:{s:s}, s:{s:s}}", "Image", IMAGE, "Cmd", "sh", "-c", script,
+                          "Labels", "mesos.test", "live", "HostConfig", "NetworkMode", "host");
         ck_assert_msg(docker_container_create(d, r->name, body, r->docker_id, err) == 0, "%s", err->message);
         ck_assert_uint_eq(strlen(r->docker_id), 64);
 
         r->record_dirfd = md_record_dir_open(r->state_dir, true, err);
         ck_assert_msg(r->record_dirfd >= 0, "%s", err->message);
-        struct md_record rec = { .container = r->name, .docker_id = r->docker_id, .owner_uid = 0,
-                                 .state = MD_STATE_CREATED, .image = (char *)IMAGE };
+        struct md_record rec = {.container = r->name,
+                                .docker_id = r->docker_id,
+                                .owner_uid = 0,
+                                .state = MD_STATE_CREATED,
+                                .image = (char *)IMAGE};
         ck_assert_int_eq(md_record_write(r->record_dirfd, &rec, err), 0);
 
         int out = open(out_file ? out_file : r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         int errfd = open(r->err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         ck_assert(out >= 0 && errfd >= 0);
-        struct monitor_config cfg = { sock, r->name, r->docker_id, r->state_dir, out, errfd };
+        struct monitor_config cfg = {sock, r->name, r->docker_id, r->state_dir, out, errfd};
         if (as_setuid_helper)
                 return launch_as_setuid_helper(&cfg, &r->started, err);
         int rc = monitor_launch(&cfg, &r->started, err);
@@ -151,7 +154,7 @@ static int launch(struct docker *d, struct run *r, const char *script, md_error 
 
 static void read_record(struct run *r, struct md_record *rec)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         md_record_clear(rec);
         ck_assert_msg(md_record_read(r->record_dirfd, r->name, rec, &err) == 0, "%s", err.message);
 }
@@ -173,7 +176,7 @@ static void assert_gone(struct docker *d, const char *id)
 {
         int64_t deadline = md_monotonic_ms() + 20000;
         for (;;) {
-                md_error err = { 0 };
+                md_error err = {0};
                 json_t *j = NULL;
                 int rc = docker_container_inspect(d, id, &j, &err);
                 json_decref(j);
@@ -196,7 +199,7 @@ static char *slurp(const char *path, size_t *len)
 
 static void cleanup_run(struct docker *d, struct run *r)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         docker_container_remove(d, r->docker_id, &err);
         close(r->record_dirfd);
         rm_rf(r->dir);
@@ -218,7 +221,7 @@ END_TEST
 START_TEST(test_images)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         bool exists = false;
         ck_assert_msg(docker_image_exists(d, "docker.io/" IMAGE, &exists, &err) == 0, "%s", err.message);
         ck_assert(exists);
@@ -235,7 +238,7 @@ END_TEST
 START_TEST(test_container_errors)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         json_t *j = NULL;
         ck_assert_int_eq(docker_container_inspect(d, "mesos-live-does-not-exist", &j, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
@@ -260,18 +263,19 @@ END_TEST
 START_TEST(test_stream_everything)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         struct run r;
         char script[256];
         snprintf(script, sizeof script,
                  "awk 'BEGIN { for (i = 0; i < %d; i++) { printf \"%%08d\\n\", i; "
-                 "if (i %% 50000 == 0) printf \"err %%d\\n\", i > \"/dev/stderr\" } }'", LINES);
+                 "if (i %% 50000 == 0) printf \"err %%d\\n\", i > \"/dev/stderr\" } }'",
+                 LINES);
         ck_assert_msg(launch(d, &r, script, &err) == 0, "%s", err.message);
         ck_assert_int_gt(r.started.monitor_pid, 1);
         ck_assert_int_gt(r.started.container_pid, 1);
         ck_assert_msg(strlen(r.started.started_at) >= 20, "%s", r.started.started_at);
 
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         wait_exited(&r, &rec, 120);
         ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
         ck_assert_int_eq(rec.exit_code, 0);
@@ -309,10 +313,10 @@ END_TEST
 START_TEST(test_exit_code)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         struct run r;
         ck_assert_msg(launch(d, &r, "echo out; echo err >&2; exit 3", &err) == 0, "%s", err.message);
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         wait_exited(&r, &rec, 60);
         ck_assert_str_eq(md_status_to_string(rec.status), "FAILED");
         ck_assert_int_eq(rec.exit_code, 3);
@@ -339,14 +343,14 @@ static void set_kill_requested(struct md_record *rec, void *arg)
 START_TEST(test_running_then_killed)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         struct run r;
         int leak = open("/dev/zero", O_RDONLY); /* no O_CLOEXEC on purpose: the monitor must not keep it */
         ck_assert_int_ge(leak, 0);
         ck_assert_msg(launch(d, &r, "echo started; exec sleep 600", &err) == 0, "%s", err.message);
         close(leak);
 
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         read_record(&r, &rec);
         ck_assert_str_eq(md_state_to_string(rec.state), md_state_to_string(MD_STATE_RUNNING));
         ck_assert_int_eq(rec.pid, r.started.container_pid);
@@ -393,11 +397,12 @@ END_TEST
 START_TEST(test_output_full)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         struct run r;
-        ck_assert_msg(launch_to(d, &r, "head -c 1048576 /dev/zero; echo tail >&2", "/dev/full", false, &err) == 0,
-                      "%s", err.message);
-        struct md_record rec = { 0 };
+        ck_assert_msg(
+                launch_to(d, &r, "head -c 1048576 /dev/zero; echo tail >&2", "/dev/full", false, &err) == 0,
+                "%s", err.message);
+        struct md_record rec = {0};
         wait_exited(&r, &rec, 60);
         ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
         ck_assert_uint_eq(rec.stdout_bytes, 0);
@@ -417,15 +422,15 @@ END_TEST
 START_TEST(test_caller_limits)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         struct run r;
-        struct rlimit small = { 4096, RLIM_INFINITY };
+        struct rlimit small = {4096, RLIM_INFINITY};
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
         int rc = launch(d, &r, "head -c 1048576 /dev/zero", &err);
-        struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY }; /* Check's own messages need it */
+        struct rlimit inf = {RLIM_INFINITY, RLIM_INFINITY}; /* Check's own messages need it */
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &inf), 0);
         ck_assert_msg(rc == 0, "%s", err.message);
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         wait_exited(&r, &rec, 60);
         ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
         ck_assert_uint_eq(rec.stdout_bytes, 1048576);
@@ -444,9 +449,10 @@ END_TEST
 START_TEST(test_launch_as_setuid_helper)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         struct run r;
-        ck_assert_msg(launch_to(d, &r, "echo started; exec sleep 600", NULL, true, &err) == 0, "%s", err.message);
+        ck_assert_msg(launch_to(d, &r, "echo started; exec sleep 600", NULL, true, &err) == 0, "%s",
+                      err.message);
         pid_t mon = r.started.monitor_pid;
 
         char path[64], line[256];
@@ -486,7 +492,7 @@ START_TEST(test_launch_as_setuid_helper)
                       WEXITSTATUS(status));
 
         ck_assert_msg(docker_container_kill(d, r.docker_id, "SIGKILL", &err) == 0, "%s", err.message);
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         wait_exited(&r, &rec, 60);
         ck_assert_str_eq(md_status_to_string(rec.status), "FAILED");
         ck_assert_int_eq(rec.signal, 9);
@@ -504,7 +510,7 @@ END_TEST
 START_TEST(test_start_refused)
 {
         struct docker *d = open_docker();
-        md_error err = { 0 };
+        md_error err = {0};
         struct run r;
         memset(&r, 0, sizeof r);
         strcpy(r.dir, "/tmp/md-live-XXXXXX");
@@ -512,14 +518,14 @@ START_TEST(test_start_refused)
         snprintf(r.state_dir, sizeof r.state_dir, "%s/state", r.dir);
         ck_assert_int_eq(mkdir(r.state_dir, 0700), 0);
         snprintf(r.name, sizeof r.name, "mesos-live-%d-refused", (int)getpid());
-        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s], s:{s:s}}", "Image", IMAGE, "Cmd", "/no/such/program",
-                                                "Labels", "mesos.test", "live");
+        _cleanup_json_ json_t *body = json_pack("{s:s, s:[s], s:{s:s}}", "Image", IMAGE, "Cmd",
+                                                "/no/such/program", "Labels", "mesos.test", "live");
         ck_assert_msg(docker_container_create(d, r.name, body, r.docker_id, &err) == 0, "%s", err.message);
         r.record_dirfd = md_record_dir_open(r.state_dir, true, &err);
-        struct md_record rec = { .container = r.name, .docker_id = r.docker_id, .state = MD_STATE_CREATED };
+        struct md_record rec = {.container = r.name, .docker_id = r.docker_id, .state = MD_STATE_CREATED};
         ck_assert_int_eq(md_record_write(r.record_dirfd, &rec, &err), 0);
         int out = open("/dev/null", O_WRONLY | O_CLOEXEC), errfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        struct monitor_config cfg = { sock, r.name, r.docker_id, r.state_dir, out, errfd };
+        struct monitor_config cfg = {sock, r.name, r.docker_id, r.state_dir, out, errfd};
         ck_assert_int_eq(monitor_launch(&cfg, &r.started, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "/no/such/program") != NULL, "%s", err.message);
@@ -533,14 +539,15 @@ END_TEST
 static void remove_leftovers(void)
 {
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         json_t *list = NULL;
         if (docker_open(sock, &d, &err) < 0)
                 return;
         if (docker_container_list(d, "mesos.test=live", &list, &err) == 0) {
                 size_t i;
                 json_t *c;
-                json_array_foreach(list, i, c) {
+                json_array_foreach(list, i, c)
+                {
                         const char *id = json_string_value(json_object_get(c, "Id"));
                         if (id) {
                                 fprintf(stderr, "removing leftover container %.12s\n", id);

@@ -70,7 +70,7 @@ START_TEST(test_one_chunk)
         char buf[256];
         size_t n = sample(buf);
         struct demux d;
-        struct seen s = { 0 };
+        struct seen s = {0};
         demux_init(&d);
         ck_assert(demux_idle(&d));
         ck_assert_int_eq(demux_feed(&d, buf, n, sink, &s), 0);
@@ -88,7 +88,7 @@ START_TEST(test_split_everywhere)
         size_t n = sample(buf);
         for (size_t cut = 0; cut <= n; cut++) {
                 struct demux d;
-                struct seen s = { 0 };
+                struct seen s = {0};
                 demux_init(&d);
                 ck_assert_int_eq(demux_feed(&d, buf, cut, sink, &s), 0);
                 ck_assert_int_eq(demux_feed(&d, buf + cut, n - cut, sink, &s), 0);
@@ -104,7 +104,7 @@ START_TEST(test_byte_by_byte)
         char buf[256];
         size_t n = sample(buf);
         struct demux d;
-        struct seen s = { 0 };
+        struct seen s = {0};
         demux_init(&d);
         for (size_t i = 0; i < n; i++) {
                 ck_assert_int_eq(demux_feed(&d, buf + i, 1, sink, &s), 0);
@@ -122,7 +122,7 @@ START_TEST(test_partial_at_eof)
         char buf[256];
         size_t n = frame(buf, 1, "abcdef", 6);
         struct demux d;
-        struct seen s = { 0 };
+        struct seen s = {0};
         demux_init(&d);
         ck_assert_int_eq(demux_feed(&d, buf, 5, sink, &s), 0); /* half a header */
         ck_assert(!demux_idle(&d));
@@ -140,9 +140,9 @@ END_TEST
  * they come without buffering the frame. */
 START_TEST(test_huge_frame)
 {
-        unsigned char hdr[8] = { 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff };
+        unsigned char hdr[8] = {2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff};
         struct demux d;
-        struct seen s = { 0 };
+        struct seen s = {0};
         demux_init(&d);
         ck_assert_int_eq(demux_feed(&d, (const char *)hdr, 8, sink, &s), 0);
         ck_assert_uint_eq(d.payload_left, 0xffffffffu);
@@ -164,7 +164,7 @@ START_TEST(test_bad_type)
         size_t n = frame(buf, 1, "ok", 2);
         n += frame(buf + n, 3, "no", 2);
         struct demux d;
-        struct seen s = { 0 };
+        struct seen s = {0};
         demux_init(&d);
         ck_assert_int_eq(demux_feed(&d, buf, n, sink, &s), -EPROTO);
         ck_assert_uint_eq(s.out_len, 2); /* what came before was delivered */
@@ -177,7 +177,7 @@ END_TEST
 START_TEST(test_text_is_not_frames)
 {
         struct demux d;
-        struct seen s = { 0 };
+        struct seen s = {0};
         demux_init(&d);
         ck_assert_int_eq(demux_feed(&d, "\x01hello world\n", 13, sink, &s), -EPROTO);
         ck_assert_int_eq(s.calls, 0);
@@ -189,7 +189,7 @@ START_TEST(test_stdin_frames)
         char buf[64];
         size_t n = frame(buf, 0, "in", 2);
         struct demux d;
-        struct seen s = { 0 };
+        struct seen s = {0};
         demux_init(&d);
         ck_assert_int_eq(demux_feed(&d, buf, n, sink, &s), 0);
         ck_assert_uint_eq(s.in_len, 2);
@@ -201,7 +201,7 @@ START_TEST(test_sink_stops)
         char buf[256];
         size_t n = sample(buf);
         struct demux d;
-        struct seen s = { .stop_after = 2 };
+        struct seen s = {.stop_after = 2};
         demux_init(&d);
         ck_assert_int_eq(demux_feed(&d, buf, n, sink, &s), -ECANCELED);
         ck_assert_int_eq(s.calls, 2);

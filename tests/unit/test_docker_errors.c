@@ -23,11 +23,11 @@
 #include "util.h"
 
 enum fake_mode {
-        FAKE_ANSWER,     /* /_ping answers, everything else gets the canned response */
-        FAKE_SILENT,     /* accepts, reads, never answers */
+        FAKE_ANSWER, /* /_ping answers, everything else gets the canned response */
+        FAKE_SILENT, /* accepts, reads, never answers */
         FAKE_SILENT_API, /* /_ping answers, everything else is silence */
-        FAKE_OVERSIZE,   /* /_ping answers, everything else gets a 9 MiB body */
-        FAKE_MONITOR,    /* a connection per thread, answers by path (see monitor_conn) */
+        FAKE_OVERSIZE, /* /_ping answers, everything else gets a 9 MiB body */
+        FAKE_MONITOR, /* a connection per thread, answers by path (see monitor_conn) */
 };
 
 enum fake_attach { ATTACH_OK, ATTACH_404, ATTACH_SILENT };
@@ -40,16 +40,16 @@ struct fake {
         atomic_int stop;
         enum fake_mode mode;
         const char *ping_version; /* NULL: no Api-Version header */
-        const char *response;     /* full HTTP response */
+        const char *response; /* full HTTP response */
         const char *version_body; /* answer to /version */
-        char last_request[2048];  /* request line and headers of the last non-ping request */
+        char last_request[2048]; /* request line and headers of the last non-ping request */
         int requests;
         /* FAKE_MONITOR */
         enum fake_attach attach;
         pthread_t conns[32];
         int nconns;
         pthread_mutex_t lock;
-        char seen[4096];          /* "METHOD PATH\n" of every request, in order */
+        char seen[4096]; /* "METHOD PATH\n" of every request, in order */
 };
 
 static struct fake fk;
@@ -64,7 +64,7 @@ static size_t read_request(int fd, char *buf, size_t cap)
 {
         size_t len = 0;
         while (len + 1 < cap) {
-                struct pollfd p = { fd, POLLIN, 0 };
+                struct pollfd p = {fd, POLLIN, 0};
                 if (poll(&p, 1, 100) == 0) {
                         if (stopping())
                                 return 0;
@@ -108,7 +108,7 @@ static void hold_silently(int fd)
 {
         char buf[4096];
         while (!stopping()) {
-                struct pollfd p = { fd, POLLIN, 0 };
+                struct pollfd p = {fd, POLLIN, 0};
                 if (poll(&p, 1, 100) > 0 && read(fd, buf, sizeof buf) <= 0)
                         return;
         }
@@ -148,8 +148,10 @@ static void serve(int fd)
                 }
                 if (fk.mode == FAKE_OVERSIZE) {
                         size_t total = 9u << 20;
-                        snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                 "Content-Length: %zu\r\n\r\n", total);
+                        snprintf(out, sizeof out,
+                                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: %zu\r\n\r\n",
+                                 total);
                         send_all(fd, out, strlen(out));
                         static char spaces[65536];
                         memset(spaces, ' ', sizeof spaces);
@@ -185,7 +187,8 @@ static void *monitor_conn(void *arg)
                 if (n == 0)
                         break;
                 if (strncmp(req, "GET /_ping ", 11) == 0) {
-                        const char *ok = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK";
+                        const char *ok =
+                                "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK";
                         send_all(fd, ok, strlen(ok));
                         continue;
                 }
@@ -202,7 +205,8 @@ static void *monitor_conn(void *arg)
                                 break;
                         }
                         if (fk.attach == ATTACH_OK) {
-                                const char *r = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n";
+                                const char *r = "HTTP/1.1 200 OK\r\nContent-Type: "
+                                                "application/vnd.docker.raw-stream\r\n\r\n";
                                 send_all(fd, r, strlen(r));
                         }
                         hold_silently(fd);
@@ -236,7 +240,7 @@ static void *monitor_conn(void *arg)
 static void *server(void *arg)
 {
         while (!stopping()) {
-                struct pollfd p = { fk.lfd, POLLIN, 0 };
+                struct pollfd p = {fk.lfd, POLLIN, 0};
                 if (poll(&p, 1, 100) <= 0)
                         continue;
                 int fd = accept4(fk.lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -244,7 +248,8 @@ static void *server(void *arg)
                         continue;
                 if (fk.mode == FAKE_MONITOR) {
                         if (fk.nconns < (int)(sizeof fk.conns / sizeof fk.conns[0]) &&
-                            pthread_create(&fk.conns[fk.nconns], NULL, monitor_conn, (void *)(intptr_t)fd) == 0)
+                            pthread_create(&fk.conns[fk.nconns], NULL, monitor_conn, (void *)(intptr_t)fd) ==
+                                    0)
                                 fk.nconns++;
                         else
                                 close(fd);
@@ -270,7 +275,7 @@ static void fake_start(enum fake_mode mode, const char *response)
         pthread_mutex_init(&fk.lock, NULL);
         fk.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         ck_assert_int_ge(fk.lfd, 0);
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
         strcpy(sa.sun_path, fk.path);
         ck_assert_int_eq(bind(fk.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
         ck_assert_int_eq(listen(fk.lfd, 8), 0);
@@ -291,8 +296,11 @@ static void fake_stop(void)
 static char *response(const char *status, const char *body)
 {
         char *r;
-        ck_assert_int_ge(asprintf(&r, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                                      "Content-Length: %zu\r\n\r\n%s", status, strlen(body), body), 0);
+        ck_assert_int_ge(asprintf(&r,
+                                  "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                                  "Content-Length: %zu\r\n\r\n%s",
+                                  status, strlen(body), body),
+                         0);
         return r;
 }
 
@@ -301,7 +309,7 @@ static const char *ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456
 START_TEST(test_nobody_listening)
 {
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(docker_open("/nonexistent/docker.sock", &d, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
@@ -313,7 +321,7 @@ START_TEST(test_nobody_listening)
         fake_start(FAKE_ANSWER, "");
         fake_stop();
         int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
         ck_assert_ptr_nonnull(mkdtemp(strcpy(fk.dir, "/tmp/md-fake-docker-XXXXXX")));
         snprintf(sa.sun_path, sizeof sa.sun_path, "%s/dead.sock", fk.dir);
         ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
@@ -329,7 +337,7 @@ END_TEST
 START_TEST(test_relative_socket_refused)
 {
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open("docker.sock", &d, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
 }
@@ -340,7 +348,7 @@ START_TEST(test_silent_daemon)
         fake_start(FAKE_SILENT, NULL);
         docker_set_timeouts(300, 700);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(docker_open(fk.path, &d, &err), -1);
         int64_t took = md_monotonic_ms() - t0;
@@ -356,7 +364,7 @@ START_TEST(test_silent_after_ping)
         fake_start(FAKE_SILENT_API, NULL);
         docker_set_timeouts(300, 700);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
         int64_t t0 = md_monotonic_ms();
@@ -372,10 +380,11 @@ END_TEST
 
 START_TEST(test_500_message)
 {
-        _cleanup_free_ char *r = response("500 Internal Server Error", "{\"message\":\"boom\\nsecond line\"}");
+        _cleanup_free_ char *r =
+                response("500 Internal Server Error", "{\"message\":\"boom\\nsecond line\"}");
         fake_start(FAKE_ANSWER, r);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         ck_assert_int_eq(docker_container_start(d, ID, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
@@ -393,7 +402,7 @@ START_TEST(test_404_container)
         _cleanup_free_ char *r = response("404 Not Found", "{\"message\":\"No such container: x\"}");
         fake_start(FAKE_ANSWER, r);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
         ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
@@ -410,7 +419,8 @@ START_TEST(test_404_container)
         bool exists = true;
         ck_assert_int_eq(docker_image_exists(d, "docker.io/library/busybox:latest", &exists, &err), 0);
         ck_assert(!exists);
-        ck_assert_ptr_nonnull(strstr(fk.last_request, "GET /v1.41/images/docker.io/library/busybox:latest/json"));
+        ck_assert_ptr_nonnull(
+                strstr(fk.last_request, "GET /v1.41/images/docker.io/library/busybox:latest/json"));
 
         /* 404 on create is a missing image: the operation failed */
         md_error_clear(&err);
@@ -430,7 +440,7 @@ START_TEST(test_garbage_body)
         _cleanup_free_ char *r = response("200 OK", "this is { not json");
         fake_start(FAKE_ANSWER, r);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
         ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
@@ -455,7 +465,7 @@ START_TEST(test_garbage_protocol)
 {
         fake_start(FAKE_ANSWER, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
         ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
@@ -470,7 +480,7 @@ START_TEST(test_oversize_body)
 {
         fake_start(FAKE_OVERSIZE, NULL);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
         ck_assert_int_eq(docker_container_list(d, NULL, &j, &err), -1);
@@ -487,12 +497,13 @@ START_TEST(test_wait_and_list)
         _cleanup_free_ char *r = response("200 OK", "{\"Error\":null,\"StatusCode\":137}");
         fake_start(FAKE_ANSWER, r);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         int code = -1;
         ck_assert_int_eq(docker_container_wait(d, "mesos-x", "next-exit", &code, &err), 0);
         ck_assert_int_eq(code, 137);
-        ck_assert_ptr_nonnull(strstr(fk.last_request, "POST /v1.41/containers/mesos-x/wait?condition=next-exit "));
+        ck_assert_ptr_nonnull(
+                strstr(fk.last_request, "POST /v1.41/containers/mesos-x/wait?condition=next-exit "));
 
         /* a container reference that could bend the URL never reaches the daemon */
         int before = fk.requests;
@@ -504,8 +515,10 @@ START_TEST(test_wait_and_list)
         md_error_clear(&err);
         json_t *j = NULL;
         ck_assert_int_eq(docker_container_list(d, "mesos.owner=1000", &j, &err), -1);
-        ck_assert_ptr_nonnull(strstr(fk.last_request,
-                "GET /v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B%22mesos.owner%3D1000%22%5D%7D "));
+        ck_assert_ptr_nonnull(strstr(
+                fk.last_request,
+                "GET "
+                "/v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B%22mesos.owner%3D1000%22%5D%7D "));
         docker_close(d);
         fake_stop();
 }
@@ -513,15 +526,17 @@ END_TEST
 
 START_TEST(test_version_negotiation)
 {
-        static const struct { const char *ping, *version_body, *want; } cases[] = {
-                { "1.45", NULL, "1.41" },
-                { "1.41", NULL, "1.41" },
-                { "1.35", NULL, "1.35" },
-                { "2.0", NULL, "1.41" },
-                { NULL, "{\"ApiVersion\":\"1.38\"}", "1.38" },
-                { "1.20", NULL, NULL },     /* too old */
-                { "garbage", NULL, NULL },
-                { NULL, "{}", NULL },
+        static const struct {
+                const char *ping, *version_body, *want;
+        } cases[] = {
+                {"1.45", NULL, "1.41"},
+                {"1.41", NULL, "1.41"},
+                {"1.35", NULL, "1.35"},
+                {"2.0", NULL, "1.41"},
+                {NULL, "{\"ApiVersion\":\"1.38\"}", "1.38"},
+                {"1.20", NULL, NULL}, /* too old */
+                {"garbage", NULL, NULL},
+                {NULL, "{}", NULL},
         };
         _cleanup_free_ char *r = response("204 No Content", "");
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -529,7 +544,7 @@ START_TEST(test_version_negotiation)
                 fk.ping_version = cases[i].ping;
                 fk.version_body = cases[i].version_body;
                 struct docker *d = NULL;
-                md_error err = { 0 };
+                md_error err = {0};
                 int rc = docker_open(fk.path, &d, &err);
                 if (!cases[i].want) {
                         ck_assert_msg(rc == -1, "case %zu", i);
@@ -551,21 +566,24 @@ END_TEST
 /* The pull's progress stream, split into chunks on the wire, with an error at the end. */
 START_TEST(test_pull_stream_error)
 {
-        const char *r = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n"
-                        "1e\r\n{\"status\":\"Pulling from x\"}\r\n\r\n"
-                        "a\r\n{\"errorDet\r\n"
-                        "45\r\nail\":{\"message\":\"manifest unknown\"},\"error\":\"manifest unknown: no\"}\r\n\r\n"
-                        "0\r\n\r\n";
+        const char *r =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n"
+                "1e\r\n{\"status\":\"Pulling from x\"}\r\n\r\n"
+                "a\r\n{\"errorDet\r\n"
+                "45\r\nail\":{\"message\":\"manifest unknown\"},\"error\":\"manifest unknown: no\"}\r\n\r\n"
+                "0\r\n\r\n";
         fake_start(FAKE_ANSWER, r);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
-        ck_assert_int_eq(docker_image_pull(d, "127.0.0.1:5000/team/app:v1", "eyJ1c2VybmFtZSI6InUifQ==", &err), -1);
+        ck_assert_int_eq(docker_image_pull(d, "127.0.0.1:5000/team/app:v1", "eyJ1c2VybmFtZSI6InUifQ==", &err),
+                         -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "manifest unknown") != NULL, "%s", err.message);
-        ck_assert_ptr_nonnull(strstr(fk.last_request,
-                "POST /v1.41/images/create?fromImage=127.0.0.1%3A5000%2Fteam%2Fapp&tag=v1 "));
+        ck_assert_ptr_nonnull(
+                strstr(fk.last_request,
+                       "POST /v1.41/images/create?fromImage=127.0.0.1%3A5000%2Fteam%2Fapp&tag=v1 "));
         ck_assert_ptr_nonnull(strstr(fk.last_request, "\r\nX-Registry-Auth: eyJ1c2VybmFtZSI6InUifQ==\r\n"));
         docker_close(d);
         fake_stop();
@@ -574,19 +592,22 @@ END_TEST
 
 START_TEST(test_pull_ok_and_digest)
 {
-        _cleanup_free_ char *r = response("200 OK", "{\"status\":\"Pulling\"}\r\n{\"status\":\"Digest: sha256:ab\"}\r\n"
-                                          "{\"status\":\"Status: Downloaded newer image\"}\r\n");
+        _cleanup_free_ char *r =
+                response("200 OK", "{\"status\":\"Pulling\"}\r\n{\"status\":\"Digest: sha256:ab\"}\r\n"
+                                   "{\"status\":\"Status: Downloaded newer image\"}\r\n");
         fake_start(FAKE_ANSWER, r);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
-        ck_assert_msg(docker_image_pull(d, "docker.io/library/busybox:1.36", NULL, &err) == 0, "%s", err.message);
+        ck_assert_msg(docker_image_pull(d, "docker.io/library/busybox:1.36", NULL, &err) == 0, "%s",
+                      err.message);
         ck_assert_ptr_nonnull(strstr(fk.last_request, "fromImage=docker.io%2Flibrary%2Fbusybox&tag=1.36 "));
         ck_assert_ptr_null(strcasestr(fk.last_request, "X-Registry-Auth"));
         const char *digest = "docker.io/library/busybox:1.36@sha256:"
                              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
         ck_assert_int_eq(docker_image_pull(d, digest, NULL, &err), 0);
-        ck_assert_ptr_nonnull(strstr(fk.last_request, "fromImage=docker.io%2Flibrary%2Fbusybox%40sha256%3Aaaaa"));
+        ck_assert_ptr_nonnull(
+                strstr(fk.last_request, "fromImage=docker.io%2Flibrary%2Fbusybox%40sha256%3Aaaaa"));
         ck_assert_ptr_null(strstr(fk.last_request, "&tag="));
         /* a registry with a port and no tag */
         ck_assert_int_eq(docker_image_pull(d, "localhost:5000/app", NULL, &err), 0);
@@ -600,10 +621,11 @@ END_TEST
 
 START_TEST(test_pull_refused)
 {
-        _cleanup_free_ char *r = response("404 Not Found", "{\"message\":\"pull access denied for nothere\"}");
+        _cleanup_free_ char *r =
+                response("404 Not Found", "{\"message\":\"pull access denied for nothere\"}");
         fake_start(FAKE_ANSWER, r);
         struct docker *d = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         ck_assert_int_eq(docker_image_pull(d, "docker.io/library/nothere:latest", NULL, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
@@ -632,12 +654,16 @@ static bool monitor_setup(struct monitor_case *mc, enum fake_attach attach, cons
         /* The failures under test come before the monitor touches the record: only the
          * directory must exist (and no record is written, so valgrind, which lacks
          * openat2, can run these). */
-        md_error err = { 0 };
+        md_error err = {0};
         int dirfd = md_record_dir_open(mc->state, true, &err);
         ck_assert_msg(dirfd >= 0, "%s", err.message);
         close(dirfd);
-        mc->cfg = (struct monitor_config){ fk.path, "mesos-fake", ID, mc->state,
-                                           open("/dev/null", O_WRONLY | O_CLOEXEC), open("/dev/null", O_WRONLY | O_CLOEXEC) };
+        mc->cfg = (struct monitor_config){fk.path,
+                                          "mesos-fake",
+                                          ID,
+                                          mc->state,
+                                          open("/dev/null", O_WRONLY | O_CLOEXEC),
+                                          open("/dev/null", O_WRONLY | O_CLOEXEC)};
         return true;
 }
 
@@ -652,12 +678,13 @@ static void monitor_teardown(struct monitor_case *mc)
 
 START_TEST(test_monitor_start_refused)
 {
-        _cleanup_free_ char *r = response("500 Internal Server Error", "{\"message\":\"no space left on device\"}");
+        _cleanup_free_ char *r =
+                response("500 Internal Server Error", "{\"message\":\"no space left on device\"}");
         struct monitor_case mc;
         if (!monitor_setup(&mc, ATTACH_OK, r))
                 return;
         struct monitor_started started;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "no space left on device") != NULL, "%s", err.message);
@@ -678,7 +705,7 @@ START_TEST(test_monitor_attach_404)
         if (!monitor_setup(&mc, ATTACH_404, ""))
                 return;
         struct monitor_started started;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
         ck_assert_msg(err.exit_code == MD_EXIT_NO_CONTAINER, "%d %s", err.exit_code, err.message);
         ck_assert_msg(strstr(err.message, "No such container") != NULL, "%s", err.message);
@@ -695,7 +722,7 @@ START_TEST(test_monitor_silent_attach)
                 return;
         docker_set_timeouts(300, 1000);
         struct monitor_started started;
-        md_error err = { 0 };
+        md_error err = {0};
         int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
         int64_t took = md_monotonic_ms() - t0;
