@@ -21,7 +21,7 @@ static int parse_args(int argc, char **argv, const char **id, unsigned *grace, m
         *grace = DESTROY_DEFAULT_GRACE;
         int c;
         uint64_t v;
-        while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 if (c != 'g')
                         return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"", argv[optind - 1]);
                 if (md_parse_u64(optarg, &v) < 0 || v > DESTROY_MAX_GRACE)

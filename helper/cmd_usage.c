@@ -89,7 +89,7 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
         optind = 1;
         opterr = 0;
         int c;
-        while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 if (c == 'c' && md_parse_double(optarg, &cpus) == 0 && cpus > 0)
                         continue;
                 if (c == 'm' && md_parse_u64(optarg, &mem) == 0 && mem > 0 && mem < (UINT64_C(1) << 40))

@@ -12,7 +12,7 @@ from harness import (AGENT1, IMAGE_NORMALIZED, HelperTestCase, container_exists,
 class Lifecycle(HelperTestCase):
 
     def test_launch_wait_output_and_removal(self):
-        r, cid, sandbox = launch(AGENT1, task("echo out-line; echo err-line >&2; exit 0"))
+        r, cid, sandbox = launch(AGENT1, task("echo out-line; echo err-line >&2; sleep 1"))
         self.assertExit(r, 0)
         info = r.json()
         self.assertEqual(set(info), {"container", "docker_id", "pid", "mode", "image"})
@@ -83,8 +83,8 @@ class Lifecycle(HelperTestCase):
 
     def test_a_few_mib_lose_no_byte(self):
         # 4 MiB of numbered lines on stdout, interleaved with stderr lines
-        cmd = ("i=0; while [ $i -lt 60000 ]; do echo \"line $i $(printf '%050d' $i)\"; "
-               "[ $((i % 1000)) -eq 0 ] && echo \"err $i\" >&2; i=$((i+1)); done")
+        cmd = ("awk 'BEGIN { for (i = 0; i < 60000; i++) { printf \"line %d %050d\\n\", i, i; "
+               "if (i % 1000 == 0) { print \"err \" i > \"/dev/stderr\"; fflush(\"/dev/stderr\") } } }'")
         _, w, sandbox = run_task(AGENT1, task(cmd))
         self.assertExit(w, 0)
         out = read(f"{sandbox}/stdout").splitlines()
