@@ -168,6 +168,10 @@ json_t *task_create_request(const struct task_spec *t, const struct task_context
         struct builder b = {false};
         char user[64];
 
+        if (!ctx->container_name || !t->task_id) {
+                md_fail(err, MD_EXIT_FAILED, "create request: no container name or task id");
+                return NULL;
+        }
         if (!ctx->sandbox || ctx->sandbox[0] != '/' || strchr(ctx->sandbox, ':')) {
                 md_fail(err, MD_EXIT_USAGE, "sandbox %s: not an absolute path that can be bind-mounted",
                         ctx->sandbox ? ctx->sandbox : "(none)");
