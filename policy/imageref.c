@@ -21,7 +21,7 @@
 static bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 static bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
 static bool is_word(char c) { return is_alnum(c) || c == '_'; }
-static bool is_glob(char c) { return c == '*' || c == '?' || c == '[' || c == ']'; }
+static bool is_glob(char c) { return c == '*' || c == '?' || c == '[' || c == ']' || c == '!' || c == '^'; }
 
 /* The reference as it may be shown in a message: printable, bounded. */
 static const char *shown(const char *s, char buf[static 80])

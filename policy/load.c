@@ -35,20 +35,27 @@ static int check_stat(const char *path, const struct stat *st, bool dir, md_erro
         return 0;
 }
 
-/* Opens the absolute directory dir, component by component from '/', never following a
- * symlink; with check_owner every directory on the way passes check_stat. Returns an O_PATH
+/* Opens the absolute directory dir. With check_owner, component by component from '/', never
+ * following a symlink, and every directory on the way passes check_stat. Returns an O_PATH
  * fd, -1 with err, or -2 when a component does not exist (err untouched). */
 static int open_dir_walk(const char *dir, bool check_owner, md_error *err)
 {
         if (dir[0] != '/')
                 return md_fail(err, MD_EXIT_POLICY, "%s: not an absolute path", dir);
+        if (!check_owner) {
+                /* `policy check FILE` and tests: the path as the kernel resolves it */
+                int d = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (d < 0 && errno == ENOENT)
+                        return -2;
+                return d >= 0 ? d : md_fail_errno(err, MD_EXIT_POLICY, errno, "%s: cannot open", dir);
+        }
         _cleanup_close_ int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_POLICY, errno, "/: cannot open");
         struct stat st;
-        if (check_owner && fstat(fd, &st) < 0)
+        if (fstat(fd, &st) < 0)
                 return md_fail_errno(err, MD_EXIT_POLICY, errno, "/: cannot stat");
-        if (check_owner && check_stat("/", &st, true, err) < 0)
+        if (check_stat("/", &st, true, err) < 0)
                 return -1;
 
         size_t len = strlen(dir);
@@ -80,12 +87,10 @@ static int open_dir_walk(const char *dir, bool check_owner, md_error *err)
                         return md_fail(err, MD_EXIT_POLICY, "%.*s: is a symlink", (int)i, dir);
                 if (!S_ISDIR(st.st_mode))
                         return md_fail(err, MD_EXIT_POLICY, "%.*s: not a directory", (int)i, dir);
-                if (check_owner) {
-                        char shown[PATH_MAX];
-                        snprintf(shown, sizeof shown, "%.*s", (int)i, dir);
-                        if (check_stat(shown, &st, true, err) < 0)
-                                return -1;
-                }
+                char shown[PATH_MAX];
+                snprintf(shown, sizeof shown, "%.*s", (int)i, dir);
+                if (check_stat(shown, &st, true, err) < 0)
+                        return -1;
         }
         return MD_TAKE_FD(fd);
 }
