@@ -23,17 +23,24 @@ int main(int argc, char **argv)
                 perror(argv[3]);
                 return 1;
         }
-        md_error err = { 0 };
+        md_error err = {0};
         uint64_t bytes = 0;
         int64_t t0 = md_monotonic_ms();
         int r;
         if (strcmp(argv[1], "fetch") == 0) {
-                static const char *schemes[] = { "http", "https", "ftp", "file" };
-                struct fetch_item it = { .uri = argv[2] };
+                static const char *schemes[] = {"http", "https", "ftp", "file"};
+                struct fetch_item it = {.uri = argv[2]};
                 struct fetch_request req = {
-                        .uid = getuid(), .gid = getgid(), .sandbox_dirfd = dirfd, .items = &it, .n_items = 1,
-                        .allowed_schemes = schemes, .n_allowed_schemes = 4, .max_bytes = UINT64_C(1) << 40,
-                        .cache_dirfd = -1, .log_fd = -1,
+                        .uid = getuid(),
+                        .gid = getgid(),
+                        .sandbox_dirfd = dirfd,
+                        .items = &it,
+                        .n_items = 1,
+                        .allowed_schemes = schemes,
+                        .n_allowed_schemes = 4,
+                        .max_bytes = UINT64_C(1) << 40,
+                        .cache_dirfd = -1,
+                        .log_fd = -1,
                 };
                 r = fetch_run(&req, &err);
         } else {
@@ -44,9 +51,9 @@ int main(int argc, char **argv)
                 }
                 const char *base = strrchr(argv[2], '/');
                 base = base ? base + 1 : argv[2];
-                struct fetch_extract_limits lim = { .max_bytes = UINT64_C(1) << 40, .max_entries = 10000000,
-                                                    .umask = 022 };
-                struct fetch_extract_stats st = { 0 };
+                struct fetch_extract_limits lim = {
+                        .max_bytes = UINT64_C(1) << 40, .max_entries = 10000000, .umask = 022};
+                struct fetch_extract_stats st = {0};
                 r = fetch_extract(fd, base, fetch_archive_kind(base), dirfd, "out", &lim, &st, &err);
                 bytes = st.bytes;
                 close(fd);

@@ -131,8 +131,8 @@ static void evict(int cachefd, uint64_t max, const char *keep)
         }
 }
 
-int fetch_cache_get(const struct fetch_request *req, const char *uri, const char *scheme, int fd, uint64_t *bytes,
-                    bool *hit, md_error *err)
+int fetch_cache_get(const struct fetch_request *req, const char *uri, const char *scheme, int fd,
+                    uint64_t *bytes, bool *hit, md_error *err)
 {
         char key[65], lock[80], data[80], q[512];
         key_of(uri, key);
@@ -149,7 +149,8 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
                 futimens(dfd, NULL); /* used now: the LRU order */
                 int r = fetch_copy_fd(dfd, fd, req->max_bytes, bytes);
                 if (r == -EFBIG)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: the cached copy is larger than the limit of %llu bytes",
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "%s: the cached copy is larger than the limit of %llu bytes",
                                        fetch_quote(uri, q, sizeof q), (unsigned long long)req->max_bytes);
                 if (r < 0)
                         return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: copying from the cache",
@@ -158,11 +159,13 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
                 return 0;
         }
         if (dfd < 0 && dfd != -ENOENT)
-                return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "%s: the cache entry", fetch_quote(uri, q, sizeof q));
+                return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "%s: the cache entry",
+                                     fetch_quote(uri, q, sizeof q));
         struct fetch_tmp t;
         int r = fetch_tmp_open(req->cache_dirfd, &t);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: a file in the cache", fetch_quote(uri, q, sizeof q));
+                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: a file in the cache",
+                                     fetch_quote(uri, q, sizeof q));
         uint64_t n = 0;
         if (fetch_download(req, uri, scheme, t.fd, &n, err) < 0) {
                 fetch_tmp_discard(&t);
@@ -196,7 +199,8 @@ int fetch_cache_dir_open(const char *cache_root, uid_t uid, gid_t gid, md_error 
                 return md_fail(err, MD_EXIT_FAILED, "fetch cache %s: not owned by root", cache_root);
         bool shared = (st.st_mode & S_ISVTX) && (st.st_mode & 0003) == 0003;
         if ((st.st_mode & 0022) && !shared)
-                return md_fail(err, MD_EXIT_FAILED, "fetch cache %s: writable by others but not sticky", cache_root);
+                return md_fail(err, MD_EXIT_FAILED, "fetch cache %s: writable by others but not sticky",
+                               cache_root);
         char name[32];
         snprintf(name, sizeof name, "%u", (unsigned)uid);
         int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
@@ -206,7 +210,8 @@ int fetch_cache_dir_open(const char *cache_root, uid_t uid, gid_t gid, md_error 
         if (shared && mkdirat(rootfd, name, 0700) < 0 && errno != EEXIST)
                 e = errno;
         /* O_PATH first: the owner is checked before anything is read through the name */
-        _cleanup_close_ int pfd = e ? -1 : openat(rootfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int pfd =
+                e ? -1 : openat(rootfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (!e && pfd < 0)
                 e = errno == ENOTDIR ? ELOOP : errno;
         if (!e && (fstat(pfd, &st) < 0 || st.st_uid != uid))
@@ -224,8 +229,8 @@ int fetch_cache_dir_open(const char *cache_root, uid_t uid, gid_t gid, md_error 
         if (dumpable >= 0)
                 prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0); /* an fsuid change resets it */
         if (e == EPERM)
-                return md_fail(err, MD_EXIT_FAILED, "fetch cache %s/%s: not owned by uid %u", cache_root, name,
-                               (unsigned)uid);
+                return md_fail(err, MD_EXIT_FAILED, "fetch cache %s/%s: not owned by uid %u", cache_root,
+                               name, (unsigned)uid);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, e, "fetch cache %s/%s", cache_root, name);
         return fd;

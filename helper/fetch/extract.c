@@ -19,7 +19,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 enum fetch_archive_kind fetch_archive_kind(const char *name)
 {
-        static const char *const tar[] = { ".tar", ".tgz", ".tar.gz", ".tbz2", ".tar.bz2", ".txz", ".tar.xz" };
+        static const char *const tar[] = {".tar", ".tgz", ".tar.gz", ".tbz2", ".tar.bz2", ".txz", ".tar.xz"};
         for (size_t i = 0; i < sizeof tar / sizeof *tar; i++)
                 if (ends_with(name, tar[i]))
                         return FETCH_ARCHIVE_TAR;
@@ -67,14 +67,15 @@ static int setup(struct archive *a, enum fetch_archive_kind kind)
 }
 
 int fetch_extract(int archive_fd, const char *archive_name, enum fetch_archive_kind kind, int destfd,
-                  const char *out_name, const struct fetch_extract_limits *lim, struct fetch_extract_stats *stats,
-                  md_error *err)
+                  const char *out_name, const struct fetch_extract_limits *lim,
+                  struct fetch_extract_stats *stats, md_error *err)
 {
         char q[512];
         fetch_quote(archive_name, q, sizeof q);
         _cleanup_(archive_read_freep) struct archive *a = archive_read_new();
         if (!a || setup(a, kind) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s", q, a ? archive_error_string(a) : "out of memory");
+                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s", q,
+                               a ? archive_error_string(a) : "out of memory");
         if (lseek(archive_fd, 0, SEEK_SET) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s", q);
         if (archive_read_open_fd(a, archive_fd, 256 * 1024) != ARCHIVE_OK)
@@ -106,8 +107,8 @@ int fetch_extract(int archive_fd, const char *archive_name, enum fetch_archive_k
                 } else {
                         const char *path = archive_entry_pathname(e);
                         if (!path)
-                                return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu has no name", q,
-                                               (unsigned long long)headers);
+                                return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu has no name",
+                                               q, (unsigned long long)headers);
                         r = fetch_extract_entry(&c, e, path, err);
                 }
                 if (r < 0)

@@ -144,14 +144,17 @@ int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, md
                         return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: %s", c->archive_name, path,
                                        archive_error_string(c->a));
                 if (size > c->lim->max_bytes - c->stats->bytes)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: more than the limit of %llu bytes",
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "extracting %s: %s: more than the limit of %llu bytes",
                                        c->archive_name, path, (unsigned long long)c->lim->max_bytes);
                 if (offset < 0 || (uint64_t)offset > c->lim->max_bytes)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: bad offset", c->archive_name, path);
+                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: bad offset", c->archive_name,
+                                       path);
                 c->stats->bytes += size;
                 int w = pwrite_all(fd, buf, size, (off_t)offset);
                 if (w < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -w, "extracting %s: %s", c->archive_name, path);
+                        return md_fail_errno(err, MD_EXIT_FAILED, -w, "extracting %s: %s", c->archive_name,
+                                             path);
                 if ((off_t)(offset + (la_int64_t)size) > end)
                         end = (off_t)(offset + (la_int64_t)size);
         }
@@ -164,7 +167,8 @@ int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, md
 static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int parent, const char *leaf,
                       const char *path, md_error *err)
 {
-        if (archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > c->lim->max_bytes - c->stats->bytes)
+        if (archive_entry_size_is_set(e) &&
+            (uint64_t)archive_entry_size(e) > c->lim->max_bytes - c->stats->bytes)
                 return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: more than the limit of %llu bytes",
                                c->archive_name, path, (unsigned long long)c->lim->max_bytes);
         struct fetch_tmp t;
@@ -177,9 +181,9 @@ static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int 
         if (r == 0 && fchmod(t.fd, (archive_entry_perm(e) & 0777) & ~c->lim->umask) < 0)
                 r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
         if (r == 0 && archive_entry_mtime_is_set(e)) {
-                struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
-                                          { .tv_sec = archive_entry_mtime(e),
-                                            .tv_nsec = archive_entry_mtime_nsec(e) } };
+                struct timespec ts[2] = {
+                        {.tv_nsec = UTIME_OMIT},
+                        {.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)}};
                 futimens(t.fd, ts); /* cosmetic, as tar does it */
         }
         if (r == 0 && (r = fetch_tmp_commit(&t, leaf)) < 0)
@@ -188,7 +192,8 @@ static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int 
         return r;
 }
 
-static int replace_with(int parent, const char *leaf, int (*make)(int, const char *, const void *), const void *arg)
+static int replace_with(int parent, const char *leaf, int (*make)(int, const char *, const void *),
+                        const void *arg)
 {
         if (make(parent, leaf, arg) == 0)
                 return 0;
@@ -216,8 +221,8 @@ static int make_hardlink(int parent, const char *leaf, const void *arg)
         return linkat(s->dirfd, s->name, parent, leaf, 0); /* 0: a symlink source is not followed */
 }
 
-static int hardlink(struct fetch_extract_ctx *c, const char *target, int parent, const char *leaf, const char *path,
-                    md_error *err)
+static int hardlink(struct fetch_extract_ctx *c, const char *target, int parent, const char *leaf,
+                    const char *path, md_error *err)
 {
         char norm[FETCH_NAME_MAX + 1];
         char qt[512];
@@ -228,9 +233,10 @@ static int hardlink(struct fetch_extract_ctx *c, const char *target, int parent,
         _cleanup_close_ int tdir = fetch_open_parent(c->destfd, norm, false, &tleaf);
         struct stat st;
         if (tdir < 0 || fstatat(tdir, tleaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: hardlink to %s, not an extracted file",
-                               c->archive_name, path, fetch_quote(norm, qt, sizeof qt));
-        struct link_src s = { tdir, tleaf };
+                return md_fail(err, MD_EXIT_FAILED,
+                               "extracting %s: %s: hardlink to %s, not an extracted file", c->archive_name,
+                               path, fetch_quote(norm, qt, sizeof qt));
+        struct link_src s = {tdir, tleaf};
         int r = replace_with(parent, leaf, make_hardlink, &s);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
@@ -255,8 +261,10 @@ int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, co
         if (type == AE_IFDIR && !hl) {
                 _cleanup_close_ int dfd = open_dirs(c->destfd, norm, 0700);
                 if (dfd < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "extracting %s: %s", c->archive_name, q);
-                mode_t m = ((archive_entry_perm(e) & 0777) & ~c->lim->umask) | 0700; /* we still write inside */
+                        return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "extracting %s: %s", c->archive_name,
+                                             q);
+                mode_t m =
+                        ((archive_entry_perm(e) & 0777) & ~c->lim->umask) | 0700; /* we still write inside */
                 fchmod(dfd, m);
                 c->stats->entries++;
                 return 0;
@@ -279,7 +287,8 @@ int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, co
                                        c->archive_name, q, fetch_quote(target ? target : "", qt, sizeof qt));
                 r = replace_with(parent, leaf, make_symlink, target);
                 if (r < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, q);
+                        return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name,
+                                             q);
         } else {
                 r = write_file(c, e, parent, leaf, q, err);
         }

@@ -29,9 +29,9 @@ int fetch_run(const struct fetch_request *req, md_error *err)
                 return 0;
         if (req->sandbox_dirfd < 0 || !req->items)
                 return md_fail(err, MD_EXIT_FAILED, "fetch: no sandbox");
-        int keep[] = { req->sandbox_dirfd, req->cache_dirfd, req->log_fd };
-        int r = fetch_child_run(req->uid, req->gid, keep, sizeof keep / sizeof *keep, fetch_child, (void *)req, 0,
-                                NULL, err);
+        int keep[] = {req->sandbox_dirfd, req->cache_dirfd, req->log_fd};
+        int r = fetch_child_run(req->uid, req->gid, keep, sizeof keep / sizeof *keep, fetch_child,
+                                (void *)req, 0, NULL, err);
         if (r < 0)
                 md_error_prefix(err, "fetch");
         return r;

@@ -12,26 +12,26 @@
 
 #include "error.h"
 
-struct fetch_item {               /* one CommandInfo.URI */
-        const char *uri;          /* leading white space is trimmed by fetch */
+struct fetch_item { /* one CommandInfo.URI */
+        const char *uri; /* leading white space is trimmed by fetch */
         bool executable;
         bool extract;
         bool cache;
-        const char *output_file;  /* relative, inside the sandbox; NULL: the URI's basename */
+        const char *output_file; /* relative, inside the sandbox; NULL: the URI's basename */
 };
 
 struct fetch_request {
-        uid_t uid;                /* the caller: the child becomes exactly this uid/gid */
+        uid_t uid; /* the caller: the child becomes exactly this uid/gid */
         gid_t gid;
-        int sandbox_dirfd;        /* opened by the helper (no symlink in the path, owned by uid) */
+        int sandbox_dirfd; /* opened by the helper (no symlink in the path, owned by uid) */
         const struct fetch_item *items;
         size_t n_items;
         const char *const *allowed_schemes; /* policy fetch-schemes, lower case */
         size_t n_allowed_schemes;
-        uint64_t max_bytes;       /* policy fetch-max-bytes: per URI download and per extraction */
-        int cache_dirfd;          /* the caller's cache directory, or -1: cache disabled */
+        uint64_t max_bytes; /* policy fetch-max-bytes: per URI download and per extraction */
+        int cache_dirfd; /* the caller's cache directory, or -1: cache disabled */
         uint64_t cache_max_bytes;
-        int log_fd;               /* the sandbox's stderr file: one line per fetched URI, or -1 */
+        int log_fd; /* the sandbox's stderr file: one line per fetched URI, or -1 */
         /* Bounds on a dead or slow server (0: the default in brackets). A transfer fails when it
          * cannot connect in connect_timeout_s [30], or moves fewer than low_speed_bytes [1] per
          * second for low_speed_time_s [30]; total_timeout_s [0: none] caps a whole transfer. */
@@ -39,7 +39,7 @@ struct fetch_request {
         unsigned low_speed_time_s;
         unsigned low_speed_bytes;
         unsigned total_timeout_s;
-        uint64_t max_entries;     /* archive entries per extraction [100000] */
+        uint64_t max_entries; /* archive entries per extraction [100000] */
 };
 
 /* Fetches every item in order; the first failure stops and fails the whole fetch with

@@ -74,7 +74,7 @@ static void close_other_fds(const int *keep, size_t n)
 static _Noreturn void child_main(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, int wfd,
                                  fetch_child_fn fn, void *arg)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         char *out = NULL;
         size_t len = 0;
         int keep[17];
@@ -90,7 +90,7 @@ static _Noreturn void child_main(uid_t uid, gid_t gid, const int *keep_fds, size
                 free(out);
                 _exit(r == 0 ? 0 : 1);
         }
-        unsigned char hdr[2] = { 'E', (unsigned char)(err.exit_code ? err.exit_code : MD_EXIT_FAILED) };
+        unsigned char hdr[2] = {'E', (unsigned char)(err.exit_code ? err.exit_code : MD_EXIT_FAILED)};
         if (md_write_all(wfd, hdr, 2) == 0)
                 md_write_all(wfd, err.message, strlen(err.message));
         _exit(1);
@@ -125,7 +125,8 @@ int fetch_child_run(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, fe
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
         if (r == -EFBIG || (len > max_out + 1 && buf[0] == 'O'))
-                return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes", max_out);
+                return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes",
+                               max_out);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "reading the caller-side result");
         if (len >= 1 && buf[0] == 'O' && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -143,6 +144,7 @@ int fetch_child_run(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, fe
                 return md_fail(err, code, "%.*s", (int)(len - 2), buf + 2);
         }
         if (WIFSIGNALED(status))
-                return md_fail(err, MD_EXIT_FAILED, "the caller-side process died of signal %d", WTERMSIG(status));
+                return md_fail(err, MD_EXIT_FAILED, "the caller-side process died of signal %d",
+                               WTERMSIG(status));
         return md_fail(err, MD_EXIT_FAILED, "the caller-side process failed (status %d)", status);
 }

@@ -22,8 +22,8 @@ int fetch_copy_fd(int src, int dst, uint64_t max, uint64_t *bytes)
                 size_t want = max - total >= (1u << 30) ? (1u << 30) : (size_t)(max - total) + 1;
                 if (!plain) {
                         n = copy_file_range(src, NULL, dst, NULL, want, 0);
-                        if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
-                                      errno == EPERM)) {
+                        if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+                                      errno == EOPNOTSUPP || errno == EPERM)) {
                                 plain = true; /* other filesystems or kernels: read and write */
                                 continue;
                         }

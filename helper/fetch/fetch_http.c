@@ -45,7 +45,7 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
  * redirect. */
 static void protocols(const struct fetch_request *req, char buf[static 32])
 {
-        static const char *const known[] = { "http", "https", "ftp" };
+        static const char *const known[] = {"http", "https", "ftp"};
         buf[0] = '\0';
         for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
                 if (!fetch_scheme_allowed(req, known[i]))
@@ -56,24 +56,29 @@ static void protocols(const struct fetch_request *req, char buf[static 32])
         }
 }
 
-static unsigned or_default(unsigned v, unsigned def) { return v ? v : def; }
+static unsigned or_default(unsigned v, unsigned def)
+{
+        return v ? v : def;
+}
 
 int fetch_http(const struct fetch_request *req, const char *uri, int fd, uint64_t *bytes, md_error *err)
 {
         char q[512], protos[32];
         protocols(req, protos);
         if (!protos[0])
-                return md_fail(err, MD_EXIT_DENIED, "%s: no network scheme is allowed", fetch_quote(uri, q, sizeof q));
+                return md_fail(err, MD_EXIT_DENIED, "%s: no network scheme is allowed",
+                               fetch_quote(uri, q, sizeof q));
         _cleanup_(curl_cleanupp) CURL *c = curl_easy_init();
         if (!c)
-                return md_fail(err, MD_EXIT_FAILED, "%s: cannot start libcurl", fetch_quote(uri, q, sizeof q));
-        struct sink s = { .fd = fd, .max = req->max_bytes };
+                return md_fail(err, MD_EXIT_FAILED, "%s: cannot start libcurl",
+                               fetch_quote(uri, q, sizeof q));
+        struct sink s = {.fd = fd, .max = req->max_bytes};
         char errbuf[CURL_ERROR_SIZE] = "";
         CURLcode rc = CURLE_OK;
-#define SET(opt, val)                                      \
-        do {                                               \
-                if (rc == CURLE_OK)                        \
-                        rc = curl_easy_setopt(c, opt, val); \
+#define SET(opt, val)                                                                                        \
+        do {                                                                                                 \
+                if (rc == CURLE_OK)                                                                          \
+                        rc = curl_easy_setopt(c, opt, val);                                                  \
         } while (0)
         SET(CURLOPT_URL, uri);
         SET(CURLOPT_PROTOCOLS_STR, protos);
@@ -89,7 +94,8 @@ int fetch_http(const struct fetch_request *req, const char *uri, int fd, uint64_
         SET(CURLOPT_NOPROXY, "*"); /* the environment is the caller's: never trust a proxy from it */
         SET(CURLOPT_PROXY, "");
         SET(CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
-        SET(CURLOPT_CONNECTTIMEOUT, (long)or_default(req->connect_timeout_s, FETCH_DEFAULT_CONNECT_TIMEOUT_S));
+        SET(CURLOPT_CONNECTTIMEOUT,
+            (long)or_default(req->connect_timeout_s, FETCH_DEFAULT_CONNECT_TIMEOUT_S));
         SET(CURLOPT_LOW_SPEED_TIME, (long)or_default(req->low_speed_time_s, FETCH_DEFAULT_LOW_SPEED_TIME_S));
         SET(CURLOPT_LOW_SPEED_LIMIT, (long)or_default(req->low_speed_bytes, FETCH_DEFAULT_LOW_SPEED_BYTES));
         SET(CURLOPT_TIMEOUT, (long)req->total_timeout_s);
@@ -98,7 +104,8 @@ int fetch_http(const struct fetch_request *req, const char *uri, int fd, uint64_
         SET(CURLOPT_FTP_USE_EPSV, 1L);
 #undef SET
         if (rc != CURLE_OK)
-                return md_fail(err, MD_EXIT_FAILED, "%s: %s", fetch_quote(uri, q, sizeof q), curl_easy_strerror(rc));
+                return md_fail(err, MD_EXIT_FAILED, "%s: %s", fetch_quote(uri, q, sizeof q),
+                               curl_easy_strerror(rc));
         rc = curl_easy_perform(c);
         if (rc == CURLE_OK) {
                 *bytes = s.written;
@@ -116,12 +123,13 @@ int fetch_http(const struct fetch_request *req, const char *uri, int fd, uint64_
         if (rc == CURLE_UNSUPPORTED_PROTOCOL && redirects > 0) {
                 char q2[512];
                 curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &redirect);
-                return md_fail(err, MD_EXIT_DENIED, "%s: redirected to %s, a scheme the policy does not allow",
-                               fetch_quote(uri, q, sizeof q), redirect ? fetch_quote(redirect, q2, sizeof q2) : "?");
+                return md_fail(
+                        err, MD_EXIT_DENIED, "%s: redirected to %s, a scheme the policy does not allow",
+                        fetch_quote(uri, q, sizeof q), redirect ? fetch_quote(redirect, q2, sizeof q2) : "?");
         }
         if (rc == CURLE_UNSUPPORTED_PROTOCOL)
-                return md_fail(err, MD_EXIT_DENIED, "%s: scheme not allowed (%s)", fetch_quote(uri, q, sizeof q),
-                               errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                return md_fail(err, MD_EXIT_DENIED, "%s: scheme not allowed (%s)",
+                               fetch_quote(uri, q, sizeof q), errbuf[0] ? errbuf : curl_easy_strerror(rc));
         return md_fail(err, MD_EXIT_FAILED, "%s: %s", fetch_quote(uri, q, sizeof q),
                        errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }

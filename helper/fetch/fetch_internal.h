@@ -62,7 +62,7 @@ struct fetch_tmp {
 };
 int fetch_tmp_open(int dirfd, struct fetch_tmp *t);
 int fetch_tmp_commit(struct fetch_tmp *t, const char *name); /* 0 or -errno; closes nothing */
-void fetch_tmp_discard(struct fetch_tmp *t);                 /* closes, removes a hidden name */
+void fetch_tmp_discard(struct fetch_tmp *t); /* closes, removes a hidden name */
 
 /* ---- fetch_http.c, fetch_file.c, fetch_item.c: getting the bytes ---- */
 
@@ -71,8 +71,8 @@ int fetch_http(const struct fetch_request *req, const char *uri, int fd, uint64_
 /* Copies the local file path (opened with the process's rights) into fd; at most max_bytes. */
 int fetch_file(const char *uri, const char *path, int fd, uint64_t max_bytes, uint64_t *bytes, md_error *err);
 /* Either of the two, by scheme. */
-int fetch_download(const struct fetch_request *req, const char *uri, const char *scheme, int fd, uint64_t *bytes,
-                   md_error *err);
+int fetch_download(const struct fetch_request *req, const char *uri, const char *scheme, int fd,
+                   uint64_t *bytes, md_error *err);
 /* Copies all of src (from offset 0) to dst; -EFBIG beyond max bytes, -errno. */
 int fetch_copy_fd(int src, int dst, uint64_t max, uint64_t *bytes);
 
@@ -89,8 +89,8 @@ int fetch_child_run(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, fe
 /* Fills fd with the bytes of uri from the caller's cache, downloading them into the cache
  * first when absent (one download for concurrent fetches of one URI), then evicting the least
  * recently used entries beyond req->cache_max_bytes. *hit tells whether it was in the cache. */
-int fetch_cache_get(const struct fetch_request *req, const char *uri, const char *scheme, int fd, uint64_t *bytes,
-                    bool *hit, md_error *err);
+int fetch_cache_get(const struct fetch_request *req, const char *uri, const char *scheme, int fd,
+                    uint64_t *bytes, bool *hit, md_error *err);
 
 /* sha256.c */
 void fetch_sha256(const void *data, size_t len, uint8_t out[32]);
@@ -101,7 +101,7 @@ enum fetch_archive_kind {
         FETCH_ARCHIVE_NONE,
         FETCH_ARCHIVE_TAR, /* .tar .tgz .tar.gz .tbz2 .tar.bz2 .txz .tar.xz: into the sandbox */
         FETCH_ARCHIVE_ZIP, /* .zip: into the sandbox, later duplicates win */
-        FETCH_ARCHIVE_GZ,  /* other .gz: x.gz becomes x next to it */
+        FETCH_ARCHIVE_GZ, /* other .gz: x.gz becomes x next to it */
         _FETCH_ARCHIVE_MAX,
 };
 
@@ -109,9 +109,9 @@ enum fetch_archive_kind {
 enum fetch_archive_kind fetch_archive_kind(const char *name);
 
 struct fetch_extract_limits {
-        uint64_t max_bytes;   /* all entries together */
+        uint64_t max_bytes; /* all entries together */
         uint64_t max_entries;
-        mode_t umask;         /* applied to the modes in the archive, as tar does for a user */
+        mode_t umask; /* applied to the modes in the archive, as tar does for a user */
 };
 
 struct fetch_extract_stats {
@@ -126,8 +126,8 @@ struct fetch_extract_stats {
  * special files are refused or skipped; setuid, setgid and sticky bits are cleared. An error
  * names the archive (archive_name) and the entry. */
 int fetch_extract(int archive_fd, const char *archive_name, enum fetch_archive_kind kind, int destfd,
-                  const char *out_name, const struct fetch_extract_limits *lim, struct fetch_extract_stats *stats,
-                  md_error *err);
+                  const char *out_name, const struct fetch_extract_limits *lim,
+                  struct fetch_extract_stats *stats, md_error *err);
 
 /* extract_entry.c: writing one entry (used by extract.c) */
 struct archive;
@@ -139,6 +139,6 @@ struct fetch_extract_ctx {
         const struct fetch_extract_limits *lim;
         struct fetch_extract_stats *stats;
 };
-int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, const char *path, md_error *err);
+int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, const char *path,
+                        md_error *err);
 int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, md_error *err);
-

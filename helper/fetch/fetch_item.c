@@ -30,25 +30,30 @@ void fetch_log(int log_fd, const char *fmt, ...)
         (void)md_write_all(log_fd, line, len); /* the log is best effort: the fetch result is what counts */
 }
 
-int fetch_download(const struct fetch_request *req, const char *uri, const char *scheme, int fd, uint64_t *bytes,
-                   md_error *err)
+int fetch_download(const struct fetch_request *req, const char *uri, const char *scheme, int fd,
+                   uint64_t *bytes, md_error *err)
 {
         char q[512];
         if (strcmp(scheme, "file") == 0) {
                 const char *path = fetch_uri_local_path(uri);
                 if (!path)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: not a local file URI", fetch_quote(uri, q, sizeof q));
+                        return md_fail(err, MD_EXIT_FAILED, "%s: not a local file URI",
+                                       fetch_quote(uri, q, sizeof q));
                 return fetch_file(uri, path, fd, req->max_bytes, bytes, err);
         }
         if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 || strcmp(scheme, "ftp") == 0)
                 return fetch_http(req, uri, fd, bytes, err);
-        return md_fail(err, MD_EXIT_FAILED, "%s: unsupported scheme %s", fetch_quote(uri, q, sizeof q), scheme);
+        return md_fail(err, MD_EXIT_FAILED, "%s: unsupported scheme %s", fetch_quote(uri, q, sizeof q),
+                       scheme);
 }
 
-static double seconds_since(int64_t t0_ms) { return (double)(md_monotonic_ms() - t0_ms) / 1000.0; }
+static double seconds_since(int64_t t0_ms)
+{
+        return (double)(md_monotonic_ms() - t0_ms) / 1000.0;
+}
 
-static int extract_item(const struct fetch_request *req, int fd, int parentfd, const char *name, const char *leaf,
-                        mode_t umask_bits, md_error *err)
+static int extract_item(const struct fetch_request *req, int fd, int parentfd, const char *name,
+                        const char *leaf, mode_t umask_bits, md_error *err)
 {
         enum fetch_archive_kind kind = fetch_archive_kind(leaf);
         if (kind == FETCH_ARCHIVE_NONE)
@@ -68,14 +73,14 @@ static int extract_item(const struct fetch_request *req, int fd, int parentfd, c
                 .max_entries = req->max_entries ? req->max_entries : FETCH_DEFAULT_MAX_ENTRIES,
                 .umask = umask_bits,
         };
-        struct fetch_extract_stats st = { 0 };
+        struct fetch_extract_stats st = {0};
         int64_t t0 = md_monotonic_ms();
         if (fetch_extract(fd, name, kind, destfd, out_name, &lim, &st, err) < 0)
                 return -1;
         char q[512];
         if (kind == FETCH_ARCHIVE_GZ)
-                fetch_log(req->log_fd, "decompressed %s (%llu bytes in %.3f s)", fetch_quote(name, q, sizeof q),
-                          (unsigned long long)st.bytes, seconds_since(t0));
+                fetch_log(req->log_fd, "decompressed %s (%llu bytes in %.3f s)",
+                          fetch_quote(name, q, sizeof q), (unsigned long long)st.bytes, seconds_since(t0));
         else
                 fetch_log(req->log_fd, "extracted %s into the sandbox (%llu entries, %llu bytes in %.3f s%s)",
                           fetch_quote(name, q, sizeof q), (unsigned long long)st.entries,
@@ -84,7 +89,8 @@ static int extract_item(const struct fetch_request *req, int fd, int parentfd, c
         return 0;
 }
 
-int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it, mode_t umask_bits, md_error *err)
+int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it, mode_t umask_bits,
+                   md_error *err)
 {
         const char *uri = fetch_uri_trim(it->uri ? it->uri : "");
         char scheme[16], q[512], name[FETCH_NAME_MAX + 1];
@@ -96,8 +102,10 @@ int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it,
                                fetch_quote(uri, q, sizeof q), scheme);
         if (it->output_file) {
                 if (fetch_output_path_check(it->output_file) < 0)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: output_file %s is not a relative path inside the sandbox",
-                                       fetch_quote(uri, q, sizeof q), fetch_quote(it->output_file, name, sizeof name));
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "%s: output_file %s is not a relative path inside the sandbox",
+                                       fetch_quote(uri, q, sizeof q),
+                                       fetch_quote(it->output_file, name, sizeof name));
                 snprintf(name, sizeof name, "%s", it->output_file);
         } else if (fetch_uri_basename(uri, name, sizeof name) < 0) {
                 return md_fail(err, MD_EXIT_FAILED, "%s: no file name in the URI (set output_file)",
@@ -132,7 +140,9 @@ int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it,
         char qn[512];
         fetch_log(req->log_fd, "fetched %s to %s (%llu bytes in %.3f s%s)", fetch_quote(uri, q, sizeof q),
                   fetch_quote(name, qn, sizeof qn), (unsigned long long)bytes, seconds_since(t0),
-                  !(it->cache && req->cache_dirfd >= 0) ? "" : hit ? ", from the cache" : ", into the cache");
+                  !(it->cache && req->cache_dirfd >= 0) ? ""
+                  : hit                                 ? ", from the cache"
+                                                        : ", into the cache");
         if (!it->executable && it->extract)
                 r = extract_item(req, t.fd, parentfd, name, leaf, umask_bits, err);
         fetch_tmp_discard(&t);

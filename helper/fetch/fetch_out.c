@@ -84,13 +84,14 @@ int fetch_open_parent(int rootfd, const char *relpath, bool create, const char *
 
 static void random_name(char *buf, size_t len)
 {
-        unsigned char r[8] = { 0 };
+        unsigned char r[8] = {0};
         if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
                 /* never fails for 8 bytes once the pool is up; the pid keeps names apart anyway */
                 pid_t p = getpid();
                 memcpy(r, &p, sizeof p);
         }
-        snprintf(buf, len, ".fetch.%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+        snprintf(buf, len, ".fetch.%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
+                 r[6], r[7]);
 }
 
 int fetch_tmp_open(int dirfd, struct fetch_tmp *t)

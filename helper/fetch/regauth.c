@@ -14,8 +14,8 @@
 #include "util.h"
 
 #define REGAUTH_MAX_CONFIG (1024 * 1024)
-#define NO_CONFIG ""   /* the child's answer when the sandbox has no config */
-#define NO_MATCH "-"   /* a config without credentials for the registry */
+#define NO_CONFIG "" /* the child's answer when the sandbox has no config */
+#define NO_MATCH "-" /* a config without credentials for the registry */
 
 struct sandbox_arg {
         int dirfd;
@@ -29,11 +29,12 @@ static int sandbox_child(void *arg, char **out, size_t *out_len, md_error *err)
         static const struct {
                 const char *name;
                 int legacy;
-        } files[] = { { ".docker/config.json", 0 }, { ".dockercfg", 1 } };
+        } files[] = {{".docker/config.json", 0}, {".dockercfg", 1}};
         for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
                 const char *leaf;
                 _cleanup_close_ int dfd = fetch_open_parent(a->dirfd, files[i].name, false, &leaf);
-                _cleanup_close_ int fd = dfd < 0 ? dfd : fetch_openat1(dfd, leaf, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+                _cleanup_close_ int fd =
+                        dfd < 0 ? dfd : fetch_openat1(dfd, leaf, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
                 if (fd == -ENOENT)
                         continue;
                 if (fd < 0)
@@ -76,15 +77,18 @@ static int fallback(const char *path, const char *registry, char **out, md_error
         _cleanup_close_ int dfd = md_open_dir_nofollow(dir[0] ? dir : "/");
         if (dfd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "registry config %s", path);
-        _cleanup_close_ int fd = openat(dfd, slash + 1, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        _cleanup_close_ int fd =
+                openat(dfd, slash + 1, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0 && errno == ENOENT)
                 return 0; /* named but absent: no credentials */
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "registry config %s", path);
         struct stat st;
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0022))
-                return md_fail(err, MD_EXIT_FAILED,
-                               "registry config %s: not a regular file owned by root and writable by root only", path);
+                return md_fail(
+                        err, MD_EXIT_FAILED,
+                        "registry config %s: not a regular file owned by root and writable by root only",
+                        path);
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
         int r = md_read_all(fd, REGAUTH_MAX_CONFIG, &text, &len);
@@ -102,10 +106,11 @@ static int fallback(const char *path, const char *registry, char **out, md_error
 int regauth_lookup(const struct regauth_request *req, char **out, md_error *err)
 {
         if (req->sandbox_dirfd >= 0) {
-                struct sandbox_arg a = { req->sandbox_dirfd, req->registry };
-                int keep[] = { req->sandbox_dirfd };
+                struct sandbox_arg a = {req->sandbox_dirfd, req->registry};
+                int keep[] = {req->sandbox_dirfd};
                 _cleanup_free_ char *answer = NULL;
-                if (fetch_child_run(req->uid, req->gid, keep, 1, sandbox_child, &a, 64 * 1024, &answer, err) < 0)
+                if (fetch_child_run(req->uid, req->gid, keep, 1, sandbox_child, &a, 64 * 1024, &answer, err) <
+                    0)
                         return -1;
                 if (answer && strcmp(answer, NO_CONFIG) != 0 && strcmp(answer, NO_MATCH) != 0) {
                         *out = MD_TAKE_PTR(answer);

@@ -13,7 +13,7 @@ struct regauth_request {
         uid_t uid;
         gid_t gid;
         int sandbox_dirfd;
-        const char *registry;        /* "localhost:5000", "docker.io" (imageref_registry) */
+        const char *registry; /* "localhost:5000", "docker.io" (imageref_registry) */
         const char *fallback_config; /* policy registry-config, or NULL */
 };
 
@@ -24,5 +24,5 @@ int regauth_lookup(const struct regauth_request *req, char **out, md_error *err)
 
 /* Pure: the header value for registry from a config's text; legacy is the .dockercfg format
  * (top-level registry map) as opposed to config.json ({"auths":{…}}). *out NULL when none. */
-int regauth_from_config_text(const char *text, size_t len, int legacy, const char *registry,
-                             char **out, md_error *err);
+int regauth_from_config_text(const char *text, size_t len, int legacy, const char *registry, char **out,
+                             md_error *err);

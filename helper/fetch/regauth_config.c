@@ -128,8 +128,8 @@ static int entry_auth(const char *key, json_t *entry, char **out, md_error *err,
                 decoded = b64_decode(auth, &dlen);
                 char *colon = decoded ? memchr(decoded, ':', dlen) : NULL;
                 if (!colon || strlen(decoded) != dlen)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: entry %s: \"auth\" is not base64 of user:password",
-                                       what, key);
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "%s: entry %s: \"auth\" is not base64 of user:password", what, key);
                 *colon = '\0';
                 user = decoded;
                 pass = colon + 1;
@@ -143,7 +143,8 @@ static int entry_auth(const char *key, json_t *entry, char **out, md_error *err,
             (pass && json_object_set_new(o, "password", json_string(pass)) < 0) ||
             (token && token[0] && json_object_set_new(o, "identitytoken", json_string(token)) < 0) ||
             json_object_set_new(o, "serveraddress", json_string(key)) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "%s: entry %s: not valid UTF-8 or out of memory", what, key);
+                return md_fail(err, MD_EXIT_FAILED, "%s: entry %s: not valid UTF-8 or out of memory", what,
+                               key);
         _cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
         if (!text)
                 return md_fail(err, MD_EXIT_FAILED, "out of memory");
@@ -160,7 +161,8 @@ int regauth_from_config_text(const char *text, size_t len, int legacy, const cha
         json_error_t jerr;
         _cleanup_json_ json_t *root = json_loadb(text, len, 0, &jerr);
         if (!root)
-                return md_fail(err, MD_EXIT_FAILED, "%s: malformed at line %d: %s", what, jerr.line, jerr.text);
+                return md_fail(err, MD_EXIT_FAILED, "%s: malformed at line %d: %s", what, jerr.line,
+                               jerr.text);
         if (!json_is_object(root))
                 return md_fail(err, MD_EXIT_FAILED, "%s: not a JSON object", what);
         json_t *auths = legacy ? root : json_object_get(root, "auths");

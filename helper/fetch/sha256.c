@@ -15,7 +15,10 @@ static const uint32_t K[64] = {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-static uint32_t ror(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+static uint32_t ror(uint32_t x, int n)
+{
+        return (x >> n) | (x << (32 - n));
+}
 
 static void block(uint32_t h[8], const uint8_t *p)
 {
@@ -46,13 +49,13 @@ static void block(uint32_t h[8], const uint8_t *p)
 
 void fetch_sha256(const void *data, size_t len, uint8_t out[32])
 {
-        uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+        uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
         const uint8_t *p = data;
         size_t left = len;
         for (; left >= 64; left -= 64, p += 64)
                 block(h, p);
-        uint8_t tail[128] = { 0 };
+        uint8_t tail[128] = {0};
         memcpy(tail, p, left);
         tail[left] = 0x80;
         size_t tlen = left + 1 + 8 <= 64 ? 64 : 128;

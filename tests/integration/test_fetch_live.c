@@ -24,66 +24,65 @@
 
 /* The server: files from a directory, request counts per path, redirects, and the slow, the
  * silent and the endless answers that the timeouts and limits must bound. */
-static const char server_py[] =
-        "import sys, threading, time, urllib.parse\n"
-        "from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler\n"
-        "root = sys.argv[1]\n"
-        "counts = {}\n"
-        "lock = threading.Lock()\n"
-        "class H(SimpleHTTPRequestHandler):\n"
-        "    def __init__(self, *a, **k):\n"
-        "        super().__init__(*a, directory=root, **k)\n"
-        "    def log_message(self, *a):\n"
-        "        pass\n"
-        "    def do_GET(self):\n"
-        "        u = urllib.parse.urlsplit(self.path)\n"
-        "        q = urllib.parse.parse_qs(u.query)\n"
-        "        if u.path == '/__count':\n"
-        "            with lock:\n"
-        "                n = counts.get(q['path'][0], 0)\n"
-        "            body = str(n).encode()\n"
-        "            self.send_response(200)\n"
-        "            self.send_header('Content-Length', str(len(body)))\n"
-        "            self.end_headers()\n"
-        "            self.wfile.write(body)\n"
-        "            return\n"
-        "        with lock:\n"
-        "            counts[u.path] = counts.get(u.path, 0) + 1\n"
-        "        if u.path == '/redirect':\n"
-        "            self.send_response(302)\n"
-        "            self.send_header('Location', q['to'][0])\n"
-        "            self.send_header('Content-Length', '0')\n"
-        "            self.end_headers()\n"
-        "        elif u.path == '/slow':\n"
-        "            self.send_response(200)\n"
-        "            self.send_header('Content-Length', '1000000')\n"
-        "            self.end_headers()\n"
-        "            try:\n"
-        "                for i in range(1000):\n"
-        "                    self.wfile.write(b'x')\n"
-        "                    self.wfile.flush()\n"
-        "                    time.sleep(0.5)\n"
-        "            except Exception:\n"
-        "                pass\n"
-        "        elif u.path == '/silent':\n"
-        "            time.sleep(60)\n"
-        "        elif u.path == '/endless':\n"
-        "            self.send_response(200)\n"
-        "            self.end_headers()\n"
-        "            self.close_connection = True\n"
-        "            try:\n"
-        "                while True:\n"
-        "                    self.wfile.write(b'y' * 65536)\n"
-        "            except Exception:\n"
-        "                pass\n"
-        "        else:\n"
-        "            super().do_GET()\n"
-        "ThreadingHTTPServer.request_queue_size = 128\n"
-        "s = ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
-        "s.handle_error = lambda *a: None\n"
-        "s.daemon_threads = True\n"
-        "print(s.server_address[1], flush=True)\n"
-        "s.serve_forever()\n";
+static const char server_py[] = "import sys, threading, time, urllib.parse\n"
+                                "from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler\n"
+                                "root = sys.argv[1]\n"
+                                "counts = {}\n"
+                                "lock = threading.Lock()\n"
+                                "class H(SimpleHTTPRequestHandler):\n"
+                                "    def __init__(self, *a, **k):\n"
+                                "        super().__init__(*a, directory=root, **k)\n"
+                                "    def log_message(self, *a):\n"
+                                "        pass\n"
+                                "    def do_GET(self):\n"
+                                "        u = urllib.parse.urlsplit(self.path)\n"
+                                "        q = urllib.parse.parse_qs(u.query)\n"
+                                "        if u.path == '/__count':\n"
+                                "            with lock:\n"
+                                "                n = counts.get(q['path'][0], 0)\n"
+                                "            body = str(n).encode()\n"
+                                "            self.send_response(200)\n"
+                                "            self.send_header('Content-Length', str(len(body)))\n"
+                                "            self.end_headers()\n"
+                                "            self.wfile.write(body)\n"
+                                "            return\n"
+                                "        with lock:\n"
+                                "            counts[u.path] = counts.get(u.path, 0) + 1\n"
+                                "        if u.path == '/redirect':\n"
+                                "            self.send_response(302)\n"
+                                "            self.send_header('Location', q['to'][0])\n"
+                                "            self.send_header('Content-Length', '0')\n"
+                                "            self.end_headers()\n"
+                                "        elif u.path == '/slow':\n"
+                                "            self.send_response(200)\n"
+                                "            self.send_header('Content-Length', '1000000')\n"
+                                "            self.end_headers()\n"
+                                "            try:\n"
+                                "                for i in range(1000):\n"
+                                "                    self.wfile.write(b'x')\n"
+                                "                    self.wfile.flush()\n"
+                                "                    time.sleep(0.5)\n"
+                                "            except Exception:\n"
+                                "                pass\n"
+                                "        elif u.path == '/silent':\n"
+                                "            time.sleep(60)\n"
+                                "        elif u.path == '/endless':\n"
+                                "            self.send_response(200)\n"
+                                "            self.end_headers()\n"
+                                "            self.close_connection = True\n"
+                                "            try:\n"
+                                "                while True:\n"
+                                "                    self.wfile.write(b'y' * 65536)\n"
+                                "            except Exception:\n"
+                                "                pass\n"
+                                "        else:\n"
+                                "            super().do_GET()\n"
+                                "ThreadingHTTPServer.request_queue_size = 128\n"
+                                "s = ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+                                "s.handle_error = lambda *a: None\n"
+                                "s.daemon_threads = True\n"
+                                "print(s.server_address[1], flush=True)\n"
+                                "s.serve_forever()\n";
 
 static pid_t server_pid;
 static int port;
@@ -94,12 +93,12 @@ static gid_t tgid;
 static int n_sandbox;
 
 /* setup runs outside any test: Check's asserts cannot report there */
-#define must(c)                                                                    \
-        do {                                                                       \
-                if (!(c)) {                                                        \
-                        fprintf(stderr, "%s:%d: %s failed\n", __FILE__, __LINE__, #c); \
-                        exit(1);                                                   \
-                }                                                                  \
+#define must(c)                                                                                              \
+        do {                                                                                                 \
+                if (!(c)) {                                                                                  \
+                        fprintf(stderr, "%s:%d: %s failed\n", __FILE__, __LINE__, #c);                       \
+                        exit(1);                                                                             \
+                }                                                                                            \
         } while (0)
 
 static void write_path(const char *path, const void *data, size_t len, mode_t mode)
@@ -159,8 +158,9 @@ static void serve_archive(const char *name, enum fmt f, const char *inner)
 static int request_count(const char *path)
 {
         char cmd[512];
-        snprintf(cmd, sizeof cmd, "python3 -c \"import urllib.request,sys;"
-                                  "print(urllib.request.urlopen('http://127.0.0.1:%d/__count?path=%s').read().decode())\"",
+        snprintf(cmd, sizeof cmd,
+                 "python3 -c \"import urllib.request,sys;"
+                 "print(urllib.request.urlopen('http://127.0.0.1:%d/__count?path=%s').read().decode())\"",
                  port, path);
         FILE *f = popen(cmd, "r");
         ck_assert_ptr_nonnull(f);
@@ -195,8 +195,8 @@ static void sandbox_free(struct sandbox *s)
         close(s->log_fd);
 }
 
-static const char *http_only[] = { "http" };
-static const char *all_schemes[] = { "http", "https", "ftp", "file" };
+static const char *http_only[] = {"http"};
+static const char *all_schemes[] = {"http", "https", "ftp", "file"};
 
 static struct fetch_request req_for(struct sandbox *s, const struct fetch_item *items, size_t n)
 {
@@ -256,13 +256,13 @@ START_TEST(plain_executable_output_file)
         struct sandbox s;
         sandbox_new(&s);
         struct fetch_item items[] = {
-                { .uri = url("/hello.txt") },
-                { .uri = url("/run.sh"), .executable = true, .extract = true },
-                { .uri = url("/hello.txt?x=1#frag"), .output_file = "sub/dir/renamed.bin" },
-                { .uri = url("/redirect?to=/hello.txt"), .output_file = "redirected" },
+                {.uri = url("/hello.txt")},
+                {.uri = url("/run.sh"), .executable = true, .extract = true},
+                {.uri = url("/hello.txt?x=1#frag"), .output_file = "sub/dir/renamed.bin"},
+                {.uri = url("/redirect?to=/hello.txt"), .output_file = "redirected"},
         };
         struct fetch_request req = req_for(&s, items, 4);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
         _cleanup_free_ char *h = slurp(&s, "hello.txt");
         ck_assert_str_eq(h, "hello world\n");
@@ -279,7 +279,8 @@ START_TEST(plain_executable_output_file)
         ck_assert_str_eq(rd, "hello world\n");
         _cleanup_free_ char *log = slurp(&s, "stderr");
         char want[600];
-        snprintf(want, sizeof want, "mesos-docker-helper: fetched %s to hello.txt (12 bytes in ", url("/hello.txt"));
+        snprintf(want, sizeof want, "mesos-docker-helper: fetched %s to hello.txt (12 bytes in ",
+                 url("/hello.txt"));
         ck_assert_msg(strstr(log, want) != NULL, "%s", log);
         ck_assert(no_hidden_files(&s));
         sandbox_free(&s);
@@ -290,17 +291,18 @@ START_TEST(every_archive_type)
 {
         struct sandbox s;
         sandbox_new(&s);
-        static const char *names[] = { "a.tar", "b.tgz", "c.tar.gz", "d.tbz2", "e.tar.bz2", "f.txz", "g.tar.xz", "h.zip" };
+        static const char *names[] = {"a.tar",     "b.tgz", "c.tar.gz", "d.tbz2",
+                                      "e.tar.bz2", "f.txz", "g.tar.xz", "h.zip"};
         struct fetch_item items[10];
         char paths[10][64];
         for (int i = 0; i < 8; i++) {
                 snprintf(paths[i], sizeof paths[i], "/%s", names[i]);
-                items[i] = (struct fetch_item){ .uri = url(paths[i]), .extract = true };
+                items[i] = (struct fetch_item){.uri = url(paths[i]), .extract = true};
         }
-        items[8] = (struct fetch_item){ .uri = url("/notes.txt.gz"), .extract = true };
-        items[9] = (struct fetch_item){ .uri = url("/b.tgz"), .extract = false, .output_file = "kept/b.tgz" };
+        items[8] = (struct fetch_item){.uri = url("/notes.txt.gz"), .extract = true};
+        items[9] = (struct fetch_item){.uri = url("/b.tgz"), .extract = false, .output_file = "kept/b.tgz"};
         struct fetch_request req = req_for(&s, items, 10);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
         for (int i = 0; i < 8; i++) {
                 char inner[80], want[100];
@@ -308,7 +310,8 @@ START_TEST(every_archive_type)
                 snprintf(want, sizeof want, "content of %s.inner", names[i]);
                 _cleanup_free_ char *c = slurp(&s, inner);
                 _cleanup_free_ char *log = c ? NULL : slurp(&s, "stderr");
-                ck_assert_msg(c && strcmp(c, want) == 0, "%s: %s; log: %s", names[i], c ? c : "(missing)", log);
+                ck_assert_msg(c && strcmp(c, want) == 0, "%s: %s; log: %s", names[i], c ? c : "(missing)",
+                              log);
                 ck_assert_msg(exists(&s, names[i]), "%s: the archive is kept", names[i]);
         }
         _cleanup_free_ char *n = slurp(&s, "notes.txt");
@@ -319,7 +322,8 @@ START_TEST(every_archive_type)
         ck_assert_int_eq(fstatat(s.fd, "dir/a.tar.inner", &st, 0), 0);
         ck_assert_uint_eq(st.st_uid, tuid);
         _cleanup_free_ char *log = slurp(&s, "stderr");
-        ck_assert_ptr_nonnull(strstr(log, "mesos-docker-helper: extracted h.zip into the sandbox (1 entries"));
+        ck_assert_ptr_nonnull(
+                strstr(log, "mesos-docker-helper: extracted h.zip into the sandbox (1 entries"));
         sandbox_free(&s);
 }
 END_TEST
@@ -328,18 +332,19 @@ START_TEST(redirect_to_denied_scheme)
 {
         struct sandbox s;
         sandbox_new(&s);
-        struct fetch_item to_file = { .uri = url("/redirect?to=file:///etc/passwd"), .output_file = "stolen" };
+        struct fetch_item to_file = {.uri = url("/redirect?to=file:///etc/passwd"), .output_file = "stolen"};
         struct fetch_request req = req_for(&s, &to_file, 1);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_DENIED);
-        ck_assert_msg(strstr(err.message, "redirected to file:///etc/passwd, a scheme the policy does not allow"),
-                      "%s", err.message);
+        ck_assert_msg(
+                strstr(err.message, "redirected to file:///etc/passwd, a scheme the policy does not allow"),
+                "%s", err.message);
         ck_assert(!exists(&s, "stolen"));
         /* https is allowed by the policy and by curl, but not here: http only */
         char to[256];
         snprintf(to, sizeof to, "/redirect?to=ftp://127.0.0.1:%d/hello.txt", port);
-        struct fetch_item to_ftp = { .uri = url(to), .output_file = "ftp" };
+        struct fetch_item to_ftp = {.uri = url(to), .output_file = "ftp"};
         req = req_for(&s, &to_ftp, 1);
         req.allowed_schemes = http_only;
         req.n_allowed_schemes = 1;
@@ -356,11 +361,11 @@ START_TEST(slow_silent_and_dead_servers)
 {
         struct sandbox s;
         sandbox_new(&s);
-        const char *paths[] = { "/slow", "/silent" };
+        const char *paths[] = {"/slow", "/silent"};
         for (int i = 0; i < 2; i++) {
-                struct fetch_item it = { .uri = url(paths[i]), .output_file = "never" };
+                struct fetch_item it = {.uri = url(paths[i]), .output_file = "never"};
                 struct fetch_request req = req_for(&s, &it, 1);
-                md_error err = { 0 };
+                md_error err = {0};
                 int64_t t0 = md_monotonic_ms();
                 ck_assert_int_eq(fetch_run(&req, &err), -1);
                 int64_t took = md_monotonic_ms() - t0;
@@ -373,23 +378,23 @@ START_TEST(slow_silent_and_dead_servers)
         }
         /* nobody listens: fails at once, naming the URI */
         int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         socklen_t sl = sizeof sa;
         ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
         ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
         close(fd); /* the port is free now: connection refused */
         char dead[128];
         snprintf(dead, sizeof dead, "http://127.0.0.1:%d/x", ntohs(sa.sin_port));
-        struct fetch_item it = { .uri = dead };
+        struct fetch_item it = {.uri = dead};
         struct fetch_request req = req_for(&s, &it, 1);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         char want[200];
         snprintf(want, sizeof want, "fetch: %s: ", dead);
         ck_assert_msg(strncmp(err.message, want, strlen(want)) == 0, "%s", err.message);
         ck_assert(!exists(&s, "x"));
         /* a 404 fails too (Mesos: a failed download fails the fetch) */
-        struct fetch_item nf = { .uri = url("/missing") };
+        struct fetch_item nf = {.uri = url("/missing")};
         req = req_for(&s, &nf, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -403,9 +408,9 @@ START_TEST(callers_rights_only)
 {
         struct sandbox s;
         sandbox_new(&s);
-        struct fetch_item shadow = { .uri = "file:///etc/shadow" };
+        struct fetch_item shadow = {.uri = "file:///etc/shadow"};
         struct fetch_request req = req_for(&s, &shadow, 1);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_str_eq(err.message, "fetch: file:///etc/shadow: Permission denied");
@@ -414,7 +419,7 @@ START_TEST(callers_rights_only)
         char priv[4400];
         snprintf(priv, sizeof priv, "%s/root-only", work);
         write_path(priv, "secret", 6, 0600);
-        struct fetch_item other = { .uri = priv };
+        struct fetch_item other = {.uri = priv};
         req = req_for(&s, &other, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -422,7 +427,7 @@ START_TEST(callers_rights_only)
         ck_assert(!exists(&s, "root-only"));
         /* a directory in the sandbox that the caller cannot write: the fetch cannot either */
         ck_assert_int_eq(mkdirat(s.fd, "rootdir", 0755), 0);
-        struct fetch_item into = { .uri = url("/hello.txt"), .output_file = "rootdir/x" };
+        struct fetch_item into = {.uri = url("/hello.txt"), .output_file = "rootdir/x"};
         req = req_for(&s, &into, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -443,9 +448,9 @@ START_TEST(planted_symlinks_not_followed)
         ck_assert_int_eq(mkdir(vdir, 0777), 0);
         ck_assert_int_eq(symlinkat(victim, s.fd, "hello.txt"), 0);
         ck_assert_int_eq(symlinkat(vdir, s.fd, "linkdir"), 0);
-        struct fetch_item it = { .uri = url("/hello.txt") };
+        struct fetch_item it = {.uri = url("/hello.txt")};
         struct fetch_request req = req_for(&s, &it, 1);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
         int fd = open(victim, O_RDONLY | O_CLOEXEC);
         char buf[16] = "";
@@ -455,7 +460,7 @@ START_TEST(planted_symlinks_not_followed)
         struct stat st;
         ck_assert_int_eq(fstatat(s.fd, "hello.txt", &st, AT_SYMLINK_NOFOLLOW), 0);
         ck_assert(S_ISREG(st.st_mode));
-        struct fetch_item via = { .uri = url("/hello.txt"), .output_file = "linkdir/x" };
+        struct fetch_item via = {.uri = url("/hello.txt"), .output_file = "linkdir/x"};
         req = req_for(&s, &via, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -464,7 +469,7 @@ START_TEST(planted_symlinks_not_followed)
         snprintf(vx, sizeof vx, "%s/x", vdir);
         ck_assert_int_eq(access(vx, F_OK), -1);
         /* an archive whose entries would go through the planted directory link */
-        struct fetch_item arc = { .uri = url("/escape.tar"), .extract = true };
+        struct fetch_item arc = {.uri = url("/escape.tar"), .extract = true};
         req = req_for(&s, &arc, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -479,15 +484,15 @@ START_TEST(max_bytes)
 {
         struct sandbox s;
         sandbox_new(&s);
-        struct fetch_item it = { .uri = url("/big.bin") };
+        struct fetch_item it = {.uri = url("/big.bin")};
         struct fetch_request req = req_for(&s, &it, 1);
         req.max_bytes = 100000; /* big.bin is 1 MiB, with a Content-Length */
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "larger than the limit of 100000 bytes"));
         ck_assert(!exists(&s, "big.bin"));
         /* no Content-Length, endless: the byte counter stops it */
-        struct fetch_item e = { .uri = url("/endless") };
+        struct fetch_item e = {.uri = url("/endless")};
         req = req_for(&s, &e, 1);
         req.max_bytes = 1 << 20;
         md_error_clear(&err);
@@ -501,7 +506,7 @@ END_TEST
 
 START_TEST(cache_one_download)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         int cfd = fetch_cache_dir_open(cache_root, tuid, tgid, &err);
         ck_assert_msg(cfd >= 0, "%s", err.message);
         struct stat st;
@@ -516,11 +521,11 @@ START_TEST(cache_one_download)
                 pids[i] = fork();
                 ck_assert_int_ge(pids[i], 0);
                 if (pids[i] == 0) {
-                        struct fetch_item it = { .uri = url("/cached.bin"), .cache = true };
+                        struct fetch_item it = {.uri = url("/cached.bin"), .cache = true};
                         struct fetch_request req = req_for(&s[i], &it, 1);
                         req.cache_dirfd = cfd;
                         req.cache_max_bytes = 64 << 20;
-                        md_error e = { 0 };
+                        md_error e = {0};
                         _exit(fetch_run(&req, &e) == 0 ? 0 : 1);
                 }
         }
@@ -535,7 +540,7 @@ START_TEST(cache_one_download)
         /* later: still from the cache */
         struct sandbox s5;
         sandbox_new(&s5);
-        struct fetch_item it = { .uri = url("/cached.bin"), .cache = true, .output_file = "again" };
+        struct fetch_item it = {.uri = url("/cached.bin"), .cache = true, .output_file = "again"};
         struct fetch_request req = req_for(&s5, &it, 1);
         req.cache_dirfd = cfd;
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
@@ -554,7 +559,8 @@ static void make_user(void)
 {
         struct passwd *pw = getpwnam("md-fetch-test");
         if (!pw) {
-                if (system("useradd --system --no-create-home --shell /usr/sbin/nologin md-fetch-test") != 0) {
+                if (system("useradd --system --no-create-home --shell /usr/sbin/nologin md-fetch-test") !=
+                    0) {
                         fprintf(stderr, "cannot create the user md-fetch-test\n");
                         exit(77);
                 }
@@ -610,8 +616,9 @@ static void make_content(void)
         memset(big, 'B', sizeof big);
         serve("big.bin", big, sizeof big);
         serve("cached.bin", big, 300000);
-        static const char *names[] = { "a.tar", "b.tgz", "c.tar.gz", "d.tbz2", "e.tar.bz2", "f.txz", "g.tar.xz", "h.zip" };
-        static const enum fmt fmts[] = { TAR, TAR_GZ, TAR_GZ, TAR_BZ2, TAR_BZ2, TAR_XZ, TAR_XZ, ZIP };
+        static const char *names[] = {"a.tar",     "b.tgz", "c.tar.gz", "d.tbz2",
+                                      "e.tar.bz2", "f.txz", "g.tar.xz", "h.zip"};
+        static const enum fmt fmts[] = {TAR, TAR_GZ, TAR_GZ, TAR_BZ2, TAR_BZ2, TAR_XZ, TAR_XZ, ZIP};
         for (int i = 0; i < 8; i++) {
                 char inner[64];
                 snprintf(inner, sizeof inner, "%s.inner", names[i]);

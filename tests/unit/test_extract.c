@@ -22,10 +22,10 @@
 struct ent {
         mode_t type; /* AE_IFREG, AE_IFDIR, AE_IFLNK, AE_IFCHR, AE_IFIFO; 0: end */
         const char *path;
-        const char *data;    /* regular: contents; symlink: target */
+        const char *data; /* regular: contents; symlink: target */
         mode_t perm;
         const char *hardlink; /* for a hardlink entry */
-        int64_t size;         /* > 0: a zero-filled file of this size instead of data */
+        int64_t size; /* > 0: a zero-filled file of this size instead of data */
 };
 
 enum fmt { TAR, TAR_GZ, TAR_BZ2, TAR_XZ, ZIP, GZ };
@@ -121,8 +121,8 @@ static int run(const char *name, enum fmt f, const struct ent *ents, uint64_t ma
         build(path, f, ents);
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         ck_assert_int_ge(fd, 0);
-        struct fetch_extract_limits lim = { .max_bytes = max_bytes, .max_entries = max_entries, .umask = 022 };
-        struct fetch_extract_stats local = { 0 };
+        struct fetch_extract_limits lim = {.max_bytes = max_bytes, .max_entries = max_entries, .umask = 022};
+        struct fetch_extract_stats local = {0};
         enum fetch_archive_kind kind = fetch_archive_kind(name);
         ck_assert_int_ne(kind, FETCH_ARCHIVE_NONE);
         return fetch_extract(fd, name, kind, dest_fd, "out", &lim, st ? st : &local, err);
@@ -160,20 +160,20 @@ static int count_entries(const char *dir)
 START_TEST(a_normal_tree)
 {
         const struct ent ents[] = {
-                { AE_IFDIR, "./top/" },
-                { AE_IFREG, "top/file", "hello" },
-                { AE_IFREG, "top/run", "#!/bin/sh\n", 0755 },
-                { AE_IFLNK, "top/link", "file" },
-                { AE_IFLNK, "top/sub/up", "../file" },
-                { AE_IFREG, "top/hard", NULL, 0, "top/file" },
-                { AE_IFREG, "implicit/dirs/f", "x" },
-                { 0 },
+                {AE_IFDIR, "./top/"},
+                {AE_IFREG, "top/file", "hello"},
+                {AE_IFREG, "top/run", "#!/bin/sh\n", 0755},
+                {AE_IFLNK, "top/link", "file"},
+                {AE_IFLNK, "top/sub/up", "../file"},
+                {AE_IFREG, "top/hard", NULL, 0, "top/file"},
+                {AE_IFREG, "implicit/dirs/f", "x"},
+                {0},
         };
-        const enum fmt fmts[] = { TAR, TAR_GZ, TAR_BZ2, TAR_XZ, ZIP };
-        const char *names[] = { "a.tar", "a.tgz", "a.tbz2", "a.txz", "a.zip" };
+        const enum fmt fmts[] = {TAR, TAR_GZ, TAR_BZ2, TAR_XZ, ZIP};
+        const char *names[] = {"a.tar", "a.tgz", "a.tbz2", "a.txz", "a.zip"};
         for (size_t i = 0; i < 5; i++) {
-                md_error err = { 0 };
-                struct fetch_extract_stats st = { 0 };
+                md_error err = {0};
+                struct fetch_extract_stats st = {0};
                 ck_assert_msg(run(names[i], fmts[i], ents, 1 << 20, 100, &st, &err) == 0, "%s: %s", names[i],
                               err.message);
                 _cleanup_free_ char *f = slurp(dest, "top/file");
@@ -203,8 +203,8 @@ START_TEST(absolute_names_refused)
 {
         char abs[4400];
         snprintf(abs, sizeof abs, "%s/abs-target", outside);
-        const struct ent ents[] = { { AE_IFREG, abs, "pwned" }, { 0 } };
-        md_error err = { 0 };
+        const struct ent ents[] = {{AE_IFREG, abs, "pwned"}, {0}};
+        md_error err = {0};
         ck_assert_int_eq(run("abs.tar", TAR, ents, 1 << 20, 100, NULL, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_ptr_nonnull(strstr(err.message, "extracting abs.tar: /"));
@@ -216,10 +216,11 @@ END_TEST
 
 START_TEST(dotdot_refused)
 {
-        const struct ent ents[] = { { AE_IFREG, "a/../../outside/dd", "pwned" }, { 0 } };
-        md_error err = { 0 };
+        const struct ent ents[] = {{AE_IFREG, "a/../../outside/dd", "pwned"}, {0}};
+        md_error err = {0};
         ck_assert_int_eq(run("dd.zip", ZIP, ents, 1 << 20, 100, NULL, &err), -1);
-        ck_assert_str_eq(err.message, "extracting dd.zip: a/../../outside/dd: absolute name or \"..\" refused");
+        ck_assert_str_eq(err.message,
+                         "extracting dd.zip: a/../../outside/dd: absolute name or \"..\" refused");
         ck_assert(!exists(outside, "dd"));
         ck_assert_int_eq(count_entries(dest), 0);
 }
@@ -228,31 +229,30 @@ END_TEST
 START_TEST(symlink_then_file)
 {
         /* a symlink out of the directory is refused outright */
-        const struct ent out[] = { { AE_IFLNK, "esc", outside }, { AE_IFREG, "esc/pwned", "x" }, { 0 } };
-        md_error err = { 0 };
+        const struct ent out[] = {{AE_IFLNK, "esc", outside}, {AE_IFREG, "esc/pwned", "x"}, {0}};
+        md_error err = {0};
         ck_assert_int_eq(run("s1.tar", TAR, out, 1 << 20, 100, NULL, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "esc: symlink to"));
         ck_assert_ptr_nonnull(strstr(err.message, "points outside"));
         ck_assert(!exists(outside, "pwned"));
         ck_assert(!exists(dest, "esc"));
-        const struct ent rel_out[] = { { AE_IFLNK, "d/esc", "../../outside" }, { 0 } };
+        const struct ent rel_out[] = {{AE_IFLNK, "d/esc", "../../outside"}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("s2.tar", TAR, rel_out, 1 << 20, 100, NULL, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "points outside"));
-        const struct ent sneaky[] = { { AE_IFLNK, "d/e/l", "x/../../.." }, { 0 } };
+        const struct ent sneaky[] = {{AE_IFLNK, "d/e/l", "x/../../.."}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("s3.tar", TAR, sneaky, 1 << 20, 100, NULL, &err), -1);
         /* even a symlink that stays inside is never written through */
         const struct ent in[] = {
-                { AE_IFDIR, "real/" }, { AE_IFLNK, "in", "real" }, { AE_IFREG, "in/x", "through" }, { 0 }
-        };
+                {AE_IFDIR, "real/"}, {AE_IFLNK, "in", "real"}, {AE_IFREG, "in/x", "through"}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("s4.tar", TAR, in, 1 << 20, 100, NULL, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "in/x"));
         ck_assert(!exists(dest, "real/x"));
         /* a symlink planted in the directory beforehand: the same */
         ck_assert_int_eq(symlinkat(outside, dest_fd, "planted"), 0);
-        const struct ent planted[] = { { AE_IFREG, "planted/pwned", "x" }, { 0 } };
+        const struct ent planted[] = {{AE_IFREG, "planted/pwned", "x"}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("s5.tgz", TAR_GZ, planted, 1 << 20, 100, NULL, &err), -1);
         ck_assert_str_eq(err.message, "extracting s5.tgz: planted/pwned: Too many levels of symbolic links");
@@ -264,7 +264,7 @@ START_TEST(symlink_then_file)
         ck_assert_int_eq(md_write_all(vfd, "safe", 4), 0);
         close(vfd);
         ck_assert_int_eq(symlinkat(victim, dest_fd, "over"), 0);
-        const struct ent over[] = { { AE_IFREG, "over", "new" }, { 0 } };
+        const struct ent over[] = {{AE_IFREG, "over", "new"}, {0}};
         md_error_clear(&err);
         ck_assert_msg(run("s6.tar", TAR, over, 1 << 20, 100, NULL, &err) == 0, "%s", err.message);
         _cleanup_free_ char *v = slurp(outside, "victim");
@@ -276,12 +276,12 @@ END_TEST
 
 START_TEST(hardlinks_out_refused)
 {
-        const struct ent abs[] = { { AE_IFREG, "h", NULL, 0, "/etc/passwd" }, { 0 } };
-        md_error err = { 0 };
+        const struct ent abs[] = {{AE_IFREG, "h", NULL, 0, "/etc/passwd"}, {0}};
+        md_error err = {0};
         ck_assert_int_eq(run("h1.tar", TAR, abs, 1 << 20, 100, NULL, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "hardlink to /etc/passwd outside the archive"));
         ck_assert(!exists(dest, "h"));
-        const struct ent up[] = { { AE_IFREG, "h", NULL, 0, "../outside/f" }, { 0 } };
+        const struct ent up[] = {{AE_IFREG, "h", NULL, 0, "../outside/f"}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("h2.tar", TAR, up, 1 << 20, 100, NULL, &err), -1);
         ck_assert(!exists(dest, "h"));
@@ -291,10 +291,10 @@ START_TEST(hardlinks_out_refused)
         close(open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
         ck_assert_int_eq(symlinkat(outside, dest_fd, "pl"), 0);
         ck_assert_int_eq(symlinkat(f, dest_fd, "plf"), 0);
-        const struct ent via[] = { { AE_IFREG, "h", NULL, 0, "pl/f" }, { 0 } };
+        const struct ent via[] = {{AE_IFREG, "h", NULL, 0, "pl/f"}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("h3.tar", TAR, via, 1 << 20, 100, NULL, &err), -1);
-        const struct ent tolink[] = { { AE_IFREG, "h", NULL, 0, "plf" }, { 0 } };
+        const struct ent tolink[] = {{AE_IFREG, "h", NULL, 0, "plf"}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("h4.tar", TAR, tolink, 1 << 20, 100, NULL, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "not an extracted file"));
@@ -308,15 +308,12 @@ END_TEST
 START_TEST(special_files_skipped_and_modes_cleaned)
 {
         const struct ent ents[] = {
-                { AE_IFCHR, "dev/null2" },
-                { AE_IFIFO, "fifo" },
-                { AE_IFREG, "suid", "x", 06755 },
-                { AE_IFREG, "sticky", "x", 01777 },
-                { AE_IFDIR, "sdir", NULL, 02775 },
-                { 0 },
+                {AE_IFCHR, "dev/null2"},         {AE_IFIFO, "fifo"},
+                {AE_IFREG, "suid", "x", 06755},  {AE_IFREG, "sticky", "x", 01777},
+                {AE_IFDIR, "sdir", NULL, 02775}, {0},
         };
-        md_error err = { 0 };
-        struct fetch_extract_stats st = { 0 };
+        md_error err = {0};
+        struct fetch_extract_stats st = {0};
         ck_assert_msg(run("sp.tar", TAR, ents, 1 << 20, 100, &st, &err) == 0, "%s", err.message);
         ck_assert(!exists(dest, "dev/null2"));
         ck_assert(!exists(dest, "fifo"));
@@ -334,12 +331,12 @@ END_TEST
 START_TEST(zip_bomb_entries)
 {
         struct ent *ents = calloc(1002, sizeof *ents);
-        char (*names)[16] = calloc(1001, 16);
+        char(*names)[16] = calloc(1001, 16);
         for (int i = 0; i < 1001; i++) {
                 snprintf(names[i], 16, "e%d", i);
-                ents[i] = (struct ent){ AE_IFREG, names[i], "" };
+                ents[i] = (struct ent){AE_IFREG, names[i], ""};
         }
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(run("many.zip", ZIP, ents, 1 << 20, 1000, NULL, &err), -1);
         ck_assert_str_eq(err.message, "extracting many.zip: more than 1000 entries");
         free(ents);
@@ -350,22 +347,21 @@ END_TEST
 START_TEST(zip_bomb_bytes)
 {
         /* one entry beyond the limit: refused, and no file under its name */
-        const struct ent big[] = { { AE_IFREG, "big", NULL, 0, NULL, 3 << 20 }, { 0 } };
-        md_error err = { 0 };
+        const struct ent big[] = {{AE_IFREG, "big", NULL, 0, NULL, 3 << 20}, {0}};
+        md_error err = {0};
         ck_assert_int_eq(run("big.zip", ZIP, big, 1 << 20, 100, NULL, &err), -1);
         ck_assert_str_eq(err.message, "extracting big.zip: big: more than the limit of 1048576 bytes");
         ck_assert(!exists(dest, "big"));
         ck_assert_int_eq(count_entries(dest), 0);
         /* many entries each under the limit, together over it */
         const struct ent sum[] = {
-                { AE_IFREG, "p1", NULL, 0, NULL, 600 << 10 }, { AE_IFREG, "p2", NULL, 0, NULL, 600 << 10 }, { 0 }
-        };
+                {AE_IFREG, "p1", NULL, 0, NULL, 600 << 10}, {AE_IFREG, "p2", NULL, 0, NULL, 600 << 10}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("sum.tgz", TAR_GZ, sum, 1 << 20, 100, NULL, &err), -1);
         ck_assert_str_eq(err.message, "extracting sum.tgz: p2: more than the limit of 1048576 bytes");
         ck_assert(!exists(dest, "p2"));
         /* a gzip bomb (bare .gz): counted while it inflates, nothing kept */
-        const struct ent gz[] = { { AE_IFREG, "data", NULL, 0, NULL, 4 << 20 }, { 0 } };
+        const struct ent gz[] = {{AE_IFREG, "data", NULL, 0, NULL, 4 << 20}, {0}};
         md_error_clear(&err);
         ck_assert_int_eq(run("bomb.gz", GZ, gz, 1 << 20, 100, NULL, &err), -1);
         ck_assert_str_eq(err.message, "extracting bomb.gz: out: more than the limit of 1048576 bytes");
@@ -375,19 +371,20 @@ END_TEST
 
 START_TEST(zip_duplicate_later_wins)
 {
-        const struct ent ents[] = { { AE_IFREG, "dup.txt", "first" }, { AE_IFREG, "dup.txt", "second" }, { 0 } };
-        md_error err = { 0 };
+        const struct ent ents[] = {{AE_IFREG, "dup.txt", "first"}, {AE_IFREG, "dup.txt", "second"}, {0}};
+        md_error err = {0};
         ck_assert_msg(run("dup.zip", ZIP, ents, 1 << 20, 100, NULL, &err) == 0, "%s", err.message);
         _cleanup_free_ char *d = slurp(dest, "dup.txt");
         ck_assert_str_eq(d, "second");
-        ck_assert_int_eq(system("ls -A /tmp/md-test-extract-*/dest | grep -q '^\\.fetch' && exit 1 || exit 0"), 0);
+        ck_assert_int_eq(
+                system("ls -A /tmp/md-test-extract-*/dest | grep -q '^\\.fetch' && exit 1 || exit 0"), 0);
 }
 END_TEST
 
 START_TEST(bare_gz)
 {
-        const struct ent ents[] = { { AE_IFREG, "data", "plain text\n" }, { 0 } };
-        md_error err = { 0 };
+        const struct ent ents[] = {{AE_IFREG, "data", "plain text\n"}, {0}};
+        md_error err = {0};
         ck_assert_msg(run("x.gz", GZ, ents, 1 << 20, 100, NULL, &err) == 0, "%s", err.message);
         _cleanup_free_ char *d = slurp(dest, "out");
         ck_assert_str_eq(d, "plain text\n");
@@ -400,10 +397,11 @@ START_TEST(corrupt_archive)
         snprintf(path, sizeof path, "%s/junk.tar.gz", work);
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         ck_assert_int_eq(md_write_all(fd, "\x1f\x8b\x08\x00garbage-not-gzip", 20), 0);
-        struct fetch_extract_limits lim = { 1 << 20, 100, 022 };
-        struct fetch_extract_stats st = { 0 };
-        md_error err = { 0 };
-        ck_assert_int_eq(fetch_extract(fd, "junk.tar.gz", FETCH_ARCHIVE_TAR, dest_fd, "", &lim, &st, &err), -1);
+        struct fetch_extract_limits lim = {1 << 20, 100, 022};
+        struct fetch_extract_stats st = {0};
+        md_error err = {0};
+        ck_assert_int_eq(fetch_extract(fd, "junk.tar.gz", FETCH_ARCHIVE_TAR, dest_fd, "", &lim, &st, &err),
+                         -1);
         ck_assert_ptr_nonnull(strstr(err.message, "extracting junk.tar.gz: "));
         close(fd);
 }
@@ -417,24 +415,31 @@ START_TEST(fetch_run_extracts)
         snprintf(src, sizeof src, "%s/pkg.tar.xz", work);
         snprintf(gzsrc, sizeof gzsrc, "%s/notes.gz", work);
         snprintf(zsrc, sizeof zsrc, "%s/tool.zip", work);
-        const struct ent t[] = { { AE_IFREG, "pkg/bin/tool", "#!/bin/sh\n", 0755 }, { 0 } };
-        const struct ent g[] = { { AE_IFREG, "data", "notes\n" }, { 0 } };
+        const struct ent t[] = {{AE_IFREG, "pkg/bin/tool", "#!/bin/sh\n", 0755}, {0}};
+        const struct ent g[] = {{AE_IFREG, "data", "notes\n"}, {0}};
         build(src, TAR_XZ, t);
         build(gzsrc, GZ, g);
         build(zsrc, ZIP, g);
-        const char *schemes[] = { "file" };
+        const char *schemes[] = {"file"};
         struct fetch_item items[] = {
-                { .uri = src, .extract = true },
-                { .uri = gzsrc, .extract = true, .output_file = "docs/notes.gz" },
-                { .uri = zsrc, .extract = true, .executable = true },
-                { .uri = zsrc, .extract = false, .output_file = "kept.zip" },
+                {.uri = src, .extract = true},
+                {.uri = gzsrc, .extract = true, .output_file = "docs/notes.gz"},
+                {.uri = zsrc, .extract = true, .executable = true},
+                {.uri = zsrc, .extract = false, .output_file = "kept.zip"},
         };
         struct fetch_request req = {
-                .uid = getuid(), .gid = getgid(), .sandbox_dirfd = dest_fd, .items = items, .n_items = 4,
-                .allowed_schemes = schemes, .n_allowed_schemes = 1, .max_bytes = 1 << 20, .cache_dirfd = -1,
+                .uid = getuid(),
+                .gid = getgid(),
+                .sandbox_dirfd = dest_fd,
+                .items = items,
+                .n_items = 4,
+                .allowed_schemes = schemes,
+                .n_allowed_schemes = 1,
+                .max_bytes = 1 << 20,
+                .cache_dirfd = -1,
                 .log_fd = -1,
         };
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
         ck_assert(exists(dest, "pkg.tar.xz"));
         _cleanup_free_ char *tool = slurp(dest, "pkg/bin/tool");

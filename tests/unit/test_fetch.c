@@ -135,7 +135,7 @@ END_TEST
 static char work[] = "/tmp/md-test-fetch-XXXXXX";
 static char sandbox[4200], srcdir[4200], cachedir[4200];
 static int sandbox_fd = -1, cache_fd = -1, log_fd = -1;
-static const char *all_schemes[] = { "http", "https", "ftp", "file" };
+static const char *all_schemes[] = {"http", "https", "ftp", "file"};
 
 static void write_file(const char *path, const char *data, size_t len)
 {
@@ -215,11 +215,11 @@ START_TEST(fetch_plain_and_executable)
         snprintf(u1, sizeof u1, "  file://%s", src_path("hello.sh"));
         snprintf(u2, sizeof u2, "%s", src_path("data"));
         struct fetch_item items[] = {
-                { .uri = u1, .executable = true, .extract = true },
-                { .uri = u2, .output_file = "deep/er/out.bin" },
+                {.uri = u1, .executable = true, .extract = true},
+                {.uri = u2, .output_file = "deep/er/out.bin"},
         };
         struct fetch_request req = request(items, 2);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
         struct stat st;
         ck_assert_int_eq(fstatat(sandbox_fd, "hello.sh", &st, 0), 0);
@@ -233,30 +233,32 @@ START_TEST(fetch_plain_and_executable)
         ck_assert_ptr_nonnull(strstr(log, "mesos-docker-helper: fetched file://"));
         ck_assert_ptr_nonnull(strstr(log, "to deep/er/out.bin (7 bytes in "));
         /* nothing hidden left behind */
-        ck_assert_int_eq(system("ls -A /tmp/md-test-fetch-*/sandbox | grep -q '^\\.fetch' && exit 1 || exit 0"), 0);
+        ck_assert_int_eq(
+                system("ls -A /tmp/md-test-fetch-*/sandbox | grep -q '^\\.fetch' && exit 1 || exit 0"), 0);
 }
 END_TEST
 
 START_TEST(fetch_failures_name_the_uri)
 {
-        struct fetch_item missing = { .uri = "/nonexistent/file-xyz" };
+        struct fetch_item missing = {.uri = "/nonexistent/file-xyz"};
         struct fetch_request req = request(&missing, 1);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_str_eq(err.message, "fetch: /nonexistent/file-xyz: No such file or directory");
         _cleanup_free_ char *log = read_at(sandbox_fd, "stderr");
-        ck_assert_ptr_nonnull(strstr(log, "fetch failed: /nonexistent/file-xyz: No such file or directory\n"));
+        ck_assert_ptr_nonnull(
+                strstr(log, "fetch failed: /nonexistent/file-xyz: No such file or directory\n"));
 
-        struct fetch_item dir = { .uri = "file:///tmp" };
+        struct fetch_item dir = {.uri = "file:///tmp"};
         req = request(&dir, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_str_eq(err.message, "fetch: file:///tmp: not a regular file");
 
-        const char *only_http[] = { "http" };
+        const char *only_http[] = {"http"};
         write_file(src_path("x"), "x", 1);
-        struct fetch_item denied = { .uri = src_path("x") };
+        struct fetch_item denied = {.uri = src_path("x")};
         req = request(&denied, 1);
         req.allowed_schemes = only_http;
         req.n_allowed_schemes = 1;
@@ -265,9 +267,9 @@ START_TEST(fetch_failures_name_the_uri)
         ck_assert_int_eq(err.exit_code, MD_EXIT_DENIED);
         ck_assert_ptr_nonnull(strstr(err.message, "scheme file is not allowed"));
 
-        struct fetch_item unknown = { .uri = "gopher://h/x" };
+        struct fetch_item unknown = {.uri = "gopher://h/x"};
         req = request(&unknown, 1);
-        const char *g[] = { "gopher" };
+        const char *g[] = {"gopher"};
         req.allowed_schemes = g;
         req.n_allowed_schemes = 1;
         md_error_clear(&err);
@@ -275,9 +277,9 @@ START_TEST(fetch_failures_name_the_uri)
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_str_eq(err.message, "fetch: gopher://h/x: unsupported scheme gopher");
 
-        const char *bad_outputs[] = { "../escape", "/etc/x", "a/../../b", "d/" };
+        const char *bad_outputs[] = {"../escape", "/etc/x", "a/../../b", "d/"};
         for (size_t i = 0; i < 4; i++) {
-                struct fetch_item it = { .uri = src_path("x"), .output_file = bad_outputs[i] };
+                struct fetch_item it = {.uri = src_path("x"), .output_file = bad_outputs[i]};
                 req = request(&it, 1);
                 md_error_clear(&err);
                 ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -288,7 +290,7 @@ START_TEST(fetch_failures_name_the_uri)
         ck_assert_int_eq(fstatat(sandbox_fd, "escape", &st, 0), -1);
         ck_assert_int_eq(stat("/tmp/md-test-fetch-escape", &st), -1);
         /* the first failure stops the rest */
-        struct fetch_item two[] = { { .uri = "/nonexistent" }, { .uri = src_path("x") } };
+        struct fetch_item two[] = {{.uri = "/nonexistent"}, {.uri = src_path("x")}};
         req = request(two, 2);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -306,9 +308,9 @@ START_TEST(fetch_planted_symlinks)
         ck_assert_int_eq(symlinkat(victim, sandbox_fd, "f"), 0);
         /* a symlink as a directory of output_file: refused */
         ck_assert_int_eq(symlinkat(work, sandbox_fd, "sub"), 0);
-        struct fetch_item it = { .uri = src_path("f") };
+        struct fetch_item it = {.uri = src_path("f")};
         struct fetch_request req = request(&it, 1);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
         _cleanup_free_ char *v = read_at(AT_FDCWD, victim);
         ck_assert_str_eq(v, "original");
@@ -318,7 +320,7 @@ START_TEST(fetch_planted_symlinks)
         _cleanup_free_ char *f = read_at(sandbox_fd, "f");
         ck_assert_str_eq(f, "new");
 
-        struct fetch_item through = { .uri = src_path("f"), .output_file = "sub/victim" };
+        struct fetch_item through = {.uri = src_path("f"), .output_file = "sub/victim"};
         req = request(&through, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
@@ -337,10 +339,10 @@ START_TEST(fetch_limit_leaves_nothing)
         /* an earlier copy under the name stays whole: the failed fetch never replaces it */
         write_file(src_path("big-prev"), "previous", 8);
         ck_assert_int_eq(linkat(AT_FDCWD, src_path("big-prev"), sandbox_fd, "big", 0), 0);
-        struct fetch_item it = { .uri = src_path("big") };
+        struct fetch_item it = {.uri = src_path("big")};
         struct fetch_request req = request(&it, 1);
         req.max_bytes = 4095;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "larger than the limit of 4095 bytes"));
         _cleanup_free_ char *b = read_at(sandbox_fd, "big");
@@ -357,9 +359,9 @@ END_TEST
 START_TEST(fetch_cache_hit_and_eviction)
 {
         write_file(src_path("c1"), "version-1", 9);
-        struct fetch_item it = { .uri = src_path("c1"), .cache = true, .output_file = "a" };
+        struct fetch_item it = {.uri = src_path("c1"), .cache = true, .output_file = "a"};
         struct fetch_request req = request(&it, 1);
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
         /* the source changes; a cached fetch does not look at it again */
         write_file(src_path("c1"), "version-2", 9);
@@ -386,9 +388,9 @@ START_TEST(fetch_cache_hit_and_eviction)
         write_file(src_path("e2"), blob, sizeof blob);
         write_file(src_path("e3"), blob, sizeof blob);
         req.cache_max_bytes = 900;
-        const char *order[] = { "e1", "e2", "e1", "e3" }; /* e1 used again: e2 is the oldest */
+        const char *order[] = {"e1", "e2", "e1", "e3"}; /* e1 used again: e2 is the oldest */
         for (size_t i = 0; i < 4; i++) {
-                struct fetch_item e = { .uri = src_path(order[i]), .cache = true, .output_file = order[i] };
+                struct fetch_item e = {.uri = src_path(order[i]), .cache = true, .output_file = order[i]};
                 req.items = &e;
                 md_error_clear(&err);
                 ck_assert_msg(fetch_run(&req, &err) == 0, "%s", err.message);
@@ -397,12 +399,12 @@ START_TEST(fetch_cache_hit_and_eviction)
         write_file(src_path("e1"), "changed", 7);
         write_file(src_path("e2"), "changed", 7);
         write_file(src_path("e3"), "changed", 7);
-        const char *again[] = { "e1", "e2", "e3" };
-        const char *want[] = { "zzz", "changed", "zzz" }; /* e2 was evicted, refetched */
+        const char *again[] = {"e1", "e2", "e3"};
+        const char *want[] = {"zzz", "changed", "zzz"}; /* e2 was evicted, refetched */
         for (size_t i = 0; i < 3; i++) {
                 char out[16];
                 snprintf(out, sizeof out, "again-%s", again[i]);
-                struct fetch_item e = { .uri = src_path(again[i]), .cache = true, .output_file = out };
+                struct fetch_item e = {.uri = src_path(again[i]), .cache = true, .output_file = out};
                 req.items = &e;
                 req.cache_max_bytes = 1 << 20;
                 md_error_clear(&err);
@@ -414,7 +416,7 @@ START_TEST(fetch_cache_hit_and_eviction)
         char big[2000];
         memset(big, 'B', sizeof big);
         write_file(src_path("huge"), big, sizeof big);
-        struct fetch_item h = { .uri = src_path("huge"), .cache = true };
+        struct fetch_item h = {.uri = src_path("huge"), .cache = true};
         req.items = &h;
         req.cache_max_bytes = 1000;
         md_error_clear(&err);
@@ -428,7 +430,7 @@ END_TEST
 
 START_TEST(cache_dir_open)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         char root[4300];
         snprintf(root, sizeof root, "%s/cacheroot", work);
         ck_assert_int_eq(mkdir(root, 0755), 0);

@@ -49,7 +49,7 @@ static void expect(const char *cfg, int legacy, const char *registry, const char
                    const char *server)
 {
         char *out = NULL;
-        md_error err = { 0 };
+        md_error err = {0};
         ck_assert_msg(regauth_from_config_text(cfg, strlen(cfg), legacy, registry, &out, &err) == 0, "%s",
                       err.message);
         if (!user) {
@@ -100,7 +100,8 @@ START_TEST(legacy_dockercfg)
         expect(cfg, 1, "localhost:5000", "bob", "pw", "localhost:5000");
         expect(cfg, 1, "other:1", NULL, NULL, NULL);
         /* a config.json read as legacy has no registry keys */
-        expect("{\"auths\":{\"localhost:5000\":{\"auth\":\"" BOB "\"}}}", 1, "localhost:5000", NULL, NULL, NULL);
+        expect("{\"auths\":{\"localhost:5000\":{\"auth\":\"" BOB "\"}}}", 1, "localhost:5000", NULL, NULL,
+               NULL);
 }
 END_TEST
 
@@ -118,17 +119,19 @@ END_TEST
 START_TEST(malformed)
 {
         static const char *const bad[] = {
-                "{\"auths\":",                                          /* truncated */
-                "[1,2]",                                                /* not an object */
-                "{\"auths\":[]}",                                       /* auths not an object */
-                "{\"auths\":{\"localhost:5000\":\"x\"}}",               /* entry not an object */
-                "{\"auths\":{\"localhost:5000\":{\"auth\":\"!!!\"}}}",  /* not base64 */
+                "{\"auths\":", /* truncated */
+                "[1,2]", /* not an object */
+                "{\"auths\":[]}", /* auths not an object */
+                "{\"auths\":{\"localhost:5000\":\"x\"}}", /* entry not an object */
+                "{\"auths\":{\"localhost:5000\":{\"auth\":\"!!!\"}}}", /* not base64 */
                 "{\"auths\":{\"localhost:5000\":{\"auth\":\"bm9jb2xvbg==\"}}}", /* "nocolon" */
         };
         for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
                 char *out = (char *)"untouched";
-                md_error err = { 0 };
-                ck_assert_int_eq(regauth_from_config_text(bad[i], strlen(bad[i]), 0, "localhost:5000", &out, &err), -1);
+                md_error err = {0};
+                ck_assert_int_eq(
+                        regauth_from_config_text(bad[i], strlen(bad[i]), 0, "localhost:5000", &out, &err),
+                        -1);
                 ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
                 ck_assert_msg(strncmp(err.message, "config.json: ", 13) == 0, "%s", err.message);
                 ck_assert_str_eq(out, "untouched");
@@ -187,7 +190,7 @@ static const char *user_of(const char *v)
 
 START_TEST(lookup_files)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         char fb[200];
         snprintf(fb, sizeof fb, "%s/fallback.json", work);
         /* nothing anywhere */
@@ -215,7 +218,8 @@ START_TEST(lookup_files)
         ck_assert_int_eq(symlinkat("../elsewhere.json", sandbox_fd, ".docker/config.json"), 0);
         md_error_clear(&err);
         ck_assert_str_eq(lookup("localhost:5000", NULL, &err), "failed");
-        ck_assert_msg(strstr(err.message, "sandbox .docker/config.json: Too many levels of symbolic links") != NULL,
+        ck_assert_msg(strstr(err.message, "sandbox .docker/config.json: Too many levels of symbolic links") !=
+                              NULL,
                       "%s", err.message);
         ck_assert_int_eq(unlinkat(sandbox_fd, ".docker/config.json", 0), 0);
         /* too large */
