@@ -28,7 +28,9 @@ static int read_and_validate(void *userdata, char **out, size_t *out_len, md_err
         if (task_parse(text, len, &spec, err) < 0)
                 return -1;
         task_free(spec);
-        /* Re-serialize: the privileged parent parses only what jansson itself wrote. */
+        /* Re-serialize: the privileged parent parses only what jansson itself wrote. ASCII escapes
+         * can triple the size (a 4-byte character becomes a 12-byte surrogate pair): task_parse
+         * allows TASK_MAX_TEXT for that. */
         json_error_t jerr;
         _cleanup_json_ json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
         char *canonical = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
@@ -43,7 +45,7 @@ int task_input_read(const struct privilege *priv, const char *task_file, struct 
 {
         _cleanup_free_ char *canonical = NULL;
         size_t len;
-        if (caller_child_run(priv, read_and_validate, (void *)task_file, 2 * TASK_INPUT_MAX_BYTES, &canonical, &len,
+        if (caller_child_run(priv, read_and_validate, (void *)task_file, TASK_MAX_TEXT, &canonical, &len,
                              err) < 0)
                 return -1;
         return task_parse(canonical, len, out, err);
