@@ -1,12 +1,7 @@
 #include <ctype.h>
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "access.h"
-#include "util.h"
 
 mode_t sbfs_shown_mode(mode_t mode)
 {
@@ -35,42 +30,6 @@ bool sbfs_owner_may(const struct stat *st, uid_t uid, const gid_t *groups, size_
                 bits = member ? (st->st_mode >> 3) & 7 : st->st_mode & 7;
         }
         return (bits & need) == need;
-}
-
-int sbfs_parse_status_groups(const char *status, gid_t *groups, size_t max)
-{
-        const char *p = status;
-        while (p && strncmp(p, "Groups:", 7) != 0) {
-                p = strchr(p, '\n');
-                if (p)
-                        p++;
-        }
-        if (!p)
-                return -EINVAL;
-        p += 7;
-        size_t n = 0;
-        for (;;) {
-                while (*p == ' ' || *p == '\t')
-                        p++;
-                if (*p == '\n' || *p == '\0')
-                        break;
-                char word[16];
-                size_t len = 0;
-                while (isdigit((unsigned char)p[len]))
-                        len++;
-                if (len == 0 || len >= sizeof word)
-                        return -EINVAL;
-                memcpy(word, p, len);
-                word[len] = '\0';
-                uid_t g;
-                if (md_parse_uid(word, &g) < 0)
-                        return -EINVAL;
-                if (n == max)
-                        return -E2BIG;
-                groups[n++] = (gid_t)g;
-                p += len;
-        }
-        return (int)n;
 }
 
 bool sbfs_same_uid_map(const char *a, const char *b)

@@ -17,10 +17,6 @@ mode_t sbfs_shown_mode(mode_t mode);
  * sandbox does not become readable through the mount. uid 0 may do anything. */
 bool sbfs_owner_may(const struct stat *st, uid_t uid, const gid_t *groups, size_t n_groups, int want);
 
-/* Parses the "Groups:" line of a /proc/PID/status text into groups (at most max). Returns the
- * count, or -EINVAL when the line is missing or malformed, -E2BIG when there are more than max. */
-int sbfs_parse_status_groups(const char *status, gid_t *groups, size_t max);
-
 /* Two /proc/PID/uid_map texts describe the same mapping (whitespace-insensitive). A caller
  * whose map differs from ours lives in another user namespace. */
 bool sbfs_same_uid_map(const char *a, const char *b);

@@ -131,6 +131,14 @@ static int node_attr(struct sbfs_node *n, struct stat *st)
                 int r = stat_node_fd(n, st);
                 if (r < 0)
                         return r;
+                /* the kernel opens a FIFO itself, without asking us, and would block the reader
+                 * waiting for a writer: a FIFO is shown as an empty regular file no one may open */
+                if (S_ISFIFO(st->st_mode)) {
+                        st->st_mode = S_IFREG;
+                        st->st_size = 0;
+                        st->st_blocks = 0;
+                        return 0;
+                }
                 st->st_mode = sbfs_shown_mode(st->st_mode);
                 return 0;
         }
@@ -752,8 +760,9 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset
                                 }
                         }
                         off_t next = d->entry->d_off;
+                        unsigned char type = d->entry->d_type == DT_FIFO ? DT_REG : d->entry->d_type;
                         size_t used = add_entry(req, &r, n, plus, p, rem, d->entry->d_name, d->entry->d_ino,
-                                                d->entry->d_type, next);
+                                                type, next);
                         if (used == 0)
                                 break;
                         if (used != SIZE_MAX)
