@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #include "cleanup.h"
 #include "fetch_internal.h"
+#include "regauth.h"
 #include "util.h"
 
 /* The server: files from a directory, request counts per path, redirects, and the slow, the
@@ -555,6 +557,148 @@ START_TEST(cache_one_download)
 }
 END_TEST
 
+/* ---- registry credentials against a real registry and daemon ---- */
+
+static const char *docker_sock(void)
+{
+        const char *s = getenv("MD_TEST_DOCKER_SOCK");
+        struct stat st;
+        s = s ? s : "/tmp/dk/docker.sock";
+        return stat(s, &st) == 0 && S_ISSOCK(st.st_mode) ? s : NULL;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+        char cmd[8192];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(cmd, sizeof cmd, fmt, ap);
+        va_end(ap);
+        return system(cmd);
+}
+
+/* The daemon's answer to a pull with this X-Registry-Auth (NULL: none), its last line. */
+static char *pull(const char *sock, const char *image, const char *auth)
+{
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd,
+                 "curl -s --unix-socket '%s' -X POST %s%s%s "
+                 "'http://d/v1.41/images/create?fromImage=%s&tag=latest' "
+                 "| tail -n 1",
+                 sock, auth ? "-H 'X-Registry-Auth: " : "", auth ? auth : "", auth ? "'" : "", image);
+        FILE *f = popen(cmd, "r");
+        ck_assert_ptr_nonnull(f);
+        static char line[4096];
+        line[0] = '\0';
+        if (!fgets(line, sizeof line, f))
+                line[0] = '\0';
+        pclose(f);
+        return line;
+}
+
+static void put_config(struct sandbox *s, const char *rel, const char *text, uid_t owner, mode_t mode)
+{
+        int fd = openat(s->fd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(md_write_all(fd, text, strlen(text)), 0);
+        ck_assert_int_eq(fchown(fd, owner, tgid), 0);
+        ck_assert_int_eq(fchmod(fd, mode), 0);
+        close(fd);
+}
+
+static char *lookup(struct sandbox *s, const char *registry, const char *fallback, md_error *err)
+{
+        struct regauth_request rr = {tuid, tgid, s ? s->fd : -1, registry, fallback};
+        char *out = NULL;
+        md_error_clear(err);
+        return regauth_lookup(&rr, &out, err) < 0 ? (char *)"failed" : out;
+}
+
+START_TEST(registry_credentials)
+{
+        const char *sock = docker_sock();
+        const char *src = getenv("MD_TEST_IMAGE") ? getenv("MD_TEST_IMAGE") : "mesos-test/busybox:latest";
+        if (!sock || sh("command -v docker-registry htpasswd docker >/dev/null") != 0 ||
+            sh("DOCKER_HOST=unix://%s docker image inspect %s >/dev/null 2>&1", sock, src) != 0) {
+                fprintf(stderr, "registry_credentials: skipped (no docker socket, image %s or registry)\n",
+                        src);
+                return;
+        }
+        int rport = 0;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        socklen_t sl = sizeof sa;
+        ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+        rport = ntohs(sa.sin_port);
+        close(fd);
+        char reg[64], image[128];
+        snprintf(reg, sizeof reg, "127.0.0.1:%d", rport);
+        snprintf(image, sizeof image, "%s/md-fetch-test/busybox", reg);
+        ck_assert_int_eq(
+                sh("set -e; R=%s/registry; mkdir -p $R/data $R/home; "
+                   "htpasswd -Bbn alice 's3cr:et' > $R/htpasswd; "
+                   "printf 'version: 0.1\\nstorage:\\n  filesystem:\\n    rootdirectory: %%s\\n"
+                   "http:\\n  addr: %s\\nauth:\\n  htpasswd:\\n    realm: t\\n    path: %%s\\n' "
+                   "$R/data $R/htpasswd > $R/config.yml; "
+                   "(docker-registry serve $R/config.yml > $R/log 2>&1 & echo $! > $R/pid); "
+                   "for i in $(seq 50); do curl -s -o /dev/null http://%s/v2/ && break; sleep 0.1; done; "
+                   "export DOCKER_HOST=unix://%s HOME=$R/home; "
+                   "docker login -u alice -p 's3cr:et' %s >/dev/null 2>&1; "
+                   "docker tag %s %s:latest; docker push %s:latest >/dev/null; "
+                   "docker rmi %s:latest >/dev/null",
+                   work, reg, reg, sock, reg, src, image, image, image),
+                0);
+        struct sandbox s;
+        sandbox_new(&s);
+        md_error err = {0};
+        /* nothing in the sandbox, no fallback: no credentials, and the registry says why */
+        ck_assert_ptr_null(lookup(&s, reg, NULL, &err));
+        ck_assert_ptr_nonnull(strstr(pull(sock, image, NULL), "no basic auth credentials"));
+        /* the seed's .dockercfg, fetched by the task (written here as the user would) */
+        char cfg[512];
+        snprintf(cfg, sizeof cfg, "{\"%s\":{\"auth\":\"YWxpY2U6czNjcjpldA==\",\"email\":\"\"}}", reg);
+        put_config(&s, ".dockercfg", cfg, tuid, 0600);
+        char *auth = lookup(&s, reg, NULL, &err);
+        ck_assert_msg(auth && strcmp(auth, "failed") != 0, "%s", err.message);
+        char *answer = pull(sock, image, auth);
+        ck_assert_msg(strstr(answer, "Downloaded newer image") || strstr(answer, "Image is up to date"), "%s",
+                      answer);
+        free(auth);
+        sh("DOCKER_HOST=unix://%s docker rmi %s:latest >/dev/null 2>&1", sock, image);
+        /* wrong password: the registry's reason comes back */
+        snprintf(cfg, sizeof cfg, "{\"auths\":{\"http://%s\":{\"auth\":\"YWxpY2U6d3Jvbmc=\"}}}", reg);
+        ck_assert_int_eq(mkdirat(s.fd, ".docker", 0700), 0);
+        ck_assert_int_eq(fchownat(s.fd, ".docker", tuid, tgid, 0), 0);
+        put_config(&s, ".docker/config.json", cfg, tuid, 0600);
+        auth = lookup(&s, reg, NULL, &err);
+        ck_assert_msg(auth && strcmp(auth, "failed") != 0, "%s", err.message);
+        ck_assert_ptr_nonnull(strstr(pull(sock, image, auth), "unauthorized"));
+        free(auth);
+        /* read with the caller's rights: a config the caller cannot read fails */
+        put_config(&s, ".docker/config.json", cfg, 0, 0600);
+        ck_assert_str_eq(lookup(&s, reg, NULL, &err), "failed");
+        ck_assert_str_eq(err.message, "sandbox .docker/config.json: Permission denied");
+        ck_assert_int_eq(unlinkat(s.fd, ".docker/config.json", 0), 0);
+        ck_assert_int_eq(unlinkat(s.fd, ".dockercfg", 0), 0);
+        /* the policy's root-owned config as the fallback */
+        char fb[4400];
+        snprintf(fb, sizeof fb, "%s/registry/root-config.json", work);
+        snprintf(cfg, sizeof cfg, "{\"auths\":{\"%s\":{\"auth\":\"YWxpY2U6czNjcjpldA==\"}}}", reg);
+        write_path(fb, cfg, strlen(cfg), 0600);
+        auth = lookup(&s, reg, fb, &err);
+        ck_assert_msg(auth && strcmp(auth, "failed") != 0, "%s", err.message);
+        answer = pull(sock, image, auth);
+        ck_assert_msg(strstr(answer, "Downloaded newer image") || strstr(answer, "Image is up to date"), "%s",
+                      answer);
+        free(auth);
+        sh("DOCKER_HOST=unix://%s docker rmi %s:latest >/dev/null 2>&1", sock, image);
+        sh("kill $(cat %s/registry/pid)", work);
+        sandbox_free(&s);
+}
+END_TEST
+
 static void make_user(void)
 {
         struct passwd *pw = getpwnam("md-fetch-test");
@@ -664,6 +808,7 @@ int main(void)
         tcase_add_test(tc, planted_symlinks_not_followed);
         tcase_add_test(tc, max_bytes);
         tcase_add_test(tc, cache_one_download);
+        tcase_add_test(tc, registry_credentials);
         tcase_set_timeout(tc, 120);
         suite_add_tcase(s, tc);
         SRunner *sr = srunner_create(s);
