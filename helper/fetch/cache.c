@@ -142,7 +142,7 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
         _cleanup_close_ int lfd = lock_open(req->cache_dirfd, lock, true);
         if (lfd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -lfd, "%s: locking the cache entry",
-                                     fetch_quote(uri, q, sizeof q));
+                                     fetch_quote_uri(uri, q, sizeof q));
         _cleanup_close_ int dfd = fetch_openat1(req->cache_dirfd, data, O_RDONLY, 0);
         struct stat st;
         if (dfd >= 0 && fstat(dfd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -151,21 +151,21 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
                 if (r == -EFBIG)
                         return md_fail(err, MD_EXIT_FAILED,
                                        "%s: the cached copy is larger than the limit of %llu bytes",
-                                       fetch_quote(uri, q, sizeof q), (unsigned long long)req->max_bytes);
+                                       fetch_quote_uri(uri, q, sizeof q), (unsigned long long)req->max_bytes);
                 if (r < 0)
                         return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: copying from the cache",
-                                             fetch_quote(uri, q, sizeof q));
+                                             fetch_quote_uri(uri, q, sizeof q));
                 *hit = true;
                 return 0;
         }
         if (dfd < 0 && dfd != -ENOENT)
                 return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "%s: the cache entry",
-                                     fetch_quote(uri, q, sizeof q));
+                                     fetch_quote_uri(uri, q, sizeof q));
         struct fetch_tmp t;
         int r = fetch_tmp_open(req->cache_dirfd, &t);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: a file in the cache",
-                                     fetch_quote(uri, q, sizeof q));
+                                     fetch_quote_uri(uri, q, sizeof q));
         uint64_t n = 0;
         if (fetch_download(req, uri, scheme, t.fd, &n, err) < 0) {
                 fetch_tmp_discard(&t);
@@ -178,7 +178,7 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
         fetch_tmp_discard(&t);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: copying from the cache",
-                                     fetch_quote(uri, q, sizeof q));
+                                     fetch_quote_uri(uri, q, sizeof q));
         if (keep)
                 evict(req->cache_dirfd, max, key);
         *hit = false;

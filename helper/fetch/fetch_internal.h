@@ -37,6 +37,8 @@ bool fetch_scheme_allowed(const struct fetch_request *req, const char *scheme);
 
 /* s for a message or the fetch log, control characters escaped, cut to fit buf. */
 const char *fetch_quote(const char *s, char *buf, size_t len);
+/* The same for a URI, with the password of its user information masked ("u:***@host"). */
+const char *fetch_quote_uri(const char *uri, char *buf, size_t len);
 
 /* ---- fetch_out.c: writing into the sandbox through dirfds ---- */
 

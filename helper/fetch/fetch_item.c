@@ -38,12 +38,12 @@ int fetch_download(const struct fetch_request *req, const char *uri, const char 
                 const char *path = fetch_uri_local_path(uri);
                 if (!path)
                         return md_fail(err, MD_EXIT_FAILED, "%s: not a local file URI",
-                                       fetch_quote(uri, q, sizeof q));
+                                       fetch_quote_uri(uri, q, sizeof q));
                 return fetch_file(uri, path, fd, req->max_bytes, bytes, err);
         }
         if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 || strcmp(scheme, "ftp") == 0)
                 return fetch_http(req, uri, fd, bytes, err);
-        return md_fail(err, MD_EXIT_FAILED, "%s: unsupported scheme %s", fetch_quote(uri, q, sizeof q),
+        return md_fail(err, MD_EXIT_FAILED, "%s: unsupported scheme %s", fetch_quote_uri(uri, q, sizeof q),
                        scheme);
 }
 
@@ -96,31 +96,31 @@ int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it,
         char scheme[16], q[512], name[FETCH_NAME_MAX + 1];
         if (fetch_uri_scheme(uri, scheme) < 0)
                 return md_fail(err, MD_EXIT_FAILED, "%s: neither a URI with a scheme nor an absolute path",
-                               fetch_quote(uri, q, sizeof q));
+                               fetch_quote_uri(uri, q, sizeof q));
         if (!fetch_scheme_allowed(req, scheme))
                 return md_fail(err, MD_EXIT_DENIED, "%s: scheme %s is not allowed by the policy",
-                               fetch_quote(uri, q, sizeof q), scheme);
+                               fetch_quote_uri(uri, q, sizeof q), scheme);
         if (it->output_file) {
                 if (fetch_output_path_check(it->output_file) < 0)
                         return md_fail(err, MD_EXIT_FAILED,
                                        "%s: output_file %s is not a relative path inside the sandbox",
-                                       fetch_quote(uri, q, sizeof q),
+                                       fetch_quote_uri(uri, q, sizeof q),
                                        fetch_quote(it->output_file, name, sizeof name));
                 snprintf(name, sizeof name, "%s", it->output_file);
         } else if (fetch_uri_basename(uri, name, sizeof name) < 0) {
                 return md_fail(err, MD_EXIT_FAILED, "%s: no file name in the URI (set output_file)",
-                               fetch_quote(uri, q, sizeof q));
+                               fetch_quote_uri(uri, q, sizeof q));
         }
         const char *leaf = NULL;
         _cleanup_close_ int parentfd = fetch_open_parent(req->sandbox_dirfd, name, true, &leaf);
         if (parentfd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -parentfd, "%s: the directory of %s in the sandbox",
-                                     fetch_quote(uri, q, sizeof q), name);
+                                     fetch_quote_uri(uri, q, sizeof q), name);
         struct fetch_tmp t;
         int r = fetch_tmp_open(parentfd, &t);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: a temporary file in the sandbox",
-                                     fetch_quote(uri, q, sizeof q));
+                                     fetch_quote_uri(uri, q, sizeof q));
         int64_t t0 = md_monotonic_ms();
         uint64_t bytes = 0;
         bool hit = false;
@@ -129,16 +129,16 @@ int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it,
         else
                 r = fetch_download(req, uri, scheme, t.fd, &bytes, err);
         if (r == 0 && fchmod(t.fd, it->executable ? 0755 : 0666 & ~umask_bits) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "%s: chmod", fetch_quote(uri, q, sizeof q));
+                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "%s: chmod", fetch_quote_uri(uri, q, sizeof q));
         if (r == 0 && (r = fetch_tmp_commit(&t, leaf)) < 0)
                 r = md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: naming it %s in the sandbox",
-                                  fetch_quote(uri, q, sizeof q), name);
+                                  fetch_quote_uri(uri, q, sizeof q), name);
         if (r < 0) {
                 fetch_tmp_discard(&t);
                 return -1;
         }
         char qn[512];
-        fetch_log(req->log_fd, "fetched %s to %s (%llu bytes in %.3f s%s)", fetch_quote(uri, q, sizeof q),
+        fetch_log(req->log_fd, "fetched %s to %s (%llu bytes in %.3f s%s)", fetch_quote_uri(uri, q, sizeof q),
                   fetch_quote(name, qn, sizeof qn), (unsigned long long)bytes, seconds_since(t0),
                   !(it->cache && req->cache_dirfd >= 0) ? ""
                   : hit                                 ? ", from the cache"

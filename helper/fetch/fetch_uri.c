@@ -133,3 +133,23 @@ const char *fetch_quote(const char *s, char *buf, size_t len)
         buf[o] = '\0';
         return buf;
 }
+
+const char *fetch_quote_uri(const char *uri, char *buf, size_t len)
+{
+        /* scheme://user:password@host/...: the password never reaches a log or a message */
+        const char *sep = strstr(uri, "://");
+        if (!sep)
+                return fetch_quote(uri, buf, len);
+        const char *auth = sep + 3;
+        size_t alen = strcspn(auth, "/?#");
+        const char *at = NULL;
+        for (size_t i = 0; i < alen; i++)
+                if (auth[i] == '@')
+                        at = auth + i;
+        const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+        if (!colon)
+                return fetch_quote(uri, buf, len);
+        char masked[FETCH_NAME_MAX + 16];
+        snprintf(masked, sizeof masked, "%.*s:***%s", (int)(colon - uri), uri, at);
+        return fetch_quote(masked, buf, len);
+}

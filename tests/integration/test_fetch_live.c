@@ -401,6 +401,17 @@ START_TEST(slow_silent_and_dead_servers)
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_ptr_nonnull(strstr(err.message, "404"));
+        /* a password in the URI stays out of the message and the sandbox's log */
+        char withpw[256];
+        snprintf(withpw, sizeof withpw, "http://bob:hunter2@127.0.0.1:%d/missing", port);
+        struct fetch_item pw = {.uri = withpw};
+        req = req_for(&s, &pw, 1);
+        md_error_clear(&err);
+        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_msg(strstr(err.message, "http://bob:***@127.0.0.1:") && !strstr(err.message, "hunter2"),
+                      "%s", err.message);
+        _cleanup_free_ char *log = slurp(&s, "stderr");
+        ck_assert_ptr_null(strstr(log, "hunter2"));
         ck_assert(no_hidden_files(&s));
         sandbox_free(&s);
 }

@@ -93,6 +93,11 @@ START_TEST(output_paths)
         ck_assert_int_eq(fetch_output_path_check(longc), -EINVAL);
         char q[32];
         ck_assert_str_eq(fetch_quote("a\nb\\c", q, sizeof q), "a\\x0ab\\\\c");
+        char u[128];
+        ck_assert_str_eq(fetch_quote_uri("http://bob:pw@h:80/x@y", u, sizeof u), "http://bob:***@h:80/x@y");
+        ck_assert_str_eq(fetch_quote_uri("ftp://a:b:c@d@h/", u, sizeof u), "ftp://a:***@h/");
+        ck_assert_str_eq(fetch_quote_uri("http://bob@h/x:y@z", u, sizeof u), "http://bob@h/x:y@z");
+        ck_assert_str_eq(fetch_quote_uri("/p:a@b", u, sizeof u), "/p:a@b");
         ck_assert_str_eq(fetch_quote("0123456789012345678901234567890123456789", q, 16), "01234567890...");
 }
 END_TEST
