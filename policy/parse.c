@@ -48,13 +48,14 @@ static bool is_blank(char c) { return c == ' ' || c == '\t'; }
  * follows (so that "#1000", a uid, stays a word in subjects and readers). */
 static void strip_comment(char *s)
 {
+        bool first = true; /* only blanks so far */
         for (char *c = s; *c; c++) {
-                if (*c != '#')
-                        continue;
-                if (c == s || (is_blank(c[-1]) && !(c[1] >= '0' && c[1] <= '9'))) {
+                if (*c == '#' && (first || (is_blank(c[-1]) && !(c[1] >= '0' && c[1] <= '9')))) {
                         *c = '\0';
                         return;
                 }
+                if (!is_blank(*c))
+                        first = false;
         }
 }
 

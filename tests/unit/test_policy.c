@@ -263,6 +263,7 @@ START_TEST(comments_and_words)
 {
         struct policy *p = parse("# a comment\n"
                                  "   # an indented comment\n"
+                                 "\t#1000 is a comment at the start of a line\n"
                                  "[caller #1000]   # alice, by uid\r\n"
                                  "images=busybox:*\talpine # two\n"
                                  "readers = #1001 %root   #2000 #not a uid\n");
