@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -83,6 +84,17 @@ static _Noreturn void child_main(uid_t uid, gid_t gid, const int *keep_fds, size
                 keep[nk++] = keep_fds[i];
         keep[nk++] = wfd;
         close_other_fds(keep, nk);
+        /* stdout carries the helper's JSON answer: nothing the child runs may write there */
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        for (int target = 0; null >= 0 && target < 2; target++) {
+                bool kept = false;
+                for (size_t i = 0; i < nk; i++)
+                        kept |= keep[i] == target;
+                if (!kept && null != target)
+                        dup2(null, target);
+        }
+        if (null > 2)
+                close(null);
         if (become_caller(uid, gid, &err) == 0 && fn(arg, &out, &len, &err) == 0) {
                 int r = md_write_all(wfd, "O", 1);
                 if (r == 0 && len)
