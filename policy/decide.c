@@ -16,8 +16,10 @@ struct decider {
         struct policy_verdict *v;
 };
 
-__attribute__((format(printf, 5, 6))) static struct policy_finding *
-add(struct decider *d, enum policy_aspect aspect, bool allow, const char *subject, const char *reason_fmt, ...)
+__attribute__((format(printf, 5, 6))) static struct policy_finding *add(struct decider *d,
+                                                                        enum policy_aspect aspect, bool allow,
+                                                                        const char *subject,
+                                                                        const char *reason_fmt, ...)
 {
         struct policy_verdict *v = d->v;
         if (v->n_findings == POLICY_MAX_FINDINGS) {
@@ -48,7 +50,10 @@ static void set_rule(const struct decider *d, struct policy_finding *f, enum pol
                 snprintf(f->rule, sizeof f->rule, "%s", s->rule);
 }
 
-static bool has(const struct decider *d, enum policy_key k) { return d->s->key_line[k] != 0; }
+static bool has(const struct decider *d, enum policy_key k)
+{
+        return d->s->key_line[k] != 0;
+}
 
 static bool listed(char *const *list, size_t n, const char *s)
 {
@@ -166,13 +171,14 @@ static void decide_volume(struct decider *d, size_t idx, const struct policy_vol
                 d->v->read_only_capped[idx] = true;
                 f = add(d, POLICY_ASPECT_VOLUME, true, path, "beneath %s:ro: mounted read-only", best->path);
         } else
-                f = add(d, POLICY_ASPECT_VOLUME, true, path, "beneath %s%s", best->path, best->read_only ? ":ro" : "");
+                f = add(d, POLICY_ASPECT_VOLUME, true, path, "beneath %s%s", best->path,
+                        best->read_only ? ":ro" : "");
         set_rule(d, f, KEY_VOLUMES);
 }
 
 /* Which entry of container-users lets the container run as uid (and gid, when asked)? */
-static bool cuser_allows(const struct policy_cuser *e, const struct policy_caller *c, uid_t uid, bool want_gid,
-                         gid_t gid, uid_t *ruid, gid_t *rgid)
+static bool cuser_allows(const struct policy_cuser *e, const struct policy_caller *c, uid_t uid,
+                         bool want_gid, gid_t gid, uid_t *ruid, gid_t *rgid)
 {
         uid_t u;
         gid_t g;
@@ -227,7 +233,9 @@ static void decide_user(struct decider *d, const char *req)
                         const struct policy_cuser *e = &s->cusers[0];
                         ok = true;
                         ruid = e->kind == CUSER_CALLER ? d->c->uid : e->lo;
-                        rgid = e->kind == CUSER_CALLER ? d->c->gid : e->kind == CUSER_ID ? e->gid : (gid_t)e->lo;
+                        rgid = e->kind == CUSER_CALLER ? d->c->gid
+                               : e->kind == CUSER_ID   ? e->gid
+                                                       : (gid_t)e->lo;
                         how = e->kind == CUSER_CALLER ? " (caller)" : " (the first of container-users)";
                 }
         } else {
@@ -280,19 +288,22 @@ static void decide_limits(struct decider *d, const struct policy_request *r)
                 snprintf(subject, sizeof subject, "%g", r->cpus);
                 bool ok = has(d, KEY_MAX_CPUS) && r->cpus > 0 && r->cpus <= d->s->max_cpus;
                 if (!has(d, KEY_MAX_CPUS))
-                        f = add(d, POLICY_ASPECT_CPUS, false, subject, "no max-cpus key: no cpus may be asked");
+                        f = add(d, POLICY_ASPECT_CPUS, false, subject,
+                                "no max-cpus key: no cpus may be asked");
                 else
-                        f = add(d, POLICY_ASPECT_CPUS, ok, subject, ok ? "within max-cpus %g" : "more than max-cpus %g",
-                                d->s->max_cpus);
+                        f = add(d, POLICY_ASPECT_CPUS, ok, subject,
+                                ok ? "within max-cpus %g" : "more than max-cpus %g", d->s->max_cpus);
                 set_rule(d, f, KEY_MAX_CPUS);
         }
         if (r->mem_mb != 0) {
                 snprintf(subject, sizeof subject, "%llu", (unsigned long long)r->mem_mb);
                 bool ok = has(d, KEY_MAX_MEM) && r->mem_mb <= d->s->max_mem_mb;
                 if (!has(d, KEY_MAX_MEM))
-                        f = add(d, POLICY_ASPECT_MEM, false, subject, "no max-mem key: no memory may be asked");
+                        f = add(d, POLICY_ASPECT_MEM, false, subject,
+                                "no max-mem key: no memory may be asked");
                 else
-                        f = add(d, POLICY_ASPECT_MEM, ok, subject, ok ? "within max-mem %llu" : "more than max-mem %llu",
+                        f = add(d, POLICY_ASPECT_MEM, ok, subject,
+                                ok ? "within max-mem %llu" : "more than max-mem %llu",
                                 (unsigned long long)d->s->max_mem_mb);
                 set_rule(d, f, KEY_MAX_MEM);
         }
@@ -304,12 +315,14 @@ static void decide_fetch(struct decider *d, const char *scheme)
         struct policy_finding *f;
         if (!listed(s->fetch_schemes, s->n_fetch_schemes, scheme)) {
                 f = add(d, POLICY_ASPECT_FETCH_SCHEME, false, scheme,
-                        has(d, KEY_FETCH_SCHEMES) ? "not in fetch-schemes" : "no fetch-schemes key: no fetching");
+                        has(d, KEY_FETCH_SCHEMES) ? "not in fetch-schemes"
+                                                  : "no fetch-schemes key: no fetching");
                 set_rule(d, f, KEY_FETCH_SCHEMES);
         } else if (s->fetch_max_bytes == 0) {
                 /* a scheme without a byte budget would only fail later, as an error, not as policy */
                 f = add(d, POLICY_ASPECT_FETCH_SCHEME, false, scheme,
-                        has(d, KEY_FETCH_MAX_BYTES) ? "fetch-max-bytes is 0" : "no fetch-max-bytes key: no fetching");
+                        has(d, KEY_FETCH_MAX_BYTES) ? "fetch-max-bytes is 0"
+                                                    : "no fetch-max-bytes key: no fetching");
                 set_rule(d, f, KEY_FETCH_MAX_BYTES);
         } else {
                 f = add(d, POLICY_ASPECT_FETCH_SCHEME, true, scheme, "in fetch-schemes");
@@ -342,7 +355,8 @@ void policy_decide(const struct policy_section *section, const struct policy_cal
                                                section->subject.kind == SUBJECT_UID ? "#" : "",
                                                section->subject.name ? section->subject.name : "");
                 if (section->subject.kind == SUBJECT_UID)
-                        snprintf(f->reason, sizeof f->reason, "[caller #%u] matches", (unsigned)section->subject.uid);
+                        snprintf(f->reason, sizeof f->reason, "[caller #%u] matches",
+                                 (unsigned)section->subject.uid);
                 else if (section->subject.kind == SUBJECT_GROUP)
                         snprintf(f->reason, sizeof f->reason, "[caller %%%s] matches", section->subject.name);
                 snprintf(f->rule, sizeof f->rule, "%s", section->rule);
@@ -358,9 +372,10 @@ void policy_decide(const struct policy_section *section, const struct policy_cal
                 for (size_t i = 0; i < req->n_parameters; i++) {
                         bool ok = listed(section->parameters, section->n_parameters, req->parameters[i]);
                         f = add(&d, POLICY_ASPECT_PARAMETER, ok, req->parameters[i],
-                                ok                           ? "in parameters"
-                                : has(&d, KEY_PARAMETERS)    ? "not in parameters"
-                                                             : "no parameters key: no docker parameter is allowed");
+                                ok ? "in parameters"
+                                : has(&d, KEY_PARAMETERS)
+                                        ? "not in parameters"
+                                        : "no parameters key: no docker parameter is allowed");
                         set_rule(&d, f, KEY_PARAMETERS);
                 }
                 decide_limits(&d, req);

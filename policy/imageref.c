@@ -18,10 +18,22 @@
 #define DIGEST_PREFIX "sha256:"
 #define DIGEST_HEX 64
 
-static bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-static bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-static bool is_word(char c) { return is_alnum(c) || c == '_'; }
-static bool is_glob(char c) { return c == '*' || c == '?' || c == '[' || c == ']' || c == '!' || c == '^'; }
+static bool is_lower_alnum(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+static bool is_alnum(char c)
+{
+        return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+static bool is_word(char c)
+{
+        return is_alnum(c) || c == '_';
+}
+static bool is_glob(char c)
+{
+        return c == '*' || c == '?' || c == '[' || c == ']' || c == '!' || c == '^';
+}
 
 /* The reference as it may be shown in a message: printable, bounded. */
 static const char *shown(const char *s, char buf[static 80])
@@ -99,11 +111,26 @@ static int check_chars(const struct parse *p, const char *s, size_t n, bool (*ok
         return 0;
 }
 
-static bool path_char(char c) { return is_lower_alnum(c) || c == '.' || c == '_' || c == '-'; }
-static bool tag_char(char c) { return is_word(c) || c == '.' || c == '-'; }
-static bool host_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
-static bool port_char(char c) { return c >= '0' && c <= '9'; }
-static bool hex_char(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+static bool path_char(char c)
+{
+        return is_lower_alnum(c) || c == '.' || c == '_' || c == '-';
+}
+static bool tag_char(char c)
+{
+        return is_word(c) || c == '.' || c == '-';
+}
+static bool host_char(char c)
+{
+        return is_alnum(c) || c == '.' || c == '-';
+}
+static bool port_char(char c)
+{
+        return c >= '0' && c <= '9';
+}
+static bool hex_char(char c)
+{
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 
 /* path-component := [a-z0-9]+ (separator [a-z0-9]+)*, separator := [_.] | __ | [-]* */
 static int check_path_component(const struct parse *p, const char *s, size_t n)
@@ -118,21 +145,25 @@ static int check_path_component(const struct parse *p, const char *s, size_t n)
                 while (i < n && is_lower_alnum(s[i]))
                         i++;
                 if (i == a)
-                        return bad(p, "repository path component \"%.*s\" must start and end with a letter or "
-                                      "digit", (int)n, s);
+                        return bad(p,
+                                   "repository path component \"%.*s\" must start and end with a letter or "
+                                   "digit",
+                                   (int)n, s);
                 if (i == n)
                         return 0;
                 size_t sep = i;
                 while (i < n && !is_lower_alnum(s[i]))
                         i++;
                 size_t sl = i - sep;
-                bool ok = (sl == 1 && (s[sep] == '.' || s[sep] == '_')) || (sl == 2 && s[sep] == '_' && s[sep + 1] == '_') ||
-                          strspn(s + sep, "-") >= sl;
+                bool ok = (sl == 1 && (s[sep] == '.' || s[sep] == '_')) ||
+                          (sl == 2 && s[sep] == '_' && s[sep + 1] == '_') || strspn(s + sep, "-") >= sl;
                 if (!ok)
                         return bad(p, "invalid separator \"%.*s\" in the repository path", (int)sl, s + sep);
                 if (i == n)
-                        return bad(p, "repository path component \"%.*s\" must start and end with a letter or "
-                                      "digit", (int)n, s);
+                        return bad(p,
+                                   "repository path component \"%.*s\" must start and end with a letter or "
+                                   "digit",
+                                   (int)n, s);
         }
         return 0;
 }
@@ -274,10 +305,10 @@ static int normalize(struct parse *p, char out[static IMAGEREF_MAX])
                         return bad(p, "empty repository path component");
         }
 
-        bool official = domain_len == strlen(DEFAULT_DOMAIN) && memcmp(domain, DEFAULT_DOMAIN, domain_len) == 0 &&
-                        !memchr(rest, '/', rest_len);
-        int n = snprintf(out, IMAGEREF_MAX, "%.*s/%s%.*s", (int)domain_len, domain, official ? OFFICIAL_PREFIX : "",
-                         (int)rest_len, rest);
+        bool official = domain_len == strlen(DEFAULT_DOMAIN) &&
+                        memcmp(domain, DEFAULT_DOMAIN, domain_len) == 0 && !memchr(rest, '/', rest_len);
+        int n = snprintf(out, IMAGEREF_MAX, "%.*s/%s%.*s", (int)domain_len, domain,
+                         official ? OFFICIAL_PREFIX : "", (int)rest_len, rest);
         if (n < 0 || n > NAME_TOTAL_MAX)
                 return bad(p, "the repository name is longer than %d characters", NAME_TOTAL_MAX);
         n += snprintf(out + n, IMAGEREF_MAX - (size_t)n, "%s", ref + name_len);

@@ -28,7 +28,8 @@ static int check_stat(const char *path, const struct stat *st, bool dir, md_erro
         if (!dir && !S_ISREG(st->st_mode))
                 return md_fail(err, MD_EXIT_POLICY, "%s: not a regular file", path);
         if (st->st_uid != 0)
-                return md_fail(err, MD_EXIT_POLICY, "%s: not owned by root (uid %u)", path, (unsigned)st->st_uid);
+                return md_fail(err, MD_EXIT_POLICY, "%s: not owned by root (uid %u)", path,
+                               (unsigned)st->st_uid);
         if (st->st_mode & (S_IWGRP | S_IWOTH))
                 return md_fail(err, MD_EXIT_POLICY, "%s: writable by group or others (mode %04o)", path,
                                (unsigned)(st->st_mode & 07777));
@@ -117,7 +118,8 @@ static int load_file(struct policy *p, int dirfd, const char *name, const char *
         size_t len;
         int r = md_read_all(fd, POLICY_FILE_MAX, &text, &len);
         if (r == -EFBIG)
-                return md_fail(err, MD_EXIT_POLICY, "%s: too big (more than %d bytes)", path, POLICY_FILE_MAX);
+                return md_fail(err, MD_EXIT_POLICY, "%s: too big (more than %d bytes)", path,
+                               POLICY_FILE_MAX);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_POLICY, -r, "%s: cannot read", path);
         *total += len;
@@ -169,7 +171,8 @@ static int load_dropins(struct policy *p, const char *dir, bool check_owner, siz
                 if (!is_dropin_name(de->d_name))
                         continue;
                 if (n == DROPIN_MAX_FILES) {
-                        r = md_fail(err, MD_EXIT_POLICY, "%s: more than %d drop-in files", dir, DROPIN_MAX_FILES);
+                        r = md_fail(err, MD_EXIT_POLICY, "%s: more than %d drop-in files", dir,
+                                    DROPIN_MAX_FILES);
                         break;
                 }
                 char **v = reallocarray(names, n + 1, sizeof *v);

@@ -42,7 +42,10 @@ static const char *intern_file(struct policy *p, const char *name)
         return f[p->n_files] ? f[p->n_files++] : NULL;
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_blank(char c)
+{
+        return c == ' ' || c == '\t';
+}
 
 /* Cuts the comment: a '#' at the start of the line, or after white space unless a digit
  * follows (so that "#1000", a uid, stays a word in subjects and readers). */
@@ -96,10 +99,12 @@ static int start_section(struct policy_parser *ps, char *inner)
                 return 0;
         }
         if (n == 0 || strcmp(words[0], "caller") != 0)
-                return policy_parse_error(ps, "unknown section [%.64s] (expected [helper] or [caller SUBJECT])",
+                return policy_parse_error(ps,
+                                          "unknown section [%.64s] (expected [helper] or [caller SUBJECT])",
                                           n ? words[0] : "");
         if (n != 2)
-                return policy_parse_error(ps, "[caller] needs exactly one subject: a user name, #UID or %%GROUP");
+                return policy_parse_error(ps,
+                                          "[caller] needs exactly one subject: a user name, #UID or %%GROUP");
 
         struct policy *p = ps->p;
         struct policy_section **v = reallocarray(p->sections, p->n_sections + 1, sizeof *v);
@@ -168,7 +173,8 @@ int policy_parse_into(struct policy *p, const char *name, const char *text, size
         if (!ps.file)
                 return md_fail(err, MD_EXIT_FAILED, "policy: out of memory");
         if (len > POLICY_FILE_MAX)
-                return md_fail(err, MD_EXIT_POLICY, "%s: too big (more than %d bytes)", name, POLICY_FILE_MAX);
+                return md_fail(err, MD_EXIT_POLICY, "%s: too big (more than %d bytes)", name,
+                               POLICY_FILE_MAX);
 
         size_t pos = 0;
         while (pos < len) {
@@ -186,7 +192,8 @@ int policy_parse_into(struct policy *p, const char *name, const char *text, size
                 buf[n] = '\0';
                 for (size_t i = 0; i < n; i++)
                         if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
-                                return policy_parse_error(&ps, "control character 0x%02x", (unsigned char)buf[i]);
+                                return policy_parse_error(&ps, "control character 0x%02x",
+                                                          (unsigned char)buf[i]);
                 if (parse_line(&ps, buf) < 0)
                         return -1;
                 pos += (nl ? (size_t)(nl - (text + pos)) + 1 : len - pos);

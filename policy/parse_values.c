@@ -24,7 +24,14 @@ static const char *const caller_keys[_KEY_MAX] = {
         [KEY_READERS] = "readers",
 };
 
-enum { HKEY_SANDBOX_ROOT, HKEY_STATE_DIR, HKEY_AUDIT_LOG, HKEY_DOCKER_SOCKET, HKEY_REGISTRY_CONFIG, _HKEY_MAX };
+enum {
+        HKEY_SANDBOX_ROOT,
+        HKEY_STATE_DIR,
+        HKEY_AUDIT_LOG,
+        HKEY_DOCKER_SOCKET,
+        HKEY_REGISTRY_CONFIG,
+        _HKEY_MAX
+};
 static const char *const helper_keys[_HKEY_MAX] = {
         [HKEY_SANDBOX_ROOT] = "sandbox-root",
         [HKEY_STATE_DIR] = "state-dir",
@@ -122,7 +129,7 @@ int policy_set_helper_key(struct policy_parser *ps, const char *key, char **word
         }
         if (one_word(ps, key, n) < 0)
                 return -1;
-        char **slot = k == HKEY_STATE_DIR      ? &h->state_dir
+        char **slot = k == HKEY_STATE_DIR       ? &h->state_dir
                       : k == HKEY_AUDIT_LOG     ? &h->audit_log
                       : k == HKEY_DOCKER_SOCKET ? &h->docker_socket
                                                 : &h->registry_config;
@@ -169,8 +176,8 @@ static int set_networks(struct policy_parser *ps, struct policy_section *s, char
                 else if (strcmp(words[i], "none") == 0)
                         s->networks |= NET_NONE;
                 else
-                        return policy_parse_error(ps, "networks: unknown network \"%.64s\" (host, bridge or none)",
-                                                  words[i]);
+                        return policy_parse_error(
+                                ps, "networks: unknown network \"%.64s\" (host, bridge or none)", words[i]);
         }
         return 0;
 }
@@ -201,8 +208,10 @@ static int set_volumes(struct policy_parser *ps, struct policy_section *s, char 
                         w[len - 3] = '\0';
                 }
                 if (strpbrk(w, "*?["))
-                        return policy_parse_error(ps, "volumes: %.256s: patterns are not allowed (a path allows "
-                                                      "itself and everything beneath it)", w);
+                        return policy_parse_error(ps,
+                                                  "volumes: %.256s: patterns are not allowed (a path allows "
+                                                  "itself and everything beneath it)",
+                                                  w);
                 if (path_value(ps, "volumes", w, &s->volumes[i].path) < 0)
                         return -1;
                 s->volumes[i].read_only = ro;
@@ -253,7 +262,8 @@ static int parse_cuser(struct policy_parser *ps, const char *w, struct policy_cu
         gid_t gid;
         int r = policy_lookup_user(w, &uid, &gid);
         if (r < 0)
-                return policy_parse_error(ps, "container-users: cannot look up user %.64s: %s", w, strerror(-r));
+                return policy_parse_error(ps, "container-users: cannot look up user %.64s: %s", w,
+                                          strerror(-r));
         if (r == 0)
                 return policy_parse_error(ps, "container-users: no such user \"%.64s\"", w);
         c->kind = CUSER_ID;
@@ -299,7 +309,8 @@ static int set_u64(struct policy_parser *ps, const char *key, char **words, size
         if (one_word(ps, key, n) < 0)
                 return -1;
         if (md_parse_u64(words[0], out) < 0)
-                return policy_parse_error(ps, "%s: expected a non-negative integer, not \"%.64s\"", key, words[0]);
+                return policy_parse_error(ps, "%s: expected a non-negative integer, not \"%.64s\"", key,
+                                          words[0]);
         return 0;
 }
 
@@ -309,10 +320,12 @@ static int set_cpus(struct policy_parser *ps, struct policy_section *s, char **w
                 return -1;
         const char *w = words[0];
         size_t digits = strspn(w, "0123456789");
-        bool ok = digits > 0 && (w[digits] == '\0' || (w[digits] == '.' && w[digits + 1] &&
-                                                        strspn(w + digits + 1, "0123456789") == strlen(w + digits + 1)));
+        bool ok = digits > 0 &&
+                  (w[digits] == '\0' || (w[digits] == '.' && w[digits + 1] &&
+                                         strspn(w + digits + 1, "0123456789") == strlen(w + digits + 1)));
         if (!ok || md_parse_double(w, &s->max_cpus) < 0 || s->max_cpus > 1e6)
-                return policy_parse_error(ps, "max-cpus: expected a decimal number like 4 or 0.5, not \"%.64s\"", w);
+                return policy_parse_error(
+                        ps, "max-cpus: expected a decimal number like 4 or 0.5, not \"%.64s\"", w);
         return 0;
 }
 
@@ -338,7 +351,8 @@ int policy_set_caller_key(struct policy_parser *ps, const char *key, char **word
         if (k < 0)
                 return policy_parse_error(ps, "unknown key \"%.64s\" in [caller]", key);
         if (s->key_line[k])
-                return policy_parse_error(ps, "%s: already set in this section at line %u", key, s->key_line[k]);
+                return policy_parse_error(ps, "%s: already set in this section at line %u", key,
+                                          s->key_line[k]);
         s->key_line[k] = ps->line;
 
         switch ((enum policy_key)k) {

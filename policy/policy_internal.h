@@ -35,31 +35,31 @@ enum policy_network {
 
 /* A subject of [caller …] or an entry of `readers`. */
 enum policy_subject_kind {
-        SUBJECT_USER,  /* a name: matched by name, or by the uid it resolved to at load time */
-        SUBJECT_UID,   /* #UID */
+        SUBJECT_USER, /* a name: matched by name, or by the uid it resolved to at load time */
+        SUBJECT_UID, /* #UID */
         SUBJECT_GROUP, /* %GROUP: its gid, resolved at load time, among the caller's groups */
 };
 
 struct policy_subject {
         enum policy_subject_kind kind;
-        char *name;      /* USER and GROUP */
-        uid_t uid;       /* UID, or USER when uid_known */
-        gid_t gid;       /* GROUP when gid_known */
+        char *name; /* USER and GROUP */
+        uid_t uid; /* UID, or USER when uid_known */
+        gid_t gid; /* GROUP when gid_known */
         bool uid_known;
         bool gid_known;
 };
 
 enum policy_cuser_kind {
         CUSER_CALLER, /* the caller's uid and gid */
-        CUSER_ID,     /* root, a resolved name, or a number: uid lo, gid */
-        CUSER_RANGE,  /* lo-hi: each uid with gid = uid */
+        CUSER_ID, /* root, a resolved name, or a number: uid lo, gid */
+        CUSER_RANGE, /* lo-hi: each uid with gid = uid */
 };
 
 struct policy_cuser {
         enum policy_cuser_kind kind;
         char *name; /* when written as a name ("root", "nobody") */
         uid_t lo, hi;
-        gid_t gid;  /* CUSER_ID */
+        gid_t gid; /* CUSER_ID */
 };
 
 struct policy_volume {
@@ -69,7 +69,7 @@ struct policy_volume {
 
 struct policy_section {
         const struct policy *policy;
-        const char *file;       /* interned in the policy */
+        const char *file; /* interned in the policy */
         unsigned line;
         char rule[POLICY_NAME_MAX + 32];
         struct policy_subject subject;
@@ -128,13 +128,15 @@ struct policy_parser {
 };
 
 /* "FILE:LINE: message", MD_EXIT_POLICY; returns -1. */
-int policy_parse_error(const struct policy_parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int policy_parse_error(const struct policy_parser *ps, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* parse_values.c: the value of one key, as space-separated words (n >= 1). */
 int policy_set_caller_key(struct policy_parser *ps, const char *key, char **words, size_t n);
 int policy_set_helper_key(struct policy_parser *ps, const char *key, char **words, size_t n);
 /* "name", "#UID" or "%GROUP"; names are looked up now (unknown ones match by name only). */
-int policy_parse_subject(struct policy_parser *ps, const char *word, const char *what, struct policy_subject *out);
+int policy_parse_subject(struct policy_parser *ps, const char *word, const char *what,
+                         struct policy_subject *out);
 void policy_subject_clear(struct policy_subject *s);
 
 /* users.c: user and group look-ups. 1 found, 0 no such name, -errno when the look-up failed. */

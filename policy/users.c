@@ -14,7 +14,10 @@
 /* getpwnam_r and getgrnam_r say "not found" in several ways (glibc: 0 and a NULL result;
  * others ENOENT, ESRCH, EBADF, EPERM). Only a real failure is an error: a policy that cannot
  * be resolved is refused rather than read with holes in it. */
-static bool not_found(int r) { return r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM; }
+static bool not_found(int r)
+{
+        return r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM;
+}
 
 int policy_lookup_user(const char *name, uid_t *uid, gid_t *gid)
 {
@@ -67,15 +70,16 @@ static bool valid_name(const char *s)
                 return false;
         for (size_t i = 0; i < n; i++) {
                 char c = s[i];
-                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                          c == '_' || c == '-' || c == '@' || (c == '$' && i == n - 1);
+                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                          c == '.' || c == '_' || c == '-' || c == '@' || (c == '$' && i == n - 1);
                 if (!ok)
                         return false;
         }
         return true;
 }
 
-int policy_parse_subject(struct policy_parser *ps, const char *word, const char *what, struct policy_subject *out)
+int policy_parse_subject(struct policy_parser *ps, const char *word, const char *what,
+                         struct policy_subject *out)
 {
         struct policy_subject s = {0};
         if (word[0] == '#') {
@@ -89,7 +93,8 @@ int policy_parse_subject(struct policy_parser *ps, const char *word, const char 
         bool group = word[0] == '%';
         const char *name = group ? word + 1 : word;
         if (!valid_name(name))
-                return policy_parse_error(ps, "%s: invalid %s name \"%.64s\"", what, group ? "group" : "user", name);
+                return policy_parse_error(ps, "%s: invalid %s name \"%.64s\"", what, group ? "group" : "user",
+                                          name);
         int r;
         if (group) {
                 s.kind = SUBJECT_GROUP;
@@ -102,8 +107,8 @@ int policy_parse_subject(struct policy_parser *ps, const char *word, const char 
                 s.uid_known = r > 0;
         }
         if (r < 0)
-                return policy_parse_error(ps, "%s: cannot look up %s %s: %s", what, group ? "group" : "user", name,
-                                          strerror(-r));
+                return policy_parse_error(ps, "%s: cannot look up %s %s: %s", what, group ? "group" : "user",
+                                          name, strerror(-r));
         s.name = strdup(name);
         if (!s.name)
                 return policy_parse_error(ps, "out of memory");

@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char out[IMAGEREF_MAX], again[IMAGEREF_MAX], pat[IMAGEREF_MAX], reg[IMAGEREF_MAX];
         md_error err = {0};
         if (imageref_normalize(s, out, &err) == 0) {
-                if (strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@") != strlen(out))
+                if (strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@") !=
+                    strlen(out))
                         abort();
                 if (out[0] == '-' || imageref_normalize(out, again, &err) != 0 || strcmp(out, again) != 0)
                         abort();

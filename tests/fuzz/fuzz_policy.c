@@ -46,12 +46,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 {.uid = 2001, .gid = 2001, .name = NULL, .groups = NULL, .n_groups = 0},
         };
         static const char *const params[] = {"env", "label"}, *const schemes[] = {"http", "file"};
-        const struct policy_volume_request vols[] = {{"/srv/shared/x", true}, {"/", false}, {"/var/run", false}};
+        const struct policy_volume_request vols[] = {
+                {"/srv/shared/x", true}, {"/", false}, {"/var/run", false}};
         const struct policy_request reqs[] = {
                 {.image = "docker.io/library/busybox:latest", .network = "host"},
-                {.image = "registry.example.com:5000/a/b:1", .network = "bridge", .privileged = true,
-                 .volumes = vols, .n_volumes = 3, .user = "1000:1000", .parameters = params, .n_parameters = 2,
-                 .cpus = 2, .mem_mb = 512, .fetch_schemes = schemes, .n_fetch_schemes = 2},
+                {.image = "registry.example.com:5000/a/b:1",
+                 .network = "bridge",
+                 .privileged = true,
+                 .volumes = vols,
+                 .n_volumes = 3,
+                 .user = "1000:1000",
+                 .parameters = params,
+                 .n_parameters = 2,
+                 .cpus = 2,
+                 .mem_mb = 512,
+                 .fetch_schemes = schemes,
+                 .n_fetch_schemes = 2},
                 {.image = "docker.io/me/x:v1", .network = "none", .user = "root", .cpus = 0.5},
         };
         for (size_t c = 0; c < sizeof callers / sizeof callers[0]; c++) {

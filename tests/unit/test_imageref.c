@@ -41,8 +41,8 @@ START_TEST(normalizes)
         for (size_t i = 0; i < sizeof normalized / sizeof normalized[0]; i++) {
                 char out[IMAGEREF_MAX];
                 md_error err = {0};
-                ck_assert_msg(imageref_normalize(normalized[i].in, out, &err) == 0, "%s: %s", normalized[i].in,
-                              err.message);
+                ck_assert_msg(imageref_normalize(normalized[i].in, out, &err) == 0, "%s: %s",
+                              normalized[i].in, err.message);
                 ck_assert_str_eq(out, normalized[i].out);
                 /* normalizing twice changes nothing */
                 char again[IMAGEREF_MAX];
@@ -62,7 +62,9 @@ static const struct {
         {" busybox", "white space"},
         {"busybox\n", "white space"},
         {"a\tb", "white space"},
-        {"a\x01" "b", "control characters"},
+        {"a\x01"
+         "b",
+         "control characters"},
         {"a\x7f", "control characters"},
         {"caf\xc3\xa9", "only ASCII"},
         {"a;b", "invalid character ';'"},
@@ -79,7 +81,9 @@ static const struct {
         {"x@sha256:zz", "the digest must be sha256:"},
         {"x@sha256:" D64 "0", "the digest must be sha256:"},
         {"x@sha512:" D64, "the digest must be sha256:"},
-        {"x@sha256:" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "the digest must be sha256:"},
+        {"x@sha256:"
+         "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+         "the digest must be sha256:"},
         {"x@", "the digest must be sha256:"},
         {"x:", "empty tag"},
         {"x:-a", "the tag must start"},
@@ -111,10 +115,11 @@ START_TEST(refuses)
         for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
                 char out[IMAGEREF_MAX] = "untouched";
                 md_error err = {0};
-                ck_assert_msg(imageref_normalize(refused[i].in, out, &err) == -1, "accepted \"%s\"", refused[i].in);
+                ck_assert_msg(imageref_normalize(refused[i].in, out, &err) == -1, "accepted \"%s\"",
+                              refused[i].in);
                 ck_assert_int_eq(err.exit_code, MD_EXIT_BAD_TASK);
-                ck_assert_msg(strstr(err.message, refused[i].why), "\"%s\": \"%s\" lacks \"%s\"", refused[i].in,
-                              err.message, refused[i].why);
+                ck_assert_msg(strstr(err.message, refused[i].why), "\"%s\": \"%s\" lacks \"%s\"",
+                              refused[i].in, err.message, refused[i].why);
                 ck_assert_msg(strncmp(err.message, "image \"", 7) == 0, "%s", err.message);
                 ck_assert_str_eq(out, "untouched");
         }
@@ -212,8 +217,8 @@ START_TEST(pattern_normalization)
         for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
                 char out[IMAGEREF_MAX];
                 md_error err = {0};
-                ck_assert_msg(imageref_normalize_pattern(patterns[i].in, out, &err) == 0, "%s: %s", patterns[i].in,
-                              err.message);
+                ck_assert_msg(imageref_normalize_pattern(patterns[i].in, out, &err) == 0, "%s: %s",
+                              patterns[i].in, err.message);
                 ck_assert_str_eq(out, patterns[i].out);
         }
         for (size_t i = 0; i < sizeof bad_patterns / sizeof bad_patterns[0]; i++) {
@@ -221,7 +226,8 @@ START_TEST(pattern_normalization)
                 md_error err = {0};
                 ck_assert_msg(imageref_normalize_pattern(bad_patterns[i].in, out, &err) == -1, "accepted %s",
                               bad_patterns[i].in);
-                ck_assert_msg(strstr(err.message, bad_patterns[i].why), "%s: %s", bad_patterns[i].in, err.message);
+                ck_assert_msg(strstr(err.message, bad_patterns[i].why), "%s: %s", bad_patterns[i].in,
+                              err.message);
                 ck_assert(strncmp(err.message, "image pattern \"", 15) == 0);
         }
         /* a glob is not allowed in a request */

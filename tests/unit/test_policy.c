@@ -42,12 +42,12 @@ static void refused_with(const char *text, size_t len, const char *want)
 #define REFUSED(text, want) refused_with(text, strlen(text), want)
 
 static const gid_t alice_groups[] = {1000, 0, 4242};
-static const struct policy_caller alice = {.uid = 1000, .gid = 1000, .name = "alice", .groups = alice_groups,
-                                           .n_groups = 3};
-static const struct policy_caller bob = {.uid = 1001, .gid = 1001, .name = "bob", .groups = (gid_t[]){1001},
-                                         .n_groups = 1};
-static const struct policy_caller anon = {.uid = 3000, .gid = 3000, .name = NULL, .groups = (gid_t[]){3000},
-                                          .n_groups = 1};
+static const struct policy_caller alice = {
+        .uid = 1000, .gid = 1000, .name = "alice", .groups = alice_groups, .n_groups = 3};
+static const struct policy_caller bob = {
+        .uid = 1001, .gid = 1001, .name = "bob", .groups = (gid_t[]){1001}, .n_groups = 1};
+static const struct policy_caller anon = {
+        .uid = 3000, .gid = 3000, .name = NULL, .groups = (gid_t[]){3000}, .n_groups = 1};
 
 /* The index-th finding of an aspect. */
 static const struct policy_finding *finding(enum policy_aspect a, size_t index)
@@ -115,8 +115,10 @@ START_TEST(example_parses)
         const struct policy_section *s = policy_match_caller(p, &mesos);
         ck_assert_ptr_nonnull(s);
         ck_assert_ptr_nonnull(strstr(policy_section_rule(s), "policy.conf.example:22"));
-        struct policy_request r = {.image = "registry.example.com:5000/team/app:v2", .network = "bridge",
-                                   .cpus = 4, .mem_mb = 1024};
+        struct policy_request r = {.image = "registry.example.com:5000/team/app:v2",
+                                   .network = "bridge",
+                                   .cpus = 4,
+                                   .mem_mb = 1024};
         policy_decide(s, &mesos, &r, &V);
         ck_assert_msg(V.allow, "%s", V.findings[V.first_denial].reason);
         ck_assert_uint_eq(V.run_uid, 999);
@@ -180,8 +182,10 @@ static const struct {
         {"[caller -x]\n", "t.conf:1: subject: invalid user name"},
         {"[caller x]\nfoo = 1\n", "t.conf:2: unknown key \"foo\" in [caller]"},
         {"[helper]\nimages = x\n", "t.conf:2: unknown key \"images\" in [helper]"},
-        {"[caller x]\nimages = a\nnetworks = host\nimages = b\n", "t.conf:4: images: already set in this section at line 2"},
-        {"[helper]\nstate-dir = /a\n[helper]\nstate-dir = /b\n", "t.conf:4: state-dir: already set at t.conf:2"},
+        {"[caller x]\nimages = a\nnetworks = host\nimages = b\n",
+         "t.conf:4: images: already set in this section at line 2"},
+        {"[helper]\nstate-dir = /a\n[helper]\nstate-dir = /b\n",
+         "t.conf:4: state-dir: already set at t.conf:2"},
         {"images = x\n", "t.conf:1: images: outside a section"},
         {"[caller x]\nimages\n", "t.conf:2: expected KEY = VALUE or [SECTION]"},
         {"[caller x]\nimages =   # nothing\n", "t.conf:2: images: no value"},
@@ -215,7 +219,8 @@ static const struct {
         {"[caller x]\nparameters = env Label\n", "t.conf:2: parameters: invalid value \"Label\""},
         {"[caller x]\nreaders = #1x\n", "t.conf:2: readers: invalid uid \"#1x\""},
         {"[caller x]\nreaders = %\n", "t.conf:2: readers: invalid group name"},
-        {"[caller x]\nimages = A/B\n", "t.conf:2: images: image pattern \"A/B\": the repository path must be lower case"},
+        {"[caller x]\nimages = A/B\n",
+         "t.conf:2: images: image pattern \"A/B\": the repository path must be lower case"},
         {"[caller x]\nimages = a;b\n", "t.conf:2: images: image pattern \"a;b\": invalid character ';'"},
         {"[caller x]\nimages = a\\*\n", "t.conf:2: images: a\\*: '\\' is not allowed"},
         {"[caller x]\nimages = a#b\n", "t.conf:2: images: image pattern \"a#b\": invalid character '#'"},
@@ -357,10 +362,17 @@ START_TEST(default_deny)
         p = parse("\n[caller alice]\n");
         const char *params[] = {"env"}, *schemes[] = {"http"};
         struct policy_volume_request vol = {.host_path = "/srv", .read_write = false};
-        struct policy_request all = {.image = "docker.io/library/busybox:latest", .network = "host",
-                                     .privileged = true, .volumes = &vol, .n_volumes = 1,
-                                     .parameters = params, .n_parameters = 1, .cpus = 1, .mem_mb = 1,
-                                     .fetch_schemes = schemes, .n_fetch_schemes = 1};
+        struct policy_request all = {.image = "docker.io/library/busybox:latest",
+                                     .network = "host",
+                                     .privileged = true,
+                                     .volumes = &vol,
+                                     .n_volumes = 1,
+                                     .parameters = params,
+                                     .n_parameters = 1,
+                                     .cpus = 1,
+                                     .mem_mb = 1,
+                                     .fetch_schemes = schemes,
+                                     .n_fetch_schemes = 1};
         decide(p, &alice, &all);
         ck_assert(!V.allow);
         ck_assert_uint_eq(V.first_denial, 1);
@@ -379,16 +391,16 @@ START_TEST(default_deny)
 }
 END_TEST
 
-static const char *const KEYS = "[caller alice]\n"                             /* 1 */
+static const char *const KEYS = "[caller alice]\n" /* 1 */
                                 "images = busybox:* me/*:v* reg.io:5000/a/b\n" /* 2 */
-                                "networks = host none\n"                        /* 3 */
-                                "privileged = no\n"                             /* 4 */
-                                "parameters = env label\n"                      /* 5 */
-                                "max-cpus = 2.5\n"                              /* 6 */
-                                "max-mem = 1024\n"                              /* 7 */
-                                "fetch-schemes = http https\n"                  /* 8 */
-                                "fetch-max-bytes = 1000\n"                      /* 9 */
-                                "container-users = caller\n";                   /* 10 */
+                                "networks = host none\n" /* 3 */
+                                "privileged = no\n" /* 4 */
+                                "parameters = env label\n" /* 5 */
+                                "max-cpus = 2.5\n" /* 6 */
+                                "max-mem = 1024\n" /* 7 */
+                                "fetch-schemes = http https\n" /* 8 */
+                                "fetch-max-bytes = 1000\n" /* 9 */
+                                "container-users = caller\n"; /* 10 */
 
 START_TEST(images)
 {
@@ -400,7 +412,7 @@ START_TEST(images)
                 {"docker.io/library/busybox:latest", true},
                 {"docker.io/library/busybox:1.36", true},
                 {"docker.io/library/busybox:1@sha256:" D64, true}, /* '*' covers the digest too */
-                {"docker.io/library/busybox@sha256:" D64, false},  /* ":*" needs a tag */
+                {"docker.io/library/busybox@sha256:" D64, false}, /* ":*" needs a tag */
                 {"docker.io/library/alpine:latest", false},
                 {"docker.io/me/app:v2", true},
                 {"docker.io/me/app:2", false},
@@ -443,9 +455,14 @@ START_TEST(networks_privileged_parameters_limits_fetch)
         struct policy *p = parse(KEYS);
         const char *params[] = {"env", "privileged", "label"};
         const char *schemes[] = {"https", "ftp"};
-        struct policy_request r = {.image = "docker.io/library/busybox:latest", .network = "host",
-                                   .parameters = params, .n_parameters = 3, .cpus = 2.5, .mem_mb = 1024,
-                                   .fetch_schemes = schemes, .n_fetch_schemes = 2};
+        struct policy_request r = {.image = "docker.io/library/busybox:latest",
+                                   .network = "host",
+                                   .parameters = params,
+                                   .n_parameters = 3,
+                                   .cpus = 2.5,
+                                   .mem_mb = 1024,
+                                   .fetch_schemes = schemes,
+                                   .n_fetch_schemes = 2};
         decide(p, &alice, &r);
         expect(POLICY_ASPECT_NETWORK, 0, true, "t.conf:3", NULL);
         expect(POLICY_ASPECT_PRIVILEGED, 0, true, "t.conf:4", "not requested");
@@ -505,11 +522,12 @@ END_TEST
 
 START_TEST(volumes)
 {
-        struct policy *p = parse("[helper]\n"
-                                 "docker-socket = /run/dk/docker.sock\n"
-                                 "state-dir = /run/md-state\n"
-                                 "[caller alice]\n"
-                                 "volumes = /srv/shared:ro /srv/shared/rw-here /data:rw /run /var/log\n"); /* 5 */
+        struct policy *p =
+                parse("[helper]\n"
+                      "docker-socket = /run/dk/docker.sock\n"
+                      "state-dir = /run/md-state\n"
+                      "[caller alice]\n"
+                      "volumes = /srv/shared:ro /srv/shared/rw-here /data:rw /run /var/log\n"); /* 5 */
         static const struct {
                 const char *path;
                 bool rw, allow, capped;
@@ -527,7 +545,8 @@ START_TEST(volumes)
                 {"/run/dk", false, false, false, "would expose /run/dk/docker.sock"},
                 {"/run", false, false, false, "would expose"},
                 {"/run/md-state/x", false, false, false, "would expose /run/md-state"},
-                {"/var/log/mesos-docker", false, false, false, "would expose /var/log/mesos-docker/audit.log"},
+                {"/var/log/mesos-docker", false, false, false,
+                 "would expose /var/log/mesos-docker/audit.log"},
                 {"/run/other", false, true, false, NULL},
                 {"/srv/shared/../x", false, false, false, "not a normalized absolute path"},
                 {"/srv//shared", false, false, false, "not a normalized"},
@@ -535,7 +554,8 @@ START_TEST(volumes)
         };
         struct policy_volume_request vols[sizeof cases / sizeof cases[0]];
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-                vols[i] = (struct policy_volume_request){.host_path = cases[i].path, .read_write = cases[i].rw};
+                vols[i] =
+                        (struct policy_volume_request){.host_path = cases[i].path, .read_write = cases[i].rw};
         struct policy_request r = {.volumes = vols, .n_volumes = sizeof cases / sizeof cases[0]};
         decide(p, &alice, &r);
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -580,11 +600,11 @@ START_TEST(container_users)
                 uid_t uid;
                 gid_t gid;
         } cases[] = {
-                {NULL, true, 1000, 1000},        /* the first entry: caller */
-                {"1000", true, 1000, 1000},      /* the caller by uid */
-                {"alice", true, 1000, 1000},     /* the caller by name */
+                {NULL, true, 1000, 1000}, /* the first entry: caller */
+                {"1000", true, 1000, 1000}, /* the caller by uid */
+                {"alice", true, 1000, 1000}, /* the caller by name */
                 {"1000:1000", true, 1000, 1000},
-                {"1000:0", false, 0, 0},         /* not with another group */
+                {"1000:0", false, 0, 0}, /* not with another group */
                 {"20000", true, 20000, 20000},
                 {"29999:29999", true, 29999, 29999},
                 {"25000:0", false, 0, 0},
@@ -654,21 +674,21 @@ START_TEST(readers)
                                  "[caller bob]\nreaders = %root\n"
                                  "[caller #3000]\nimages = x\n");
         struct policy_caller root = {.uid = 0, .gid = 0};
-        struct policy_caller stranger = {.uid = 4000, .gid = 4000, .name = "stranger", .groups = (gid_t[]){4000},
-                                         .n_groups = 1};
-        struct policy_caller in_root_group = {.uid = 4001, .gid = 4001, .groups = (gid_t[]){4001, 0},
-                                              .n_groups = 2};
+        struct policy_caller stranger = {
+                .uid = 4000, .gid = 4000, .name = "stranger", .groups = (gid_t[]){4000}, .n_groups = 1};
+        struct policy_caller in_root_group = {
+                .uid = 4001, .gid = 4001, .groups = (gid_t[]){4001, 0}, .n_groups = 2};
         ck_assert(policy_reader_allowed(p, &alice, &root));
         ck_assert(policy_reader_allowed(p, &alice, &alice));
-        ck_assert(policy_reader_allowed(p, &alice, &bob));        /* by name */
-        ck_assert(policy_reader_allowed(p, &alice, &anon));       /* by #uid */
+        ck_assert(policy_reader_allowed(p, &alice, &bob)); /* by name */
+        ck_assert(policy_reader_allowed(p, &alice, &anon)); /* by #uid */
         ck_assert(!policy_reader_allowed(p, &alice, &stranger));
         ck_assert(!policy_reader_allowed(p, &alice, &in_root_group));
         ck_assert(policy_reader_allowed(p, &bob, &in_root_group)); /* by %group, supplementary */
-        ck_assert(policy_reader_allowed(p, &bob, &alice));         /* alice's groups hold 0 */
+        ck_assert(policy_reader_allowed(p, &bob, &alice)); /* alice's groups hold 0 */
         ck_assert(!policy_reader_allowed(p, &bob, &stranger));
-        ck_assert(!policy_reader_allowed(p, &anon, &alice));       /* no readers key */
-        ck_assert(!policy_reader_allowed(p, &stranger, &alice));   /* owner with no section */
+        ck_assert(!policy_reader_allowed(p, &anon, &alice)); /* no readers key */
+        ck_assert(!policy_reader_allowed(p, &stranger, &alice)); /* owner with no section */
         ck_assert(policy_reader_allowed(p, &stranger, &root));
         ck_assert(policy_reader_allowed(p, &stranger, &stranger));
         policy_free(p);
@@ -738,7 +758,8 @@ static int load(bool check_owner, struct policy **p, md_error *err)
 {
         md_error_clear(err);
         *p = NULL;
-        return policy_load(pathf("%s/policy.conf", tmpdir), pathf("%s/policy.d", tmpdir), check_owner, p, err);
+        return policy_load(pathf("%s/policy.conf", tmpdir), pathf("%s/policy.d", tmpdir), check_owner, p,
+                           err);
 }
 
 static void load_refused(bool check_owner, const char *want)
@@ -773,7 +794,8 @@ START_TEST(dropins_in_name_order)
         ck_assert_str_eq(loaded_rule(false), pathf("%s/policy.conf:3", tmpdir));
         write_file(dd, "20-b.conf", "\n[caller alice]\nimages = b\n", 0644);
         write_file(dd, "10-a.conf", "[caller alice]\nimages = a\n", 0644);
-        write_file(dd, "B-upper.conf", "[caller alice]\nimages = c\n", 0644); /* 'B' < '1'? no: '1' < '2' < 'B' */
+        write_file(dd, "B-upper.conf", "[caller alice]\nimages = c\n",
+                   0644); /* 'B' < '1'? no: '1' < '2' < 'B' */
         write_file(dd, "ignored.txt", "not a policy\n", 0644);
         write_file(dd, ".hidden.conf", "not a policy\n", 0644);
         write_file(dd, ".conf", "not a policy\n", 0644);
@@ -787,7 +809,8 @@ START_TEST(dropins_in_name_order)
         unlink(pathf("%s/30-bad.conf", dd));
         /* a [helper] key set in the main file and again in a drop-in */
         write_file(dd, "40-helper.conf", "[helper]\nstate-dir = /run/y\n", 0644);
-        load_refused(false, pathf("%s/40-helper.conf:2: state-dir: already set at %s/policy.conf:2", dd, tmpdir));
+        load_refused(false,
+                     pathf("%s/40-helper.conf:2: state-dir: already set at %s/policy.conf:2", dd, tmpdir));
         unlink(pathf("%s/40-helper.conf", dd));
         /* a drop-in that is not a regular file */
         ck_assert_int_eq(mkdir(pathf("%s/50-dir.conf", dd), 0755), 0);
