@@ -1,35 +1,45 @@
-/* The launching side of the monitor: fork it detached, then wait for its word that the
- * container runs (or why it does not). The monitor itself is monitor_run.c. */
+/* The launching side of the shared monitor: find it on STATE_DIR/monitor.sock (start it when
+ * nobody answers there), hand it the container and the two output fds, and wait for its word
+ * that the container runs, or why it does not. The monitor itself is monitor_server.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "monitor_internal.h"
 #include "util.h"
 
-/* Longer than the monitor's own bound on its setup (monitor_run.c), so that normally the
- * monitor's message, not this timeout, says what went wrong. */
-#define MONITOR_REPORT_TIMEOUT_MS 60000
-
 static bool valid_config(const struct monitor_config *cfg)
 {
-        return cfg->docker_socket && cfg->docker_socket[0] == '/' && cfg->container &&
+        return cfg->docker_socket && cfg->docker_socket[0] == '/' &&
+               strlen(cfg->docker_socket) < sizeof(((struct monitor_request *)0)->docker_socket) &&
+               cfg->container && strlen(cfg->container) < sizeof(((struct monitor_request *)0)->container) &&
                md_container_id_of_name(cfg->container) && cfg->docker_id && strlen(cfg->docker_id) == 64 &&
-               strspn(cfg->docker_id, "0123456789abcdef") == 64 && cfg->state_dir &&
-               cfg->state_dir[0] == '/' && cfg->stdout_fd >= 0 && cfg->stderr_fd >= 0;
+               strspn(cfg->docker_id, "0123456789abcdef") == 64 && cfg->state_dir && cfg->state_dir[0] == '/' &&
+               cfg->stdout_fd >= 0 && cfg->stderr_fd >= 0;
 }
 
-/* Reads the fixed-size report, with a deadline. 1: got it; 0: EOF (the monitor died
- * silently); -ETIMEDOUT; -errno. */
-static int read_report(int fd, struct monitor_report *rep)
+static void sleep_ms(long ms)
+{
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+/* Reads one report (a pipe: in pieces; a socket: one message), with a deadline. 1: got it;
+ * 0: EOF (the monitor died silently); -ETIMEDOUT; -errno. */
+static int read_report(int fd, struct monitor_report *rep, int64_t deadline)
 {
         char *p = (char *)rep;
         size_t got = 0;
-        int64_t deadline = md_monotonic_ms() + MONITOR_REPORT_TIMEOUT_MS;
         while (got < sizeof *rep) {
                 int64_t left = deadline - md_monotonic_ms();
                 if (left <= 0)
@@ -51,26 +61,161 @@ static int read_report(int fd, struct monitor_report *rep)
                         return 0;
                 got += (size_t)n;
         }
+        rep->message[sizeof rep->message - 1] = '\0';
+        rep->started_at[sizeof rep->started_at - 1] = '\0';
         return 1;
+}
+
+/* The lock that orders monitor starts and a monitor's idle exit (monitor_server.c). */
+static int take_lock(const char *state_dir, int64_t deadline, md_error *err)
+{
+        char path[4096];
+        if (monitor_socket_path(state_dir, MONITOR_LOCK_NAME, path, sizeof path) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "start the monitor: state dir path too long");
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "start the monitor: open %s", path);
+        while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno != EWOULDBLOCK && errno != EINTR) {
+                        int e = errno;
+                        close(fd);
+                        return md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: lock %s", path);
+                }
+                if (md_monotonic_ms() > deadline) {
+                        close(fd);
+                        return md_fail(err, MD_EXIT_UNAVAILABLE, "start the monitor: %s stays locked", path);
+                }
+                sleep_ms(10);
+        }
+        return fd;
+}
+
+/* A connection to the running monitor; -ECONNREFUSED or -ENOENT when there is none. */
+static int connect_monitor(const char *state_dir, md_error *err)
+{
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        if (monitor_socket_path(state_dir, MONITOR_SOCKET_NAME, a.sun_path, sizeof a.sun_path) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "start the monitor: state dir path too long for a socket");
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "start the monitor: socket");
+        while (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+                int e = errno;
+                if (e == EINTR)
+                        continue;
+                close(fd);
+                if (e == ECONNREFUSED || e == ENOENT)
+                        return -e;
+                return md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: connect to %s", a.sun_path);
+        }
+        /* Only a root process can have bound a socket in the root-only state dir; say so anyway. */
+        struct ucred cred;
+        socklen_t len = sizeof cred;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
+                close(fd);
+                return md_fail(err, MD_EXIT_FAILED, "start the monitor: %s is not root's", a.sun_path);
+        }
+        return fd;
 }
 
 /* The middle child: a new session, then the monitor as its child, then gone, so that the
  * monitor is reparented to init (or the nearest subreaper) and outlives helper and agent. */
-static __attribute__((noreturn)) void middle_child(const struct monitor_config *cfg, int report_fd)
+static __attribute__((noreturn)) void middle_child(const struct monitor_config *cfg, int ready_fd)
 {
         setsid();
         pid_t pid = fork();
         if (pid == 0)
-                monitor_main(cfg, report_fd);
+                monitor_main(cfg->docker_socket, cfg->state_dir, ready_fd);
         if (pid < 0) {
                 struct monitor_report rep;
                 memset(&rep, 0, sizeof rep);
                 rep.exit_code = MD_EXIT_FAILED;
                 snprintf(rep.message, sizeof rep.message, "start the monitor: fork: %s", strerror(errno));
-                md_write_all(report_fd, &rep, sizeof rep);
+                md_write_all(ready_fd, &rep, sizeof rep);
                 _exit(1);
         }
         _exit(0);
+}
+
+/* Starts the monitor (under the lock) and returns once it listens. */
+static int start_monitor(const struct monitor_config *cfg, int64_t deadline, md_error *err)
+{
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "start the monitor: pipe");
+        /* Whatever the caller buffered must not be written twice, by us and by the child. */
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+                close(p[0]);
+                middle_child(cfg, p[1]);
+        }
+        int fork_errno = errno;
+        close(p[1]);
+        if (pid < 0) {
+                close(p[0]);
+                return md_fail_errno(err, MD_EXIT_FAILED, fork_errno, "start the monitor: fork");
+        }
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        struct monitor_report rep;
+        memset(&rep, 0, sizeof rep);
+        int r = read_report(p[0], &rep, deadline);
+        close(p[0]);
+        if (r == -ETIMEDOUT)
+                return md_fail(err, MD_EXIT_UNAVAILABLE, "start the monitor: no word within %d ms",
+                               MONITOR_REPORT_TIMEOUT_MS);
+        if (r == 0)
+                return md_fail(err, MD_EXIT_FAILED, "start the monitor: it exited without a word");
+        if (r < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, -r, "start the monitor: read its word");
+        if (rep.exit_code != 0)
+                return md_fail(err, rep.exit_code, "%s", rep.message);
+        return 0;
+}
+
+/* Connects to the monitor of the state dir, starting it when it is not there. */
+static int reach_monitor(const struct monitor_config *cfg, int64_t deadline, md_error *err)
+{
+        int fd = connect_monitor(cfg->state_dir, err);
+        if (fd != -ECONNREFUSED && fd != -ENOENT)
+                return fd;
+        if (start_monitor(cfg, deadline, err) < 0)
+                return -1;
+        fd = connect_monitor(cfg->state_dir, err);
+        if (fd == -ECONNREFUSED || fd == -ENOENT)
+                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "start the monitor: connect after the start");
+        return fd;
+}
+
+static int send_request(int fd, const struct monitor_config *cfg, md_error *err)
+{
+        struct monitor_request q;
+        memset(&q, 0, sizeof q);
+        q.version = MONITOR_REQUEST_VERSION;
+        snprintf(q.docker_socket, sizeof q.docker_socket, "%s", cfg->docker_socket);
+        snprintf(q.container, sizeof q.container, "%s", cfg->container);
+        snprintf(q.docker_id, sizeof q.docker_id, "%s", cfg->docker_id);
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(2 * sizeof(int))];
+        } ctl;
+        memset(&ctl, 0, sizeof ctl);
+        struct iovec iov = {&q, sizeof q};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                             .msg_controllen = sizeof ctl.buf};
+        struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_RIGHTS;
+        h->cmsg_len = CMSG_LEN(2 * sizeof(int));
+        int fds[2] = {cfg->stdout_fd, cfg->stderr_fd};
+        memcpy(CMSG_DATA(h), fds, sizeof fds);
+        ssize_t n;
+        while ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+                ;
+        if (n != (ssize_t)sizeof q)
+                return md_fail_errno(err, MD_EXIT_FAILED, n < 0 ? errno : EIO, "start the monitor: send");
+        return 0;
 }
 
 static void remove_after_failure(const struct monitor_config *cfg)
@@ -85,43 +230,32 @@ static void remove_after_failure(const struct monitor_config *cfg)
 
 int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out, md_error *err)
 {
-        if (!valid_config(cfg)) {
-                if (cfg->stdout_fd >= 0)
-                        close(cfg->stdout_fd);
-                if (cfg->stderr_fd >= 0)
-                        close(cfg->stderr_fd);
+        bool valid = valid_config(cfg);
+        _cleanup_close_ int out_fd = cfg->stdout_fd, err_fd = cfg->stderr_fd;
+        if (!valid)
                 return md_fail(err, MD_EXIT_FAILED, "start the monitor: invalid configuration");
+        int64_t deadline = md_monotonic_ms() + MONITOR_REPORT_TIMEOUT_MS;
+        int lock = take_lock(cfg->state_dir, deadline, err);
+        if (lock < 0) {
+                remove_after_failure(cfg);
+                return -1;
         }
-        int p[2];
-        if (pipe2(p, O_CLOEXEC) < 0) {
-                int e = errno;
-                close(cfg->stdout_fd);
-                close(cfg->stderr_fd);
-                return md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: pipe");
+        /* The lock is held until the request is in the socket: a monitor about to exit for
+         * idleness sees the connection then, and stays (monitor_server.c). */
+        int fd = reach_monitor(cfg, deadline, err);
+        int sent = fd < 0 ? -1 : send_request(fd, cfg, err);
+        close(lock);
+        if (sent < 0) {
+                if (fd >= 0)
+                        close(fd);
+                remove_after_failure(cfg);
+                return -1;
         }
-        /* Whatever the caller buffered must not be written twice, by us and by the child. */
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0) {
-                close(p[0]);
-                middle_child(cfg, p[1]);
-        }
-        int fork_errno = errno;
-        close(p[1]);
-        close(cfg->stdout_fd);
-        close(cfg->stderr_fd);
-        if (pid < 0) {
-                close(p[0]);
-                return md_fail_errno(err, MD_EXIT_FAILED, fork_errno, "start the monitor: fork");
-        }
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-
         struct monitor_report rep;
         memset(&rep, 0, sizeof rep);
-        int r = read_report(p[0], &rep);
-        /* Closing the pipe is how a late monitor learns we gave up (its write fails). */
-        close(p[0]);
+        int r = read_report(fd, &rep, deadline);
+        /* Closing the connection is how a late monitor learns we gave up (its send fails). */
+        close(fd);
         if (r == -ETIMEDOUT)
                 return md_fail(err, MD_EXIT_UNAVAILABLE,
                                "start container %s: docker daemon unavailable: no answer within %d ms",
@@ -135,8 +269,6 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "start container %s: read the monitor's report",
                                      cfg->container);
         }
-        rep.message[sizeof rep.message - 1] = '\0';
-        rep.started_at[sizeof rep.started_at - 1] = '\0';
         if (rep.exit_code != 0) {
                 if (!rep.removed)
                         remove_after_failure(cfg);

@@ -1,4 +1,5 @@
-/* Shared by monitor.c (the launching side), monitor_run.c (the monitor process) and
+/* Shared by monitor.c (the launching side), monitor_server.c (the shared monitor process, its
+ * socket and its loop), monitor_run.c (one container's life in that loop) and
  * monitor_stream.c (its attach and wait transfers). */
 #pragma once
 
@@ -9,8 +10,30 @@
 #include "docker_internal.h"
 #include "monitor.h"
 
-/* What the monitor tells the launching helper, in one write (smaller than PIPE_BUF, so it
- * arrives whole or not at all). */
+/* In the state dir (root-only, 0700). */
+#define MONITOR_SOCKET_NAME "monitor.sock"
+#define MONITOR_LOCK_NAME "monitor.lock"
+/* Longer than the monitor's own bound on a container's setup (monitor_run.c), so that
+ * normally the monitor's message, not this timeout, says what went wrong. */
+#define MONITOR_REPORT_TIMEOUT_MS 60000
+/* A monitor with no container for this long exits (after checking, under the lock, that no
+ * launch is knocking). */
+#define MONITOR_IDLE_EXIT_MS 30000
+
+/* STATE_DIR/NAME into buf; -ENAMETOOLONG when it does not fit (a socket's path is short). */
+int monitor_socket_path(const char *state_dir, const char *name, char *buf, size_t size);
+
+/* One SOCK_SEQPACKET message from monitor_launch, with the two output fds (SCM_RIGHTS). */
+#define MONITOR_REQUEST_VERSION 1
+struct monitor_request {
+        uint32_t version;
+        char docker_socket[256];
+        char container[128];
+        char docker_id[72];
+};
+
+/* The monitor's answer, one message: that the container runs, or why not. The same struct
+ * says, on the start pipe, that a new monitor listens (exit_code 0) or why it cannot. */
 struct monitor_report {
         int32_t exit_code; /* 0: the container runs */
         int32_t container_pid;
@@ -20,13 +43,14 @@ struct monitor_report {
         char message[1024];
 };
 
-/* The monitor process: never returns. report_fd is the pipe to the launching helper. */
-__attribute__((noreturn)) void monitor_main(const struct monitor_config *cfg, int report_fd);
+/* monitor_server.c: the monitor process; never returns. ready_fd gets one report once the
+ * socket listens (or why it does not), then is closed. */
+__attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd);
 
-/* monitor_process.c: uids 0 and not dumpable; only the three fds (moved above 2) and
+/* monitor_process.c: uids 0 and not dumpable; only the listed fds (moved above 2) and
  * /dev/null as stdio; the caller's limits, signal mask and cwd undone. */
 int monitor_become_root_alone(md_error *err);
-int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *err);
+int monitor_keep_only_fds(int *fds[], int n, md_error *err);
 void monitor_quiet_process(void);
 
 /* One HTTP transfer of the monitor's multi handle. */
@@ -40,9 +64,8 @@ struct monitor_xfer {
         struct docker_buf body; /* wait: the answer; attach: an error answer only */
 };
 
-/* The attach stream and the wait, driven together by one multi handle. */
+/* A container's attach stream and wait, on the monitor's one multi handle. */
 struct monitor_stream {
-        CURLM *multi;
         struct monitor_xfer attach, wait;
         struct demux demux;
         int out_fd, err_fd;
@@ -53,12 +76,39 @@ struct monitor_stream {
         int64_t last_progress_ms; /* when attach bytes last arrived */
 };
 
-int monitor_stream_open(struct monitor_stream *s, const struct docker *d, const char *id, int out_fd,
-                        int err_fd, md_error *err);
-/* Moves the transfers on, waiting at most timeout_ms for something to happen. */
-int monitor_stream_pump(struct monitor_stream *s, int timeout_ms, md_error *err);
+int monitor_stream_open(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
+                        int out_fd, int err_fd, md_error *err);
+/* After the stream broke (a daemon restart): a new wait?condition=not-running on s->wait. */
+int monitor_stream_rewait(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
+                          md_error *err);
+/* Marks the transfers that curl finished (any container's: CURLOPT_PRIVATE is the xfer). */
+void monitor_stream_collect(CURLM *multi);
 /* Stops the attach transfer early (the container is gone but the stream stays open). */
-void monitor_stream_abort_attach(struct monitor_stream *s);
+void monitor_stream_abort_attach(struct monitor_stream *s, CURLM *multi);
 /* The wait's StatusCode, when it answered 200 with one. */
 bool monitor_stream_exit_code(const struct monitor_stream *s, int *exit_code);
-void monitor_stream_close(struct monitor_stream *s);
+/* Removes the transfers from the multi and frees them; the fds stay open. */
+void monitor_stream_close(struct monitor_stream *s, CURLM *multi);
+
+/* monitor_run.c: the containers of one monitor. */
+struct monitor_ctx {
+        const char *docker_socket;
+        struct docker *docker; /* NULL until a launch needs it (the daemon may be away at first) */
+        CURLM *multi;
+        int record_dirfd;
+};
+
+struct monitor_container;
+
+/* Takes out_fd, err_fd and reply_fd (closed when the container is done). On failure the
+ * reply is sent (or reply_fd closed) and NULL returned. */
+struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const struct monitor_request *req,
+                                                  int out_fd, int err_fd, int reply_fd);
+/* Moves the container on; true when it is done (then free it with monitor_container_free). */
+bool monitor_container_step(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now);
+/* When the container next needs a step without any transfer having moved (a deadline, a
+ * retry, the byte counters), as a monotonic time in ms. */
+int64_t monitor_container_next_ms(const struct monitor_container *c);
+void monitor_container_free(struct monitor_ctx *ctx, struct monitor_container *c);
+/* Sends one report on fd (MSG_NOSIGNAL); 0 or -errno. */
+int monitor_send_report(int fd, const struct monitor_report *rep);

@@ -1,4 +1,4 @@
-/* The monitor's process hygiene (monitor_run.c calls these first, in this order): who it is,
+/* The monitor's process hygiene (monitor_server.c calls these first, in this order): who it is,
  * which fds it holds, which limits and dispositions it inherited from the caller. */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,22 +54,26 @@ static int cmp_int(const void *a, const void *b)
         return *(const int *)a - *(const int *)b;
 }
 
-/* Keeps exactly the three fds it needs (moved above 2, close-on-exec) and /dev/null as stdio. */
-int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *err)
+/* Keeps exactly the given fds (at most 4, moved above 2, close-on-exec) and /dev/null as
+ * stdio: nothing the helper held (the lock, the caller's files) stays open in the monitor. */
+int monitor_keep_only_fds(int *fds[], int n, md_error *err)
 {
-        int *fds[] = {report_fd, out_fd, err_fd};
-        for (int i = 0; i < 3; i++) {
+        if (n < 1 || n > 4)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: bad fd list");
+        for (int i = 0; i < n; i++) {
                 if (*fds[i] > 2)
                         continue;
-                int n = fcntl(*fds[i], F_DUPFD_CLOEXEC, 3);
-                if (n < 0)
+                int moved = fcntl(*fds[i], F_DUPFD_CLOEXEC, 3);
+                if (moved < 0)
                         return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: dup");
-                *fds[i] = n; /* the low one is replaced by /dev/null below */
+                *fds[i] = moved; /* the low one is replaced by /dev/null below */
         }
-        int keep[3] = {*report_fd, *out_fd, *err_fd};
-        qsort(keep, 3, sizeof keep[0], cmp_int);
+        int keep[4];
+        for (int i = 0; i < n; i++)
+                keep[i] = *fds[i];
+        qsort(keep, (size_t)n, sizeof keep[0], cmp_int);
         unsigned lo = 3;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < n; i++) {
                 if ((unsigned)keep[i] > lo)
                         close_range(lo, (unsigned)keep[i] - 1, 0);
                 if ((unsigned)keep[i] + 1 > lo)
@@ -84,7 +88,7 @@ int monitor_keep_only_fds(int *report_fd, int *out_fd, int *err_fd, md_error *er
                         return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: dup2");
         if (null > 2)
                 close(null);
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < n; i++)
                 fcntl(*fds[i], F_SETFD, FD_CLOEXEC);
         return 0;
 }
@@ -122,7 +126,7 @@ static void reset_limits(void)
 void monitor_quiet_process(void)
 {
         reset_limits();
-        signal(SIGPIPE, SIG_IGN); /* a closed report pipe is an EPIPE we handle */
+        signal(SIGPIPE, SIG_IGN); /* a launch that gave up is an EPIPE we handle */
         signal(SIGHUP, SIG_IGN); /* the agent's session going away is not our end */
         sigset_t none;
         sigemptyset(&none);

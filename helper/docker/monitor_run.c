@@ -1,22 +1,24 @@
-/* The monitor process (monitor.h): from becoming fully root to removing the container.
+/* One container's life in the shared monitor (monitor.h), from the launch's request to its
+ * removal, as steps of the monitor's one loop (monitor_server.c). Nothing here blocks for
+ * long: the attach and the wait are transfers of the shared multi handle; the short calls
+ * (start, inspect, remove) are synchronous on the monitor's daemon connection, bounded by its
+ * request limit, and a daemon that is away is retried later, not waited for.
  *
  * Its phases, in order:
- *   process hygiene    ids 0, not dumpable, only its own fds, sane limits (monitor_process.c)
- *   attach + wait      registered before the start, so no byte and no exit is missed
- *   start + report     the launching helper learns the pid, or why the start failed
- *   stream             frames into the output files until the exit is known and the
- *                      stream has ended
- *   exit record        then the container is removed
- *
- * After a daemon restart the attach stream is gone: the monitor then only waits for the exit
- * (blocking /wait?condition=not-running, reconnecting with back-off for a bounded time) and
- * records it; output the container writes after the restart is not copied (resuming it from
- * the json-file log is issue 6). */
+ *   SETUP     attach + wait registered before the start, so no byte and no exit is missed;
+ *             once both have their headers: start, inspect, record RUNNING, reply
+ *   STREAM    frames into the output files until the exit is known and the stream has ended
+ *   REWAIT    the stream broke before the exit (a daemon restart): wait?condition=not-running,
+ *             reconnecting with back-off for a bounded time; output written after the
+ *             restart is not copied (resuming it from the json-file log is issue 6)
+ *   FINISH    inspect, fsync, record EXITED
+ *   REMOVE    then the container is removed
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "json_cleanup.h"
@@ -34,26 +36,55 @@
 #define DRAIN_STALL_MS 30000
 /* A daemon that stays unreachable this long after the stream broke: give up on the exit. */
 #define RECONNECT_LIMIT_MS (10 * 60 * 1000)
+#define BACKOFF_FIRST_MS 250
+#define BACKOFF_MAX_MS 10000
 
-struct monitor {
-        const struct monitor_config *cfg;
-        int report_fd;
-        int record_dirfd;
-        struct docker *docker;
-        struct monitor_stream stream;
-        uint64_t recorded_out, recorded_err;
+enum phase { PH_SETUP, PH_STREAM, PH_REWAIT, PH_FINISH, PH_REMOVE, PH_DONE };
+
+struct exit_info {
+        int exit_code;
+        bool known;
+        bool oom_killed;
+        char finished_at[40];
+        uint64_t out_bytes, err_bytes;
 };
 
-static void sleep_ms(long ms)
+struct monitor_container {
+        char container[128];
+        char docker_id[72];
+        int reply_fd; /* the launch waiting for its answer, -1 once answered */
+        enum phase phase;
+        struct monitor_stream stream;
+        int64_t setup_deadline;
+        int64_t last_save;
+        uint64_t recorded_out, recorded_err;
+        int64_t exited_at; /* when the wait answered; 0 before */
+        /* a daemon that is away: when to try again, since when it fails, the next pause */
+        int64_t retry_at;
+        int64_t failing_since;
+        long backoff;
+        struct exit_info x;
+};
+
+int monitor_send_report(int fd, const struct monitor_report *rep)
 {
-        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
+        for (;;) {
+                ssize_t n = send(fd, rep, sizeof *rep, MSG_NOSIGNAL);
+                if (n == (ssize_t)sizeof *rep)
+                        return 0;
+                if (n >= 0)
+                        return -EIO;
+                if (errno != EINTR)
+                        return -errno;
+        }
 }
 
-static void report(struct monitor *m, const md_error *err, bool removed, pid_t container_pid,
-                   const char *started_at)
+/* Answers the launch; false when it is not there to hear it (it gave up). */
+static bool reply(struct monitor_container *c, const md_error *err, bool removed, pid_t container_pid,
+                  const char *started_at)
 {
+        if (c->reply_fd < 0)
+                return false;
         struct monitor_report rep;
         memset(&rep, 0, sizeof rep);
         rep.exit_code = err ? (err->exit_code ? err->exit_code : MD_EXIT_FAILED) : 0;
@@ -64,21 +95,20 @@ static void report(struct monitor *m, const md_error *err, bool removed, pid_t c
                 snprintf(rep.started_at, sizeof rep.started_at, "%s", started_at);
         if (err)
                 snprintf(rep.message, sizeof rep.message, "%s", err->message);
-        /* A failed write means the helper gave up waiting (its end is closed): the caller
-         * of monitor_main sees report_fd < 0. */
-        if (m->report_fd >= 0 && md_write_all(m->report_fd, &rep, sizeof rep) < 0) {
-                close(m->report_fd);
-                m->report_fd = -1;
-        }
+        int r = monitor_send_report(c->reply_fd, &rep);
+        close(c->reply_fd);
+        c->reply_fd = -1;
+        return r == 0;
 }
 
 /* Read-modify-write of the record (md_record_update: under the record directory's lock, so
  * that a concurrent `destroy` setting kill_requested is not lost). */
-static int record_update(struct monitor *m, md_record_edit edit, void *arg, md_error *err)
+static int record_update(struct monitor_ctx *ctx, struct monitor_container *c, md_record_edit edit, void *arg,
+                         md_error *err)
 {
-        int r = md_record_update(m->record_dirfd, m->cfg->container, edit, arg, err);
+        int r = md_record_update(ctx->record_dirfd, c->container, edit, arg, err);
         if (r == -ENOENT)
-                return md_fail(err, MD_EXIT_FAILED, "record of %s: missing", m->cfg->container);
+                return md_fail(err, MD_EXIT_FAILED, "record of %s: missing", c->container);
         return r < 0 ? -1 : 0;
 }
 
@@ -104,183 +134,17 @@ static void edit_bytes(struct md_record *r, void *arg)
         r->stderr_bytes = s->err_bytes;
 }
 
-static void save_bytes(struct monitor *m, bool force)
+static void save_bytes(struct monitor_ctx *ctx, struct monitor_container *c)
 {
-        struct monitor_stream *s = &m->stream;
-        if (!force && s->out_bytes == m->recorded_out && s->err_bytes == m->recorded_err)
+        struct monitor_stream *s = &c->stream;
+        if (s->out_bytes == c->recorded_out && s->err_bytes == c->recorded_err)
                 return;
         md_error err = {0};
-        if (record_update(m, edit_bytes, s, &err) == 0) {
-                m->recorded_out = s->out_bytes;
-                m->recorded_err = s->err_bytes;
+        if (record_update(ctx, c, edit_bytes, s, &err) == 0) {
+                c->recorded_out = s->out_bytes;
+                c->recorded_err = s->err_bytes;
         }
 }
-
-/* Removes the container after a failed launch; says whether it is gone. */
-static bool remove_container(struct monitor *m)
-{
-        md_error err = {0};
-        return m->docker && docker_container_remove(m->docker, m->cfg->docker_id, &err) == 0;
-}
-
-static __attribute__((noreturn)) void fail_launch(struct monitor *m, md_error *err, bool remove)
-{
-        bool removed = remove && remove_container(m);
-        report(m, err, removed, 0, NULL);
-        _exit(1);
-}
-
-/* Phase: attach and wait registered, then start; returns the inspected pid and start time. */
-static void start_container(struct monitor *m, pid_t *pid, char started_at[static 40])
-{
-        md_error err = {0};
-        const struct monitor_config *cfg = m->cfg;
-        if (docker_open(cfg->docker_socket, &m->docker, &err) < 0)
-                fail_launch(m, &err, false);
-        long setup_ms = m->docker->connect_ms + m->docker->request_ms + m->docker->request_ms / 2;
-        if (setup_ms > SETUP_DEADLINE_MAX_MS)
-                setup_ms = SETUP_DEADLINE_MAX_MS;
-        int64_t deadline = md_monotonic_ms() + setup_ms;
-        struct monitor_stream *s = &m->stream;
-        if (monitor_stream_open(s, m->docker, cfg->docker_id, cfg->stdout_fd, cfg->stderr_fd, &err) < 0)
-                fail_launch(m, &err, true);
-        while (!(s->attach.headers_done && s->wait.headers_done)) {
-                if (s->attach.done || s->wait.done) {
-                        struct monitor_xfer *x = s->attach.done ? &s->attach : &s->wait;
-                        const char *what = x == &s->attach ? "attach to" : "wait for";
-                        char w[300];
-                        snprintf(w, sizeof w, "%s container %s", what, cfg->container);
-                        if (x->rc != CURLE_OK)
-                                docker_fail_curl(&err, x->rc, x->errbuf, w);
-                        else {
-                                _cleanup_json_ json_t *j =
-                                        json_loadb(x->body.data ? x->body.data : "", x->body.len, 0, NULL);
-                                docker_fail_status(&err, x->status, j, true, w);
-                        }
-                        fail_launch(m, &err, true);
-                }
-                if (md_monotonic_ms() > deadline) {
-                        md_fail(&err, MD_EXIT_UNAVAILABLE,
-                                "attach to container %s: docker daemon unavailable: "
-                                "no answer within %ld ms",
-                                cfg->container, setup_ms);
-                        fail_launch(m, &err, true);
-                }
-                if (monitor_stream_pump(s, 200, &err) < 0)
-                        fail_launch(m, &err, true);
-        }
-        /* A non-200 answer with complete headers (404: the container went away). */
-        struct monitor_xfer *xs[] = {&s->attach, &s->wait};
-        for (int i = 0; i < 2; i++) {
-                if (xs[i]->status != 200) {
-                        char w[300];
-                        snprintf(w, sizeof w, "%s container %s", i == 0 ? "attach to" : "wait for",
-                                 cfg->container);
-                        /* the body may still be on its way; what came is enough for a message */
-                        for (int k = 0; k < 10 && !xs[i]->done; k++)
-                                monitor_stream_pump(s, 100, &err);
-                        _cleanup_json_ json_t *j = json_loadb(xs[i]->body.data ? xs[i]->body.data : "",
-                                                              xs[i]->body.len, 0, NULL);
-                        docker_fail_status(&err, xs[i]->status, j, true, w);
-                        fail_launch(m, &err, true);
-                }
-        }
-        if (docker_container_start(m->docker, cfg->docker_id, &err) < 0)
-                fail_launch(m, &err, true);
-
-        _cleanup_json_ json_t *info = NULL;
-        if (docker_container_inspect(m->docker, cfg->docker_id, &info, &err) < 0)
-                fail_launch(m, &err, true);
-        json_t *state = json_object_get(info, "State");
-        json_t *jpid = json_object_get(state, "Pid");
-        const char *at = json_string_value(json_object_get(state, "StartedAt"));
-        *pid = json_is_integer(jpid) && json_integer_value(jpid) > 0 && json_integer_value(jpid) < (1 << 30)
-                       ? (pid_t)json_integer_value(jpid)
-                       : 0;
-        snprintf(started_at, 40, "%s", at ? at : "");
-        if (!started_at[0])
-                md_now_rfc3339(started_at);
-
-        struct running_edit e = {*pid, started_at};
-        if (record_update(m, edit_running, &e, &err) < 0)
-                fail_launch(m, &err, true);
-}
-
-/* Phase: stream until the exit is known and the stream has ended. Returns true when the
- * wait answered with an exit code. */
-static bool stream_until_exit(struct monitor *m, int *exit_code)
-{
-        struct monitor_stream *s = &m->stream;
-        int64_t last_save = md_monotonic_ms();
-        md_error err = {0};
-        int64_t exited_at = 0;
-        while (!(s->attach.done && s->wait.done)) {
-                if (monitor_stream_pump(s, RECORD_INTERVAL_MS, &err) < 0)
-                        break;
-                int64_t now = md_monotonic_ms();
-                if (now - last_save >= RECORD_INTERVAL_MS) {
-                        save_bytes(m, false);
-                        last_save = now;
-                }
-                /* The container is gone but something keeps the stream open: do not hang.
-                 * The clock starts at the exit, not at the last output: the daemon may
-                 * answer the wait before the last bytes of the stream have arrived. */
-                if (s->wait.done && !exited_at)
-                        exited_at = now;
-                if (exited_at && !s->attach.done && now - exited_at > DRAIN_STALL_MS &&
-                    now - s->last_progress_ms > DRAIN_STALL_MS)
-                        monitor_stream_abort_attach(s);
-        }
-        return monitor_stream_exit_code(s, exit_code);
-}
-
-/* Runs op against the daemon, reconnecting with back-off while the daemon is unreachable
- * (a restart), for at most RECONNECT_LIMIT_MS. 0 when op succeeded, -1 when it failed
- * otherwise or the daemon stayed away. */
-typedef int (*daemon_op)(struct monitor *m, void *arg, md_error *err);
-
-static int with_daemon(struct monitor *m, daemon_op op, void *arg)
-{
-        int64_t failing_since = md_monotonic_ms();
-        long backoff = 250;
-        for (;;) {
-                md_error err = {0};
-                if (!m->docker && docker_open(m->cfg->docker_socket, &m->docker, &err) < 0)
-                        m->docker = NULL;
-                if (m->docker && op(m, arg, &err) == 0)
-                        return 0;
-                if (err.exit_code != MD_EXIT_UNAVAILABLE ||
-                    md_monotonic_ms() - failing_since > RECONNECT_LIMIT_MS)
-                        return -1;
-                docker_close(m->docker);
-                m->docker = NULL;
-                sleep_ms(backoff);
-                backoff = backoff * 2 > 10000 ? 10000 : backoff * 2;
-        }
-}
-
-static int op_wait(struct monitor *m, void *arg, md_error *err)
-{
-        return docker_container_wait(m->docker, m->cfg->docker_id, "not-running", arg, err);
-}
-
-static int op_inspect(struct monitor *m, void *arg, md_error *err)
-{
-        return docker_container_inspect(m->docker, m->cfg->docker_id, arg, err);
-}
-
-static int op_remove(struct monitor *m, void *arg, md_error *err)
-{
-        return docker_container_remove(m->docker, m->cfg->docker_id, err);
-}
-
-struct exit_info {
-        int exit_code;
-        bool known;
-        bool oom_killed;
-        char finished_at[40];
-        const struct monitor_stream *stream;
-};
 
 static void edit_exited(struct md_record *r, void *arg)
 {
@@ -301,16 +165,206 @@ static void edit_exited(struct md_record *r, void *arg)
                 r->status = MD_STATUS_FAILED;
         free(r->finished_at);
         r->finished_at = strdup(x->finished_at);
-        r->stdout_bytes = x->stream->out_bytes;
-        r->stderr_bytes = x->stream->err_bytes;
+        r->stdout_bytes = x->out_bytes;
+        r->stderr_bytes = x->err_bytes;
         r->monitor_pid = 0;
 }
 
-static void finish(struct monitor *m, struct exit_info *x)
+/* Opens the monitor's daemon connection when it has none (the daemon was away). */
+static int need_docker(struct monitor_ctx *ctx, md_error *err)
+{
+        if (ctx->docker)
+                return 0;
+        return docker_open(ctx->docker_socket, &ctx->docker, err);
+}
+
+static void remove_now(struct monitor_ctx *ctx, struct monitor_container *c, bool *removed)
 {
         md_error err = {0};
+        *removed = ctx->docker && docker_container_remove(ctx->docker, c->docker_id, &err) == 0;
+}
+
+/* The launch failed: remove the container (when asked), answer, done. */
+static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, const md_error *err, bool remove)
+{
+        bool removed = false;
+        if (remove)
+                remove_now(ctx, c, &removed);
+        reply(c, err, removed, 0, NULL);
+        c->phase = PH_DONE;
+        return true;
+}
+
+static void xfer_error(struct monitor_xfer *x, const char *what, md_error *err)
+{
+        if (x->done && x->rc != CURLE_OK) {
+                docker_fail_curl(err, x->rc, x->errbuf, what);
+                return;
+        }
+        _cleanup_json_ json_t *j = json_loadb(x->body.data ? x->body.data : "", x->body.len, 0, NULL);
+        docker_fail_status(err, x->status, j, true, what);
+}
+
+/* SETUP: waits for both headers, then starts the container and answers the launch. */
+static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        struct monitor_stream *s = &c->stream;
+        md_error err = {0};
+        char what[300];
+        struct monitor_xfer *xs[] = {&s->attach, &s->wait};
+        const char *names[] = {"attach to", "wait for"};
+        for (int i = 0; i < 2; i++) {
+                snprintf(what, sizeof what, "%s container %s", names[i], c->container);
+                if (xs[i]->done && !xs[i]->headers_done) {
+                        xfer_error(xs[i], what, &err);
+                        return fail_launch(ctx, c, &err, true);
+                }
+                /* A non-200 answer with complete headers (404: the container went away);
+                 * its body may still be on its way, and a short wait is enough for a message. */
+                if (xs[i]->headers_done && xs[i]->status != 200 && (xs[i]->done || now > c->setup_deadline)) {
+                        xfer_error(xs[i], what, &err);
+                        return fail_launch(ctx, c, &err, true);
+                }
+        }
+        if (!(s->attach.headers_done && s->wait.headers_done && s->attach.status == 200 &&
+              s->wait.status == 200)) {
+                if (now > c->setup_deadline) {
+                        md_fail(&err, MD_EXIT_UNAVAILABLE,
+                                "attach to container %s: docker daemon unavailable: no answer in time",
+                                c->container);
+                        return fail_launch(ctx, c, &err, true);
+                }
+                return false;
+        }
+        if (docker_container_start(ctx->docker, c->docker_id, &err) < 0)
+                return fail_launch(ctx, c, &err, true);
         _cleanup_json_ json_t *info = NULL;
-        if (with_daemon(m, op_inspect, &info) == 0) {
+        if (docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0)
+                return fail_launch(ctx, c, &err, true);
+        json_t *state = json_object_get(info, "State");
+        json_t *jpid = json_object_get(state, "Pid");
+        const char *at = json_string_value(json_object_get(state, "StartedAt"));
+        pid_t pid = json_is_integer(jpid) && json_integer_value(jpid) > 0 && json_integer_value(jpid) < (1 << 30)
+                            ? (pid_t)json_integer_value(jpid)
+                            : 0;
+        char started_at[40];
+        snprintf(started_at, sizeof started_at, "%s", at ? at : "");
+        if (!started_at[0])
+                md_now_rfc3339(started_at);
+        struct running_edit e = {pid, started_at};
+        if (record_update(ctx, c, edit_running, &e, &err) < 0)
+                return fail_launch(ctx, c, &err, true);
+
+        c->phase = PH_STREAM;
+        c->last_save = now;
+        if (!reply(c, NULL, false, pid, started_at)) {
+                /* The launch gave up waiting and told its caller it failed: a container
+                 * nobody knows of must not run. Kill it; the exit is recorded as usual. */
+                docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err);
+        }
+        return false;
+}
+
+/* A failed call to a daemon that may be restarting: true when it is worth trying again
+ * later (and when), false when it is time to go on without the answer. */
+static bool retry_later(struct monitor_container *c, const md_error *err, int64_t now)
+{
+        if (err->exit_code != MD_EXIT_UNAVAILABLE)
+                return false;
+        if (!c->failing_since) {
+                c->failing_since = now;
+                c->backoff = BACKOFF_FIRST_MS;
+        }
+        if (now - c->failing_since > RECONNECT_LIMIT_MS)
+                return false;
+        c->retry_at = now + c->backoff;
+        c->backoff = c->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff * 2;
+        return true;
+}
+
+static void done_retrying(struct monitor_container *c)
+{
+        c->failing_since = 0;
+        c->retry_at = 0;
+}
+
+static void to_finish(struct monitor_container *c)
+{
+        c->phase = PH_FINISH;
+        done_retrying(c);
+}
+
+/* STREAM: until the exit is known and the stream has ended. */
+static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        struct monitor_stream *s = &c->stream;
+        if (now - c->last_save >= RECORD_INTERVAL_MS) {
+                save_bytes(ctx, c);
+                c->last_save = now;
+        }
+        /* The container is gone but something keeps the stream open: do not hang. The clock
+         * starts at the exit, not at the last output: the daemon may answer the wait before
+         * the last bytes of the stream have arrived. */
+        if (s->wait.done && !c->exited_at)
+                c->exited_at = now;
+        if (c->exited_at && !s->attach.done && now - c->exited_at > DRAIN_STALL_MS &&
+            now - s->last_progress_ms > DRAIN_STALL_MS)
+                monitor_stream_abort_attach(s, ctx->multi);
+        if (!(s->attach.done && s->wait.done))
+                return;
+        c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
+        if (c->x.known) {
+                to_finish(c);
+                return;
+        }
+        /* The stream broke before the exit was known (a daemon restart): ask again. */
+        c->phase = PH_REWAIT;
+        c->retry_at = now;
+        s->wait.done = false;
+}
+
+/* REWAIT: the not-running wait, registered again while the daemon is away. */
+static void step_rewait(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        struct monitor_stream *s = &c->stream;
+        md_error err = {0};
+        if (s->wait.done) {
+                c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
+                if (c->x.known || s->wait.rc == CURLE_OK) { /* an exit, or a final answer (404) */
+                        to_finish(c);
+                        return;
+                }
+                docker_fail_curl(&err, s->wait.rc, s->wait.errbuf, "wait");
+                if (!retry_later(c, &err, now)) {
+                        to_finish(c);
+                        return;
+                }
+                s->wait.done = false;
+                s->wait.rc = CURLE_OK;
+                return;
+        }
+        if (!c->retry_at || now < c->retry_at)
+                return;
+        c->retry_at = 0;
+        if (need_docker(ctx, &err) < 0 || monitor_stream_rewait(s, ctx->multi, ctx->docker, c->docker_id, &err) < 0) {
+                if (!retry_later(c, &err, now))
+                        to_finish(c);
+        }
+}
+
+/* FINISH: the exit into the record, once the daemon has told what it knows of it. */
+static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        if (c->retry_at && now < c->retry_at)
+                return;
+        md_error err = {0};
+        _cleanup_json_ json_t *info = NULL;
+        if (need_docker(ctx, &err) < 0 || docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0) {
+                if (retry_later(c, &err, now))
+                        return;
+        }
+        struct exit_info *x = &c->x;
+        if (info) {
                 json_t *state = json_object_get(info, "State");
                 json_t *code = json_object_get(state, "ExitCode");
                 if (json_is_integer(code) && json_integer_value(code) >= 0 &&
@@ -325,57 +379,125 @@ static void finish(struct monitor *m, struct exit_info *x)
         }
         if (!x->finished_at[0])
                 md_now_rfc3339(x->finished_at);
-
+        x->out_bytes = c->stream.out_bytes;
+        x->err_bytes = c->stream.err_bytes;
         /* The bytes are on disk before the record says EXITED: `wait` returning means all
          * the output is there. */
-        fsync(m->cfg->stdout_fd);
-        fsync(m->cfg->stderr_fd);
+        fsync(c->stream.out_fd);
+        fsync(c->stream.err_fd);
         err = (md_error){0};
-        record_update(m, edit_exited, x, &err);
-        /* A daemon that is away is waited for as for the exit, so that no stopped mesos-
-         * container stays behind; if it refuses, recover --kill-orphans is the way out. */
-        with_daemon(m, op_remove, NULL);
+        record_update(ctx, c, edit_exited, x, &err);
+        c->phase = PH_REMOVE;
+        done_retrying(c);
 }
 
-void monitor_main(const struct monitor_config *given, int report_fd)
+/* REMOVE: a daemon that is away is waited for as for the exit, so that no stopped mesos-
+ * container stays behind; if it refuses, recover --kill-orphans is the way out. */
+static void step_remove(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
-        struct monitor_config cfg = *given;
-        struct monitor m = {.cfg = &cfg, .report_fd = report_fd, .record_dirfd = -1};
+        if (c->retry_at && now < c->retry_at)
+                return;
         md_error err = {0};
+        if ((need_docker(ctx, &err) < 0 || docker_container_remove(ctx->docker, c->docker_id, &err) < 0) &&
+            retry_later(c, &err, now))
+                return;
+        c->phase = PH_DONE;
+}
 
-        if (monitor_become_root_alone(&err) < 0)
-                fail_launch(&m, &err, false);
-        if (monitor_keep_only_fds(&m.report_fd, &cfg.stdout_fd, &cfg.stderr_fd, &err) < 0)
-                fail_launch(&m, &err, false);
-        monitor_quiet_process();
-        m.record_dirfd = md_record_dir_open(cfg.state_dir, false, &err);
-        if (m.record_dirfd < 0)
-                fail_launch(&m, &err, false);
-
-        pid_t pid = 0;
-        char started_at[40];
-        start_container(&m, &pid, started_at);
-        report(&m, NULL, false, pid, started_at);
-        if (m.report_fd < 0) {
-                /* The helper gave up waiting and told its caller the launch failed: a
-                 * container nobody knows of must not run. Kill it; the exit is recorded. */
-                docker_container_kill(m.docker, cfg.docker_id, "SIGKILL", &err);
-        } else {
-                close(m.report_fd);
-                m.report_fd = -1;
+bool monitor_container_step(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        for (;;) {
+                enum phase before = c->phase;
+                switch (c->phase) {
+                case PH_SETUP:
+                        step_setup(ctx, c, now);
+                        break;
+                case PH_STREAM:
+                        step_stream(ctx, c, now);
+                        break;
+                case PH_REWAIT:
+                        step_rewait(ctx, c, now);
+                        break;
+                case PH_FINISH:
+                        step_finish(ctx, c, now);
+                        break;
+                case PH_REMOVE:
+                        step_remove(ctx, c, now);
+                        break;
+                case PH_DONE:
+                        return true;
+                }
+                if (c->phase == before)
+                        return false;
         }
+}
 
-        struct exit_info x = {.stream = &m.stream};
-        x.known = stream_until_exit(&m, &x.exit_code);
-        if (!x.known) {
-                /* The stream broke before the exit was known (a daemon restart): ask again.
-                 * not-running answers at once for a container that exited meanwhile. */
-                docker_close(m.docker);
-                m.docker = NULL;
-                x.known = with_daemon(&m, op_wait, &x.exit_code) == 0;
+int64_t monitor_container_next_ms(const struct monitor_container *c)
+{
+        switch (c->phase) {
+        case PH_SETUP:
+                return c->setup_deadline + 1;
+        case PH_STREAM:
+                /* the counters, and the drain clock once the exit is known */
+                return c->last_save + RECORD_INTERVAL_MS;
+        case PH_REWAIT:
+                return c->retry_at ? c->retry_at : md_monotonic_ms() + RECORD_INTERVAL_MS;
+        case PH_FINISH:
+        case PH_REMOVE:
+                return c->retry_at ? c->retry_at : md_monotonic_ms();
+        case PH_DONE:
+                return md_monotonic_ms();
         }
-        finish(&m, &x);
-        monitor_stream_close(&m.stream);
-        docker_close(m.docker);
-        _exit(0);
+        return md_monotonic_ms();
+}
+
+struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const struct monitor_request *req,
+                                                  int out_fd, int err_fd, int reply_fd)
+{
+        md_error err = {0};
+        struct monitor_container *c = calloc(1, sizeof *c);
+        if (!c) {
+                close(out_fd);
+                close(err_fd);
+                md_fail(&err, MD_EXIT_FAILED, "monitor: out of memory");
+                struct monitor_container tmp = {.reply_fd = reply_fd};
+                reply(&tmp, &err, false, 0, NULL);
+                return NULL;
+        }
+        snprintf(c->container, sizeof c->container, "%s", req->container);
+        snprintf(c->docker_id, sizeof c->docker_id, "%s", req->docker_id);
+        c->reply_fd = reply_fd;
+        c->stream.out_fd = out_fd;
+        c->stream.err_fd = err_fd;
+        c->phase = PH_SETUP;
+        if (need_docker(ctx, &err) < 0) {
+                fail_launch(ctx, c, &err, false);
+                monitor_container_free(ctx, c);
+                return NULL;
+        }
+        const struct docker *d = ctx->docker;
+        long setup_ms = d->connect_ms + d->request_ms + d->request_ms / 2;
+        if (setup_ms > SETUP_DEADLINE_MAX_MS)
+                setup_ms = SETUP_DEADLINE_MAX_MS;
+        c->setup_deadline = md_monotonic_ms() + setup_ms;
+        if (monitor_stream_open(&c->stream, ctx->multi, d, c->docker_id, out_fd, err_fd, &err) < 0) {
+                fail_launch(ctx, c, &err, true);
+                monitor_container_free(ctx, c);
+                return NULL;
+        }
+        return c;
+}
+
+void monitor_container_free(struct monitor_ctx *ctx, struct monitor_container *c)
+{
+        if (!c)
+                return;
+        monitor_stream_close(&c->stream, ctx->multi);
+        if (c->stream.out_fd >= 0)
+                close(c->stream.out_fd);
+        if (c->stream.err_fd >= 0)
+                close(c->stream.err_fd);
+        if (c->reply_fd >= 0)
+                close(c->reply_fd);
+        free(c);
 }

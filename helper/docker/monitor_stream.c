@@ -1,7 +1,7 @@
-/* The monitor's two long transfers on one curl multi handle: the attach stream, whose frames
- * go straight into the output files, and the wait for the next exit. Both are registered
- * before the container starts; their headers arriving is the daemon's word that it has
- * them (it flushes the headers at once for both). */
+/* A container's two long transfers on the monitor's one curl multi handle (shared by all its
+ * containers): the attach stream, whose frames go straight into the output files, and the
+ * wait for the next exit. Both are registered before the container starts; their headers
+ * arriving is the daemon's word that it has them (it flushes the headers at once for both). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +13,11 @@
 
 #define ERROR_BODY_MAX 4096
 #define WAIT_BODY_MAX 65536
-/* curl's read size for the stream: fewer, larger writes to the files (CPU) against memory. */
+/* curl's read size for the stream: fewer, larger writes to the files (CPU) against memory
+ * (each container's buffer is allocated once its stream starts, and stays). */
 #define ATTACH_BUFFER 32768L
+/* The wait's answer is one short JSON line: curl's smallest buffer. */
+#define WAIT_BUFFER 1024L
 
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
@@ -79,7 +82,8 @@ static size_t wait_write(char *ptr, size_t size, size_t nmemb, void *userdata)
         return docker_buf_write(ptr, size, nmemb, userdata);
 }
 
-static int setup(struct monitor_stream *s, struct monitor_xfer *x, const struct docker *d, const char *path,
+static int setup(CURLM *multi, struct monitor_stream *s, struct monitor_xfer *x, const struct docker *d,
+                 const char *path,
                  curl_write_callback write_cb, void *write_data, md_error *err)
 {
         x->h = curl_easy_init();
@@ -99,17 +103,17 @@ static int setup(struct monitor_stream *s, struct monitor_xfer *x, const struct 
                 rc = curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, x->errbuf);
         if (rc == CURLE_OK)
                 rc = curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
-        if (rc == CURLE_OK && x == &s->attach)
-                rc = curl_easy_setopt(x->h, CURLOPT_BUFFERSIZE, ATTACH_BUFFER);
+        if (rc == CURLE_OK)
+                rc = curl_easy_setopt(x->h, CURLOPT_BUFFERSIZE, x == &s->attach ? ATTACH_BUFFER : WAIT_BUFFER);
         if (rc != CURLE_OK)
                 return docker_fail_curl(err, rc, NULL, path);
-        if (curl_multi_add_handle(s->multi, x->h) != CURLM_OK)
+        if (curl_multi_add_handle(multi, x->h) != CURLM_OK)
                 return md_fail(err, MD_EXIT_FAILED, "monitor: cannot add a transfer");
         return 0;
 }
 
-int monitor_stream_open(struct monitor_stream *s, const struct docker *d, const char *id, int out_fd,
-                        int err_fd, md_error *err)
+int monitor_stream_open(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
+                        int out_fd, int err_fd, md_error *err)
 {
         memset(s, 0, sizeof *s);
         demux_init(&s->demux);
@@ -118,32 +122,44 @@ int monitor_stream_open(struct monitor_stream *s, const struct docker *d, const 
         s->attach.body.max = ERROR_BODY_MAX;
         s->wait.body.max = WAIT_BODY_MAX;
         s->last_progress_ms = md_monotonic_ms();
-        s->multi = curl_multi_init();
-        if (!s->multi)
-                return md_fail(err, MD_EXIT_FAILED, "monitor: out of memory");
         char path[400];
         /* No logs=1: only what the container writes from now on, which is all of it since it
          * has not started yet. */
         snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1", id);
-        if (setup(s, &s->attach, d, path, attach_write, s, err) < 0)
+        if (setup(multi, s, &s->attach, d, path, attach_write, s, err) < 0)
                 return -1;
         snprintf(path, sizeof path, "/containers/%s/wait?condition=next-exit", id);
-        return setup(s, &s->wait, d, path, wait_write, &s->wait.body, err);
+        return setup(multi, s, &s->wait, d, path, wait_write, &s->wait.body, err);
 }
 
-int monitor_stream_pump(struct monitor_stream *s, int timeout_ms, md_error *err)
+static void xfer_close(CURLM *multi, struct monitor_xfer *x)
 {
-        int running = 0;
-        CURLMcode mc = curl_multi_perform(s->multi, &running);
-        if (mc == CURLM_OK && running > 0)
-                mc = curl_multi_poll(s->multi, NULL, 0, timeout_ms, NULL);
-        if (mc == CURLM_OK)
-                mc = curl_multi_perform(s->multi, &running);
-        if (mc != CURLM_OK)
-                return md_fail(err, MD_EXIT_FAILED, "monitor: %s", curl_multi_strerror(mc));
+        if (x->h) {
+                curl_multi_remove_handle(multi, x->h);
+                curl_easy_cleanup(x->h);
+                x->h = NULL;
+        }
+        free(x->body.data);
+        size_t max = x->body.max;
+        memset(x, 0, sizeof *x);
+        x->body.max = max;
+}
+
+int monitor_stream_rewait(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
+                          md_error *err)
+{
+        xfer_close(multi, &s->wait);
+        char path[400];
+        /* not-running answers at once for a container that exited meanwhile */
+        snprintf(path, sizeof path, "/containers/%s/wait?condition=not-running", id);
+        return setup(multi, s, &s->wait, d, path, wait_write, &s->wait.body, err);
+}
+
+void monitor_stream_collect(CURLM *multi)
+{
         CURLMsg *msg;
         int left;
-        while ((msg = curl_multi_info_read(s->multi, &left))) {
+        while ((msg = curl_multi_info_read(multi, &left))) {
                 if (msg->msg != CURLMSG_DONE)
                         continue;
                 struct monitor_xfer *x = NULL;
@@ -153,13 +169,12 @@ int monitor_stream_pump(struct monitor_stream *s, int timeout_ms, md_error *err)
                 x->done = true;
                 x->rc = msg->data.result;
         }
-        return 0;
 }
 
-void monitor_stream_abort_attach(struct monitor_stream *s)
+void monitor_stream_abort_attach(struct monitor_stream *s, CURLM *multi)
 {
         if (s->attach.h && !s->attach.done) {
-                curl_multi_remove_handle(s->multi, s->attach.h);
+                curl_multi_remove_handle(multi, s->attach.h);
                 s->attach.done = true;
                 s->attach.rc = CURLE_ABORTED_BY_CALLBACK;
         }
@@ -178,20 +193,8 @@ bool monitor_stream_exit_code(const struct monitor_stream *s, int *exit_code)
         return true;
 }
 
-void monitor_stream_close(struct monitor_stream *s)
+void monitor_stream_close(struct monitor_stream *s, CURLM *multi)
 {
-        struct monitor_xfer *xs[] = {&s->attach, &s->wait};
-        for (size_t i = 0; i < 2; i++) {
-                if (xs[i]->h) {
-                        if (s->multi)
-                                curl_multi_remove_handle(s->multi, xs[i]->h);
-                        curl_easy_cleanup(xs[i]->h);
-                        xs[i]->h = NULL;
-                }
-                free(xs[i]->body.data);
-                xs[i]->body.data = NULL;
-        }
-        if (s->multi)
-                curl_multi_cleanup(s->multi);
-        s->multi = NULL;
+        xfer_close(multi, &s->attach);
+        xfer_close(multi, &s->wait);
 }

@@ -105,16 +105,21 @@ static int launch_as_setuid_helper(const struct monitor_config *cfg, struct moni
         return a.rc;
 }
 
-/* Creates the container, its CREATED record and the output files; returns launch's result. */
-static int launch_to(struct docker *d, struct run *r, const char *script, const char *out_file,
-                     bool as_setuid_helper, md_error *err)
+/* Creates the container, its CREATED record and the output files; returns launch's result.
+ * With state_dir, the run uses that state dir (and so its monitor) instead of its own. */
+static int launch_full(struct docker *d, struct run *r, const char *script, const char *out_file,
+                       bool as_setuid_helper, const char *state_dir, md_error *err)
 {
         memset(r, 0, sizeof *r);
         strcpy(r->dir, "/tmp/md-live-XXXXXX");
         ck_assert_ptr_nonnull(mkdtemp(r->dir));
         ck_assert_int_eq(chmod(r->dir, 0700), 0);
-        snprintf(r->state_dir, sizeof r->state_dir, "%s/state", r->dir);
-        ck_assert_int_eq(mkdir(r->state_dir, 0700), 0);
+        if (state_dir) {
+                snprintf(r->state_dir, sizeof r->state_dir, "%s", state_dir);
+        } else {
+                snprintf(r->state_dir, sizeof r->state_dir, "%s/state", r->dir);
+                ck_assert_int_eq(mkdir(r->state_dir, 0700), 0);
+        }
         snprintf(r->out_path, sizeof r->out_path, "%s/stdout", r->dir);
         snprintf(r->err_path, sizeof r->err_path, "%s/stderr", r->dir);
         snprintf(r->name, sizeof r->name, "mesos-live-%d-%s", (int)getpid(), strrchr(r->dir, '-') + 1);
@@ -145,6 +150,12 @@ static int launch_to(struct docker *d, struct run *r, const char *script, const 
         ck_assert_int_eq(fcntl(out, F_GETFD), -1);
         ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
         return rc;
+}
+
+static int launch_to(struct docker *d, struct run *r, const char *script, const char *out_file,
+                     bool as_setuid_helper, md_error *err)
+{
+        return launch_full(d, r, script, out_file, as_setuid_helper, NULL, err);
 }
 
 static int launch(struct docker *d, struct run *r, const char *script, md_error *err)
@@ -535,6 +546,134 @@ START_TEST(test_start_refused)
 }
 END_TEST
 
+static bool pid_alive(pid_t pid)
+{
+        return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+static void make_state_dir(char dir[static 64], char state[static 96])
+{
+        strcpy(dir, "/tmp/md-live-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(state, 96, "%s/state", dir);
+        ck_assert_int_eq(mkdir(state, 0700), 0);
+}
+
+static void check_numbered(const char *path, const char *prefix, int lines)
+{
+        size_t len;
+        _cleanup_free_ char *out = slurp(path, &len);
+        char want[64];
+        size_t at = 0;
+        for (int i = 0; i < lines; i++) {
+                int n = snprintf(want, sizeof want, "%s %06d\n", prefix, i);
+                if (at + (size_t)n > len || memcmp(out + at, want, (size_t)n) != 0)
+                        ck_abort_msg("%s: line %d is not \"%s %06d\"", path, i, prefix, i);
+                at += (size_t)n;
+        }
+        ck_assert_uint_eq(at, len);
+}
+
+/* Several containers of one state dir share one monitor, which streams them all at once,
+ * each into its own files; with no container left it exits and removes its socket, and the
+ * next launch starts a new one. */
+#define SHARED 4
+#define SHARED_LINES 60000
+START_TEST(test_shared_monitor)
+{
+        struct docker *d = open_docker();
+        md_error err = {0};
+        char dir[64], state[96], sockpath[160];
+        make_state_dir(dir, state);
+        snprintf(sockpath, sizeof sockpath, "%s/monitor.sock", state);
+        struct run r[SHARED];
+        for (int i = 0; i < SHARED; i++) {
+                char script[256];
+                snprintf(script, sizeof script,
+                         "awk 'BEGIN { for (i = 0; i < %d; i++) { printf \"c%d %%06d\\n\", i; "
+                         "printf \"e%d %%06d\\n\", i > \"/dev/stderr\" } }'",
+                         SHARED_LINES, i, i);
+                ck_assert_msg(launch_full(d, &r[i], script, NULL, false, state, &err) == 0, "%s", err.message);
+                ck_assert_int_eq(r[i].started.monitor_pid, r[0].started.monitor_pid);
+        }
+        pid_t mon = r[0].started.monitor_pid;
+        struct stat st;
+        ck_assert_int_eq(stat(sockpath, &st), 0);
+        ck_assert(S_ISSOCK(st.st_mode));
+        ck_assert_int_eq(st.st_mode & 077, 0);
+        for (int i = 0; i < SHARED; i++) {
+                struct md_record rec = {0};
+                wait_exited(&r[i], &rec, 120);
+                ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
+                char prefix[8];
+                snprintf(prefix, sizeof prefix, "c%d", i);
+                check_numbered(r[i].out_path, prefix, SHARED_LINES);
+                snprintf(prefix, sizeof prefix, "e%d", i);
+                check_numbered(r[i].err_path, prefix, SHARED_LINES);
+                ck_assert_uint_eq(rec.stdout_bytes, (uint64_t)SHARED_LINES * 10);
+                ck_assert_uint_eq(rec.stderr_bytes, (uint64_t)SHARED_LINES * 10);
+                assert_gone(d, r[i].docker_id);
+                md_record_clear(&rec);
+        }
+        /* idle: gone within its idle time (30 s) and a margin, socket too */
+        int64_t deadline = md_monotonic_ms() + 45000;
+        while (pid_alive(mon)) {
+                ck_assert_msg(md_monotonic_ms() < deadline, "the idle monitor %d did not exit", (int)mon);
+                usleep(200000);
+        }
+        ck_assert_int_eq(stat(sockpath, &st), -1);
+        struct run again;
+        ck_assert_msg(launch_full(d, &again, "echo again", NULL, false, state, &err) == 0, "%s", err.message);
+        ck_assert_int_ne(again.started.monitor_pid, mon);
+        struct md_record rec = {0};
+        wait_exited(&again, &rec, 60);
+        size_t len;
+        _cleanup_free_ char *out = slurp(again.out_path, &len);
+        ck_assert_str_eq(out, "again\n");
+        md_record_clear(&rec);
+        for (int i = 0; i < SHARED; i++)
+                cleanup_run(d, &r[i]);
+        cleanup_run(d, &again);
+        rm_rf(dir);
+        docker_close(d);
+}
+END_TEST
+
+/* A monitor killed outright leaves its socket behind: the next launch starts a new monitor,
+ * which does its work. */
+START_TEST(test_monitor_killed_relaunch)
+{
+        struct docker *d = open_docker();
+        md_error err = {0};
+        char dir[64], state[96];
+        make_state_dir(dir, state);
+        struct run first, second;
+        ck_assert_msg(launch_full(d, &first, "exec sleep 600", NULL, false, state, &err) == 0, "%s", err.message);
+        pid_t mon = first.started.monitor_pid;
+        ck_assert_int_eq(kill(mon, SIGKILL), 0);
+        while (pid_alive(mon))
+                usleep(20000);
+        ck_assert_msg(launch_full(d, &second, "echo second; exit 4", NULL, false, state, &err) == 0, "%s",
+                      err.message);
+        ck_assert_int_ne(second.started.monitor_pid, mon);
+        struct md_record rec = {0};
+        wait_exited(&second, &rec, 60);
+        ck_assert_int_eq(rec.exit_code, 4);
+        size_t len;
+        _cleanup_free_ char *out = slurp(second.out_path, &len);
+        ck_assert_str_eq(out, "second\n");
+        /* the first one's monitor is gone: its record keeps the dead pid, for the reaper */
+        read_record(&first, &rec);
+        ck_assert_int_eq(rec.monitor_pid, mon);
+        ck_assert_str_eq(md_state_to_string(rec.state), md_state_to_string(MD_STATE_RUNNING));
+        md_record_clear(&rec);
+        cleanup_run(d, &first);
+        cleanup_run(d, &second);
+        rm_rf(dir);
+        docker_close(d);
+}
+END_TEST
+
 /* Runs once after the case, in the runner: a test that failed midway left its container. */
 static void remove_leftovers(void)
 {
@@ -575,6 +714,8 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_caller_limits);
         tcase_add_test(tc, test_launch_as_setuid_helper);
         tcase_add_test(tc, test_start_refused);
+        tcase_add_test(tc, test_shared_monitor);
+        tcase_add_test(tc, test_monitor_killed_relaunch);
         suite_add_tcase(s, tc);
         return s;
 }

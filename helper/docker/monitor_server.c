@@ -1,0 +1,337 @@
+/* The shared monitor process (monitor.h): one per state dir, for every container launched
+ * with it. It listens on STATE_DIR/monitor.sock for launches (monitor.c), runs every
+ * container's transfers in one curl multi loop (monitor_run.c), and exits by itself once it
+ * has had no container for MONITOR_IDLE_EXIT_MS.
+ *
+ * The exit races a launch that has just found the socket: the launch holds STATE_DIR/
+ * monitor.lock from its connect until its request is sent, and the monitor takes the same
+ * lock, looks for a connection waiting to be accepted, and only then removes its socket and
+ * exits (the lock goes with the process). A launch that comes after finds no socket and
+ * starts a new monitor. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "monitor_internal.h"
+#include "record.h"
+#include "util.h"
+
+/* Connections accepted whose request has not come yet; the launch sends it right after its
+ * connect, so a few are enough, and one that stays silent is dropped after a while. */
+#define PENDING_MAX 16
+#define PENDING_TIMEOUT_MS 5000
+/* The loop wakes at least this often (byte counters, deadlines). */
+#define LOOP_TICK_MS 1000
+
+struct pending {
+        int fd;
+        int64_t since;
+};
+
+struct server {
+        struct monitor_ctx ctx;
+        const char *state_dir;
+        char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+        int listen_fd;
+        struct monitor_container **cs;
+        size_t n, cap;
+        struct pending pend[PENDING_MAX];
+        size_t npend;
+        int64_t idle_since;
+};
+
+static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *err)
+{
+        struct monitor_report rep;
+        memset(&rep, 0, sizeof rep);
+        rep.exit_code = err->exit_code ? err->exit_code : MD_EXIT_FAILED;
+        rep.monitor_pid = getpid();
+        snprintf(rep.message, sizeof rep.message, "%s", err->message);
+        md_write_all(ready_fd, &rep, sizeof rep);
+        _exit(1);
+}
+
+int monitor_socket_path(const char *state_dir, const char *name, char *buf, size_t size)
+{
+        int n = snprintf(buf, size, "%s/%s", state_dir, name);
+        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int listen_on(struct server *sv, md_error *err)
+{
+        if (monitor_socket_path(sv->state_dir, MONITOR_SOCKET_NAME, sv->sock_path, sizeof sv->sock_path) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: state dir path too long for a socket");
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: socket");
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        memcpy(a.sun_path, sv->sock_path, strlen(sv->sock_path) + 1);
+        /* The launch starts a monitor only under the lock and when nobody answers on the
+         * socket: one that is there is a dead monitor's. */
+        if (unlink(sv->sock_path) < 0 && errno != ENOENT) {
+                close(fd);
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: remove %s", sv->sock_path);
+        }
+        mode_t old = umask(077);
+        int r = bind(fd, (struct sockaddr *)&a, sizeof a);
+        umask(old);
+        if (r < 0 || listen(fd, 64) < 0) {
+                int e = errno;
+                close(fd);
+                return md_fail_errno(err, MD_EXIT_FAILED, e, "monitor: listen on %s", sv->sock_path);
+        }
+        sv->listen_fd = fd;
+        return 0;
+}
+
+static void refuse(int fd, int code, const char *fmt, const char *arg)
+{
+        struct monitor_report rep;
+        memset(&rep, 0, sizeof rep);
+        rep.exit_code = code;
+        rep.monitor_pid = getpid();
+        snprintf(rep.message, sizeof rep.message, fmt, arg);
+        monitor_send_report(fd, &rep);
+        close(fd);
+}
+
+static bool valid_request(const struct monitor_request *q)
+{
+        return q->version == MONITOR_REQUEST_VERSION && memchr(q->docker_socket, 0, sizeof q->docker_socket) &&
+               memchr(q->container, 0, sizeof q->container) && memchr(q->docker_id, 0, sizeof q->docker_id) &&
+               md_container_id_of_name(q->container) && strlen(q->docker_id) == 64 &&
+               strspn(q->docker_id, "0123456789abcdef") == 64;
+}
+
+static void add_container(struct server *sv, struct monitor_container *c)
+{
+        if (sv->n == sv->cap) {
+                size_t cap = sv->cap ? sv->cap * 2 : 16;
+                struct monitor_container **p = realloc(sv->cs, cap * sizeof *p);
+                if (!p) {
+                        /* cannot keep it: its transfers would run with nobody stepping them */
+                        monitor_container_free(&sv->ctx, c);
+                        return;
+                }
+                sv->cs = p;
+                sv->cap = cap;
+        }
+        sv->cs[sv->n++] = c;
+}
+
+/* 1: handled (the connection is gone or is a container's now), 0: nothing yet. */
+static int take_request(struct server *sv, int fd)
+{
+        struct monitor_request q;
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(2 * sizeof(int))];
+        } ctl;
+        struct iovec iov = {&q, sizeof q};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                             .msg_controllen = sizeof ctl.buf};
+        ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                return 0;
+        int fds[2] = {-1, -1};
+        int nfds = 0;
+        for (struct cmsghdr *h = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; h; h = CMSG_NXTHDR(&msg, h)) {
+                if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+                        continue;
+                size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t i = 0; i < k; i++) {
+                        int got;
+                        memcpy(&got, CMSG_DATA(h) + i * sizeof(int), sizeof got);
+                        if (nfds < 2)
+                                fds[nfds++] = got;
+                        else
+                                close(got);
+                }
+        }
+        if (n != (ssize_t)sizeof q || nfds != 2 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+            !valid_request(&q)) {
+                for (int i = 0; i < nfds; i++)
+                        close(fds[i]);
+                if (n <= 0)
+                        close(fd);
+                else
+                        refuse(fd, MD_EXIT_FAILED, "start the monitor: %s", "malformed request");
+                return 1;
+        }
+        if (strcmp(q.docker_socket, sv->ctx.docker_socket) != 0) {
+                close(fds[0]);
+                close(fds[1]);
+                refuse(fd, MD_EXIT_FAILED, "start the monitor: the monitor of this state dir serves %s",
+                       sv->ctx.docker_socket);
+                return 1;
+        }
+        struct monitor_container *c = monitor_container_begin(&sv->ctx, &q, fds[0], fds[1], fd);
+        if (c)
+                add_container(sv, c);
+        return 1;
+}
+
+static void accept_all(struct server *sv, int64_t now)
+{
+        for (;;) {
+                int fd = accept4(sv->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+                if (fd < 0) {
+                        if (errno == EINTR || errno == ECONNABORTED)
+                                continue;
+                        return; /* EAGAIN, or out of fds: the next round */
+                }
+                /* The directory is root-only already; a peer that is not root has no business. */
+                struct ucred cred;
+                socklen_t len = sizeof cred;
+                if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0 ||
+                    sv->npend == PENDING_MAX) {
+                        close(fd);
+                        continue;
+                }
+                if (take_request(sv, fd) == 0)
+                        sv->pend[sv->npend++] = (struct pending){fd, now};
+        }
+}
+
+static void serve_pending(struct server *sv, const struct curl_waitfd *extra, size_t nextra, int64_t now)
+{
+        size_t kept = 0;
+        for (size_t i = 0; i < sv->npend; i++) {
+                struct pending p = sv->pend[i];
+                bool ready = 1 + i < nextra && extra[1 + i].fd == p.fd && extra[1 + i].revents;
+                if (ready && take_request(sv, p.fd))
+                        continue;
+                if (now - p.since > PENDING_TIMEOUT_MS) {
+                        close(p.fd);
+                        continue;
+                }
+                sv->pend[kept++] = p;
+        }
+        sv->npend = kept;
+}
+
+static void step_containers(struct server *sv, int64_t now)
+{
+        size_t kept = 0;
+        for (size_t i = 0; i < sv->n; i++) {
+                struct monitor_container *c = sv->cs[i];
+                if (monitor_container_step(&sv->ctx, c, now)) {
+                        monitor_container_free(&sv->ctx, c);
+                        continue;
+                }
+                sv->cs[kept++] = c;
+        }
+        if (sv->n && !kept)
+                sv->idle_since = now;
+        sv->n = kept;
+}
+
+/* Idle long enough: exit unless a launch is at the door (see the top of this file). */
+static void maybe_exit(struct server *sv, int64_t now)
+{
+        if (sv->n || sv->npend || now - sv->idle_since < MONITOR_IDLE_EXIT_MS)
+                return;
+        char lock_path[sizeof sv->sock_path];
+        if (monitor_socket_path(sv->state_dir, MONITOR_LOCK_NAME, lock_path, sizeof lock_path) < 0)
+                return;
+        int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (lock < 0 && errno != ENOENT)
+                return;
+        /* ENOENT: the state dir is gone, and our socket with it: nobody can reach us. */
+        /* A launch holding the lock is about to connect or has: stay for it. */
+        if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
+                close(lock);
+                return;
+        }
+        struct pollfd pfd = {.fd = sv->listen_fd, .events = POLLIN};
+        if (lock >= 0 && poll(&pfd, 1, 0) != 0) {
+                close(lock);
+                return;
+        }
+        unlink(sv->sock_path);
+        curl_multi_cleanup(sv->ctx.multi);
+        docker_close(sv->ctx.docker);
+        free(sv->cs);
+        _exit(0);
+}
+
+static int next_timeout(const struct server *sv, int64_t now)
+{
+        int64_t wake = now + LOOP_TICK_MS;
+        for (size_t i = 0; i < sv->n; i++) {
+                int64_t t = monitor_container_next_ms(sv->cs[i]);
+                if (t < wake)
+                        wake = t;
+        }
+        for (size_t i = 0; i < sv->npend; i++)
+                if (sv->pend[i].since + PENDING_TIMEOUT_MS + 1 < wake)
+                        wake = sv->pend[i].since + PENDING_TIMEOUT_MS + 1;
+        return wake <= now ? 0 : (int)(wake - now);
+}
+
+static __attribute__((noreturn)) void serve(struct server *sv)
+{
+        struct curl_waitfd extra[1 + PENDING_MAX];
+        size_t nextra = 0;
+        for (;;) {
+                int running = 0;
+                curl_multi_perform(sv->ctx.multi, &running);
+                monitor_stream_collect(sv->ctx.multi);
+                int64_t now = md_monotonic_ms();
+                if (nextra && extra[0].revents)
+                        accept_all(sv, now);
+                serve_pending(sv, extra, nextra, now);
+                size_t before = sv->n;
+                step_containers(sv, now);
+                maybe_exit(sv, now);
+
+                nextra = 0;
+                extra[nextra++] = (struct curl_waitfd){.fd = sv->listen_fd, .events = CURL_WAIT_POLLIN};
+                for (size_t i = 0; i < sv->npend; i++)
+                        extra[nextra++] = (struct curl_waitfd){.fd = sv->pend[i].fd, .events = CURL_WAIT_POLLIN};
+                /* a container just added has transfers curl has not begun: no sleeping first */
+                int timeout = sv->n > before ? 0 : next_timeout(sv, md_monotonic_ms());
+                if (curl_multi_poll(sv->ctx.multi, extra, (unsigned)nextra, timeout, NULL) != CURLM_OK)
+                        timeout = 0; /* only out of memory; the next round tries again */
+        }
+}
+
+void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd)
+{
+        struct server sv = {.state_dir = state_dir, .listen_fd = -1};
+        sv.ctx.docker_socket = docker_socket;
+        sv.ctx.record_dirfd = -1;
+        md_error err = {0};
+
+        int *keep[] = {&ready_fd};
+        if (monitor_become_root_alone(&err) < 0 || monitor_keep_only_fds(keep, 1, &err) < 0)
+                fail_start(ready_fd, &err);
+        monitor_quiet_process();
+        sv.ctx.record_dirfd = md_record_dir_open(state_dir, false, &err);
+        if (sv.ctx.record_dirfd < 0 || listen_on(&sv, &err) < 0)
+                fail_start(ready_fd, &err);
+        sv.ctx.multi = curl_multi_init();
+        if (!sv.ctx.multi) {
+                md_fail(&err, MD_EXIT_FAILED, "monitor: out of memory");
+                fail_start(ready_fd, &err);
+        }
+        /* The daemon may be away: each launch then tries again, and fails with its reason. */
+        if (docker_open(docker_socket, &sv.ctx.docker, &err) < 0)
+                sv.ctx.docker = NULL;
+
+        struct monitor_report ready;
+        memset(&ready, 0, sizeof ready);
+        ready.monitor_pid = getpid();
+        md_write_all(ready_fd, &ready, sizeof ready);
+        close(ready_fd);
+        sv.idle_since = md_monotonic_ms();
+        serve(&sv);
+}
