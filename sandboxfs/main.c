@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "privs.h"
 #include "reader.h"
 #include "tree.h"
+#include "util.h"
 #include "watch.h"
 
 #define DEFAULT_MAX_THREADS 16
@@ -101,6 +103,35 @@ static int start_unmount_keeper(const char *mountpoint, int fuse_fd)
 
 static struct fuse_session *session;
 
+/* Every inode the kernel holds in a sandbox is an O_PATH fd here (passthrough_ll's design):
+ * take as many as the system allows, while still privileged. */
+static void raise_fd_limit(void)
+{
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return;
+        char buf[32] = "";
+        int fd = open("/proc/sys/fs/nr_open", O_RDONLY | O_CLOEXEC);
+        uint64_t nr_open = 0;
+        if (fd >= 0) {
+                ssize_t n = read(fd, buf, sizeof buf - 1);
+                close(fd);
+                if (n > 0) {
+                        buf[n] = '\0';
+                        buf[strcspn(buf, "\n")] = '\0';
+                        if (md_parse_u64(buf, &nr_open) < 0)
+                                nr_open = 0;
+                }
+        }
+        if (nr_open > rl.rlim_max) {
+                struct rlimit more = { .rlim_cur = nr_open, .rlim_max = nr_open };
+                if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+                        return;
+        }
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int main(int argc, char *argv[])
 {
         struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
@@ -140,6 +171,7 @@ int main(int argc, char *argv[])
                 die(MD_EXIT_USAGE, "invalid FUSE options");
         if (fuse_set_signal_handlers(session) != 0)
                 die(MD_EXIT_FAILED, "signal handlers");
+        raise_fd_limit();
         detach_stale_mount(opts.mountpoint);
         if (fuse_session_mount(session, opts.mountpoint) != 0)
                 die(MD_EXIT_FAILED, "cannot mount on %s", opts.mountpoint);

@@ -339,7 +339,9 @@ static void sbfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
         struct sbfs_reader r;
         sbfs_reader_init(&r, req);
         struct sbfs_node *n = node_of(ino);
-        if (!allowed(&r, n)) {
+        /* with an open file (fi), the caller was let in at open: a container removed since then
+         * still answers, so that the reader gets its data or EOF, not ENOENT mid-read */
+        if (!fi && !allowed(&r, n)) {
                 fuse_reply_err(req, ENOENT);
                 return;
         }
@@ -351,6 +353,7 @@ static void sbfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
                 struct stat lg;
                 if (h && h->fd >= 0 && fstat(h->fd, &lg) == 0) {
                         st.st_size = lg.st_size;
+                        st.st_blocks = lg.st_blocks;
                         st.st_mtim = lg.st_mtim;
                 }
         }
@@ -634,12 +637,19 @@ static size_t add_entry(fuse_req_t req, struct sbfs_reader *r, struct sbfs_node 
         struct sbfs_node *n = NULL;
         bool dots = strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
         if (!dots) {
-                if (do_lookup(r, dir, name, &n) < 0)
-                        return SIZE_MAX; /* vanished or not visible: skipped */
-                if (fill_entry(n, &e) < 0) {
+                int err = do_lookup(r, dir, name, &n);
+                if (err == 0 && fill_entry(n, &e) < 0) {
                         forget_one(n, 1);
-                        return SIZE_MAX;
+                        n = NULL;
+                        err = -EIO;
                 }
+                /* a container the reader may not see is left out; a sandbox entry that could not
+                 * be looked up now (vanished, out of fds) is listed without attributes (nodeid 0:
+                 * the kernel looks it up when it is used) */
+                if (err < 0 && dir->kind == SBFS_ROOT)
+                        return SIZE_MAX;
+                if (err < 0)
+                        e = (struct fuse_entry_param){ .attr = { .st_ino = ino, .st_mode = type << 12 } };
         }
         size_t need = fuse_add_direntry_plus(req, p, rem, name, &e, next);
         if (need > rem) {

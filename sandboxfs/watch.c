@@ -112,19 +112,8 @@ static void load(const char *name)
                 drop(name);
                 return;
         }
-        pthread_mutex_lock(&sbfs_lock);
-        struct sbfs_container *ct = sbfs_ct_find(name);
-        if (ct && strcmp(ct->rec.sandbox, rec.sandbox) == 0 && ct->owner_uid == rec.owner_uid &&
-            ct->owner_gid == rec.owner_gid) {
-                md_record_clear(&ct->rec); /* same container, new state */
-                ct->rec = rec;
-                pthread_mutex_unlock(&sbfs_lock);
-                return;
-        }
-        pthread_mutex_unlock(&sbfs_lock);
-
-        /* a new container, or one whose sandbox or owner changed: opened afresh, and only a
-         * real directory owned by the record's owner is shown as its sandbox */
+        /* opened afresh on every change: only a real directory owned by the record's owner is
+         * shown as its sandbox, and a sandbox deleted and made again is a new container */
         _cleanup_close_ int sfd = md_open_dir_nofollow(rec.sandbox);
         struct stat st;
         if (sfd < 0 || fstat(sfd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != rec.owner_uid) {
@@ -132,6 +121,19 @@ static void load(const char *name)
                 drop(name);
                 return;
         }
+        pthread_mutex_lock(&sbfs_lock);
+        struct sbfs_container *ct = sbfs_ct_find(name);
+        struct stat cur;
+        if (ct && strcmp(ct->rec.sandbox, rec.sandbox) == 0 && ct->owner_uid == rec.owner_uid &&
+            ct->owner_gid == rec.owner_gid && fstat(ct->sandbox_fd, &cur) == 0 && cur.st_dev == st.st_dev &&
+            cur.st_ino == st.st_ino) {
+                md_record_clear(&ct->rec); /* the same container, a new state */
+                ct->rec = rec;
+                pthread_mutex_unlock(&sbfs_lock);
+                return;
+        }
+        pthread_mutex_unlock(&sbfs_lock);
+
         _cleanup_free_ char *cname = strdup(name);
         char *oname = NULL;
         gid_t *groups = NULL;
