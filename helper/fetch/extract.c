@@ -66,6 +66,44 @@ static int setup(struct archive *a, enum fetch_archive_kind kind)
         return r >= ARCHIVE_WARN ? 0 : -1;
 }
 
+static int extract_all(struct fetch_extract_ctx *c, enum fetch_archive_kind kind, const char *out_name,
+                       md_error *err)
+{
+        struct archive *a = c->a;
+        const char *q = c->archive_name;
+        const struct fetch_extract_limits *lim = c->lim;
+        uint64_t headers = 0;
+        for (;;) {
+                struct archive_entry *e;
+                int r = archive_read_next_header(a, &e);
+                if (r == ARCHIVE_EOF)
+                        break;
+                if (r < ARCHIVE_WARN)
+                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu: %s", q,
+                                       (unsigned long long)headers + 1, archive_error_string(a));
+                if (++headers > lim->max_entries)
+                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: more than %llu entries", q,
+                                       (unsigned long long)lim->max_entries);
+                if (kind == FETCH_ARCHIVE_GZ) {
+                        archive_entry_set_filetype(e, AE_IFREG);
+                        archive_entry_set_perm(e, 0666);
+                        archive_entry_unset_size(e);
+                        r = fetch_extract_entry(c, e, out_name, err);
+                } else {
+                        const char *path = archive_entry_pathname(e);
+                        if (!path)
+                                return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu has no name",
+                                               q, (unsigned long long)headers);
+                        r = fetch_extract_entry(c, e, path, err);
+                }
+                if (r < 0)
+                        return -1;
+        }
+        if (headers == 0 && kind != FETCH_ARCHIVE_TAR)
+                return md_fail(err, MD_EXIT_FAILED, "extracting %s: no entries", q);
+        return 0;
+}
+
 int fetch_extract(int archive_fd, const char *archive_name, enum fetch_archive_kind kind, int destfd,
                   const char *out_name, const struct fetch_extract_limits *lim,
                   struct fetch_extract_stats *stats, md_error *err)
@@ -86,35 +124,10 @@ int fetch_extract(int archive_fd, const char *archive_name, enum fetch_archive_k
                 .destfd = destfd,
                 .lim = lim,
                 .stats = stats,
+                .cached_dirfd = -1,
         };
-        uint64_t headers = 0;
-        for (;;) {
-                struct archive_entry *e;
-                int r = archive_read_next_header(a, &e);
-                if (r == ARCHIVE_EOF)
-                        break;
-                if (r < ARCHIVE_WARN)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu: %s", q,
-                                       (unsigned long long)headers + 1, archive_error_string(a));
-                if (++headers > lim->max_entries)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: more than %llu entries", q,
-                                       (unsigned long long)lim->max_entries);
-                if (kind == FETCH_ARCHIVE_GZ) {
-                        archive_entry_set_filetype(e, AE_IFREG);
-                        archive_entry_set_perm(e, 0666);
-                        archive_entry_unset_size(e);
-                        r = fetch_extract_entry(&c, e, out_name, err);
-                } else {
-                        const char *path = archive_entry_pathname(e);
-                        if (!path)
-                                return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu has no name",
-                                               q, (unsigned long long)headers);
-                        r = fetch_extract_entry(&c, e, path, err);
-                }
-                if (r < 0)
-                        return -1;
-        }
-        if (headers == 0 && kind != FETCH_ARCHIVE_TAR)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: no entries", q);
-        return 0;
+        int r = extract_all(&c, kind, out_name, err);
+        if (c.cached_dirfd >= 0)
+                close(c.cached_dirfd);
+        return r;
 }

@@ -83,12 +83,15 @@ static int open_dirs(int base, const char *rel, mode_t mode)
                 char comp[256];
                 memcpy(comp, c, n);
                 comp[n] = '\0';
-                if (mkdirat(dfd, comp, mode) < 0 && errno != EEXIST) {
-                        int e = errno;
-                        close(dfd);
-                        return -e;
-                }
                 int nfd = fetch_open_subdir(dfd, comp);
+                if (nfd == -ENOENT) { /* made here: most archives name each directory many times */
+                        if (mkdirat(dfd, comp, mode) < 0 && errno != EEXIST) {
+                                int e = errno;
+                                close(dfd);
+                                return -e;
+                        }
+                        nfd = fetch_open_subdir(dfd, comp);
+                }
                 close(dfd);
                 if (nfd < 0)
                         return nfd;
@@ -100,18 +103,35 @@ static int open_dirs(int base, const char *rel, mode_t mode)
         return dfd;
 }
 
-/* Splits normalized rel into its directory (made) and leaf. */
-static int open_parent(int base, char *rel, const char **leaf)
+/* Splits normalized rel into its directory (made) and leaf. The last directory stays open in
+ * the context, as entries come grouped by directory: the fd keeps naming the same directory,
+ * which no later entry can replace (rename and unlink never remove a directory here). */
+static int open_parent(struct fetch_extract_ctx *c, char *rel, const char **leaf)
 {
         char *slash = strrchr(rel, '/');
-        if (!slash) {
-                *leaf = rel;
-                return open_dirs(base, "", 0755);
+        const char *dir = slash ? rel : "";
+        if (slash)
+                *slash = '\0';
+        *leaf = slash ? slash + 1 : rel;
+        int fd;
+        if (c->cached_dirfd >= 0 && strcmp(c->cached_dir, dir) == 0) {
+                fd = fcntl(c->cached_dirfd, F_DUPFD_CLOEXEC, 3);
+                fd = fd < 0 ? -errno : fd;
+        } else {
+                fd = open_dirs(c->destfd, dir, 0755);
+                size_t len = strlen(dir);
+                if (fd >= 0 && len < sizeof c->cached_dir) {
+                        int keep = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+                        if (keep >= 0) {
+                                if (c->cached_dirfd >= 0)
+                                        close(c->cached_dirfd);
+                                c->cached_dirfd = keep;
+                                memcpy(c->cached_dir, dir, len + 1);
+                        }
+                }
         }
-        *slash = '\0';
-        int fd = open_dirs(base, rel, 0755);
-        *slash = '/';
-        *leaf = slash + 1;
+        if (slash)
+                *slash = '/';
         return fd;
 }
 
@@ -164,6 +184,23 @@ int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, md
         return 0;
 }
 
+static int finish_file(struct fetch_extract_ctx *c, struct archive_entry *e, int fd, const char *path,
+                       md_error *err)
+{
+        int r = fetch_extract_data(c, fd, path, err);
+        if (r == 0 && archive_entry_size_is_set(e) && ftruncate(fd, archive_entry_size(e)) < 0)
+                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
+        if (r == 0 && fchmod(fd, (archive_entry_perm(e) & 0777) & ~c->lim->umask) < 0)
+                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
+        if (r == 0 && archive_entry_mtime_is_set(e)) {
+                struct timespec ts[2] = {
+                        {.tv_nsec = UTIME_OMIT},
+                        {.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)}};
+                futimens(fd, ts); /* cosmetic, as tar does it */
+        }
+        return r;
+}
+
 static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int parent, const char *leaf,
                       const char *path, md_error *err)
 {
@@ -171,21 +208,24 @@ static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int 
             (uint64_t)archive_entry_size(e) > c->lim->max_bytes - c->stats->bytes)
                 return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: more than the limit of %llu bytes",
                                c->archive_name, path, (unsigned long long)c->lim->max_bytes);
+        /* A new name is made in place (O_EXCL: nothing there to follow or overwrite), and removed
+         * again when the entry fails; a name that exists (a duplicate, a planted symlink) gets a
+         * hidden file renamed over it. */
+        int fd = fetch_openat1(parent, leaf, O_RDWR | O_CREAT | O_EXCL, 0600);
+        if (fd >= 0) {
+                int r = finish_file(c, e, fd, path, err);
+                close(fd);
+                if (r < 0)
+                        unlinkat(parent, leaf, 0);
+                return r;
+        }
+        if (fd != -EEXIST)
+                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "extracting %s: %s", c->archive_name, path);
         struct fetch_tmp t;
         int r = fetch_tmp_open(parent, &t);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
-        r = fetch_extract_data(c, t.fd, path, err);
-        if (r == 0 && archive_entry_size_is_set(e) && ftruncate(t.fd, archive_entry_size(e)) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
-        if (r == 0 && fchmod(t.fd, (archive_entry_perm(e) & 0777) & ~c->lim->umask) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
-        if (r == 0 && archive_entry_mtime_is_set(e)) {
-                struct timespec ts[2] = {
-                        {.tv_nsec = UTIME_OMIT},
-                        {.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)}};
-                futimens(t.fd, ts); /* cosmetic, as tar does it */
-        }
+        r = finish_file(c, e, t.fd, path, err);
         if (r == 0 && (r = fetch_tmp_commit(&t, leaf)) < 0)
                 r = md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
         fetch_tmp_discard(&t);
@@ -274,7 +314,7 @@ int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, co
                 return 0;
         }
         const char *leaf;
-        _cleanup_close_ int parent = open_parent(c->destfd, norm, &leaf);
+        _cleanup_close_ int parent = open_parent(c, norm, &leaf);
         if (parent < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -parent, "extracting %s: %s", c->archive_name, q);
         if (hl) {
