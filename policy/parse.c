@@ -222,6 +222,16 @@ static int add_protected(struct policy *p, const char *path)
         return v[p->n_protected] ? (p->n_protected++, 0) : -1;
 }
 
+static int protect(struct policy *p, const char *path, md_error *err)
+{
+        if (add_protected(p, path) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "policy: out of memory");
+        _cleanup_free_ char *real = realpath(path, NULL);
+        if (real && strcmp(real, "/") != 0 && add_protected(p, real) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "policy: out of memory");
+        return 0;
+}
+
 int policy_finish(struct policy *p, md_error *err)
 {
         struct policy_helper_conf *h = &p->helper;
@@ -238,13 +248,14 @@ int policy_finish(struct policy *p, md_error *err)
          * helper's own records. Symlinks in these paths (/var/run -> /run) are resolved now, as
          * the helper resolves the requested host paths, so that both are compared alike. */
         const char *prot[] = {h->docker_socket, h->state_dir, h->audit_log};
-        for (size_t i = 0; i < sizeof prot / sizeof prot[0]; i++) {
-                if (add_protected(p, prot[i]) < 0)
-                        return md_fail(err, MD_EXIT_FAILED, "policy: out of memory");
-                _cleanup_free_ char *real = realpath(prot[i], NULL);
-                if (real && add_protected(p, real) < 0)
-                        return md_fail(err, MD_EXIT_FAILED, "policy: out of memory");
-        }
+        for (size_t i = 0; i < sizeof prot / sizeof prot[0]; i++)
+                if (protect(p, prot[i], err) < 0)
+                        return -1;
+        /* nor other tasks' sandboxes: a task's own sandbox is mounted anyway. A root of "/"
+         * lets sandboxes be anywhere and protects nothing by itself. */
+        for (size_t i = 0; i < h->n_sandbox_roots; i++)
+                if (strcmp(h->sandbox_roots[i], "/") != 0 && protect(p, h->sandbox_roots[i], err) < 0)
+                        return -1;
         return 0;
 }
 

@@ -32,6 +32,8 @@ enum {
         HKEY_REGISTRY_CONFIG,
         _HKEY_MAX
 };
+_Static_assert(sizeof((struct policy *)0)->helper_rule / sizeof(char *) == _HKEY_MAX,
+               "one rule per [helper] key");
 static const char *const helper_keys[_HKEY_MAX] = {
         [HKEY_SANDBOX_ROOT] = "sandbox-root",
         [HKEY_STATE_DIR] = "state-dir",

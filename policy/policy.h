@@ -48,7 +48,7 @@ const struct policy_helper_conf *policy_helper(const struct policy *p);
 /* The last section whose subject matches (user name, #UID, %GROUP), or NULL: default deny. */
 const struct policy_section *policy_match_caller(const struct policy *p, const struct policy_caller *c);
 
-/* "FILE:LINE" of the section header, for audit records. */
+/* "FILE:LINE" of the section header, for audit records; "" for NULL (no section matched). */
 const char *policy_section_rule(const struct policy_section *s);
 
 /* ----- decisions ----- */
@@ -106,7 +106,8 @@ struct policy_verdict {
         size_t n_findings;
         uid_t run_uid;              /* container user resolved from container-users */
         gid_t run_gid;
-        bool read_only_capped[64];  /* per volume (up to 64): the policy forces :ro */
+        bool read_only_capped[64];  /* per req->volumes index (up to 64; more are denied): a rw
+                                     * request beneath a `:ro` path is allowed, mounted read-only */
 };
 
 /* Pure: no I/O except name lookups for container-users names (getpwnam) done in policy_load,

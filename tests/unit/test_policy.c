@@ -526,8 +526,9 @@ START_TEST(volumes)
                 parse("[helper]\n"
                       "docker-socket = /run/dk/docker.sock\n"
                       "state-dir = /run/md-state\n"
+                      "sandbox-root = /data/sandboxes /\n"
                       "[caller alice]\n"
-                      "volumes = /srv/shared:ro /srv/shared/rw-here /data:rw /run /var/log\n"); /* 5 */
+                      "volumes = /srv/shared:ro /srv/shared/rw-here /data:rw /run /var/log\n"); /* 6 */
         static const struct {
                 const char *path;
                 bool rw, allow, capped;
@@ -538,7 +539,9 @@ START_TEST(volumes)
                 {"/srv/shared/a/b", true, true, true, NULL},
                 {"/srv/shared/rw-here/x", true, true, false, "beneath /srv/shared/rw-here"},
                 {"/srv/sharedx", true, false, false, NULL}, /* component-wise, not a prefix */
-                {"/data", true, true, false, NULL},
+                {"/data", true, false, false, "would expose /data/sandboxes"}, /* other sandboxes */
+                {"/data/sandboxes/bob", true, false, false, "would expose /data/sandboxes"},
+                {"/data/other", true, true, false, NULL},
                 {"/etc/passwd", false, false, false, "not at or beneath a path in volumes"},
                 {"/", false, false, false, "root directory is never allowed"},
                 {"/run/dk/docker.sock", false, false, false, "would expose /run/dk/docker.sock"},
@@ -562,7 +565,7 @@ START_TEST(volumes)
                 const struct policy_finding *f = finding(POLICY_ASPECT_VOLUME, i);
                 ck_assert_msg(f->allow == cases[i].allow, "%s: %s", cases[i].path, f->reason);
                 ck_assert_msg(V.read_only_capped[i] == cases[i].capped, "%s", cases[i].path);
-                ck_assert_str_eq(f->rule, "t.conf:5");
+                ck_assert_str_eq(f->rule, "t.conf:6");
                 ck_assert_str_eq(f->subject, cases[i].path);
                 if (cases[i].reason)
                         ck_assert_msg(strstr(f->reason, cases[i].reason), "%s: %s", cases[i].path, f->reason);
