@@ -1,13 +1,14 @@
 /* bench/logs: runs containers through docker_container_create + monitor_launch, the way
  * the helper does, and prints what it cost as one JSON object:
  *   logs_driver run SOCKET STATE_DIR OUT_FILE ERR_FILE 'shell command'
- *       one container; wall time, the monitor's CPU (wait4) and memory (sampled)
- *   logs_driver memory SOCKET STATE_DIR N
- *       N idle containers; the monitors' summed PSS with 1 and with N running
+ *       one container (a fresh state dir: a monitor of its own); wall time to the removal,
+ *       the monitor's CPU (/proc/PID/stat) and memory (sampled)
+ *   logs_driver memory SOCKET STATE_DIR N idle|busy
+ *       N containers sharing the state dir's one monitor, idle (sleep) or busy (writing
+ *       about 3 MB/s each); the monitor's PSS and private dirty with 1 and with N running,
+ *       and the cost of each container after the first
  * The launch itself runs in a fresh exec of this program that exits once the container
- * runs, like the helper does, so the monitor shares no dirty page with a live parent. The
- * driver is a child subreaper: the detached monitors are reparented to it, and their CPU
- * time comes from wait4. */
+ * runs, like the helper does, so the monitor shares no dirty page with a live parent. */
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -125,6 +125,46 @@ static void launch(const char *sock, const char *state_dir, const char *out_path
         free(line);
 }
 
+/* CPU ms (user, system) of a process so far, from /proc/PID/stat. */
+static void cpu_ms(pid_t pid, long *user, long *sys)
+{
+        char path[64], buf[1024];
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+        *user = *sys = 0;
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        const char *p = strrchr(buf, ')'); /* the name may hold spaces */
+        unsigned long ut = 0, st = 0;
+        if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2) {
+                long hz = sysconf(_SC_CLK_TCK);
+                *user = (long)(ut * 1000 / (unsigned long)hz);
+                *sys = (long)(st * 1000 / (unsigned long)hz);
+        }
+}
+
+/* The monitor removes the container after recording the exit: poll for the 404. */
+static void wait_removed(const char *sock, const char *docker_id)
+{
+        md_error err = {0};
+        struct docker *d = NULL;
+        if (docker_open(sock, &d, &err) < 0)
+                die("%s", err.message);
+        for (;;) {
+                json_t *j = NULL;
+                int rc = docker_container_inspect(d, docker_id, &j, &err);
+                json_decref(j);
+                if (rc < 0 && err.exit_code == MD_EXIT_NO_CONTAINER)
+                        break;
+                md_error_clear(&err);
+                usleep(20000);
+        }
+        docker_close(d);
+}
+
 static void wait_exited(int dirfd, const char *name, struct md_record *now, long *pss_max, long *priv_max,
                         pid_t monitor)
 {
@@ -161,18 +201,15 @@ static int run(const char *sock, const char *state_dir, const char *out, const c
         struct md_record now = {0};
         wait_exited(dirfd, l.name, &now, &pss_max, &priv_max, l.monitor_pid);
         int64_t t_exited = md_monotonic_ms();
-        struct rusage ru;
-        int status;
-        if (wait4(l.monitor_pid, &status, 0, &ru) < 0)
-                die("wait4 monitor: %s", strerror(errno));
+        wait_removed(sock, l.docker_id);
         int64_t t_end = md_monotonic_ms();
+        long user_ms, sys_ms;
+        cpu_ms(l.monitor_pid, &user_ms, &sys_ms);
         printf("{\"wall_ms\":%" PRId64 ",\"launch_ms\":%" PRId64 ",\"exited_ms\":%" PRId64
                ",\"monitor_user_ms\":%ld,\"monitor_sys_ms\":%ld,\"monitor_pss_kb\":%ld,"
                "\"monitor_private_dirty_kb\":%ld,\"stdout_bytes\":%" PRIu64 ",\"stderr_bytes\":%" PRIu64
                ",\"exit_code\":%d,\"status\":\"%s\"}\n",
-               t_end - t0, t_running - t0, t_exited - t0,
-               ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
-               ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000, pss_max, priv_max, now.stdout_bytes,
+               t_end - t0, t_running - t0, t_exited - t0, user_ms, sys_ms, pss_max, priv_max, now.stdout_bytes,
                now.stderr_bytes, now.exit_code, md_status_to_string(now.status));
         md_record_remove(dirfd, l.name);
         md_record_clear(&now);
@@ -180,32 +217,32 @@ static int run(const char *sock, const char *state_dir, const char *out, const c
         return 0;
 }
 
-static long pss_sum(const struct launched *l, int n, const char *field)
-{
-        long sum = 0;
-        for (int i = 0; i < n; i++)
-                sum += smaps_field(l[i].monitor_pid, field);
-        return sum;
-}
-
-static int memory(const char *sock, const char *state_dir, int n)
+static int memory(const char *sock, const char *state_dir, int n, bool busy)
 {
         if (n < 2 || n > 64)
                 die("memory: N must be 2..64");
         struct launched *l = calloc((size_t)n, sizeof *l);
-        char out[256], errp[256];
-        snprintf(out, sizeof out, "%s/idle.out", state_dir);
-        snprintf(errp, sizeof errp, "%s/idle.err", state_dir);
-        launch(sock, state_dir, out, errp, "echo up; exec sleep 600", 0, &l[0]);
-        usleep(500000);
-        long pss1 = pss_sum(l, 1, "Pss"), priv1 = pss_sum(l, 1, "Private_Dirty");
-        for (int i = 1; i < n; i++)
-                launch(sock, state_dir, out, errp, "echo up; exec sleep 600", i, &l[i]);
-        usleep(500000);
-        long pssn = pss_sum(l, n, "Pss"), privn = pss_sum(l, n, "Private_Dirty");
-        printf("{\"containers\":%d,\"pss_1_kb\":%ld,\"pss_%d_kb\":%ld,\"marginal_pss_kb\":%ld,"
-               "\"private_dirty_1_kb\":%ld,\"marginal_private_dirty_kb\":%ld}\n",
-               n, pss1, n, pssn, (pssn - pss1) / (n - 1), priv1, (privn - priv1) / (n - 1));
+        if (!l)
+                die("out of memory");
+        /* busy: 32 KiB every 10 ms or so, about 3 MB/s each, into /dev/null */
+        const char *script = busy ? "echo up; while :; do head -c 32768 /dev/zero; usleep 10000; done"
+                                  : "echo up; exec sleep 600";
+        launch(sock, state_dir, "/dev/null", "/dev/null", script, 0, &l[0]);
+        pid_t mon = l[0].monitor_pid;
+        usleep(1500000);
+        long pss1 = smaps_field(mon, "Pss"), priv1 = smaps_field(mon, "Private_Dirty");
+        for (int i = 1; i < n; i++) {
+                launch(sock, state_dir, "/dev/null", "/dev/null", script, i, &l[i]);
+                if (l[i].monitor_pid != mon)
+                        die("container %d got monitor %d, not %d", i, (int)l[i].monitor_pid, (int)mon);
+        }
+        usleep(1500000);
+        long pssn = smaps_field(mon, "Pss"), privn = smaps_field(mon, "Private_Dirty");
+        printf("{\"mode\":\"%s\",\"containers\":%d,\"monitors\":1,\"pss_1_kb\":%ld,\"pss_%d_kb\":%ld,"
+               "\"marginal_pss_kb\":%ld,\"private_dirty_1_kb\":%ld,\"private_dirty_%d_kb\":%ld,"
+               "\"marginal_private_dirty_kb\":%ld}\n",
+               busy ? "busy" : "idle", n, pss1, n, pssn, (pssn - pss1) / (n - 1), priv1, n, privn,
+               (privn - priv1) / (n - 1));
         md_error err = {0};
         struct docker *d = NULL;
         if (docker_open(sock, &d, &err) < 0)
@@ -216,7 +253,6 @@ static int memory(const char *sock, const char *state_dir, int n)
         for (int i = 0; i < n; i++) {
                 struct md_record now = {0};
                 wait_exited(dirfd, l[i].name, &now, NULL, NULL, 0);
-                waitpid(l[i].monitor_pid, NULL, 0);
                 md_record_remove(dirfd, l[i].name);
                 md_record_clear(&now);
         }
@@ -230,12 +266,11 @@ int main(int argc, char **argv)
 {
         if (argc == 8 && strcmp(argv[1], "launch") == 0)
                 return launcher(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
-        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-                die("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
         if (argc == 7 && strcmp(argv[1], "run") == 0)
                 return run(argv[2], argv[3], argv[4], argv[5], argv[6]);
         uint64_t n;
-        if (argc == 5 && strcmp(argv[1], "memory") == 0 && md_parse_u64(argv[4], &n) == 0)
-                return memory(argv[2], argv[3], (int)n);
-        die("usage: logs_driver run SOCKET STATE_DIR OUT ERR COMMAND | memory SOCKET STATE_DIR N");
+        if (argc == 6 && strcmp(argv[1], "memory") == 0 && md_parse_u64(argv[4], &n) == 0 &&
+            (strcmp(argv[5], "idle") == 0 || strcmp(argv[5], "busy") == 0))
+                return memory(argv[2], argv[3], (int)n, strcmp(argv[5], "busy") == 0);
+        die("usage: logs_driver run SOCKET STATE_DIR OUT ERR COMMAND | memory SOCKET STATE_DIR N idle|busy");
 }

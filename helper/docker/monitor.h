@@ -1,16 +1,33 @@
-/* The per-container monitor (design.md "Shape"): a detached, fully-root process with no
- * caller in its credentials, that
+/* The monitor (design.md "Shape"): ONE detached, fully-root process per state dir (and so per
+ * docker socket), shared by every container launched with that state dir, with no caller in
+ * its credentials. For each container it
  *   1. attaches to the container's output (POST /attach?stream=1&stdout=1&stderr=1) and
  *      registers POST /wait?condition=next-exit, BEFORE the container starts, so no byte and
  *      no exit is missed;
- *   2. starts the container and tells the launching helper (over a pipe) that it runs, or why not;
+ *   2. starts the container and tells the launching helper (over its connection) that it
+ *      runs, or why not;
  *   3. appends stdout and stderr frames to the two fds it was handed (the sandbox's
  *      stdout/stderr files, opened by the helper with the caller's rights, O_APPEND),
  *      updating the record's byte counters as it goes;
  *   4. when the container exits and the stream has drained: inspects it, writes the exit into
  *      the record (state EXITED, status, exit_code, signal, oom_killed, finished_at), and only
  *      then removes the container.
- * It never execs, is not dumpable, and has no fd but its own.
+ * Every container's transfers run in the monitor's one curl multi loop, so a running
+ * container costs its transfers and buffers, not a process (bench/logs measures it).
+ *
+ * Shape (monitor.c launches, monitor_server.c serves, monitor_run.c runs one container):
+ *   - STATE_DIR/monitor.sock (SOCK_SEQPACKET, 0600 in the root-only state dir; the monitor
+ *     also refuses a peer whose SO_PEERCRED uid is not 0): monitor_launch connects, sends the
+ *     container, its docker id and the docker socket (which must be the monitor's) with the
+ *     two output fds (SCM_RIGHTS), and reads one reply.
+ *   - Nobody answering there: monitor_launch starts the monitor (fork, setsid, fork: it is
+ *     reparented to init and outlives helper and agent) under STATE_DIR/monitor.lock, so
+ *     that two launches start one monitor.
+ *   - A monitor with no container for 30 s exits and removes its socket; it takes the lock
+ *     first and stays for a launch that has connected, and a launch holds the lock from its
+ *     connect to its request, so no launch is lost to that exit.
+ * It never execs, is not dumpable, and has no fd but its socket, its record dir and its
+ * containers' output files and connections.
  *
  * What the caller of monitor_launch must know (monitor_run.c has the details):
  *   - The record (state CREATED) must exist before the launch; the monitor only updates it.
@@ -18,10 +35,14 @@
  *     record directory's lock): the monitor rewrites the whole record (RUNNING, the byte
  *     counters about once a second, EXITED) that way, and an unlocked write would lose
  *     its changes or have them lost (destroy's kill_requested).
+ *   - The record's monitor_pid is the shared monitor's pid: a monitor that died (kill(pid, 0)
+ *     fails) no longer writes any of its containers' exits, and the reaper takes over; the
+ *     next launch starts a new monitor.
  *   - The container must be created with Tty false (the stream must be frames).
- *   - The caller may have dropped every capability: the uid change needs none (the saved
- *     uid is 0); the gids become 0 only with CAP_SETGID and otherwise stay the caller's,
- *     which no kill/ptrace/prlimit check depends on. The monitor drops any capability left.
+ *   - The caller may have dropped every capability: the uid change of a new monitor needs
+ *     none (the saved uid is 0); the gids become 0 only with CAP_SETGID and otherwise stay
+ *     the starting caller's, which no kill/ptrace/prlimit check depends on. The monitor drops
+ *     any capability left.
  *   - Exit as recorded: status KILLED when kill_requested, else FINISHED for exit code 0,
  *     else FAILED. signal = code - 128 for codes 129..192 (docker's 128+N; a voluntary
  *     `exit 137` reads as signal 9 too). exit_code -1 when the exit could not be learnt
@@ -31,7 +52,10 @@
  *     restart is not copied (resuming from the json-file log is a later issue).
  *   - monitor_launch fails with MD_EXIT_UNAVAILABLE after 60 s without word from the
  *     monitor; a monitor that then finds the helper gone kills the container and records
- *     its exit, so no container runs that nobody was told of. */
+ *     its exit, so no container runs that nobody was told of.
+ *   - The monitor's short calls (start, inspect, remove) are synchronous in its loop,
+ *     bounded by the request limit (30 s): a daemon slow to answer one delays the other
+ *     containers' copying (the daemon holds their output meanwhile; nothing is lost). */
 #pragma once
 
 #include <sys/types.h>
@@ -53,8 +77,8 @@ struct monitor_started {
         char started_at[40]; /* State.StartedAt */
 };
 
-/* Forks the monitor (double fork + setsid so it survives the helper and the agent), waits
- * until the container runs, and returns. On failure the container is removed and err says
+/* Hands the container to the state dir's monitor (starting it when it is not running),
+ * waits until the container runs, and returns. On failure the container is removed and err says
  * why (start refused: MD_EXIT_FAILED with docker's message). The fds in cfg are closed in
  * the parent either way. */
 int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out, md_error *err);
