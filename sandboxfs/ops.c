@@ -20,9 +20,23 @@
 #include "util.h"
 #include "watch.h"
 
-/* Every timeout is 0: the kernel's dentry and attribute caches are shared by all users, and
- * what one reader may see another may not, so every path walk and stat comes back to us. */
+/* Entry timeouts are 0: the kernel's dentry cache is shared by all users, and what one reader
+ * may see another may not, so every path walk comes back to us (and is refused with ENOENT).
+ * Attributes are reached only through such a walk or an open file, so the attributes of what
+ * cannot change any more, a finished container's logs, may be cached; everything else is
+ * asked for afresh (live sizes for tail -f). */
 #define TIMEOUT 0.0
+#define FINISHED_ATTR_TIMEOUT 1.0
+
+static double attr_timeout(const struct sbfs_node *n)
+{
+        if (n->kind != SBFS_LOG)
+                return TIMEOUT;
+        pthread_mutex_lock(&sbfs_lock);
+        bool finished = n->ct->rec.state == MD_STATE_EXITED;
+        pthread_mutex_unlock(&sbfs_lock);
+        return finished ? FINISHED_ATTR_TIMEOUT : TIMEOUT;
+}
 
 static const char *const stream_names[_SBFS_STREAM_MAX] = { "stdout", "stderr" };
 
@@ -152,7 +166,7 @@ static int fill_entry(struct sbfs_node *n, struct fuse_entry_param *e)
 {
         memset(e, 0, sizeof *e);
         e->ino = (uintptr_t)n;
-        e->attr_timeout = TIMEOUT;
+        e->attr_timeout = attr_timeout(n);
         e->entry_timeout = TIMEOUT;
         return node_attr(n, &e->attr);
 }
@@ -360,7 +374,7 @@ static void sbfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
         if (err < 0)
                 fuse_reply_err(req, -err);
         else
-                fuse_reply_attr(req, &st, TIMEOUT);
+                fuse_reply_attr(req, &st, attr_timeout(n));
 }
 
 static void sbfs_readlink(fuse_req_t req, fuse_ino_t ino)
