@@ -316,6 +316,9 @@ void policy_free(struct policy *p)
         free(p->sections);
         free_strv(p->files, p->n_files);
         free_strv(p->protected_paths, p->n_protected);
+        for (size_t i = 0; i < p->n_lookups; i++)
+                free(p->lookups[i].name);
+        free(p->lookups);
         free(p);
 }
 

@@ -262,7 +262,7 @@ static int parse_cuser(struct policy_parser *ps, const char *w, struct policy_cu
         }
         uid_t uid;
         gid_t gid;
-        int r = policy_lookup_user(w, &uid, &gid);
+        int r = policy_lookup_user(ps->p, w, &uid, &gid);
         if (r < 0)
                 return policy_parse_error(ps, "container-users: cannot look up user %.64s: %s", w,
                                           strerror(-r));

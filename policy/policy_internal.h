@@ -105,6 +105,16 @@ struct policy {
          * audit log, as written and as resolved at load time */
         char **protected_paths;
         size_t n_protected;
+        struct policy_lookup *lookups; /* the names resolved so far */
+        size_t n_lookups;
+};
+
+struct policy_lookup {
+        bool group;
+        char *name;
+        int result;
+        uid_t uid;
+        gid_t gid;
 };
 
 /* parse.c: adds text (one file) to p. Errors: "NAME:LINE: message", MD_EXIT_POLICY. */
@@ -139,6 +149,8 @@ int policy_parse_subject(struct policy_parser *ps, const char *word, const char 
                          struct policy_subject *out);
 void policy_subject_clear(struct policy_subject *s);
 
-/* users.c: user and group look-ups. 1 found, 0 no such name, -errno when the look-up failed. */
-int policy_lookup_user(const char *name, uid_t *uid, gid_t *gid);
-int policy_lookup_group(const char *name, gid_t *gid);
+/* users.c: user and group look-ups, each name once per load (a name service may take a
+ * quarter of a millisecond for a name it does not know, and the helper loads the policy on
+ * every run). 1 found, 0 no such name, -errno when the look-up failed. */
+int policy_lookup_user(struct policy *p, const char *name, uid_t *uid, gid_t *gid);
+int policy_lookup_group(struct policy *p, const char *name, gid_t *gid);

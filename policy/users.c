@@ -19,7 +19,7 @@ static bool not_found(int r)
         return r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM;
 }
 
-int policy_lookup_user(const char *name, uid_t *uid, gid_t *gid)
+static int lookup_user(const char *name, uid_t *uid, gid_t *gid)
 {
         for (size_t size = 4096; size <= LOOKUP_BUF_MAX; size *= 4) {
                 char *buf = malloc(size);
@@ -41,7 +41,7 @@ int policy_lookup_user(const char *name, uid_t *uid, gid_t *gid)
         return -ERANGE;
 }
 
-int policy_lookup_group(const char *name, gid_t *gid)
+static int lookup_group(const char *name, gid_t *gid)
 {
         for (size_t size = 4096; size <= LOOKUP_BUF_MAX; size *= 4) {
                 char *buf = malloc(size);
@@ -60,6 +60,44 @@ int policy_lookup_group(const char *name, gid_t *gid)
                 return not_found(r) ? 0 : -r;
         }
         return -ERANGE;
+}
+
+static int cached(struct policy *p, bool group, const char *name, uid_t *uid, gid_t *gid)
+{
+        for (size_t i = 0; i < p->n_lookups; i++) {
+                const struct policy_lookup *l = &p->lookups[i];
+                if (l->group == group && strcmp(l->name, name) == 0) {
+                        *uid = l->uid;
+                        *gid = l->gid;
+                        return l->result;
+                }
+        }
+        struct policy_lookup l = {.group = group};
+        l.result = group ? lookup_group(name, &l.gid) : lookup_user(name, &l.uid, &l.gid);
+        if (l.result < 0)
+                return l.result; /* a failure is not remembered: the load fails anyway */
+        struct policy_lookup *v = reallocarray(p->lookups, p->n_lookups + 1, sizeof *v);
+        if (!v || !(l.name = strdup(name))) {
+                if (v)
+                        p->lookups = v;
+                return -ENOMEM;
+        }
+        p->lookups = v;
+        v[p->n_lookups++] = l;
+        *uid = l.uid;
+        *gid = l.gid;
+        return l.result;
+}
+
+int policy_lookup_user(struct policy *p, const char *name, uid_t *uid, gid_t *gid)
+{
+        return cached(p, false, name, uid, gid);
+}
+
+int policy_lookup_group(struct policy *p, const char *name, gid_t *gid)
+{
+        uid_t ignored;
+        return cached(p, true, name, &ignored, gid);
 }
 
 /* POSIX portable names plus '@' (directory users) and a trailing '$' (Samba machines). */
@@ -98,12 +136,12 @@ int policy_parse_subject(struct policy_parser *ps, const char *word, const char 
         int r;
         if (group) {
                 s.kind = SUBJECT_GROUP;
-                r = policy_lookup_group(name, &s.gid);
+                r = policy_lookup_group(ps->p, name, &s.gid);
                 s.gid_known = r > 0;
         } else {
                 gid_t ignored;
                 s.kind = SUBJECT_USER;
-                r = policy_lookup_user(name, &s.uid, &ignored);
+                r = policy_lookup_user(ps->p, name, &s.uid, &ignored);
                 s.uid_known = r > 0;
         }
         if (r < 0)
