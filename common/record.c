@@ -82,6 +82,8 @@ json_t *md_record_to_json(const struct md_record *r)
         json_object_set_new(o, "kill_requested", json_boolean(r->kill_requested));
         json_object_set_new(o, "stdout_bytes", json_integer((json_int_t)r->stdout_bytes));
         json_object_set_new(o, "stderr_bytes", json_integer((json_int_t)r->stderr_bytes));
+        json_object_set_new(o, "stdout_base", json_integer((json_int_t)r->stdout_base));
+        json_object_set_new(o, "stderr_base", json_integer((json_int_t)r->stderr_base));
         set_str(o, "last_log_time", r->last_log_time);
         return o;
 }
@@ -124,7 +126,7 @@ int md_record_from_json(const json_t *j, struct md_record *out)
 {
         struct md_record r = { 0 };
         _cleanup_free_ char *state = NULL, *status = NULL;
-        long long uid, gid, pid, mpid, code, sig, outb, errb;
+        long long uid, gid, pid, mpid, code, sig, outb, errb, outbase, errbase;
         int e = 0;
 
         if (!json_is_object(j) || !json_is_integer(json_object_get(j, "owner_uid")))
@@ -148,9 +150,12 @@ int md_record_from_json(const json_t *j, struct md_record *out)
         e |= get_int(j, "signal", &sig);
         e |= get_int(j, "stdout_bytes", &outb);
         e |= get_int(j, "stderr_bytes", &errb);
+        e |= get_int(j, "stdout_base", &outbase);
+        e |= get_int(j, "stderr_base", &errbase);
         int st = enum_of(state, state_names, _MD_STATE_MAX);
         int ss = status ? enum_of(status, status_names, _MD_STATUS_MAX) : MD_STATUS_NONE;
-        if (e || !r.container || st < 0 || ss < 0 || uid < 0 || gid < 0 || outb < 0 || errb < 0) {
+        if (e || !r.container || st < 0 || ss < 0 || uid < 0 || gid < 0 || outb < 0 || errb < 0 ||
+            outbase < 0 || errbase < 0) {
                 md_record_clear(&r);
                 return -EINVAL;
         }
@@ -166,6 +171,8 @@ int md_record_from_json(const json_t *j, struct md_record *out)
         r.kill_requested = json_is_true(json_object_get(j, "kill_requested"));
         r.stdout_bytes = (uint64_t)outb;
         r.stderr_bytes = (uint64_t)errb;
+        r.stdout_base = (uint64_t)outbase;
+        r.stderr_base = (uint64_t)errbase;
         *out = r;
         return 0;
 }

@@ -55,6 +55,10 @@ struct md_record {
         /* how far the monitor has streamed, so a new monitor can resume (issue 6) */
         uint64_t stdout_bytes;
         uint64_t stderr_bytes;
+        /* the sizes of the sandbox's stdout/stderr files when the container started: what the
+         * monitor has copied is the file's size minus this, whatever the counters say */
+        uint64_t stdout_base;
+        uint64_t stderr_base;
         char *last_log_time; /* RFC 3339 timestamp of the last frame written, NULL if none */
 };
 
