@@ -126,7 +126,7 @@ int md_record_from_json(const json_t *j, struct md_record *out)
 {
         struct md_record r = { 0 };
         _cleanup_free_ char *state = NULL, *status = NULL;
-        long long uid, gid, pid, mpid, code, sig, outb, errb, outbase, errbase;
+        long long uid = 0, gid = 0, pid = 0, mpid = 0, code = 0, sig = 0, outb = 0, errb = 0, outbase = 0, errbase = 0;
         int e = 0;
 
         if (!json_is_object(j) || !json_is_integer(json_object_get(j, "owner_uid")))
