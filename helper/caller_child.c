@@ -50,7 +50,9 @@ int caller_child_run(const struct privilege *priv, caller_child_fn fn, void *use
         _cleanup_close_ int rfd = p[0];
         _cleanup_free_ char *buf = NULL;
         size_t len = 0;
-        int r = md_read_all(rfd, max_out + 2, &buf, &len);
+        /* room for the output, or for an error message, whichever is longer */
+        size_t limit = max_out > sizeof err->message ? max_out : sizeof err->message;
+        int r = md_read_all(rfd, limit + 2, &buf, &len);
         int status = 0;
         if (r < 0)
                 kill(pid, SIGKILL); /* oversize: do not wait for it to finish writing */
@@ -60,6 +62,8 @@ int caller_child_run(const struct privilege *priv, caller_child_fn fn, void *use
                 return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes", max_out);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "reading the caller-side result");
+        if (len >= 1 && buf[0] == 'O' && len - 1 > max_out)
+                return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes", max_out);
         if (len >= 1 && buf[0] == 'O' && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                 memmove(buf, buf + 1, len - 1);
                 buf[len - 1] = '\0';

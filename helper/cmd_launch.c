@@ -1,6 +1,8 @@
 /* launch: the seed's sequence — fetch, pull, run with the sandbox mapped, stream the logs —
  * after the policy has allowed it and the decision is on the audit trail. */
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +15,10 @@
 #include "monitor.h"
 #include "record.h"
 #include "regauth.h"
+#include "safe_open.h"
 #include "util.h"
+
+#define LAUNCH_FETCH_CACHE_MAX_BYTES (UINT64_C(1) << 30) /* per caller */
 
 /* The denial of a sandbox check is a decision too: it goes on the trail before we fail. */
 static int audit_early_failure(struct helper *h, const char *name, md_error *err)
@@ -53,6 +58,21 @@ static int claim_record(struct helper *h, int record_dirfd, const struct launch_
         return md_record_write(record_dirfd, &rec, err);
 }
 
+/* STATE_DIR/fetch-cache, sticky and writable by all (1733) so each caller makes its own UID
+ * directory with its own rights; root owns it, so nobody can swap it. A caller whose cache
+ * cannot be opened fetches without one. */
+static int open_fetch_cache(struct helper *h)
+{
+        char root[PATH_MAX];
+        snprintf(root, sizeof root, "%s/fetch-cache", h->conf->state_dir);
+        md_error ignored = { 0 };
+        _cleanup_close_ int state_fd = md_open_dir_nofollow(h->conf->state_dir);
+        if (state_fd >= 0 && mkdirat(state_fd, "fetch-cache", 0700) == 0)
+                fchmodat(state_fd, "fetch-cache", 01733, 0); /* umask took the group/other bits */
+        int fd = fetch_cache_dir_open(root, h->caller.uid, h->caller.gid, &ignored);
+        return fd < 0 ? -1 : fd;
+}
+
 int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_fd, md_error *err)
 {
         const struct task_spec *t = plan->spec;
@@ -69,17 +89,22 @@ int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_
                         .cache = t->uris[i].cache,
                         .output_file = t->uris[i].output_file,
                 };
-        const char *schemes[] = { "http", "https", "ftp", "file" };
+        /* every scheme the task uses was allowed with the plan; redirects are held to the policy's list */
+        const char *const *schemes;
+        size_t n_schemes = policy_fetch_schemes(h->section, &schemes);
+        /* the per-caller cache lives in the state dir's fetch-cache/UID; without one, no cache */
+        _cleanup_close_ int cache_dirfd = open_fetch_cache(h);
         struct fetch_request req = {
                 .uid = h->caller.uid,
                 .gid = h->caller.gid,
                 .sandbox_dirfd = plan->sandbox.dirfd,
                 .items = items,
                 .n_items = t->n_uris,
-                .allowed_schemes = schemes, /* already narrowed: the policy allowed every scheme used */
-                .n_allowed_schemes = 4,
+                .allowed_schemes = schemes,
+                .n_allowed_schemes = n_schemes,
                 .max_bytes = policy_fetch_max_bytes(h->section),
-                .cache_dirfd = -1,
+                .cache_dirfd = cache_dirfd,
+                .cache_max_bytes = LAUNCH_FETCH_CACHE_MAX_BYTES,
                 .log_fd = log_fd,
         };
         return fetch_run(&req, err);

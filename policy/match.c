@@ -59,6 +59,16 @@ uint64_t policy_fetch_max_bytes(const struct policy_section *s)
         return s && s->key_line[KEY_FETCH_MAX_BYTES] ? s->fetch_max_bytes : 0;
 }
 
+size_t policy_fetch_schemes(const struct policy_section *s, const char *const **out)
+{
+        if (!s || !s->key_line[KEY_FETCH_SCHEMES] || policy_fetch_max_bytes(s) == 0) {
+                *out = NULL;
+                return 0;
+        }
+        *out = (const char *const *)s->fetch_schemes;
+        return s->n_fetch_schemes;
+}
+
 double policy_max_cpus(const struct policy_section *s)
 {
         return s && s->key_line[KEY_MAX_CPUS] ? s->max_cpus : 0;

@@ -117,6 +117,8 @@ void policy_decide(const struct policy_section *section, const struct policy_cal
 
 /* Fetch limits for a caller's section. */
 uint64_t policy_fetch_max_bytes(const struct policy_section *s); /* 0: no fetching allowed */
+/* The section's fetch-schemes (lower case), for the fetcher's redirect limits; 0 when none. */
+size_t policy_fetch_schemes(const struct policy_section *s, const char *const **out);
 
 /* mesos-sandboxfs: may reader see containers owned by owner? Root, the owner itself, or a
  * reader named by the owner's section's `readers`. */
