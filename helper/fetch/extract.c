@@ -6,6 +6,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -126,6 +127,8 @@ int fetch_extract(int archive_fd, const char *archive_name, enum fetch_archive_k
                 .stats = stats,
                 .cached_dirfd = -1,
         };
+        c.process_umask = umask(0); /* read it: the fetcher's child is single-threaded */
+        umask(c.process_umask);
         int r = extract_all(&c, kind, out_name, err);
         if (c.cached_dirfd >= 0)
                 close(c.cached_dirfd);

@@ -115,19 +115,15 @@ static int open_parent(struct fetch_extract_ctx *c, char *rel, const char **leaf
         *leaf = slash ? slash + 1 : rel;
         int fd;
         if (c->cached_dirfd >= 0 && strcmp(c->cached_dir, dir) == 0) {
-                fd = fcntl(c->cached_dirfd, F_DUPFD_CLOEXEC, 3);
-                fd = fd < 0 ? -errno : fd;
+                fd = c->cached_dirfd; /* borrowed: the caller does not close it */
         } else {
                 fd = open_dirs(c->destfd, dir, 0755);
                 size_t len = strlen(dir);
                 if (fd >= 0 && len < sizeof c->cached_dir) {
-                        int keep = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-                        if (keep >= 0) {
-                                if (c->cached_dirfd >= 0)
-                                        close(c->cached_dirfd);
-                                c->cached_dirfd = keep;
-                                memcpy(c->cached_dir, dir, len + 1);
-                        }
+                        if (c->cached_dirfd >= 0)
+                                close(c->cached_dirfd);
+                        c->cached_dirfd = fd;
+                        memcpy(c->cached_dir, dir, len + 1);
                 }
         }
         if (slash)
@@ -150,7 +146,7 @@ static int pwrite_all(int fd, const char *buf, size_t len, off_t off)
         return 0;
 }
 
-int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, md_error *err)
+int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, off_t *end_out, md_error *err)
 {
         off_t end = 0;
         for (;;) {
@@ -178,19 +174,26 @@ int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, md
                 if ((off_t)(offset + (la_int64_t)size) > end)
                         end = (off_t)(offset + (la_int64_t)size);
         }
-        struct stat st;
-        if (fstat(fd, &st) == 0 && st.st_size < end && ftruncate(fd, end) < 0) /* a trailing hole */
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
+        *end_out = end;
         return 0;
 }
 
-static int finish_file(struct fetch_extract_ctx *c, struct archive_entry *e, int fd, const char *path,
-                       md_error *err)
+static mode_t file_mode(const struct fetch_extract_ctx *c, struct archive_entry *e)
 {
-        int r = fetch_extract_data(c, fd, path, err);
-        if (r == 0 && archive_entry_size_is_set(e) && ftruncate(fd, archive_entry_size(e)) < 0)
+        return (archive_entry_perm(e) & 0777) & ~c->lim->umask; /* never setuid, setgid or sticky */
+}
+
+/* fd is a new, empty file created with mode created; only what differs costs a syscall. */
+static int finish_file(struct fetch_extract_ctx *c, struct archive_entry *e, int fd, mode_t created,
+                       const char *path, md_error *err)
+{
+        off_t end = 0;
+        int r = fetch_extract_data(c, fd, path, &end, err);
+        /* a sparse file's trailing hole */
+        if (r == 0 && archive_entry_size_is_set(e) && archive_entry_size(e) > end &&
+            ftruncate(fd, archive_entry_size(e)) < 0)
                 r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
-        if (r == 0 && fchmod(fd, (archive_entry_perm(e) & 0777) & ~c->lim->umask) < 0)
+        if (r == 0 && created != file_mode(c, e) && fchmod(fd, file_mode(c, e)) < 0)
                 r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
         if (r == 0 && archive_entry_mtime_is_set(e)) {
                 struct timespec ts[2] = {
@@ -211,9 +214,12 @@ static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int 
         /* A new name is made in place (O_EXCL: nothing there to follow or overwrite), and removed
          * again when the entry fails; a name that exists (a duplicate, a planted symlink) gets a
          * hidden file renamed over it. */
-        int fd = fetch_openat1(parent, leaf, O_RDWR | O_CREAT | O_EXCL, 0600);
+        /* the process umask applies at creation: when it takes nothing away, no fchmod follows */
+        mode_t want = file_mode(c, e);
+        mode_t created = (want & c->process_umask) ? 0600 : want;
+        int fd = fetch_openat1(parent, leaf, O_RDWR | O_CREAT | O_EXCL, created);
         if (fd >= 0) {
-                int r = finish_file(c, e, fd, path, err);
+                int r = finish_file(c, e, fd, created, path, err);
                 close(fd);
                 if (r < 0)
                         unlinkat(parent, leaf, 0);
@@ -225,7 +231,7 @@ static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int 
         int r = fetch_tmp_open(parent, &t);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
-        r = finish_file(c, e, t.fd, path, err);
+        r = finish_file(c, e, t.fd, 0600, path, err);
         if (r == 0 && (r = fetch_tmp_commit(&t, leaf)) < 0)
                 r = md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
         fetch_tmp_discard(&t);
@@ -314,7 +320,8 @@ int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, co
                 return 0;
         }
         const char *leaf;
-        _cleanup_close_ int parent = open_parent(c, norm, &leaf);
+        int parent = open_parent(c, norm, &leaf);
+        _cleanup_close_ int owned = parent >= 0 && parent != c->cached_dirfd ? parent : -1;
         if (parent < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -parent, "extracting %s: %s", c->archive_name, q);
         if (hl) {

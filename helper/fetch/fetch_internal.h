@@ -140,9 +140,10 @@ struct fetch_extract_ctx {
         int destfd;
         const struct fetch_extract_limits *lim;
         struct fetch_extract_stats *stats;
+        mode_t process_umask; /* what O_CREAT will take away */
         int cached_dirfd; /* the last parent directory, or -1 */
         char cached_dir[FETCH_NAME_MAX + 1];
 };
 int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, const char *path,
                         md_error *err);
-int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, md_error *err);
+int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, off_t *end, md_error *err);
