@@ -113,8 +113,11 @@ int main(int argc, char **argv)
                 h.section = policy_match_caller(h.policy, &pc);
         }
 
-        /* Default deny: a caller that no section names may do nothing but ask the policy. */
-        if (h.policy && !h.section && commands[i].run != cmd_policy) {
+        /* Default deny: a caller that no section names may do nothing but ask the policy. Root,
+         * who may see every container anyway, still may look after them (wait, list, destroy,
+         * recover, usage); what creates or changes a container needs a section even for root. */
+        bool creates = commands[i].run == cmd_launch || commands[i].run == cmd_fetch || commands[i].run == cmd_update;
+        if (h.policy && !h.section && commands[i].run != cmd_policy && (creates || !h.priv.caller_is_root)) {
                 if (helper_audit(&h, NULL, NULL, false, MD_POLICY_FILE, "no [caller] section matches", &err) < 0)
                         die_error(h.command, &err);
                 die(MD_EXIT_DENIED, h.command, "denied: no [caller] section of the policy matches uid %u",
