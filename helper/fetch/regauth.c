@@ -94,9 +94,9 @@ static int fallback(const char *path, const char *registry, char **out, md_error
         int r = md_read_all(fd, REGAUTH_MAX_CONFIG, &text, &len);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "registry config %s", path);
-        /* a config.json has "auths"; anything else is read as the legacy map */
-        int legacy = strstr(text, "\"auths\"") == NULL;
-        if (regauth_from_config_text(text, len, legacy, registry, out, err) < 0) {
+        /* either format: a config.json's "auths", else the legacy top-level map */
+        if (regauth_from_config_text(text, len, 0, registry, out, err) < 0 ||
+            (!*out && regauth_from_config_text(text, len, 1, registry, out, err) < 0)) {
                 md_error_prefix(err, "registry config %s", path);
                 return -1;
         }

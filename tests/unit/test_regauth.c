@@ -243,6 +243,12 @@ START_TEST(lookup_files)
                 ck_assert_msg(v != NULL && strcmp(v, "failed") != 0, "%s", err.message);
                 ck_assert_str_eq(user_of(v), "alice");
                 free(v);
+                /* the legacy format works as the fallback too */
+                put("fallback.json", "{\"localhost:5000\":{\"auth\":\"" BOB "\"}}", 0600);
+                v = lookup("localhost:5000", fb, &err);
+                ck_assert_str_eq(user_of(v), "bob");
+                free(v);
+                put("fallback.json", "{\"auths\":{\"localhost:5000\":{\"auth\":\"" ALICE "\"}}}", 0600);
                 /* the sandbox's own credentials win */
                 put(".dockercfg", "{\"localhost:5000\":{\"auth\":\"" BOB "\"}}", 0600);
                 v = lookup("localhost:5000", fb, &err);
