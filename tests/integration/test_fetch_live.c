@@ -450,6 +450,50 @@ START_TEST(callers_rights_only)
 }
 END_TEST
 
+START_TEST(refused_requests)
+{
+        struct sandbox s;
+        sandbox_new(&s);
+        md_error err = {0};
+        /* traversal in output_file: refused before anything is fetched */
+        static const char *const outs[] = {"../escape", "/tmp/escape", "a/../../escape"};
+        for (size_t i = 0; i < 3; i++) {
+                struct fetch_item it = {.uri = url("/hello.txt"), .output_file = outs[i]};
+                struct fetch_request req = req_for(&s, &it, 1);
+                md_error_clear(&err);
+                ck_assert_int_eq(fetch_run(&req, &err), -1);
+                ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+                ck_assert_ptr_nonnull(strstr(err.message, "is not a relative path inside the sandbox"));
+        }
+        char esc[4400];
+        snprintf(esc, sizeof esc, "%s/escape", work);
+        ck_assert_int_eq(access(esc, F_OK), -1);
+        ck_assert_int_eq(access("/tmp/escape", F_OK), -1);
+        /* a scheme the policy does not list */
+        struct fetch_item f = {.uri = "file:///etc/hostname"};
+        struct fetch_request req = req_for(&s, &f, 1);
+        req.allowed_schemes = http_only;
+        req.n_allowed_schemes = 1;
+        md_error_clear(&err);
+        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_DENIED);
+        ck_assert_str_eq(err.message,
+                         "fetch: file:///etc/hostname: scheme file is not allowed by the policy");
+        ck_assert(!exists(&s, "hostname"));
+        /* a zip bomb: the archive is fetched, its extraction stops at the limit, nothing of it lands */
+        struct fetch_item bomb = {.uri = url("/bomb.zip"), .extract = true};
+        req = req_for(&s, &bomb, 1);
+        req.max_bytes = 1 << 20;
+        md_error_clear(&err);
+        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_str_eq(err.message,
+                         "fetch: extracting bomb.zip: zeros: more than the limit of 1048576 bytes");
+        ck_assert(!exists(&s, "zeros"));
+        ck_assert(no_hidden_files(&s));
+        sandbox_free(&s);
+}
+END_TEST
+
 START_TEST(planted_symlinks_not_followed)
 {
         struct sandbox s;
@@ -780,8 +824,25 @@ static void make_content(void)
                 serve_archive(names[i], fmts[i], inner);
         }
         serve_archive("notes.txt.gz", GZ, "notes");
-        /* linkdir/pwned: written through a symlink planted in the sandbox, if it were followed */
         char p[4400];
+        /* bomb.zip: 8 MiB of zeros in a few KiB */
+        snprintf(p, sizeof p, "%s/bomb.zip", served);
+        struct archive *z = archive_write_new();
+        archive_write_set_format_zip(z);
+        must(archive_write_open_filename(z, p) == ARCHIVE_OK);
+        struct archive_entry *ze = archive_entry_new();
+        archive_entry_set_pathname(ze, "zeros");
+        archive_entry_set_filetype(ze, AE_IFREG);
+        archive_entry_set_perm(ze, 0644);
+        archive_entry_set_size(ze, 8 << 20);
+        must(archive_write_header(z, ze) == ARCHIVE_OK);
+        static char zeros[1 << 20];
+        for (int i = 0; i < 8; i++)
+                must(archive_write_data(z, zeros, sizeof zeros) == (la_ssize_t)sizeof zeros);
+        archive_entry_free(ze);
+        must(archive_write_close(z) == ARCHIVE_OK);
+        archive_write_free(z);
+        /* linkdir/pwned: written through a symlink planted in the sandbox, if it were followed */
         snprintf(p, sizeof p, "%s/escape.tar", served);
         struct archive *a = archive_write_new();
         archive_write_set_format_pax_restricted(a);
@@ -816,6 +877,7 @@ int main(void)
         tcase_add_test(tc, redirect_to_denied_scheme);
         tcase_add_test(tc, slow_silent_and_dead_servers);
         tcase_add_test(tc, callers_rights_only);
+        tcase_add_test(tc, refused_requests);
         tcase_add_test(tc, planted_symlinks_not_followed);
         tcase_add_test(tc, max_bytes);
         tcase_add_test(tc, cache_one_download);
