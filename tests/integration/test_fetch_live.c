@@ -754,6 +754,74 @@ START_TEST(registry_credentials)
 }
 END_TEST
 
+/* https with a certificate nobody vouches for: refused, never downgraded to unverified */
+START_TEST(tls_verified)
+{
+        if (sh("command -v openssl >/dev/null") != 0) {
+                fprintf(stderr, "tls_verified: skipped (no openssl)\n");
+                return;
+        }
+        ck_assert_int_eq(sh("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+                            "-addext subjectAltName=IP:127.0.0.1 -keyout tls.key -out tls.crt -days 1 "
+                            ">/dev/null 2>&1",
+                            work),
+                         0);
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd,
+                 "import ssl, sys\n"
+                 "from http.server import HTTPServer, SimpleHTTPRequestHandler\n"
+                 "class H(SimpleHTTPRequestHandler):\n"
+                 "    def __init__(self, *a, **k):\n"
+                 "        super().__init__(*a, directory='%s', **k)\n"
+                 "    def log_message(self, *a):\n"
+                 "        pass\n"
+                 "s = HTTPServer(('127.0.0.1', 0), H)\n"
+                 "c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+                 "c.load_cert_chain('%s/tls.crt', '%s/tls.key')\n"
+                 "s.socket = c.wrap_socket(s.socket, server_side=True)\n"
+                 "s.handle_error = lambda *a: None\n"
+                 "print(s.server_address[1], flush=True)\n"
+                 "s.serve_forever()\n",
+                 served, work, work);
+        int p[2];
+        ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+                dup2(p[1], 1);
+                execl("/usr/bin/python3", "python3", "-c", cmd, (char *)NULL);
+                execlp("python3", "python3", "-c", cmd, (char *)NULL);
+                _exit(127);
+        }
+        close(p[1]);
+        char line[32] = "";
+        size_t got = 0;
+        while (got < sizeof line - 1 && !memchr(line, '\n', got)) {
+                ssize_t n = read(p[0], line + got, sizeof line - 1 - got);
+                if (n <= 0)
+                        break;
+                got += (size_t)n;
+        }
+        int tport = 0;
+        ck_assert_int_eq(sscanf(line, "%d", &tport), 1);
+        struct sandbox s;
+        sandbox_new(&s);
+        char u[128];
+        snprintf(u, sizeof u, "https://127.0.0.1:%d/hello.txt", tport);
+        struct fetch_item it = {.uri = u};
+        struct fetch_request req = req_for(&s, &it, 1);
+        md_error err = {0};
+        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_msg(strstr(err.message, "certificate"), "%s", err.message);
+        ck_assert(!exists(&s, "hello.txt"));
+        /* the same server is reachable: the refusal is the certificate's, not the network's */
+        ck_assert_int_eq(sh("curl -sfk -o /dev/null %s", u), 0);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        close(p[0]);
+        sandbox_free(&s);
+}
+END_TEST
+
 static void make_user(void)
 {
         struct passwd *pw = getpwnam("md-fetch-test");
@@ -882,6 +950,7 @@ int main(void)
         tcase_add_test(tc, max_bytes);
         tcase_add_test(tc, cache_one_download);
         tcase_add_test(tc, registry_credentials);
+        tcase_add_test(tc, tls_verified);
         tcase_set_timeout(tc, 120);
         suite_add_tcase(s, tc);
         SRunner *sr = srunner_create(s);
