@@ -81,7 +81,7 @@ int main(int argc, char **argv)
                 die_error(NULL, &err);
 
         if (argc < 2)
-                die(MD_EXIT_USAGE, NULL, "no command\n%s", usage_text);
+                die(MD_EXIT_USAGE, NULL, "no command (see --help)");
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
                 fputs(usage_text, stdout);
                 return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;

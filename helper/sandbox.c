@@ -112,7 +112,12 @@ int sandbox_resolve_relative(const struct privilege *priv, const struct sandbox 
         privilege_restore(&saved);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_BAD_TASK, fd == -1 ? errno : -fd, "\"%s\" in the sandbox", rel);
+        /* O_PATH|O_NOFOLLOW opens a trailing symlink itself; dockerd would follow it: refuse */
+        struct stat st;
+        int is_link = fstat(fd, &st) < 0 || S_ISLNK(st.st_mode);
         close(fd);
+        if (is_link)
+                return md_fail(err, MD_EXIT_BAD_TASK, "\"%s\" in the sandbox: a symlink", rel);
         snprintf(out, PATH_MAX, "%s%s", sb->path, strcmp(norm, "/") == 0 ? "" : norm);
         return 0;
 }

@@ -133,11 +133,18 @@ class Result:
         return f"<exit {self.code} stdout={self.out!r} stderr={self.err!r}>"
 
 
-def helper(user, *args, stdin=None, env=None, timeout=300, wrapper=None):
+def as_user(user):
+    """subprocess arguments that run the child as user: the ids change in the forked child right
+    before exec, so nothing else (no setpriv) runs with the test's environment or fds."""
+    if user is None:
+        return {}
+    pw = pwd.getpwnam(user)
+    return {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": os.getgrouplist(user, pw.pw_gid)}
+
+
+def helper(user, *args, stdin=None, env=None, timeout=300, wrapper=None, **popen):
     """Runs the installed helper as user (None: as root) with a clean environment."""
     argv = [HELPER, *args]
-    if user is not None:
-        argv = ["setpriv", "--reuid", user, "--regid", user, "--init-groups", "--"] + argv
     if wrapper:
         argv = wrapper + argv
     if isinstance(stdin, (dict, list)):
@@ -145,7 +152,8 @@ def helper(user, *args, stdin=None, env=None, timeout=300, wrapper=None):
     if isinstance(stdin, str):
         stdin = stdin.encode()
     proc = subprocess.run(argv, input=stdin if stdin is not None else b"", capture_output=True,
-                          env=env if env is not None else {"PATH": "/usr/bin:/bin"}, timeout=timeout)
+                          env=env if env is not None else {"PATH": "/usr/bin:/bin"}, timeout=timeout,
+                          **as_user(user), **popen)
     return Result(proc)
 
 

@@ -33,7 +33,7 @@ class PolicyCheck(HelperTestCase):
         path = self.user_file(AGENT1, HELPER_SECTION + "\n[caller x]\nnetworks = host warp\n")
         r = helper(AGENT1, "policy", "check", path)
         self.assertExit(r, 78)
-        self.assertIn(f"{path}:7:", r.err)
+        self.assertIn(f"{path}:8:", r.err)  # [helper] and 4 keys, a blank, the header, then line 8
 
     def test_check_reads_with_the_callers_rights(self):
         path = self.user_file(AGENT2, HELPER_SECTION, mode=0o600)

@@ -17,7 +17,7 @@ import time
 
 from harness import (AGENT1, AGENT2, AUDIT_LOG, DOCKER_SOCK, HELPER, HELPER_SECTION, DEFAULT_CALLERS, POLICY_DIR,
                      POLICY_FILE, SANDBOX_ROOT, HelperTestCase, audit_records, container_exists, docker_api, helper,
-                     launch, main, make_sandbox, new_id, read, task, uid_of, wait_until, write_policy)
+                     launch, main, make_sandbox, as_user, new_id, read, task, uid_of, wait_until, write_policy)
 
 CANARY_DIR = "/var/lib/mesos-docker-test/canary"
 
@@ -85,9 +85,9 @@ class HostileProcessState(HelperTestCase):
         os.set_inheritable(fd, True)
         sandbox = make_sandbox(AGENT1)
         cid = new_id()
-        argv = ["setpriv", "--reuid", AGENT1, "--regid", AGENT1, "--init-groups", "--", HELPER, "launch",
-                "--container-id", cid, "--sandbox", sandbox]
-        p = subprocess.run(argv, input=json.dumps(task("sleep 20")).encode(), capture_output=True, pass_fds=(fd,))
+        argv = [HELPER, "launch", "--container-id", cid, "--sandbox", sandbox]
+        p = subprocess.run(argv, input=json.dumps(task("sleep 20")).encode(), capture_output=True, pass_fds=(fd,),
+                           **as_user(AGENT1))
         os.close(fd)
         self.assertEqual(p.returncode, 0, p.stderr)
         # the monitor holds no descriptor of the caller's
@@ -105,9 +105,9 @@ class HostileProcessState(HelperTestCase):
     def test_closed_stdio_does_not_redirect_output(self):
         # with 0-2 closed, the first files the helper opens must not become its stdout/stderr
         before = len(audit_records())
-        argv = ["setpriv", "--reuid", AGENT1, "--regid", AGENT1, "--init-groups", "--", HELPER, "list"]
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           preexec_fn=lambda: [os.close(i) for i in (0, 1, 2)])
+        p = subprocess.run([HELPER, "list"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, preexec_fn=lambda: [os.close(i) for i in (0, 1, 2)],
+                           **as_user(AGENT1))
         self.assertEqual(p.returncode, 0)
         for rec in audit_records()[before:]:
             self.assertIn("decision", rec)  # every line of the log is still a whole record
@@ -119,10 +119,9 @@ class HostileProcessState(HelperTestCase):
         import resource
         sandbox = make_sandbox(AGENT1)
         cid = new_id()
-        argv = ["setpriv", "--reuid", AGENT1, "--regid", AGENT1, "--init-groups", "--", HELPER, "launch",
-                "--container-id", cid, "--sandbox", sandbox]
+        argv = [HELPER, "launch", "--container-id", cid, "--sandbox", sandbox]
         p = subprocess.run(argv, input=json.dumps(task("true")).encode(), capture_output=True,
-                           preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)))
+                           preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)), **as_user(AGENT1))
         self.assertEqual(p.returncode, 1, p)
         self.assertIn(b"audit", p.stderr)
         self.assertFalse(container_exists(f"mesos-{cid}"))
@@ -206,8 +205,8 @@ class Ptrace(HelperTestCase):
     def test_waiting_helper_cannot_be_traced(self):
         r, cid, _ = launch(AGENT1, task("sleep 30"))
         self.assertExit(r, 0)
-        argv = ["setpriv", "--reuid", AGENT1, "--regid", AGENT1, "--init-groups", "--", HELPER, "wait", cid]
-        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p = subprocess.Popen([HELPER, "wait", cid], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             **as_user(AGENT1))
         time.sleep(0.5)
         res = self.probes(p.pid)  # setpriv execs the helper: same pid
         self.assertEqual(res["ptrace"], errno.EPERM)
@@ -414,8 +413,8 @@ class UserNamespace(HelperTestCase):
     def test_uid0_in_user_namespace_is_not_root(self):
         r, cid, _ = launch(AGENT1, task("sleep 20"))
         self.assertExit(r, 0)
-        p = subprocess.run(["setpriv", "--reuid", AGENT2, "--regid", AGENT2, "--init-groups", "--",
-                            "unshare", "--user", "--map-root-user", HELPER, "list"], capture_output=True)
+        p = subprocess.run(["unshare", "--user", "--map-root-user", HELPER, "list"], capture_output=True,
+                           **as_user(AGENT2))
         self.assertNotEqual(p.returncode, 0, p)
         self.assertNotIn(cid.encode(), p.stdout)
         helper(AGENT1, "destroy", cid, "--grace", "0")
