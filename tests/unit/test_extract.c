@@ -391,6 +391,42 @@ START_TEST(bare_gz)
 }
 END_TEST
 
+START_TEST(sparse_tail)
+{
+        /* GNU tar's sparse format: data, then a hole to the declared size */
+        char cmd[4400];
+        snprintf(cmd, sizeof cmd,
+                 "cd '%s' && printf head > sp && truncate -s 3M sp && tar --format=gnu -cSf sparse.tar sp && "
+                 "rm sp",
+                 work);
+        ck_assert_int_eq(system(cmd), 0);
+        char path[4400];
+        snprintf(path, sizeof path, "%s/sparse.tar", work);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct fetch_extract_limits lim = {4 << 20, 100, 022};
+        struct fetch_extract_stats st = {0};
+        md_error err = {0};
+        ck_assert_msg(fetch_extract(fd, "sparse.tar", FETCH_ARCHIVE_TAR, dest_fd, "", &lim, &st, &err) == 0,
+                      "%s", err.message);
+        struct stat sb;
+        ck_assert_int_eq(fstatat(dest_fd, "sp", &sb, 0), 0);
+        ck_assert_int_eq(sb.st_size, 3 << 20);
+        char d[8] = "xxxxxxx";
+        _cleanup_close_ int sfd = openat(dest_fd, "sp", O_RDONLY | O_CLOEXEC);
+        ck_assert_int_eq(pread(sfd, d, sizeof d, 0), (ssize_t)sizeof d);
+        ck_assert_int_eq(memcmp(d, "head\0\0\0\0", 8), 0);
+        ck_assert_int_eq(pread(sfd, d, 1, (3 << 20) - 1), 1);
+        ck_assert_int_eq(d[0], 0);
+        /* its declared size counts against the limit, holes or not */
+        ck_assert_int_eq(unlinkat(dest_fd, "sp", 0), 0);
+        lim.max_bytes = 1 << 20;
+        memset(&st, 0, sizeof st);
+        ck_assert_int_eq(fetch_extract(fd, "sparse.tar", FETCH_ARCHIVE_TAR, dest_fd, "", &lim, &st, &err),
+                         -1);
+        ck_assert(!exists(dest, "sp"));
+}
+END_TEST
+
 START_TEST(corrupt_archive)
 {
         char path[4400];
@@ -468,6 +504,7 @@ int main(void)
         tcase_add_test(tc, zip_bomb_bytes);
         tcase_add_test(tc, zip_duplicate_later_wins);
         tcase_add_test(tc, bare_gz);
+        tcase_add_test(tc, sparse_tail);
         tcase_add_test(tc, corrupt_archive);
         tcase_add_test(tc, fetch_run_extracts);
         tcase_set_timeout(tc, 120);
