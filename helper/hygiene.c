@@ -21,6 +21,18 @@ int hygiene_fix_fds(md_error *err)
                 if (nfd != fd)
                         return md_fail_errno(err, MD_EXIT_FAILED, errno, "cannot make fd %d valid", fd);
         }
+        /* For a setuid program whose caller closed stdout or stderr, glibc has already put a
+         * read-only /dev/null there; the answer would then fail after the work was done. A
+         * writable /dev/null discards it instead, as the caller asked by closing it. */
+        for (int fd = 1; fd <= 2; fd++) {
+                int fl = fcntl(fd, F_GETFL);
+                if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
+                        continue;
+                int nfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+                if (nfd < 0 || dup2(nfd, fd) != fd)
+                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "cannot make fd %d writable", fd);
+                close(nfd);
+        }
         /* close_range exists since Linux 5.9; fall back to a loop for older kernels */
         if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
                 return 0;
