@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "follow.h"
+#include "handle.h"
 #include "ops.h"
 #include "policy.h"
 #include "privs.h"
@@ -70,6 +71,8 @@ static void detach_stale_mount(const char *mountpoint)
  * daemon was killed, and the mount is left as the kernel leaves it (ENOTCONN) until a restart.
  * It ignores the stop signals: systemd signals the whole unit, and the keeper must outlive the
  * daemon to do its one job. */
+static pid_t keeper_pid;
+
 static int start_unmount_keeper(const char *mountpoint, int fuse_fd)
 {
         int p[2];
@@ -80,6 +83,7 @@ static int start_unmount_keeper(const char *mountpoint, int fuse_fd)
                 die(MD_EXIT_FAILED, "fork: %s", strerror(errno));
         if (pid > 0) {
                 close(p[0]);
+                keeper_pid = pid;
                 return p[1];
         }
         close(p[1]);
@@ -207,9 +211,14 @@ int main(int argc, char *argv[])
 
         sbfs_watch_stop();
         sbfs_follow_shutdown();
+        sbfs_handle_reap(true);
         if (write(keeper, "u", 1) < 0) {
         }
         close(keeper);
+        /* once the keeper has unmounted, libfuse finds the connection gone and only frees */
+        while (waitpid(keeper_pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+        fuse_session_unmount(session);
         fuse_remove_signal_handlers(session);
         fuse_session_destroy(session);
         pthread_mutex_lock(&sbfs_lock);

@@ -13,6 +13,7 @@
 #include "access.h"
 #include "cleanup.h"
 #include "follow.h"
+#include "handle.h"
 #include "info.h"
 #include "ops.h"
 #include "reader.h"
@@ -39,21 +40,6 @@ static double attr_timeout(const struct sbfs_node *n)
 }
 
 static const char *const stream_names[_SBFS_STREAM_MAX] = { "stdout", "stderr" };
-
-/* What an open file handle (fi->fh) holds. */
-struct handle {
-        enum sbfs_kind kind;
-        int fd;                    /* SBFS_LOG, SBFS_SANDBOX files */
-        char *text;                /* SBFS_INFO */
-        size_t len;
-        struct sbfs_follow *follow; /* SBFS_FOLLOW_LOG */
-};
-
-struct dir_handle {
-        DIR *dp;                   /* SBFS_SANDBOX directories, else NULL */
-        off_t offset;
-        struct dirent *entry;
-};
 
 static struct sbfs_node *node_of(fuse_ino_t ino)
 {
@@ -362,14 +348,15 @@ static void sbfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
         struct stat st;
         int err = node_attr(n, &st);
         /* an open log answers with its own size: fresh, and the file the reader has open */
-        if (err == 0 && fi && n->kind == SBFS_LOG) {
-                struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+        if (err == 0 && fi && fi->fh && n->kind == SBFS_LOG) {
+                struct sbfs_handle *h = sbfs_handle_get(fi->fh);
                 struct stat lg;
-                if (h && h->fd >= 0 && fstat(h->fd, &lg) == 0) {
+                if (h->fd >= 0 && fstat(h->fd, &lg) == 0) {
                         st.st_size = lg.st_size;
                         st.st_blocks = lg.st_blocks;
                         st.st_mtim = lg.st_mtim;
                 }
+                sbfs_handle_put(h);
         }
         if (err < 0)
                 fuse_reply_err(req, -err);
@@ -468,13 +455,11 @@ static void sbfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 fuse_reply_err(req, EROFS);
                 return;
         }
-        struct handle *h = calloc(1, sizeof *h);
+        struct sbfs_handle *h = sbfs_handle_new(n->kind);
         if (!h) {
                 fuse_reply_err(req, ENOMEM);
                 return;
         }
-        h->kind = n->kind;
-        h->fd = -1;
         struct stat st;
         int err = 0;
         switch (n->kind) {
@@ -522,37 +507,28 @@ static void sbfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 err = -EISDIR;
         }
         if (err < 0) {
-                if (h->fd >= 0)
-                        close(h->fd);
-                free(h->text);
-                free(h);
+                sbfs_handle_destroy(h);
                 fuse_reply_err(req, -err);
                 return;
         }
         fi->fh = (uintptr_t)h;
-        if (fuse_reply_open(req, fi) == -ENOENT) { /* interrupted: the kernel will not release it */
-                if (h->follow)
-                        sbfs_follow_release(h->follow);
-                if (h->fd >= 0)
-                        close(h->fd);
-                free(h->text);
-                free(h);
-        }
+        if (fuse_reply_open(req, fi) == -ENOENT) /* interrupted: the kernel will not release it */
+                sbfs_handle_release(h);
 }
 
 static void sbfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
-        struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+        struct sbfs_handle *h = sbfs_handle_get(fi->fh);
         switch (h->kind) {
         case SBFS_FOLLOW_LOG:
                 sbfs_follow_read(req, h->follow, size, off);
-                return;
+                break;
         case SBFS_INFO:
                 if (off < 0 || (size_t)off >= h->len)
                         fuse_reply_buf(req, NULL, 0);
                 else
                         fuse_reply_buf(req, h->text + off, size < h->len - (size_t)off ? size : h->len - (size_t)off);
-                return;
+                break;
         default: {
                 /* spliced from the file to the reply when the kernel allows it */
                 struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
@@ -560,33 +536,29 @@ static void sbfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, st
                 buf.buf[0].fd = h->fd;
                 buf.buf[0].pos = off;
                 fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
-                return;
+                break;
         }
         }
+        sbfs_handle_put(h);
 }
 
 static void sbfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-        struct handle *h = (struct handle *)(uintptr_t)fi->fh;
-        if (h->follow)
-                sbfs_follow_release(h->follow);
-        if (h->fd >= 0)
-                close(h->fd);
-        free(h->text);
-        free(h);
+        sbfs_handle_release((struct sbfs_handle *)(uintptr_t)fi->fh);
         fuse_reply_err(req, 0);
 }
 
 static void sbfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct fuse_pollhandle *ph)
 {
-        struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+        struct sbfs_handle *h = sbfs_handle_get(fi->fh);
         if (h->kind == SBFS_FOLLOW_LOG) {
                 sbfs_follow_poll(req, h->follow, ph);
-                return;
+        } else {
+                if (ph)
+                        fuse_pollhandle_destroy(ph);
+                fuse_reply_poll(req, POLLIN | POLLRDNORM);
         }
-        if (ph)
-                fuse_pollhandle_destroy(ph);
-        fuse_reply_poll(req, POLLIN | POLLRDNORM);
+        sbfs_handle_put(h);
 }
 
 static void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -598,7 +570,7 @@ static void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
                 fuse_reply_err(req, ENOENT);
                 return;
         }
-        struct dir_handle *d = calloc(1, sizeof *d);
+        struct sbfs_handle *d = sbfs_handle_new(n->kind);
         if (!d) {
                 fuse_reply_err(req, ENOMEM);
                 return;
@@ -619,22 +591,19 @@ static void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
                         close(fd);
                 }
                 if (err < 0) {
-                        free(d);
+                        sbfs_handle_destroy(d);
                         fuse_reply_err(req, -err);
                         return;
                 }
         } else if (n->kind != SBFS_ROOT && n->kind != SBFS_CT_DIR && n->kind != SBFS_FOLLOW_DIR) {
-                free(d);
+                sbfs_handle_destroy(d);
                 fuse_reply_err(req, ENOTDIR);
                 return;
         }
         fi->fh = (uintptr_t)d;
         fi->cache_readdir = 0;
-        if (fuse_reply_open(req, fi) == -ENOENT) {
-                if (d->dp)
-                        closedir(d->dp);
-                free(d);
-        }
+        if (fuse_reply_open(req, fi) == -ENOENT)
+                sbfs_handle_release(d);
 }
 
 /* Adds one entry; for readdirplus also its lookup (undone when it does not fit). Returns the
@@ -679,17 +648,28 @@ static const mode_t ct_dir_types[] = { S_IFDIR, S_IFDIR, S_IFREG, S_IFREG, S_IFD
 static const char *const follow_dir_names[] = { ".", "..", "stdout", "stderr" };
 static const mode_t follow_dir_types[] = { S_IFDIR, S_IFDIR, S_IFREG, S_IFREG };
 
+static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n, struct sbfs_handle *d,
+                     size_t size, off_t offset, bool plus);
+
 static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, struct fuse_file_info *fi,
                        bool plus)
 {
         struct sbfs_reader r;
         sbfs_reader_init(&r, req);
         struct sbfs_node *n = node_of(ino);
-        struct dir_handle *d = (struct dir_handle *)(uintptr_t)fi->fh;
         if (!allowed(&r, n)) {
                 fuse_reply_err(req, ENOENT);
                 return;
         }
+        struct sbfs_handle *d = sbfs_handle_get(fi->fh);
+        fill_dir(req, &r, n, d, size, offset, plus);
+        sbfs_handle_put(d);
+}
+
+static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n, struct sbfs_handle *d,
+                     size_t size, off_t offset, bool plus)
+{
+        struct sbfs_reader r = *rd;
         if (size > 1024 * 1024)
                 size = 1024 * 1024;
         _cleanup_free_ char *buf = calloc(1, size);
@@ -815,10 +795,7 @@ static void sbfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t 
 
 static void sbfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-        struct dir_handle *d = (struct dir_handle *)(uintptr_t)fi->fh;
-        if (d->dp)
-                closedir(d->dp);
-        free(d);
+        sbfs_handle_release((struct sbfs_handle *)(uintptr_t)fi->fh);
         fuse_reply_err(req, 0);
 }
 

@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "follow.h"
+#include "handle.h"
 #include "policy.h"
 #include "safe_open.h"
 #include "util.h"
@@ -22,6 +23,7 @@
 
 #define OWNER_MAX_GROUPS 1024
 #define TICK_MS 1000 /* the periodic check of parked reads, for changes inotify cannot see */
+#define RETRY_MS 5000 /* how often records not shown (no sandbox yet) are looked at again */
 
 static const struct policy_helper_conf *conf;
 static int record_dirfd = -1;
@@ -215,8 +217,34 @@ static int scan(void)
         return 0;
 }
 
+/* Records in the directory that are not shown: their sandbox may have appeared since. Only the
+ * names are listed; a record is read again only when its container is missing. */
+static void retry_missing(void)
+{
+        int fd = openat(record_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return;
+        }
+        char name[MD_NAME_MAX + 1];
+        for (struct dirent *e; (e = readdir(d));) {
+                if (!record_name(e->d_name, name))
+                        continue;
+                pthread_mutex_lock(&sbfs_lock);
+                bool known = sbfs_ct_find(name) != NULL;
+                pthread_mutex_unlock(&sbfs_lock);
+                if (!known)
+                        load(name);
+        }
+        closedir(d);
+}
+
 static void *watch_thread(void *arg)
 {
+        int64_t last_retry = md_monotonic_ms();
         char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
         for (;;) {
                 struct pollfd pfd[2] = { { .fd = ifd, .events = POLLIN }, { .fd = stop_fd, .events = POLLIN } };
@@ -227,6 +255,11 @@ static void *watch_thread(void *arg)
                         break;
                 if (r <= 0 || !(pfd[0].revents & POLLIN)) {
                         sbfs_follow_wake();
+                        sbfs_handle_reap(false);
+                        if (md_monotonic_ms() - last_retry >= RETRY_MS) {
+                                retry_missing();
+                                last_retry = md_monotonic_ms();
+                        }
                         continue;
                 }
                 ssize_t n = read(ifd, buf, sizeof buf);

@@ -77,7 +77,14 @@ def source_root():
 
 
 def ensure_binary():
-    """Builds mesos-sandboxfs with --prefix=PREFIX (only that target) and installs it in PREFIX/bin."""
+    """Builds mesos-sandboxfs with --prefix=PREFIX (only that target) and installs it in PREFIX/bin,
+    or installs $MD_TEST_SBFS_BIN when set."""
+    given = os.environ.get("MD_TEST_SBFS_BIN")  # e.g. a sanitizer build, configured with PREFIX
+    if given:
+        shutil.copyfile(given, BIN + ".new")
+        os.chmod(BIN + ".new", 0o755)
+        os.rename(BIN + ".new", BIN)
+        return
     src = source_root()
     if not os.path.exists(os.path.join(BUILD, "build.ninja")):
         run("meson", "setup", BUILD, src, f"--prefix={PREFIX}", "-Dtests=false", timeout=300)
@@ -432,6 +439,14 @@ class TreeTests(SandboxfsTestCase):
         self.assertTrue(wait_for(lambda: os.path.exists(self.fs.path("t6"))))
         self.fs.remove_record("t6")
         self.assertTrue(wait_for(lambda: not os.path.exists(self.fs.path("t6"))))
+        # a record written before its sandbox exists: shown once the sandbox appears
+        shutil.rmtree(self.fs.sandbox("t6"))
+        self.fs.record("t6")
+        time.sleep(0.3)
+        self.assertFalse(os.path.exists(self.fs.path("t6")))
+        os.makedirs(self.fs.sandbox("t6"))
+        os.chown(self.fs.sandbox("t6"), pwd.getpwnam(OWNER).pw_uid, pwd.getpwnam(OWNER).pw_gid)
+        self.assertTrue(wait_for(lambda: os.path.exists(self.fs.path("t6")), timeout=15))
 
     def test_removed_while_read(self):
         self.fs.make("t7")
