@@ -188,11 +188,12 @@ static int reach_monitor(const struct monitor_config *cfg, int64_t deadline, md_
         return fd;
 }
 
-static int send_request(int fd, const struct monitor_config *cfg, md_error *err)
+static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md_error *err)
 {
         struct monitor_request q;
         memset(&q, 0, sizeof q);
         q.version = MONITOR_REQUEST_VERSION;
+        q.adopt = adopt;
         snprintf(q.docker_socket, sizeof q.docker_socket, "%s", cfg->docker_socket);
         snprintf(q.container, sizeof q.container, "%s", cfg->container);
         snprintf(q.docker_id, sizeof q.docker_id, "%s", cfg->docker_id);
@@ -228,7 +229,9 @@ static void remove_after_failure(const struct monitor_config *cfg)
         }
 }
 
-int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out, md_error *err)
+/* Both launch and adopt: the request to the monitor and its one reply. A failed launch
+ * removes the container; a failed adoption leaves it (the reaper's, or the next try's). */
+static int hand_over(const struct monitor_config *cfg, bool adopt, struct monitor_started *out, md_error *err)
 {
         bool valid = valid_config(cfg);
         _cleanup_close_ int out_fd = cfg->stdout_fd, err_fd = cfg->stderr_fd;
@@ -237,18 +240,20 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
         int64_t deadline = md_monotonic_ms() + MONITOR_REPORT_TIMEOUT_MS;
         int lock = take_lock(cfg->state_dir, deadline, err);
         if (lock < 0) {
-                remove_after_failure(cfg);
+                if (!adopt)
+                        remove_after_failure(cfg);
                 return -1;
         }
         /* The lock is held until the request is in the socket: a monitor about to exit for
          * idleness sees the connection then, and stays (monitor_server.c). */
         int fd = reach_monitor(cfg, deadline, err);
-        int sent = fd < 0 ? -1 : send_request(fd, cfg, err);
+        int sent = fd < 0 ? -1 : send_request(fd, cfg, adopt, err);
         close(lock);
         if (sent < 0) {
                 if (fd >= 0)
                         close(fd);
-                remove_after_failure(cfg);
+                if (!adopt)
+                        remove_after_failure(cfg);
                 return -1;
         }
         struct monitor_report rep;
@@ -261,7 +266,8 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
                                "start container %s: docker daemon unavailable: no answer within %d ms",
                                cfg->container, MONITOR_REPORT_TIMEOUT_MS);
         if (r <= 0) {
-                remove_after_failure(cfg);
+                if (!adopt)
+                        remove_after_failure(cfg);
                 if (r == 0)
                         return md_fail(err, MD_EXIT_FAILED,
                                        "start container %s: the monitor exited without a word",
@@ -270,7 +276,7 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
                                      cfg->container);
         }
         if (rep.exit_code != 0) {
-                if (!rep.removed)
+                if (!rep.removed && !adopt)
                         remove_after_failure(cfg);
                 return md_fail(err, rep.exit_code, "%s", rep.message);
         }
@@ -278,4 +284,15 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
         out->container_pid = rep.container_pid;
         memcpy(out->started_at, rep.started_at, sizeof out->started_at);
         return 0;
+}
+
+int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out, md_error *err)
+{
+        return hand_over(cfg, false, out, err);
+}
+
+int monitor_adopt(const struct monitor_config *cfg, md_error *err)
+{
+        struct monitor_started ignored;
+        return hand_over(cfg, true, &ignored, err);
 }

@@ -47,9 +47,14 @@
  *     else FAILED. signal = code - 128 for codes 129..192 (docker's 128+N; a voluntary
  *     `exit 137` reads as signal 9 too). exit_code -1 when the exit could not be learnt
  *     (the container was removed by someone else, or the daemon stayed away > 10 min).
- *   - After a daemon restart the attach stream is gone: the monitor waits for the exit
- *     again (reconnecting with back-off) and records it, but output written after the
- *     restart is not copied (resuming from the json-file log is a later issue).
+ *   - No byte lost, none written twice (issue 6): the record's stdout_base/stderr_base are
+ *     the files' sizes at the start, so what a file holds of the container is its size
+ *     minus that. When the attach stream breaks before its end (a daemon restart), and
+ *     when monitor_adopt hands over a container whose monitor died, the monitor reads the
+ *     json-file log from the container's start (GET /logs?follow=1), passes over what each
+ *     file holds, and appends the rest; it reconnects with back-off (at most 10 min) while
+ *     the daemon is away. What a container writes into its pipes and exits before the
+ *     daemon is back never reaches docker's log: nobody can copy it.
  *   - monitor_launch fails with MD_EXIT_UNAVAILABLE after 60 s without word from the
  *     monitor; a monitor that then finds the helper gone kills the container and records
  *     its exit, so no container runs that nobody was told of.
@@ -82,3 +87,15 @@ struct monitor_started {
  * why (start refused: MD_EXIT_FAILED with docker's message). The fds in cfg are closed in
  * the parent either way. */
 int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out, md_error *err);
+
+/* Hands a container whose monitor is gone (the record says RUNNING, its monitor_pid is dead)
+ * to the state dir's monitor, starting it when needed. cfg is as for monitor_launch: the
+ * output fds are the sandbox's files opened again (O_WRONLY|O_APPEND, the caller's rights),
+ * and are closed here either way. The monitor sets monitor_pid, then copies what the files
+ * lack from the daemon's json-file log (their size minus the record's stdout_base/
+ * stderr_base is what they hold) and goes on as for a launch: exit, record, removal. A
+ * container that has exited meanwhile is adopted too: its output is completed and its exit
+ * recorded. Fails (the container is left alone) when the record is missing, is not RUNNING
+ * or names another docker id (MD_EXIT_NO_CONTAINER / MD_EXIT_FAILED), or when this monitor
+ * already has the container. */
+int monitor_adopt(const struct monitor_config *cfg, md_error *err);

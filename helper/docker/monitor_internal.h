@@ -30,6 +30,7 @@ struct monitor_request {
         char docker_socket[256];
         char container[128];
         char docker_id[72];
+        uint32_t adopt; /* monitor_adopt: the container runs already, its monitor is gone */
 };
 
 /* The monitor's answer, one message: that the container runs, or why not. The same struct
@@ -71,6 +72,7 @@ struct monitor_stream {
         int out_fd, err_fd;
         uint64_t out_bytes, err_bytes; /* written to the files */
         uint64_t dropped_bytes; /* read but not written (a failing output file) */
+        uint64_t skip_out, skip_err; /* a resumed log: bytes of each stream the files hold */
         int out_errno, err_errno; /* the first write error on each file */
         bool proto_error; /* the stream was not frames */
         int64_t last_progress_ms; /* when attach bytes last arrived */
@@ -78,9 +80,12 @@ struct monitor_stream {
 
 int monitor_stream_open(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
                         int out_fd, int err_fd, md_error *err);
-/* After the stream broke (a daemon restart): a new wait?condition=not-running on s->wait. */
-int monitor_stream_rewait(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
-                          md_error *err);
+/* After the stream broke (a daemon restart, a monitor that died): the json-file log from the
+ * container's start (GET /logs?follow=1) in place of the attach, passing over s->skip_out and
+ * s->skip_err bytes of each stream, and a new wait?condition=not-running. Without logs, only
+ * the wait. */
+int monitor_stream_resume(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
+                          bool logs, md_error *err);
 /* Marks the transfers that curl finished (any container's: CURLOPT_PRIVATE is the xfer). */
 void monitor_stream_collect(CURLM *multi);
 /* Stops the attach transfer early (the container is gone but the stream stays open). */
@@ -101,7 +106,8 @@ struct monitor_ctx {
 struct monitor_container;
 
 /* Takes out_fd, err_fd and reply_fd (closed when the container is done). On failure the
- * reply is sent (or reply_fd closed) and NULL returned. */
+ * reply is sent (or reply_fd closed) and NULL returned. A request with adopt set takes over a
+ * running container whose monitor is gone, resuming its output from the log. */
 struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const struct monitor_request *req,
                                                   int out_fd, int err_fd, int reply_fd);
 /* Moves the container on; true when it is done (then free it with monitor_container_free). */
@@ -110,5 +116,6 @@ bool monitor_container_step(struct monitor_ctx *ctx, struct monitor_container *c
  * retry, the byte counters), as a monotonic time in ms. */
 int64_t monitor_container_next_ms(const struct monitor_container *c);
 void monitor_container_free(struct monitor_ctx *ctx, struct monitor_container *c);
+const char *monitor_container_name(const struct monitor_container *c);
 /* Sends one report on fd (MSG_NOSIGNAL); 0 or -errno. */
 int monitor_send_report(int fd, const struct monitor_report *rep);

@@ -8,9 +8,12 @@
  *   SETUP     attach + wait registered before the start, so no byte and no exit is missed;
  *             once both have their headers: start, inspect, record RUNNING, reply
  *   STREAM    frames into the output files until the exit is known and the stream has ended
- *   REWAIT    the stream broke before the exit (a daemon restart): wait?condition=not-running,
- *             reconnecting with back-off for a bounded time; output written after the
- *             restart is not copied (resuming it from the json-file log is issue 6)
+ *   RESUME    the stream broke before the exit and its end (a daemon restart), or the
+ *             container was adopted from a monitor that died: the json-file log from the
+ *             container's start (GET /logs?follow=1) and wait?condition=not-running, passing
+ *             over, per stream, what the output file already holds (its size minus its size
+ *             at the start, the record's *_base), so no byte is lost or written twice;
+ *             reconnecting with back-off for a bounded time while the daemon is away
  *   FINISH    inspect, fsync, record EXITED
  *   REMOVE    then the container is removed
  */
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json_cleanup.h"
@@ -39,7 +43,7 @@
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 10000
 
-enum phase { PH_SETUP, PH_STREAM, PH_REWAIT, PH_FINISH, PH_REMOVE, PH_DONE };
+enum phase { PH_SETUP, PH_STREAM, PH_RESUME, PH_FINISH, PH_REMOVE, PH_DONE };
 
 struct exit_info {
         int exit_code;
@@ -59,6 +63,9 @@ struct monitor_container {
         int64_t last_save;
         uint64_t recorded_out, recorded_err;
         int64_t exited_at; /* when the wait answered; 0 before */
+        uint64_t base_out, base_err; /* the files' sizes at the start */
+        bool resuming; /* RESUME: the log and the wait are registered */
+        bool no_logs; /* the stream was not frames: resuming it would not be either */
         /* a daemon that is away: when to try again, since when it fails, the next pause */
         int64_t retry_at;
         int64_t failing_since;
@@ -115,6 +122,7 @@ static int record_update(struct monitor_ctx *ctx, struct monitor_container *c, m
 struct running_edit {
         pid_t pid;
         const char *started_at;
+        uint64_t base_out, base_err;
 };
 
 static void edit_running(struct md_record *r, void *arg)
@@ -125,6 +133,8 @@ static void edit_running(struct md_record *r, void *arg)
         r->monitor_pid = getpid();
         free(r->started_at);
         r->started_at = strdup(e->started_at);
+        r->stdout_base = e->base_out;
+        r->stderr_base = e->base_err;
 }
 
 static void edit_bytes(struct md_record *r, void *arg)
@@ -251,7 +261,7 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
         snprintf(started_at, sizeof started_at, "%s", at ? at : "");
         if (!started_at[0])
                 md_now_rfc3339(started_at);
-        struct running_edit e = {pid, started_at};
+        struct running_edit e = {pid, started_at, c->base_out, c->base_err};
         if (record_update(ctx, c, edit_running, &e, &err) < 0)
                 return fail_launch(ctx, c, &err, true);
 
@@ -313,43 +323,91 @@ static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, in
         if (!(s->attach.done && s->wait.done))
                 return;
         c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
-        if (c->x.known) {
+        /* The attach is a raw stream to the connection's close: a clean end with the exit
+         * known is the normal end. Anything else is a daemon that went away. */
+        if (c->x.known && (s->attach.rc == CURLE_OK || s->attach.rc == CURLE_ABORTED_BY_CALLBACK) &&
+            !s->proto_error) {
                 to_finish(c);
                 return;
         }
-        /* The stream broke before the exit was known (a daemon restart): ask again. */
-        c->phase = PH_REWAIT;
+        c->phase = PH_RESUME;
+        c->resuming = false;
+        c->no_logs = s->proto_error;
         c->retry_at = now;
-        s->wait.done = false;
 }
 
-/* REWAIT: the not-running wait, registered again while the daemon is away. */
-static void step_rewait(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+static uint64_t file_size(int fd)
+{
+        struct stat st;
+        return fstat(fd, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* The log from the start, passing over what each file holds, and the wait. */
+static int resume(struct monitor_ctx *ctx, struct monitor_container *c, md_error *err)
+{
+        struct monitor_stream *s = &c->stream;
+        uint64_t out = file_size(s->out_fd), errsz = file_size(s->err_fd);
+        s->out_bytes = out > c->base_out ? out - c->base_out : 0;
+        s->err_bytes = errsz > c->base_err ? errsz - c->base_err : 0;
+        s->skip_out = s->out_bytes;
+        s->skip_err = s->err_bytes;
+        if (need_docker(ctx, err) < 0)
+                return -1;
+        return monitor_stream_resume(s, ctx->multi, ctx->docker, c->docker_id, !c->no_logs, err);
+}
+
+/* RESUME: until the log has ended and the exit is known, again and again while the daemon
+ * is away. */
+static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
         struct monitor_stream *s = &c->stream;
         md_error err = {0};
-        if (s->wait.done) {
-                c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
-                if (c->x.known || s->wait.rc == CURLE_OK) { /* an exit, or a final answer (404) */
-                        to_finish(c);
+        if (!c->resuming) {
+                if (c->retry_at && now < c->retry_at)
+                        return;
+                c->retry_at = 0;
+                if (resume(ctx, c, &err) < 0) {
+                        if (!retry_later(c, &err, now))
+                                to_finish(c);
                         return;
                 }
-                docker_fail_curl(&err, s->wait.rc, s->wait.errbuf, "wait");
-                if (!retry_later(c, &err, now)) {
-                        to_finish(c);
-                        return;
-                }
-                s->wait.done = false;
-                s->wait.rc = CURLE_OK;
+                c->resuming = true;
+                c->exited_at = 0;
                 return;
         }
-        if (!c->retry_at || now < c->retry_at)
-                return;
-        c->retry_at = 0;
-        if (need_docker(ctx, &err) < 0 || monitor_stream_rewait(s, ctx->multi, ctx->docker, c->docker_id, &err) < 0) {
-                if (!retry_later(c, &err, now))
-                        to_finish(c);
+        if (now - c->last_save >= RECORD_INTERVAL_MS) {
+                save_bytes(ctx, c);
+                c->last_save = now;
         }
+        if (s->wait.done && !c->exited_at)
+                c->exited_at = now;
+        if (c->exited_at && !s->attach.done && now - c->exited_at > DRAIN_STALL_MS &&
+            now - s->last_progress_ms > DRAIN_STALL_MS)
+                monitor_stream_abort_attach(s, ctx->multi);
+        if (!(s->attach.done && s->wait.done))
+                return;
+        c->resuming = false;
+        /* the daemon answered: a later absence has its own time limit */
+        if (s->attach.headers_done || s->wait.headers_done)
+                done_retrying(c);
+        c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
+        bool log_ended = c->no_logs || (s->attach.rc == CURLE_OK && s->attach.status == 200) ||
+                         s->attach.rc == CURLE_ABORTED_BY_CALLBACK;
+        bool gone = (s->wait.rc == CURLE_OK && s->wait.status == 404) ||
+                    (s->attach.rc == CURLE_OK && s->attach.status == 404);
+        if ((c->x.known && log_ended) || gone) {
+                to_finish(c);
+                return;
+        }
+        /* The daemon went away again (or answered what we cannot use): from the files'
+         * sizes again, once it is back. */
+        struct monitor_xfer *x = s->wait.rc != CURLE_OK ? &s->wait : &s->attach;
+        if (x->rc != CURLE_OK)
+                docker_fail_curl(&err, x->rc, x->errbuf, "resume");
+        else
+                md_fail(&err, MD_EXIT_FAILED, "resume: HTTP %ld", x->status);
+        if (!retry_later(c, &err, now))
+                to_finish(c);
 }
 
 /* FINISH: the exit into the record, once the daemon has told what it knows of it. */
@@ -415,8 +473,8 @@ bool monitor_container_step(struct monitor_ctx *ctx, struct monitor_container *c
                 case PH_STREAM:
                         step_stream(ctx, c, now);
                         break;
-                case PH_REWAIT:
-                        step_rewait(ctx, c, now);
+                case PH_RESUME:
+                        step_resume(ctx, c, now);
                         break;
                 case PH_FINISH:
                         step_finish(ctx, c, now);
@@ -440,8 +498,10 @@ int64_t monitor_container_next_ms(const struct monitor_container *c)
         case PH_STREAM:
                 /* the counters, and the drain clock once the exit is known */
                 return c->last_save + RECORD_INTERVAL_MS;
-        case PH_REWAIT:
-                return c->retry_at ? c->retry_at : md_monotonic_ms() + RECORD_INTERVAL_MS;
+        case PH_RESUME:
+                if (!c->resuming)
+                        return c->retry_at ? c->retry_at : md_monotonic_ms();
+                return c->last_save + RECORD_INTERVAL_MS;
         case PH_FINISH:
         case PH_REMOVE:
                 return c->retry_at ? c->retry_at : md_monotonic_ms();
@@ -449,6 +509,47 @@ int64_t monitor_container_next_ms(const struct monitor_container *c)
                 return md_monotonic_ms();
         }
         return md_monotonic_ms();
+}
+
+static void edit_adopted(struct md_record *r, void *arg)
+{
+        r->monitor_pid = getpid();
+}
+
+/* Adoption: the record says what the dead monitor knew; the output resumes from the log. */
+static bool adopt(struct monitor_ctx *ctx, struct monitor_container *c, md_error *err)
+{
+        struct md_record rec = {0};
+        int r = md_record_read(ctx->record_dirfd, c->container, &rec, err);
+        if (r == -ENOENT)
+                {
+                md_fail(err, MD_EXIT_NO_CONTAINER, "adopt %s: no record", c->container);
+                return false;
+        }
+        if (r < 0)
+                return false;
+        bool ok = rec.docker_id && strcmp(rec.docker_id, c->docker_id) == 0 && rec.state == MD_STATE_RUNNING;
+        if (!ok)
+                md_fail(err, MD_EXIT_FAILED, "adopt %s: the record is not of a running container %s", c->container,
+                        c->docker_id);
+        c->base_out = rec.stdout_base;
+        c->base_err = rec.stderr_base;
+        pid_t pid = rec.pid;
+        char started_at[40];
+        snprintf(started_at, sizeof started_at, "%s", rec.started_at ? rec.started_at : "");
+        md_record_clear(&rec);
+        if (!ok || record_update(ctx, c, edit_adopted, NULL, err) < 0)
+                return false;
+        c->phase = PH_RESUME;
+        c->retry_at = md_monotonic_ms();
+        c->last_save = c->retry_at;
+        reply(c, NULL, false, pid, started_at);
+        return true;
+}
+
+const char *monitor_container_name(const struct monitor_container *c)
+{
+        return c->container;
 }
 
 struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const struct monitor_request *req,
@@ -469,6 +570,17 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->reply_fd = reply_fd;
         c->stream.out_fd = out_fd;
         c->stream.err_fd = err_fd;
+        if (req->adopt) {
+                if (!adopt(ctx, c, &err)) {
+                        reply(c, &err, false, 0, NULL);
+                        monitor_container_free(ctx, c);
+                        return NULL;
+                }
+                return c;
+        }
+        /* What the files hold before the start is not the container's (the fetcher's log). */
+        c->base_out = file_size(out_fd);
+        c->base_err = file_size(err_fd);
         c->phase = PH_SETUP;
         if (need_docker(ctx, &err) < 0) {
                 fail_launch(ctx, c, &err, false);

@@ -173,6 +173,15 @@ static int take_request(struct server *sv, int fd)
                        sv->ctx.docker_socket);
                 return 1;
         }
+        /* Two monitors of one container would write its output twice. */
+        for (size_t i = 0; i < sv->n; i++) {
+                if (strcmp(monitor_container_name(sv->cs[i]), q.container) == 0) {
+                        close(fds[0]);
+                        close(fds[1]);
+                        refuse(fd, MD_EXIT_FAILED, "monitor: %s is monitored already", q.container);
+                        return 1;
+                }
+        }
         struct monitor_container *c = monitor_container_begin(&sv->ctx, &q, fds[0], fds[1], fd);
         if (c)
                 add_container(sv, c);

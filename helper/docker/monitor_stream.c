@@ -44,6 +44,16 @@ static int sink(void *userdata, enum demux_stream stream, const char *data, size
         struct monitor_stream *s = userdata;
         /* Docker's own demuxer sends stdin frames to stdout; so do we. */
         bool is_err = stream == DEMUX_STDERR;
+        /* A resumed log: what the file already holds is passed over. */
+        uint64_t *skip = is_err ? &s->skip_err : &s->skip_out;
+        if (*skip) {
+                size_t k = *skip < len ? (size_t)*skip : len;
+                *skip -= k;
+                data += k;
+                len -= k;
+                if (!len)
+                        return 0;
+        }
         int *failed = is_err ? &s->err_errno : &s->out_errno;
         if (*failed == 0) {
                 int r = md_write_all(is_err ? s->err_fd : s->out_fd, data, len);
@@ -83,14 +93,14 @@ static size_t wait_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 }
 
 static int setup(CURLM *multi, struct monitor_stream *s, struct monitor_xfer *x, const struct docker *d,
-                 const char *path,
+                 const char *method, const char *path,
                  curl_write_callback write_cb, void *write_data, md_error *err)
 {
         x->h = curl_easy_init();
         if (!x->h)
                 return md_fail(err, MD_EXIT_FAILED, "monitor: out of memory");
         /* No time limit: the container may run for months. The connect is still bounded. */
-        CURLcode rc = docker_setup_easy(d, x->h, "POST", path, false, -1);
+        CURLcode rc = docker_setup_easy(d, x->h, method, path, false, -1);
         if (rc == CURLE_OK)
                 rc = curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, header_cb);
         if (rc == CURLE_OK)
@@ -126,10 +136,10 @@ int monitor_stream_open(struct monitor_stream *s, CURLM *multi, const struct doc
         /* No logs=1: only what the container writes from now on, which is all of it since it
          * has not started yet. */
         snprintf(path, sizeof path, "/containers/%s/attach?stream=1&stdout=1&stderr=1", id);
-        if (setup(multi, s, &s->attach, d, path, attach_write, s, err) < 0)
+        if (setup(multi, s, &s->attach, d, "POST", path, attach_write, s, err) < 0)
                 return -1;
         snprintf(path, sizeof path, "/containers/%s/wait?condition=next-exit", id);
-        return setup(multi, s, &s->wait, d, path, wait_write, &s->wait.body, err);
+        return setup(multi, s, &s->wait, d, "POST", path, wait_write, &s->wait.body, err);
 }
 
 static void xfer_close(CURLM *multi, struct monitor_xfer *x)
@@ -145,14 +155,28 @@ static void xfer_close(CURLM *multi, struct monitor_xfer *x)
         x->body.max = max;
 }
 
-int monitor_stream_rewait(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
-                          md_error *err)
+int monitor_stream_resume(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
+                          bool logs, md_error *err)
 {
+        xfer_close(multi, &s->attach);
         xfer_close(multi, &s->wait);
+        s->attach.body.max = ERROR_BODY_MAX;
+        s->wait.body.max = WAIT_BODY_MAX;
+        demux_init(&s->demux);
+        s->last_progress_ms = md_monotonic_ms();
         char path[400];
+        if (logs) {
+                /* Everything the container wrote since its start, from the json-file log, then
+                 * what it writes until it stops; the skips pass over what the files hold. */
+                snprintf(path, sizeof path, "/containers/%s/logs?follow=1&stdout=1&stderr=1", id);
+                if (setup(multi, s, &s->attach, d, "GET", path, attach_write, s, err) < 0)
+                        return -1;
+        } else {
+                s->attach.done = true;
+        }
         /* not-running answers at once for a container that exited meanwhile */
         snprintf(path, sizeof path, "/containers/%s/wait?condition=not-running", id);
-        return setup(multi, s, &s->wait, d, path, wait_write, &s->wait.body, err);
+        return setup(multi, s, &s->wait, d, "POST", path, wait_write, &s->wait.body, err);
 }
 
 void monitor_stream_collect(CURLM *multi)

@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -27,6 +28,8 @@
 #define IMAGE "mesos-test/busybox:latest"
 
 static const char *sock;
+/* Written to the stderr file between its opening and the launch, as the fetcher's log is. */
+static const char *prefill_err;
 
 struct run {
         char dir[64]; /* temp dir: state/ and the two output files */
@@ -142,6 +145,8 @@ static int launch_full(struct docker *d, struct run *r, const char *script, cons
         int out = open(out_file ? out_file : r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         int errfd = open(r->err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         ck_assert(out >= 0 && errfd >= 0);
+        if (prefill_err)
+                ck_assert_int_eq(md_write_all(errfd, prefill_err, strlen(prefill_err)), 0);
         struct monitor_config cfg = {sock, r->name, r->docker_id, r->state_dir, out, errfd};
         if (as_setuid_helper)
                 return launch_as_setuid_helper(&cfg, &r->started, err);
@@ -674,6 +679,207 @@ START_TEST(test_monitor_killed_relaunch)
 }
 END_TEST
 
+/* A container writing numbered lines on both streams, slowly enough to be cut in the middle:
+ * LINES_SLOW lines, a pause every 50 (about 6 s in all, so that it still runs when a
+ * restarted daemon is back: what a container writes into its pipes and exits while the
+ * daemon is away never reaches docker's log, and nobody can copy it). */
+#define LINES_SLOW 3000
+#define SLOW_SCRIPT                                                                                          \
+        "i=0; while [ $i -lt 3000 ]; do printf 'o %06d\\n' $i; printf 'e %06d\\n' $i >&2; i=$((i+1)); "   \
+        "if [ $((i % 50)) = 0 ]; then usleep 100000; fi; done"
+
+static void check_slow_output(struct run *r, const char *err_prefix)
+{
+        check_numbered(r->out_path, "o", LINES_SLOW);
+        size_t len;
+        _cleanup_free_ char *errs = slurp(r->err_path, &len);
+        size_t pre = strlen(err_prefix);
+        ck_assert_uint_ge(len, pre);
+        ck_assert_int_eq(memcmp(errs, err_prefix, pre), 0);
+        char want[32];
+        size_t at = pre;
+        for (int i = 0; i < LINES_SLOW; i++) {
+                int n = snprintf(want, sizeof want, "e %06d\n", i);
+                if (at + (size_t)n > len || memcmp(errs + at, want, (size_t)n) != 0)
+                        ck_abort_msg("stderr line %d is not \"e %06d\" (%zu bytes)", i, i, len);
+                at += (size_t)n;
+        }
+        ck_assert_uint_eq(at, len);
+}
+
+static struct monitor_config reopen_config(struct run *r, const char *sock_path)
+{
+        int out = open(r->out_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        int errfd = open(r->err_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        ck_assert(out >= 0 && errfd >= 0);
+        return (struct monitor_config){sock_path, r->name, r->docker_id, r->state_dir, out, errfd};
+}
+
+/* The monitor dies (SIGKILL) while the container writes: monitor_adopt hands the container to
+ * a new monitor, which completes both files from the log, every line once and in order. */
+START_TEST(test_monitor_killed_adopt)
+{
+        struct docker *d = open_docker();
+        md_error err = {0};
+        char dir[64], state[96];
+        make_state_dir(dir, state);
+        struct run r;
+        /* the launch opens the files; what is in stderr before it is the fetcher's */
+        ck_assert_msg(launch_full(d, &r, "sleep 1; " SLOW_SCRIPT, NULL, false, state, &err) == 0, "%s",
+                      err.message);
+        struct md_record rec = {0};
+        read_record(&r, &rec);
+        ck_assert_uint_eq(rec.stdout_base, 0);
+        usleep(2000000);
+        pid_t mon = r.started.monitor_pid;
+        ck_assert_int_eq(kill(mon, SIGKILL), 0);
+        while (pid_alive(mon))
+                usleep(20000);
+        struct stat st;
+        ck_assert_int_eq(stat(r.out_path, &st), 0);
+        ck_assert_msg(st.st_size > 0 && st.st_size < LINES_SLOW * 9, "killed too late: %lld bytes",
+                      (long long)st.st_size);
+
+        struct monitor_config cfg = reopen_config(&r, sock);
+        ck_assert_msg(monitor_adopt(&cfg, &err) == 0, "%s", err.message);
+        read_record(&r, &rec);
+        ck_assert_int_ne(rec.monitor_pid, mon);
+        ck_assert_int_gt(rec.monitor_pid, 1);
+        /* the new monitor has it: a second adoption would write everything twice */
+        struct monitor_config again = reopen_config(&r, sock);
+        ck_assert_int_eq(monitor_adopt(&again, &err), -1);
+        ck_assert_msg(strstr(err.message, "already") != NULL, "%s", err.message);
+
+        wait_exited(&r, &rec, 120);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
+        check_slow_output(&r, "");
+        ck_assert_uint_eq(rec.stdout_bytes, (uint64_t)LINES_SLOW * 9);
+        ck_assert_uint_eq(rec.stderr_bytes, (uint64_t)LINES_SLOW * 9);
+        ck_assert_int_eq(rec.monitor_pid, 0);
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        rm_rf(dir);
+        docker_close(d);
+}
+END_TEST
+
+/* A dockerd of the test's own (--live-restore: its containers outlive it), on a temporary
+ * socket and data root, loaded with the test image from the main daemon. */
+struct private_dockerd {
+        char dir[64];
+        char sock[128];
+        pid_t pid;
+};
+
+static void dockerd_start(struct private_dockerd *p)
+{
+        char host[160], root[96], exec_root[96], pidfile[96], log[96];
+        snprintf(host, sizeof host, "unix://%s", p->sock);
+        snprintf(root, sizeof root, "%s/root", p->dir);
+        snprintf(exec_root, sizeof exec_root, "%s/exec", p->dir);
+        snprintf(pidfile, sizeof pidfile, "%s/pid", p->dir);
+        snprintf(log, sizeof log, "%s/log", p->dir);
+        p->pid = fork();
+        ck_assert_int_ge(p->pid, 0);
+        if (p->pid == 0) {
+                setsid();
+                int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+                if (fd >= 0) {
+                        dup2(fd, 1);
+                        dup2(fd, 2);
+                }
+                execlp("dockerd", "dockerd", "--host", host, "--data-root", root, "--exec-root", exec_root,
+                       "--pidfile", pidfile, "--bridge=none", "--iptables=false", "--ip-masq=false",
+                       "--live-restore", (char *)NULL);
+                _exit(127);
+        }
+        int64_t deadline = md_monotonic_ms() + 30000;
+        for (;;) {
+                struct docker *d = NULL;
+                md_error err = {0};
+                if (docker_open(p->sock, &d, &err) == 0) {
+                        docker_close(d);
+                        return;
+                }
+                ck_assert_msg(md_monotonic_ms() < deadline, "private dockerd did not come up: %s", err.message);
+                usleep(100000);
+        }
+}
+
+static void dockerd_stop(struct private_dockerd *p)
+{
+        if (p->pid <= 0)
+                return;
+        kill(p->pid, SIGTERM);
+        waitpid(p->pid, NULL, 0);
+        p->pid = 0;
+}
+
+static void dockerd_destroy(struct private_dockerd *p)
+{
+        dockerd_stop(p);
+        char path[128];
+        snprintf(path, sizeof path, "%s/exec/netns/default", p->dir);
+        umount2(path, MNT_DETACH);
+        snprintf(path, sizeof path, "%s/root", p->dir);
+        umount2(path, MNT_DETACH);
+        rm_rf(p->dir);
+}
+
+/* The daemon restarts (live restore) while a container writes: the attach stream breaks,
+ * the monitor reconnects with back-off and resumes from the json-file log: every line once,
+ * in order, and the exit recorded. */
+START_TEST(test_daemon_restart)
+{
+        struct private_dockerd p = {.pid = 0};
+        strcpy(p.dir, "/tmp/md-dk-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(p.dir));
+        snprintf(p.sock, sizeof p.sock, "%s/d.sock", p.dir);
+        dockerd_start(&p);
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "docker -H unix://%s save %s | docker -H unix://%s load >/dev/null", sock,
+                 IMAGE, p.sock);
+        ck_assert_int_eq(system(cmd), 0);
+
+        const char *main_sock = sock;
+        sock = p.sock;
+        struct docker *d = open_docker();
+        md_error err = {0};
+        struct run r;
+        prefill_err = "fetched\n";
+        int rc = launch_full(d, &r, "sleep 1; " SLOW_SCRIPT, NULL, false, NULL, &err);
+        prefill_err = NULL;
+        ck_assert_msg(rc == 0, "%s", err.message);
+        struct md_record rec = {0};
+        read_record(&r, &rec);
+        ck_assert_uint_eq(rec.stderr_base, 8);
+        usleep(2000000);
+        docker_close(d);
+        dockerd_stop(&p);
+        struct stat st;
+        ck_assert_int_eq(stat(r.out_path, &st), 0);
+        ck_assert_msg(st.st_size > 0 && st.st_size < LINES_SLOW * 9, "restarted too late: %lld bytes",
+                      (long long)st.st_size);
+        usleep(1500000); /* the container writes on while the daemon is away */
+        dockerd_start(&p);
+        d = open_docker();
+
+        wait_exited(&r, &rec, 120);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
+        ck_assert_int_eq(rec.exit_code, 0);
+        check_slow_output(&r, "fetched\n");
+        ck_assert_uint_eq(rec.stdout_bytes, (uint64_t)LINES_SLOW * 9);
+        ck_assert_uint_eq(rec.stderr_bytes, (uint64_t)LINES_SLOW * 9);
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+        sock = main_sock;
+        dockerd_destroy(&p);
+}
+END_TEST
+
 /* Runs once after the case, in the runner: a test that failed midway left its container. */
 static void remove_leftovers(void)
 {
@@ -716,6 +922,8 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_start_refused);
         tcase_add_test(tc, test_shared_monitor);
         tcase_add_test(tc, test_monitor_killed_relaunch);
+        tcase_add_test(tc, test_monitor_killed_adopt);
+        tcase_add_test(tc, test_daemon_restart);
         suite_add_tcase(s, tc);
         return s;
 }

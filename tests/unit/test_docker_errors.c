@@ -672,6 +672,11 @@ static void monitor_teardown(struct monitor_case *mc)
         char path[160];
         snprintf(path, sizeof path, "%s/containers", mc->state);
         rmdir(path);
+        /* the shared monitor's lock and socket (it exits by itself once its dir is gone) */
+        snprintf(path, sizeof path, "%s/monitor.lock", mc->state);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/monitor.sock", mc->state);
+        unlink(path);
         rmdir(mc->state);
         fake_stop();
 }
