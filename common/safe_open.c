@@ -11,6 +11,57 @@
 #include "cleanup.h"
 #include "safe_open.h"
 
+/* The same walk without openat2 (Linux < 5.6, or valgrind, which does not know the syscall):
+ * one openat per component with O_NOFOLLOW, refusing "..", absolute paths and symlinks, so the
+ * result is what RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS would allow. */
+static int openat_beneath_walk(int dirfd, const char *path, int flags, mode_t mode)
+{
+        if (path[0] == '/')
+                return -EXDEV;
+        char *copy = strdup(path);
+        if (!copy)
+                return -ENOMEM;
+        int cur = dirfd, r = -ENOENT;
+        char *save = NULL, *part = strtok_r(copy, "/", &save);
+        while (part) {
+                char *next = strtok_r(NULL, "/", &save);
+                if (strcmp(part, "..") == 0) {
+                        r = -EXDEV;
+                        break;
+                }
+                if (!next) {
+                        r = openat(cur, part, flags | O_CLOEXEC | O_NOFOLLOW, mode);
+                        r = r < 0 ? -errno : r;
+                        struct stat st;
+                        /* O_PATH|O_NOFOLLOW opens a trailing symlink itself */
+                        if (r >= 0 && (flags & O_PATH) && fstat(r, &st) == 0 && S_ISLNK(st.st_mode)) {
+                                close(r);
+                                r = -ELOOP;
+                        }
+                        break;
+                }
+                if (strcmp(part, ".") != 0) {
+                        int fd = openat(cur, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (fd < 0) {
+                                struct stat st;
+                                r = errno == ENOTDIR && fstatat(cur, part, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                                                    S_ISLNK(st.st_mode)
+                                            ? -ELOOP
+                                            : -errno;
+                                break;
+                        }
+                        if (cur != dirfd)
+                                close(cur);
+                        cur = fd;
+                }
+                part = next;
+        }
+        if (cur != dirfd)
+                close(cur);
+        free(copy);
+        return r;
+}
+
 int md_openat_beneath(int dirfd, const char *path, int flags, mode_t mode)
 {
         struct open_how how = {
@@ -22,6 +73,8 @@ int md_openat_beneath(int dirfd, const char *path, int flags, mode_t mode)
                 long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
                 if (fd >= 0)
                         return (int)fd;
+                if (errno == ENOSYS)
+                        return openat_beneath_walk(dirfd, path, flags, how.mode);
                 /* EAGAIN: a concurrent rename raced the lookup; the kernel asks for a retry */
                 if (errno != EINTR && errno != EAGAIN)
                         return -errno;

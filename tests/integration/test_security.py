@@ -321,11 +321,12 @@ class ArgumentPolicy(HelperTestCase):
     """Every Docker option is allowed only through a policy key, whatever its spelling."""
 
     def refused(self, t, codes=(65, 77)):
-        before = containers_named()
         r, cid, _ = launch(AGENT1, t)
         self.assertIn(r.code, codes, r)
         self.assertEqual(r.out, "")
-        self.assertEqual(containers_named(), before, "no container made")
+        self.assertFalse(container_exists(f"mesos-{cid}"), "no container made")
+        self.assertFalse(os.path.exists(f"/run/mesos-docker-test/state/containers/mesos-{cid}.json"),
+                         "no record left")
         return r
 
     def test_dangerous_parameters_are_denied(self):
