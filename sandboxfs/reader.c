@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #define UID_MAP_MAX 4096
 
 static struct policy *policy;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static char self_uid_map[UID_MAP_MAX];
 
 static int read_small(const char *path, char *buf, size_t size)
@@ -52,6 +54,39 @@ static bool same_user_ns(pid_t pid)
         return sbfs_same_uid_map(map, self_uid_map);
 }
 
+/* The same for uid 0 callers, by pid for ROOT_TTL_MS: a pid reused within that time by a process
+ * in another user namespace that also arrives as host uid 0 (which only root can arrange) would
+ * be judged as the old one. */
+#define ROOT_CACHE 16
+#define ROOT_TTL_MS 1000
+
+static struct {
+        pid_t pid;
+        bool same;
+        int64_t at;
+} root_cache[ROOT_CACHE];
+
+static bool same_user_ns_cached(pid_t pid)
+{
+        if (pid <= 0)
+                return false;
+        int64_t now = md_monotonic_ms();
+        unsigned i = (unsigned)pid % ROOT_CACHE;
+        pthread_mutex_lock(&cache_lock);
+        bool hit = root_cache[i].pid == pid && now - root_cache[i].at < ROOT_TTL_MS;
+        bool same = root_cache[i].same;
+        pthread_mutex_unlock(&cache_lock);
+        if (hit)
+                return same;
+        same = same_user_ns(pid);
+        pthread_mutex_lock(&cache_lock);
+        root_cache[i].pid = pid;
+        root_cache[i].same = same;
+        root_cache[i].at = now;
+        pthread_mutex_unlock(&cache_lock);
+        return same;
+}
+
 void sbfs_reader_init(struct sbfs_reader *r, fuse_req_t req)
 {
         const struct fuse_ctx *ctx = fuse_req_ctx(req);
@@ -65,14 +100,71 @@ void sbfs_reader_init(struct sbfs_reader *r, fuse_req_t req)
         r->root = false;
         r->foreign_root = false;
         if (r->uid == 0) {
-                r->root = same_user_ns(r->pid);
+                r->root = same_user_ns_cached(r->pid);
                 r->foreign_root = !r->root;
         }
+}
+
+/* The groups and name of recent callers: an `ls -l` of a thousand containers asks the same
+ * thread a few thousand times. Keyed by (pid, uid, gid) and kept for DETAILS_TTL_MS, so a
+ * process whose supplementary groups just changed is judged by the old ones for at most that. */
+#define DETAILS_CACHE 64
+#define DETAILS_TTL_MS 1000
+
+struct details {
+        pid_t pid;
+        uid_t uid;
+        gid_t gid;
+        int64_t at;
+        gid_t groups[SBFS_READER_MAX_GROUPS];
+        size_t n_groups;
+        char name[256];
+        bool has_name;
+};
+
+static struct details cache[DETAILS_CACHE];
+
+static bool cached_details(struct sbfs_reader *r)
+{
+        if (r->pid <= 0)
+                return false;
+        int64_t now = md_monotonic_ms();
+        struct details *d = &cache[(unsigned)r->pid % DETAILS_CACHE];
+        bool hit = false;
+        pthread_mutex_lock(&cache_lock);
+        if (d->pid == r->pid && d->uid == r->uid && d->gid == r->gid && now - d->at < DETAILS_TTL_MS) {
+                memcpy(r->groups, d->groups, d->n_groups * sizeof *d->groups);
+                r->n_groups = d->n_groups;
+                memcpy(r->name, d->name, sizeof r->name);
+                r->has_name = d->has_name;
+                hit = true;
+        }
+        pthread_mutex_unlock(&cache_lock);
+        return hit;
+}
+
+static void remember_details(const struct sbfs_reader *r)
+{
+        if (r->pid <= 0)
+                return;
+        struct details *d = &cache[(unsigned)r->pid % DETAILS_CACHE];
+        pthread_mutex_lock(&cache_lock);
+        d->pid = r->pid;
+        d->uid = r->uid;
+        d->gid = r->gid;
+        d->at = md_monotonic_ms();
+        memcpy(d->groups, r->groups, r->n_groups * sizeof *r->groups);
+        d->n_groups = r->n_groups;
+        memcpy(d->name, r->name, sizeof d->name);
+        d->has_name = r->has_name;
+        pthread_mutex_unlock(&cache_lock);
 }
 
 static void fetch_details(struct sbfs_reader *r)
 {
         r->have_details = true;
+        if (cached_details(r))
+                return;
         /* the primary group first, then the caller's supplementary groups (per thread, as the
          * kernel checks them); a caller whose groups cannot be read keeps only its gid */
         r->groups[0] = r->gid;
@@ -88,6 +180,7 @@ static void fetch_details(struct sbfs_reader *r)
                 strcpy(r->name, res->pw_name);
                 r->has_name = true;
         }
+        remember_details(r);
 }
 
 bool sbfs_reader_may_see(struct sbfs_reader *r, const struct sbfs_container *ct)
