@@ -107,6 +107,23 @@ static int start_unmount_keeper(const char *mountpoint, int fuse_fd)
 
 static struct fuse_session *session;
 
+/* default_permissions would have the kernel check each reader against the files' own modes,
+ * which is not this filesystem's rule (the owner's rights, for every reader it lets in). */
+enum { KEY_DEFAULT_PERMISSIONS };
+static const struct fuse_opt refused_opts[] = {
+        FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMISSIONS),
+        FUSE_OPT_END,
+};
+
+static int refuse_opt(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+        if (key == KEY_DEFAULT_PERMISSIONS) {
+                *(bool *)data = true;
+                return 0;
+        }
+        return 1;
+}
+
 /* Every inode the kernel holds in a sandbox is an O_PATH fd here (passthrough_ll's design):
  * take as many as the system allows, while still privileged. */
 static void raise_fd_limit(void)
@@ -156,6 +173,9 @@ int main(int argc, char *argv[])
                 usage(stderr);
                 return MD_EXIT_USAGE;
         }
+        bool refused = false;
+        if (fuse_opt_parse(&args, &refused, refused_opts, refuse_opt) != 0 || refused)
+                die(MD_EXIT_USAGE, "-o default_permissions is not supported: see mesos-sandboxfs(8)");
         if (geteuid() != 0 || getuid() != 0)
                 die(MD_EXIT_USAGE, "must be started by root");
         if (fuse_opt_add_arg(&args, FORCED_MOUNT_OPTIONS) != 0)

@@ -310,6 +310,13 @@ class SecurityTests(unittest.TestCase):
         r = as_user(OWNER, "/opt/mesos-docker-test-sbfs/bin/mesos-sandboxfs", "-f", "/tmp")
         self.assertEqual(r.returncode, 64)
         self.assertIn("must be started by root", r.stderr)
+        # root may not turn on the kernel's own checks, which would change who reads what
+        r = run("/opt/mesos-docker-test-sbfs/bin/mesos-sandboxfs", "-f", "-o", "ro,default_permissions", MNT,
+                check=False)
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("default_permissions", r.stderr)
+        with open("/proc/self/mounts") as f:
+            self.assertNotIn(MNT, f.read())
 
 
 if __name__ == "__main__":
