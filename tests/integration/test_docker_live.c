@@ -764,6 +764,55 @@ START_TEST(test_monitor_killed_adopt)
 }
 END_TEST
 
+/* The monitor dies, then the container exits with nobody watching: adopting it afterwards
+ * completes the output from the log and records the exit (what `recover` can do instead of
+ * reaping it with part of its output missing). */
+START_TEST(test_adopt_after_exit)
+{
+        struct docker *d = open_docker();
+        md_error err = {0};
+        char dir[64], state[96];
+        make_state_dir(dir, state);
+        struct run r;
+        ck_assert_msg(launch_full(d, &r,
+                                  "awk 'BEGIN { for (i = 0; i < 500; i++) printf \"o %06d\\n\", i }'; sleep 2; "
+                                  "awk 'BEGIN { for (i = 500; i < 1000; i++) printf \"o %06d\\n\", i }'; exit 5",
+                                  NULL, false, state, &err) == 0,
+                      "%s", err.message);
+        usleep(1000000);
+        pid_t mon = r.started.monitor_pid;
+        ck_assert_int_eq(kill(mon, SIGKILL), 0);
+        while (pid_alive(mon))
+                usleep(20000);
+        int64_t deadline = md_monotonic_ms() + 30000;
+        for (;;) {
+                _cleanup_json_ json_t *info = NULL;
+                ck_assert_msg(docker_container_inspect(d, r.docker_id, &info, &err) == 0, "%s", err.message);
+                if (!json_is_true(json_object_get(json_object_get(info, "State"), "Running")))
+                        break;
+                ck_assert(md_monotonic_ms() < deadline);
+                usleep(100000);
+        }
+        struct stat st;
+        ck_assert_int_eq(stat(r.out_path, &st), 0);
+        ck_assert_int_eq(st.st_size, 500 * 9);
+
+        struct monitor_config cfg = reopen_config(&r, sock);
+        ck_assert_msg(monitor_adopt(&cfg, &err) == 0, "%s", err.message);
+        struct md_record rec = {0};
+        wait_exited(&r, &rec, 60);
+        ck_assert_str_eq(md_status_to_string(rec.status), "FAILED");
+        ck_assert_int_eq(rec.exit_code, 5);
+        check_numbered(r.out_path, "o", 1000);
+        ck_assert_uint_eq(rec.stdout_bytes, 1000 * 9);
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        rm_rf(dir);
+        docker_close(d);
+}
+END_TEST
+
 /* A dockerd of the test's own (--live-restore: its containers outlive it), on a temporary
  * socket and data root, loaded with the test image from the main daemon. */
 struct private_dockerd {
@@ -923,6 +972,7 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_shared_monitor);
         tcase_add_test(tc, test_monitor_killed_relaunch);
         tcase_add_test(tc, test_monitor_killed_adopt);
+        tcase_add_test(tc, test_adopt_after_exit);
         tcase_add_test(tc, test_daemon_restart);
         suite_add_tcase(s, tc);
         return s;
