@@ -12,8 +12,8 @@ struct sbfs_follow {
         struct sbfs_follow *next, *prev; /* every open follow file (follow_lock), for poll */
         struct sbfs_container *ct;
         int fd;
-        off_t pos;                   /* where the last answered read ended, for poll */
-        struct fuse_pollhandle *ph;  /* follow_lock */
+        off_t pos; /* where the last answered read ended, for poll */
+        struct fuse_pollhandle *ph; /* follow_lock */
 };
 
 struct parked {

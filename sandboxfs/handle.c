@@ -78,7 +78,8 @@ void sbfs_handle_reap(bool all)
         pthread_mutex_lock(&graveyard_lock);
         for (struct sbfs_handle **pp = &graveyard; *pp;) {
                 struct sbfs_handle *h = *pp;
-                if (all || (now - h->released_at >= GRACE_MS && __atomic_load_n(&h->busy, __ATOMIC_ACQUIRE) == 0)) {
+                if (all ||
+                    (now - h->released_at >= GRACE_MS && __atomic_load_n(&h->busy, __ATOMIC_ACQUIRE) == 0)) {
                         *pp = h->next;
                         h->next = dead;
                         dead = h;

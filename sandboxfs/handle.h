@@ -16,18 +16,18 @@
 struct sbfs_follow;
 
 struct sbfs_handle {
-        struct sbfs_handle *next;   /* in the graveyard */
+        struct sbfs_handle *next; /* in the graveyard */
         struct sbfs_handle *all_next, *all_prev; /* every handle, for the exit */
         enum sbfs_kind kind;
-        int fd;                     /* SBFS_LOG, sandbox files: the open file, else -1 */
-        char *text;                 /* SBFS_INFO: the text fixed at open */
+        int fd; /* SBFS_LOG, sandbox files: the open file, else -1 */
+        char *text; /* SBFS_INFO: the text fixed at open */
         size_t len;
         struct sbfs_follow *follow; /* SBFS_FOLLOW_LOG */
-        DIR *dp;                    /* sandbox directories */
+        DIR *dp; /* sandbox directories */
         off_t offset;
-        struct dirent *entry;       /* read from dp but not yet returned */
-        int busy;                   /* operations running on it (atomic) */
-        int64_t released_at;        /* monotonic ms */
+        struct dirent *entry; /* read from dp but not yet returned */
+        int busy; /* operations running on it (atomic) */
+        int64_t released_at; /* monotonic ms */
 };
 
 struct sbfs_handle *sbfs_handle_new(enum sbfs_kind kind);

@@ -145,7 +145,7 @@ static void raise_fd_limit(void)
                 }
         }
         if (nr_open > rl.rlim_max) {
-                struct rlimit more = { .rlim_cur = nr_open, .rlim_max = nr_open };
+                struct rlimit more = {.rlim_cur = nr_open, .rlim_max = nr_open};
                 if (setrlimit(RLIMIT_NOFILE, &more) == 0)
                         return;
         }
@@ -221,9 +221,10 @@ int main(int argc, char *argv[])
         if (!cfg)
                 die(MD_EXIT_FAILED, "out of memory");
         fuse_loop_cfg_set_clone_fd(cfg, opts.clone_fd);
-        fuse_loop_cfg_set_max_threads(cfg, opts.max_threads > 0 && opts.max_threads != 10 ? opts.max_threads
-                                                                                             : DEFAULT_MAX_THREADS);
-        fuse_loop_cfg_set_idle_threads(cfg, opts.max_idle_threads != UINT_MAX && opts.max_idle_threads != (unsigned)-1
+        fuse_loop_cfg_set_max_threads(
+                cfg, opts.max_threads > 0 && opts.max_threads != 10 ? opts.max_threads : DEFAULT_MAX_THREADS);
+        fuse_loop_cfg_set_idle_threads(cfg, opts.max_idle_threads != UINT_MAX &&
+                                                            opts.max_idle_threads != (unsigned)-1
                                                     ? opts.max_idle_threads
                                                     : DEFAULT_IDLE_THREADS);
         int r = opts.singlethread ? fuse_session_loop(session) : fuse_session_loop_mt(session, cfg);

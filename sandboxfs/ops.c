@@ -39,7 +39,7 @@ static double attr_timeout(const struct sbfs_node *n)
         return finished ? FINISHED_ATTR_TIMEOUT : TIMEOUT;
 }
 
-static const char *const stream_names[_SBFS_STREAM_MAX] = { "stdout", "stderr" };
+static const char *const stream_names[_SBFS_STREAM_MAX] = {"stdout", "stderr"};
 
 static struct sbfs_node *node_of(fuse_ino_t ino)
 {
@@ -226,7 +226,8 @@ static int lookup_sandbox_root(struct sbfs_container *ct, struct sbfs_node **out
 }
 
 /* The child called name of parent, as this reader may see it; one lookup counted. */
-static int do_lookup(struct sbfs_reader *r, struct sbfs_node *parent, const char *name, struct sbfs_node **out)
+static int do_lookup(struct sbfs_reader *r, struct sbfs_node *parent, const char *name,
+                     struct sbfs_node **out)
 {
         if (!allowed(r, parent))
                 return -ENOENT;
@@ -423,7 +424,8 @@ static int open_sandbox_file(struct sbfs_node *n, struct stat *st)
         int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_dev != pst.st_dev || st->st_ino != pst.st_ino) {
+        if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_dev != pst.st_dev ||
+            st->st_ino != pst.st_ino) {
                 close(fd);
                 return -EACCES;
         }
@@ -527,7 +529,8 @@ static void sbfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, st
                 if (off < 0 || (size_t)off >= h->len)
                         fuse_reply_buf(req, NULL, 0);
                 else
-                        fuse_reply_buf(req, h->text + off, size < h->len - (size_t)off ? size : h->len - (size_t)off);
+                        fuse_reply_buf(req, h->text + off,
+                                       size < h->len - (size_t)off ? size : h->len - (size_t)off);
                 break;
         default: {
                 /* spliced from the file to the reply when the kernel allows it */
@@ -612,11 +615,11 @@ static size_t add_entry(fuse_req_t req, struct sbfs_reader *r, struct sbfs_node 
                         size_t rem, const char *name, ino_t ino, mode_t type, off_t next)
 {
         if (!plus) {
-                struct stat st = { .st_ino = ino, .st_mode = type << 12 };
+                struct stat st = {.st_ino = ino, .st_mode = type << 12};
                 size_t need = fuse_add_direntry(req, p, rem, name, &st, next);
                 return need > rem ? 0 : need;
         }
-        struct fuse_entry_param e = { .attr = { .st_ino = ino, .st_mode = type << 12 } };
+        struct fuse_entry_param e = {.attr = {.st_ino = ino, .st_mode = type << 12}};
         struct sbfs_node *n = NULL;
         bool dots = strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
         if (!dots) {
@@ -632,7 +635,7 @@ static size_t add_entry(fuse_req_t req, struct sbfs_reader *r, struct sbfs_node 
                 if (err < 0 && dir->kind == SBFS_ROOT)
                         return SIZE_MAX;
                 if (err < 0)
-                        e = (struct fuse_entry_param){ .attr = { .st_ino = ino, .st_mode = type << 12 } };
+                        e = (struct fuse_entry_param){.attr = {.st_ino = ino, .st_mode = type << 12}};
         }
         size_t need = fuse_add_direntry_plus(req, p, rem, name, &e, next);
         if (need > rem) {
@@ -643,10 +646,10 @@ static size_t add_entry(fuse_req_t req, struct sbfs_reader *r, struct sbfs_node 
         return need;
 }
 
-static const char *const ct_dir_names[] = { ".", "..", "stdout", "stderr", "follow", "sandbox", "info.json" };
-static const mode_t ct_dir_types[] = { S_IFDIR, S_IFDIR, S_IFREG, S_IFREG, S_IFDIR, S_IFDIR, S_IFREG };
-static const char *const follow_dir_names[] = { ".", "..", "stdout", "stderr" };
-static const mode_t follow_dir_types[] = { S_IFDIR, S_IFDIR, S_IFREG, S_IFREG };
+static const char *const ct_dir_names[] = {".", "..", "stdout", "stderr", "follow", "sandbox", "info.json"};
+static const mode_t ct_dir_types[] = {S_IFDIR, S_IFDIR, S_IFREG, S_IFREG, S_IFDIR, S_IFDIR, S_IFREG};
+static const char *const follow_dir_names[] = {".", "..", "stdout", "stderr"};
+static const mode_t follow_dir_types[] = {S_IFDIR, S_IFDIR, S_IFREG, S_IFREG};
 
 static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n, struct sbfs_handle *d,
                      size_t size, off_t offset, bool plus);
@@ -683,12 +686,14 @@ static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n
         if (n->kind == SBFS_ROOT) {
                 /* offsets are container serials: stable while containers come and go */
                 if (offset == 0) {
-                        size_t used = add_entry(req, &r, n, plus, p, rem, ".", FUSE_ROOT_ID, S_IFDIR >> 12, 1);
+                        size_t used =
+                                add_entry(req, &r, n, plus, p, rem, ".", FUSE_ROOT_ID, S_IFDIR >> 12, 1);
                         p += used, rem -= used;
                         offset = 1;
                 }
                 if (offset == 1 && rem > 0) {
-                        size_t used = add_entry(req, &r, n, plus, p, rem, "..", FUSE_ROOT_ID, S_IFDIR >> 12, 2);
+                        size_t used =
+                                add_entry(req, &r, n, plus, p, rem, "..", FUSE_ROOT_ID, S_IFDIR >> 12, 2);
                         if (used) {
                                 p += used, rem -= used;
                                 offset = 2;
@@ -739,8 +744,9 @@ static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n
                 for (size_t i = (size_t)offset; i < count; i++) {
                         const char *name = ctd ? ct_dir_names[i] : follow_dir_names[i];
                         mode_t type = ctd ? ct_dir_types[i] : follow_dir_types[i];
-                        size_t used = add_entry(req, &r, n, plus, p, rem, name, sbfs_synthetic_ino(n->ct->serial, 8 + i),
-                                                type >> 12, (off_t)i + 1);
+                        size_t used =
+                                add_entry(req, &r, n, plus, p, rem, name,
+                                          sbfs_synthetic_ino(n->ct->serial, 8 + i), type >> 12, (off_t)i + 1);
                         if (used == 0)
                                 break;
                         if (used != SIZE_MAX)
@@ -788,7 +794,8 @@ static void sbfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         do_readdir(req, ino, size, off, fi, false);
 }
 
-static void sbfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+static void sbfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                             struct fuse_file_info *fi)
 {
         do_readdir(req, ino, size, off, fi, true);
 }
@@ -825,13 +832,14 @@ static void sbfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
 
 static void sbfs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
-        struct statvfs sv = { .f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAME_MAX, .f_flag = ST_RDONLY };
+        struct statvfs sv = {.f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAME_MAX, .f_flag = ST_RDONLY};
         fuse_reply_statfs(req, &sv);
 }
 
 /* ----- everything that would write: the filesystem is read-only for everyone ----- */
 
-static void sbfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi)
+static void sbfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+                         struct fuse_file_info *fi)
 {
         fuse_reply_err(req, EROFS);
 }
@@ -873,7 +881,8 @@ static void sbfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
         fuse_reply_err(req, EROFS);
 }
 
-static void sbfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
+static void sbfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+                        struct fuse_file_info *fi)
 {
         fuse_reply_err(req, EROFS);
 }

@@ -10,7 +10,8 @@ static int drop_to(int keep, md_error *err)
 {
         capng_clear(CAPNG_SELECT_BOTH);
         if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, keep) != 0)
-                return md_fail(err, MD_EXIT_FAILED, "capabilities: cannot keep %s", capng_capability_to_name(keep));
+                return md_fail(err, MD_EXIT_FAILED, "capabilities: cannot keep %s",
+                               capng_capability_to_name(keep));
         if (capng_apply(CAPNG_SELECT_BOTH) != 0)
                 return md_fail(err, MD_EXIT_FAILED, "capabilities: cannot apply the drop");
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)

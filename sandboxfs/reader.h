@@ -20,8 +20,8 @@ struct sbfs_reader {
         gid_t gid;
         pid_t pid;
         bool root;
-        bool foreign_root;  /* uid 0 from another user namespace */
-        bool have_details;  /* groups and name fetched (lazily: only for non-owners) */
+        bool foreign_root; /* uid 0 from another user namespace */
+        bool have_details; /* groups and name fetched (lazily: only for non-owners) */
         gid_t groups[SBFS_READER_MAX_GROUPS];
         size_t n_groups;
         char name[256];

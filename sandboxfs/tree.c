@@ -6,7 +6,7 @@
 #include "tree.h"
 
 pthread_mutex_t sbfs_lock = PTHREAD_MUTEX_INITIALIZER;
-struct sbfs_node sbfs_root = { .kind = SBFS_ROOT, .fd = -1, .nlookup = 2 };
+struct sbfs_node sbfs_root = {.kind = SBFS_ROOT, .fd = -1, .nlookup = 2};
 
 static struct sbfs_container *ct_head, *ct_tail;
 static size_t n_containers;
@@ -66,7 +66,8 @@ struct sbfs_container *sbfs_ct_next(uint64_t after)
 }
 
 struct sbfs_container *sbfs_ct_add(char *name, struct md_record *rec, int sandbox_fd, uid_t owner_uid,
-                                   gid_t owner_gid, char *owner_name, gid_t *owner_groups, size_t n_owner_groups)
+                                   gid_t owner_gid, char *owner_name, gid_t *owner_groups,
+                                   size_t n_owner_groups)
 {
         struct sbfs_container *c = calloc(1, sizeof *c);
         if (!c)

@@ -20,12 +20,12 @@
 
 enum sbfs_kind {
         SBFS_ROOT,
-        SBFS_CT_DIR,     /* MOUNTPOINT/mesos-ID */
-        SBFS_LOG,        /* mesos-ID/stdout, stderr */
+        SBFS_CT_DIR, /* MOUNTPOINT/mesos-ID */
+        SBFS_LOG, /* mesos-ID/stdout, stderr */
         SBFS_FOLLOW_DIR, /* mesos-ID/follow */
         SBFS_FOLLOW_LOG, /* mesos-ID/follow/stdout, stderr */
-        SBFS_INFO,       /* mesos-ID/info.json */
-        SBFS_SANDBOX,    /* mesos-ID/sandbox and everything below it */
+        SBFS_INFO, /* mesos-ID/info.json */
+        SBFS_SANDBOX, /* mesos-ID/sandbox and everything below it */
         _SBFS_KIND_MAX,
 };
 
@@ -33,16 +33,16 @@ enum sbfs_stream { SBFS_STDOUT, SBFS_STDERR, _SBFS_STREAM_MAX };
 
 struct sbfs_container {
         struct sbfs_container *next, *prev; /* the live list, in serial order */
-        char *name;                         /* "mesos-ID" */
-        uint64_t serial;                    /* readdir offset; never reused */
-        unsigned refs;                      /* the live list holds one, each node one */
+        char *name; /* "mesos-ID" */
+        uint64_t serial; /* readdir offset; never reused */
+        unsigned refs; /* the live list holds one, each node one */
         bool live;
-        struct md_record rec;               /* latest record (sbfs_lock) */
-        int sandbox_fd;                     /* readable dirfd of the sandbox, opened without symlinks */
-        int watch;                          /* inotify wd on the sandbox, -1 when none */
+        struct md_record rec; /* latest record (sbfs_lock) */
+        int sandbox_fd; /* readable dirfd of the sandbox, opened without symlinks */
+        int watch; /* inotify wd on the sandbox, -1 when none */
         uid_t owner_uid;
         gid_t owner_gid;
-        char *owner_name;                   /* NULL when the uid has no name */
+        char *owner_name; /* NULL when the uid has no name */
         gid_t *owner_groups;
         size_t n_owner_groups;
 };
@@ -52,7 +52,7 @@ struct sbfs_node {
         enum sbfs_kind kind;
         enum sbfs_stream stream;
         struct sbfs_container *ct; /* NULL for the root */
-        int fd;                    /* O_PATH fd for SBFS_SANDBOX, else -1 */
+        int fd; /* O_PATH fd for SBFS_SANDBOX, else -1 */
         dev_t dev;
         ino_t ino;
         uint64_t nlookup;
@@ -72,7 +72,8 @@ struct sbfs_container *sbfs_ct_next(uint64_t after);
 /* Makes a live container; takes ownership of name, rec's strings (rec is cleared), the fd and the
  * owner info. Returns NULL on ENOMEM, leaving everything to the caller. */
 struct sbfs_container *sbfs_ct_add(char *name, struct md_record *rec, int sandbox_fd, uid_t owner_uid,
-                                   gid_t owner_gid, char *owner_name, gid_t *owner_groups, size_t n_owner_groups);
+                                   gid_t owner_gid, char *owner_name, gid_t *owner_groups,
+                                   size_t n_owner_groups);
 /* Takes the container off the live list and drops the list's reference. */
 void sbfs_ct_remove(struct sbfs_container *ct);
 void sbfs_ct_ref(struct sbfs_container *ct);

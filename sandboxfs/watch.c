@@ -99,7 +99,7 @@ static void drop(const char *name)
 /* (Re)reads one record and makes the table agree with it. */
 static void load(const char *name)
 {
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         md_error err;
         md_error_clear(&err);
         int r = md_record_read(record_dirfd, name, &rec, &err);
@@ -108,8 +108,8 @@ static void load(const char *name)
                 if (r < 0 && r != -ENOENT)
                         fuse_log(FUSE_LOG_WARNING, "mesos-sandboxfs: %s\n", err.message);
                 else if (r == 0)
-                        fuse_log(FUSE_LOG_WARNING, "mesos-sandboxfs: record %s: sandbox not under a sandbox-root\n",
-                                 name);
+                        fuse_log(FUSE_LOG_WARNING,
+                                 "mesos-sandboxfs: record %s: sandbox not under a sandbox-root\n", name);
                 md_record_clear(&rec);
                 drop(name);
                 return;
@@ -146,7 +146,8 @@ static void load(const char *name)
         }
         char wpath[64];
         snprintf(wpath, sizeof wpath, "/proc/self/fd/%d", sfd);
-        int wd = inotify_add_watch(ifd, wpath, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
+        int wd = inotify_add_watch(ifd, wpath,
+                                   IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
         pthread_mutex_lock(&sbfs_lock);
         ct = sbfs_ct_find(name);
         if (ct) {
@@ -247,7 +248,7 @@ static void *watch_thread(void *arg)
         int64_t last_retry = md_monotonic_ms();
         char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
         for (;;) {
-                struct pollfd pfd[2] = { { .fd = ifd, .events = POLLIN }, { .fd = stop_fd, .events = POLLIN } };
+                struct pollfd pfd[2] = {{.fd = ifd, .events = POLLIN}, {.fd = stop_fd, .events = POLLIN}};
                 int r = poll(pfd, 2, TICK_MS);
                 if (r < 0 && errno != EINTR)
                         break;
@@ -296,9 +297,11 @@ int sbfs_watch_start(const struct policy_helper_conf *c, md_error *err)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "inotify");
         char wpath[64];
         snprintf(wpath, sizeof wpath, "/proc/self/fd/%d", record_dirfd);
-        record_wd = inotify_add_watch(ifd, wpath, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR);
+        record_wd = inotify_add_watch(ifd, wpath,
+                                      IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR);
         if (record_wd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "inotify on %s/%s", conf->state_dir, MD_RECORD_DIR);
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "inotify on %s/%s", conf->state_dir,
+                                     MD_RECORD_DIR);
         stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (stop_fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "eventfd");

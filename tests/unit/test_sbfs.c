@@ -35,7 +35,7 @@ static struct stat mkstat(uid_t uid, gid_t gid, mode_t mode)
 
 START_TEST(owner_rights)
 {
-        gid_t groups[] = { 1000, 50 };
+        gid_t groups[] = {1000, 50};
         /* the owner's own file, by the owner bits */
         struct stat st = mkstat(1000, 1000, S_IFREG | 0600);
         ck_assert(sbfs_owner_may(&st, 1000, groups, 2, R_OK));
@@ -71,9 +71,9 @@ START_TEST(uid_maps)
         ck_assert(sbfs_same_uid_map(init, "0 0 4294967295"));
         ck_assert(sbfs_same_uid_map(init, init));
         ck_assert(!sbfs_same_uid_map(init, "         0     100000      65536\n"));
-        ck_assert(!sbfs_same_uid_map(init, "0 0 1\n"));            /* root mapped, nothing else */
-        ck_assert(!sbfs_same_uid_map(init, "0 0 42949672950\n"));  /* a longer word is not equal */
-        ck_assert(!sbfs_same_uid_map(init, init + 10));             /* missing word */
+        ck_assert(!sbfs_same_uid_map(init, "0 0 1\n")); /* root mapped, nothing else */
+        ck_assert(!sbfs_same_uid_map(init, "0 0 42949672950\n")); /* a longer word is not equal */
+        ck_assert(!sbfs_same_uid_map(init, init + 10)); /* missing word */
         ck_assert(!sbfs_same_uid_map(init, ""));
         ck_assert(!sbfs_same_uid_map(init, "0 0 4294967295\n1 1 1\n"));
 }
@@ -138,7 +138,7 @@ END_TEST
 
 static struct sbfs_container *add_ct(const char *name)
 {
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         rec.container = strdup(name);
         rec.sandbox = strdup("/s");
         gid_t *groups = calloc(1, sizeof *groups);
