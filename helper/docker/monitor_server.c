@@ -46,6 +46,7 @@ struct server {
         struct pending pend[PENDING_MAX];
         size_t npend;
         int64_t idle_since;
+        int64_t accept_paused_until; /* out of fds: the socket is not polled until then */
 };
 
 static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *err)
@@ -195,7 +196,11 @@ static void accept_all(struct server *sv, int64_t now)
                 if (fd < 0) {
                         if (errno == EINTR || errno == ECONNABORTED)
                                 continue;
-                        return; /* EAGAIN, or out of fds: the next round */
+                        /* Out of fds, the connection stays queued and the socket readable:
+                         * polling it again at once would spin. */
+                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                                sv->accept_paused_until = now + LOOP_TICK_MS;
+                        return;
                 }
                 /* The directory is root-only already; a peer that is not root has no business. */
                 struct ucred cred;
@@ -295,15 +300,21 @@ static __attribute__((noreturn)) void serve(struct server *sv)
                 curl_multi_perform(sv->ctx.multi, &running);
                 monitor_stream_collect(sv->ctx.multi);
                 int64_t now = md_monotonic_ms();
-                if (nextra && extra[0].revents)
+                if ((nextra && extra[0].fd >= 0 && extra[0].revents) ||
+                    (sv->accept_paused_until && now >= sv->accept_paused_until)) {
+                        sv->accept_paused_until = 0;
                         accept_all(sv, now);
+                }
                 serve_pending(sv, extra, nextra, now);
                 size_t before = sv->n;
                 step_containers(sv, now);
                 maybe_exit(sv, now);
 
                 nextra = 0;
-                extra[nextra++] = (struct curl_waitfd){.fd = sv->listen_fd, .events = CURL_WAIT_POLLIN};
+                /* extra[0] is the socket, or nothing while accepting is paused */
+                bool paused = md_monotonic_ms() < sv->accept_paused_until;
+                extra[nextra++] = (struct curl_waitfd){.fd = paused ? -1 : sv->listen_fd,
+                                                       .events = paused ? 0 : CURL_WAIT_POLLIN};
                 for (size_t i = 0; i < sv->npend; i++)
                         extra[nextra++] = (struct curl_waitfd){.fd = sv->pend[i].fd, .events = CURL_WAIT_POLLIN};
                 /* a container just added has transfers curl has not begun: no sleeping first */

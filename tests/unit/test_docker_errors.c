@@ -18,6 +18,7 @@
 
 #include "docker.h"
 #include "monitor.h"
+#include "monitor_internal.h"
 #include "record.h"
 #include "json_cleanup.h"
 #include "util.h"
@@ -739,6 +740,64 @@ START_TEST(test_monitor_silent_attach)
 }
 END_TEST
 
+/* One monitor per state dir, for one docker socket: a launch naming another socket is refused
+ * by the running monitor (no second monitor for the same dir). */
+START_TEST(test_monitor_other_socket)
+{
+        struct monitor_case mc;
+        if (!monitor_setup(&mc, ATTACH_404, ""))
+                return;
+        struct monitor_started started;
+        md_error err = {0};
+        ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1); /* starts the monitor */
+        md_error_clear(&err);
+        struct monitor_config other = mc.cfg;
+        other.docker_socket = "/run/another/docker.sock";
+        other.stdout_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        other.stderr_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        ck_assert_int_eq(monitor_launch(&other, &started, &err), -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_msg(strstr(err.message, fk.path) != NULL, "%s", err.message);
+        monitor_teardown(&mc);
+}
+END_TEST
+
+/* What is not a whole request with its two fds is answered with an error, not acted on. */
+START_TEST(test_monitor_malformed_request)
+{
+        struct monitor_case mc;
+        if (!monitor_setup(&mc, ATTACH_404, ""))
+                return;
+        struct monitor_started started;
+        md_error err = {0};
+        ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1); /* starts the monitor */
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        snprintf(a.sun_path, sizeof a.sun_path, "%s/monitor.sock", mc.state);
+        /* a whole request without its fds, then a short one */
+        for (int i = 0; i < 2; i++) {
+                int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+                ck_assert_int_ge(fd, 0);
+                ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+                struct monitor_request q = {.version = MONITOR_REQUEST_VERSION};
+                strcpy(q.docker_socket, fk.path);
+                strcpy(q.container, "mesos-fake");
+                strcpy(q.docker_id, ID);
+                size_t len = i == 0 ? sizeof q : 10;
+                ck_assert_int_eq(send(fd, &q, len, 0), (ssize_t)len);
+                struct monitor_report rep;
+                struct pollfd pfd = {fd, POLLIN, 0};
+                ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+                ck_assert_int_eq(recv(fd, &rep, sizeof rep, 0), (ssize_t)sizeof rep);
+                ck_assert_int_eq(rep.exit_code, MD_EXIT_FAILED);
+                rep.message[sizeof rep.message - 1] = '\0';
+                ck_assert_msg(strstr(rep.message, "malformed") != NULL, "%s", rep.message);
+                close(fd);
+        }
+        ck_assert_ptr_null(strstr(fk.seen, "/start\n"));
+        monitor_teardown(&mc);
+}
+END_TEST
+
 START_TEST(test_escape)
 {
         _cleanup_free_ char *e = docker_escape(NULL, "a b&c=d/é");
@@ -769,6 +828,8 @@ static Suite *docker_suite(void)
         tcase_add_test(tc, test_monitor_start_refused);
         tcase_add_test(tc, test_monitor_attach_404);
         tcase_add_test(tc, test_monitor_silent_attach);
+        tcase_add_test(tc, test_monitor_other_socket);
+        tcase_add_test(tc, test_monitor_malformed_request);
         suite_add_tcase(s, tc);
         return s;
 }
