@@ -437,7 +437,10 @@ static int open_log(struct sbfs_container *ct, enum sbfs_stream s, struct stat *
         int fd = md_openat_beneath(ct->sandbox_fd, stream_names[s], O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
         if (fd < 0)
                 return fd == -ELOOP ? -EACCES : fd;
-        if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+        /* the log is the owner's file: served with the owner's rights like the rest of the sandbox
+         * (a hard link to a root-only file in its place is not read for anyone) */
+        if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
+            !sbfs_owner_may(st, ct->owner_uid, ct->owner_groups, ct->n_owner_groups, R_OK)) {
                 close(fd);
                 return -EACCES;
         }

@@ -122,6 +122,9 @@ class SecurityTests(unittest.TestCase):
             f.write("root only\n")
         os.chmod("/tmp/md-sbfs-rootonly", 0o600)
         os.link("/tmp/md-sbfs-rootonly", os.path.join(sb, "hardlink"))
+        # and in place of the log
+        os.unlink(os.path.join(sb, "stderr"))
+        os.link("/tmp/md-sbfs-rootonly", os.path.join(sb, "stderr"))
         os.unlink("/tmp/md-sbfs-rootonly")
         os.mkdir(os.path.join(sb, "rootdir"), 0o700)
         with open(os.path.join(sb, "rootdir", "inside"), "w") as f:
@@ -138,6 +141,10 @@ class SecurityTests(unittest.TestCase):
             self.assertIn("Permission denied", r.stderr)
             r = as_user(user, "ls", os.path.join(d, "rootdir"))
             self.assertNotEqual(r.returncode, 0)
+            for log in ("stderr", "follow/stderr"):
+                r = as_user(user, "cat", self.fs.path("s3", log), timeout=10)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertNotIn("root only", r.stdout)
 
     def test_fifos_sockets_and_devices_are_never_served(self):
         sb = self.fs.make("s4")
