@@ -7,8 +7,8 @@
 
 #include "access.h"
 #include "cleanup.h"
-#include "policy.h"
 #include "reader.h"
+#include "visibility.h"
 #include "util.h"
 
 #define UID_MAP_MAX 4096
@@ -185,27 +185,20 @@ static void fetch_details(struct sbfs_reader *r)
 
 bool sbfs_reader_may_see(struct sbfs_reader *r, const struct sbfs_container *ct)
 {
-        if (r->root)
-                return true;
-        if (r->foreign_root)
-                return false;
-        if (r->uid == ct->owner_uid)
-                return true;
-        if (!r->have_details)
-                fetch_details(r);
-        struct policy_caller owner = {
-                .uid = ct->owner_uid,
-                .gid = ct->owner_gid,
-                .name = ct->owner_name,
-                .groups = ct->owner_groups,
-                .n_groups = ct->n_owner_groups,
-        };
-        struct policy_caller reader = {
-                .uid = r->uid,
-                .gid = r->gid,
-                .name = r->has_name ? r->name : NULL,
-                .groups = r->groups,
-                .n_groups = r->n_groups,
-        };
-        return policy_reader_allowed(policy, &owner, &reader);
+        for (;;) {
+                struct sbfs_identity who = {
+                        .uid = r->uid,
+                        .gid = r->gid,
+                        .root = r->root,
+                        .foreign_root = r->foreign_root,
+                        .have_details = r->have_details,
+                        .groups = r->groups,
+                        .n_groups = r->n_groups,
+                        .name = r->has_name ? r->name : NULL,
+                };
+                enum sbfs_visibility v = sbfs_visibility(policy, ct, &who);
+                if (v != SBFS_NEED_DETAILS)
+                        return v == SBFS_VISIBLE;
+                fetch_details(r); /* sets have_details: asked once more at most */
+        }
 }

@@ -11,7 +11,9 @@
 
 #include "access.h"
 #include "info.h"
+#include "policy.h"
 #include "tree.h"
+#include "visibility.h"
 
 START_TEST(shown_mode)
 {
@@ -224,6 +226,63 @@ START_TEST(tree_many_nodes)
 }
 END_TEST
 
+static const char visibility_policy[] = "[helper]\n"
+                                        "state-dir = /run/x\n"
+                                        "[caller #1000]\n"
+                                        "readers = #2000 %root\n"
+                                        "[caller #3000]\n"
+                                        "images = busybox:*\n";
+
+static enum sbfs_visibility see(const struct policy *p, struct sbfs_container *ct, uid_t uid, bool details,
+                                const gid_t *groups, size_t n)
+{
+        struct sbfs_identity who = {
+                .uid = uid,
+                .gid = uid,
+                .have_details = details,
+                .groups = groups,
+                .n_groups = n,
+        };
+        return sbfs_visibility(p, ct, &who);
+}
+
+START_TEST(visibility)
+{
+        struct policy *p = NULL;
+        md_error err;
+        md_error_clear(&err);
+        ck_assert_int_eq(policy_parse_text("t.conf", visibility_policy, strlen(visibility_policy), &p, &err),
+                         0);
+        struct md_record rec = {0};
+        struct sbfs_container *a = sbfs_ct_add(strdup("mesos-a"), &rec, -1, 1000, 1000, NULL, NULL, 0);
+        struct sbfs_container *c = sbfs_ct_add(strdup("mesos-c"), &rec, -1, 3000, 3000, NULL, NULL, 0);
+        struct sbfs_container *d = sbfs_ct_add(strdup("mesos-d"), &rec, -1, 4000, 4000, NULL, NULL, 0);
+        struct sbfs_container *r0 = sbfs_ct_add(strdup("mesos-r"), &rec, -1, 0, 0, NULL, NULL, 0);
+        gid_t none[] = {5}, rootgrp[] = {5, 0};
+
+        /* the owner: no need to look at the caller's groups */
+        ck_assert_int_eq(see(p, a, 1000, false, NULL, 0), SBFS_VISIBLE);
+        /* others: only the policy can tell, once the groups are known */
+        ck_assert_int_eq(see(p, a, 2000, false, NULL, 0), SBFS_NEED_DETAILS);
+        ck_assert_int_eq(see(p, a, 2000, true, none, 1), SBFS_VISIBLE); /* #2000 */
+        ck_assert_int_eq(see(p, a, 2001, true, rootgrp, 2), SBFS_VISIBLE); /* %root */
+        ck_assert_int_eq(see(p, a, 2001, true, none, 1), SBFS_HIDDEN);
+        ck_assert_int_eq(see(p, c, 2000, true, none, 1), SBFS_HIDDEN); /* a section without readers */
+        ck_assert_int_eq(see(p, d, 2000, true, rootgrp, 2), SBFS_HIDDEN); /* no section: default deny */
+
+        /* root sees all; a uid 0 from another user namespace sees nothing, not even root's own */
+        struct sbfs_identity root = {.uid = 0, .root = true};
+        struct sbfs_identity foreign = {.uid = 0, .foreign_root = true, .have_details = true};
+        ck_assert_int_eq(sbfs_visibility(p, d, &root), SBFS_VISIBLE);
+        ck_assert_int_eq(sbfs_visibility(p, d, &foreign), SBFS_HIDDEN);
+        ck_assert_int_eq(sbfs_visibility(p, r0, &foreign), SBFS_HIDDEN);
+        ck_assert_int_eq(sbfs_visibility(p, a, &foreign), SBFS_HIDDEN);
+
+        policy_free(p);
+        sbfs_tree_clear();
+}
+END_TEST
+
 static Suite *sbfs_suite(void)
 {
         Suite *s = suite_create("sbfs");
@@ -236,6 +295,7 @@ static Suite *sbfs_suite(void)
         tcase_add_test(tc, tree_containers);
         tcase_add_test(tc, tree_nodes);
         tcase_add_test(tc, tree_many_nodes);
+        tcase_add_test(tc, visibility);
         suite_add_tcase(s, tc);
         return s;
 }
