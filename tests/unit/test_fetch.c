@@ -238,8 +238,9 @@ START_TEST(fetch_plain_and_executable)
         ck_assert_ptr_nonnull(strstr(log, "mesos-docker-helper: fetched file://"));
         ck_assert_ptr_nonnull(strstr(log, "to deep/er/out.bin (7 bytes in "));
         /* nothing hidden left behind */
-        ck_assert_int_eq(
-                system("ls -A /tmp/md-test-fetch-*/sandbox | grep -q '^\\.fetch' && exit 1 || exit 0"), 0);
+        char hidden[4400];
+        snprintf(hidden, sizeof hidden, "ls -A '%s' | grep -q '^\\.fetch' && exit 1 || exit 0", sandbox);
+        ck_assert_int_eq(system(hidden), 0);
 }
 END_TEST
 
