@@ -30,7 +30,7 @@ struct fetch_request {
         size_t n_allowed_schemes;
         uint64_t max_bytes; /* policy fetch-max-bytes: per URI download and per extraction */
         int cache_dirfd; /* the caller's cache directory, or -1: cache disabled */
-        uint64_t cache_max_bytes;
+        uint64_t cache_max_bytes; /* LRU bound of the caller's cache [0: 1 GiB] */
         int log_fd; /* the sandbox's stderr file: one line per fetched URI, or -1 */
         /* Bounds on a dead or slow server (0: the default in brackets). A transfer fails when it
          * cannot connect in connect_timeout_s [30], or moves fewer than low_speed_bytes [1] per
