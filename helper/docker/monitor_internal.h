@@ -53,6 +53,8 @@ __attribute__((noreturn)) void monitor_main(const char *docker_socket, const cha
 int monitor_become_root_alone(md_error *err);
 int monitor_keep_only_fds(int *fds[], int n, md_error *err);
 void monitor_quiet_process(void);
+/* Refuses limits that the monitor could not undo and that would hurt other callers. */
+int monitor_check_limits(md_error *err);
 
 /* One HTTP transfer of the monitor's multi handle. */
 struct monitor_xfer {

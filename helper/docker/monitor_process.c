@@ -123,6 +123,34 @@ static void reset_limits(void)
         }
 }
 
+/* The monitor serves every caller's containers, but inherits the limits of the caller whose
+ * launch started it, and cannot raise a hard limit without CAP_SYS_RESOURCE (the helper may
+ * have dropped it). A hard CPU limit would kill it (and every container's copying) after a
+ * while, a hard file size or memory limit would fail its writes or allocations, a small
+ * descriptor limit would refuse other callers' launches: such a start is refused instead, so
+ * that one caller's limits hurt only that caller's launch. Run after reset_limits. */
+int monitor_check_limits(md_error *err)
+{
+        static const struct {
+                int resource;
+                const char *name;
+        } must_be_unlimited[] = {{RLIMIT_CPU, "RLIMIT_CPU"},   {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
+                                 {RLIMIT_DATA, "RLIMIT_DATA"}, {RLIMIT_AS, "RLIMIT_AS"},
+                                 {RLIMIT_RTTIME, "RLIMIT_RTTIME"}};
+        struct rlimit l;
+        for (size_t i = 0; i < sizeof must_be_unlimited / sizeof must_be_unlimited[0]; i++)
+                if (getrlimit(must_be_unlimited[i].resource, &l) == 0 && l.rlim_cur != RLIM_INFINITY)
+                        return md_fail(err, MD_EXIT_FAILED,
+                                       "start the monitor: the caller's hard %s (%llu) would limit every "
+                                       "container's monitor",
+                                       must_be_unlimited[i].name, (unsigned long long)l.rlim_cur);
+        if (getrlimit(RLIMIT_NOFILE, &l) == 0 && l.rlim_cur < 1024)
+                return md_fail(err, MD_EXIT_FAILED,
+                               "start the monitor: the caller's hard RLIMIT_NOFILE (%llu) is below 1024",
+                               (unsigned long long)l.rlim_cur);
+        return 0;
+}
+
 void monitor_quiet_process(void)
 {
         reset_limits();

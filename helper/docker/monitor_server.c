@@ -335,6 +335,8 @@ void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd
         if (monitor_become_root_alone(&err) < 0 || monitor_keep_only_fds(keep, 1, &err) < 0)
                 fail_start(ready_fd, &err);
         monitor_quiet_process();
+        if (monitor_check_limits(&err) < 0)
+                fail_start(ready_fd, &err);
         sv.ctx.record_dirfd = md_record_dir_open(state_dir, false, &err);
         if (sv.ctx.record_dirfd < 0 || listen_on(&sv, &err) < 0)
                 fail_start(ready_fd, &err);

@@ -77,6 +77,9 @@ static void become_setuid_helper(void)
         ck_assert_int_eq(setresgid(0, 0, 0), -1);
 }
 
+/* A hard RLIMIT_CPU for the launching child, when not 0. */
+static rlim_t child_hard_cpu_limit;
+
 /* monitor_launch from a child in the setuid helper's state, which then exits like the helper. */
 static int launch_as_setuid_helper(const struct monitor_config *cfg, struct monitor_started *started,
                                    md_error *err)
@@ -92,6 +95,9 @@ static int launch_as_setuid_helper(const struct monitor_config *cfg, struct moni
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
                 become_setuid_helper();
+                struct rlimit cpu = {child_hard_cpu_limit, child_hard_cpu_limit};
+                if (child_hard_cpu_limit && setrlimit(RLIMIT_CPU, &cpu) < 0)
+                        _exit(2);
                 a.rc = monitor_launch(cfg, &a.started, &a.err);
                 _exit(md_write_all(p[1], &a, sizeof a) == 0 ? 0 : 1);
         }
@@ -454,6 +460,26 @@ START_TEST(test_caller_limits)
         ck_assert_int_eq(stat(r.out_path, &st), 0);
         ck_assert_int_eq(st.st_size, 1048576);
         md_record_clear(&rec);
+        cleanup_run(d, &r);
+        docker_close(d);
+}
+END_TEST
+
+/* A hard limit the monitor could not undo (the setuid helper has no CAP_SYS_RESOURCE left)
+ * would bind every caller's containers: a monitor started under one is refused, and the
+ * container removed. */
+START_TEST(test_caller_hard_limit_refused)
+{
+        struct docker *d = open_docker();
+        md_error err = {0};
+        struct run r;
+        child_hard_cpu_limit = 3600;
+        int rc = launch_to(d, &r, "echo never", NULL, true, &err);
+        child_hard_cpu_limit = 0;
+        ck_assert_int_eq(rc, -1);
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_msg(strstr(err.message, "RLIMIT_CPU") != NULL, "%s", err.message);
+        assert_gone(d, r.docker_id);
         cleanup_run(d, &r);
         docker_close(d);
 }
@@ -967,6 +993,7 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_running_then_killed);
         tcase_add_test(tc, test_output_full);
         tcase_add_test(tc, test_caller_limits);
+        tcase_add_test(tc, test_caller_hard_limit_refused);
         tcase_add_test(tc, test_launch_as_setuid_helper);
         tcase_add_test(tc, test_start_refused);
         tcase_add_test(tc, test_shared_monitor);
