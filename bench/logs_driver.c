@@ -209,8 +209,8 @@ static int run(const char *sock, const char *state_dir, const char *out, const c
                ",\"monitor_user_ms\":%ld,\"monitor_sys_ms\":%ld,\"monitor_pss_kb\":%ld,"
                "\"monitor_private_dirty_kb\":%ld,\"stdout_bytes\":%" PRIu64 ",\"stderr_bytes\":%" PRIu64
                ",\"exit_code\":%d,\"status\":\"%s\"}\n",
-               t_end - t0, t_running - t0, t_exited - t0, user_ms, sys_ms, pss_max, priv_max, now.stdout_bytes,
-               now.stderr_bytes, now.exit_code, md_status_to_string(now.status));
+               t_end - t0, t_running - t0, t_exited - t0, user_ms, sys_ms, pss_max, priv_max,
+               now.stdout_bytes, now.stderr_bytes, now.exit_code, md_status_to_string(now.status));
         md_record_remove(dirfd, l.name);
         md_record_clear(&now);
         close(dirfd);

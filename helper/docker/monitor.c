@@ -23,8 +23,8 @@ static bool valid_config(const struct monitor_config *cfg)
                strlen(cfg->docker_socket) < sizeof(((struct monitor_request *)0)->docker_socket) &&
                cfg->container && strlen(cfg->container) < sizeof(((struct monitor_request *)0)->container) &&
                md_container_id_of_name(cfg->container) && cfg->docker_id && strlen(cfg->docker_id) == 64 &&
-               strspn(cfg->docker_id, "0123456789abcdef") == 64 && cfg->state_dir && cfg->state_dir[0] == '/' &&
-               cfg->stdout_fd >= 0 && cfg->stderr_fd >= 0;
+               strspn(cfg->docker_id, "0123456789abcdef") == 64 && cfg->state_dir &&
+               cfg->state_dir[0] == '/' && cfg->stdout_fd >= 0 && cfg->stderr_fd >= 0;
 }
 
 static void sleep_ms(long ms)
@@ -95,7 +95,8 @@ static int connect_monitor(const char *state_dir, md_error *err)
 {
         struct sockaddr_un a = {.sun_family = AF_UNIX};
         if (monitor_socket_path(state_dir, MONITOR_SOCKET_NAME, a.sun_path, sizeof a.sun_path) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "start the monitor: state dir path too long for a socket");
+                return md_fail(err, MD_EXIT_FAILED,
+                               "start the monitor: state dir path too long for a socket");
         int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "start the monitor: socket");
@@ -203,8 +204,8 @@ static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md
         } ctl;
         memset(&ctl, 0, sizeof ctl);
         struct iovec iov = {&q, sizeof q};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                             .msg_controllen = sizeof ctl.buf};
+        struct msghdr msg = {
+                .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
         struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
         h->cmsg_level = SOL_SOCKET;
         h->cmsg_type = SCM_RIGHTS;

@@ -39,6 +39,11 @@
  *     fails) no longer writes any of its containers' exits, and the reaper takes over; the
  *     next launch starts a new monitor.
  *   - The container must be created with Tty false (the stream must be frames).
+ *   - The monitor is started by whichever launch finds none, and keeps what it cannot undo
+ *     of that caller: its cgroup, its gids (without CAP_SETGID), a raised nice value or
+ *     oom_score_adj (without CAP_SYS_NICE/CAP_SYS_RESOURCE). A hard RLIMIT_CPU, FSIZE, DATA,
+ *     AS or RTTIME, or a hard RLIMIT_NOFILE below 1024, would bind every caller's
+ *     containers: a start under one is refused (MD_EXIT_FAILED, the container removed).
  *   - The caller may have dropped every capability: the uid change of a new monitor needs
  *     none (the saved uid is 0); the gids become 0 only with CAP_SETGID and otherwise stay
  *     the starting caller's, which no kill/ptrace/prlimit check depends on. The monitor drops

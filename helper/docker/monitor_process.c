@@ -134,8 +134,10 @@ int monitor_check_limits(md_error *err)
         static const struct {
                 int resource;
                 const char *name;
-        } must_be_unlimited[] = {{RLIMIT_CPU, "RLIMIT_CPU"},   {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
-                                 {RLIMIT_DATA, "RLIMIT_DATA"}, {RLIMIT_AS, "RLIMIT_AS"},
+        } must_be_unlimited[] = {{RLIMIT_CPU, "RLIMIT_CPU"},
+                                 {RLIMIT_FSIZE, "RLIMIT_FSIZE"},
+                                 {RLIMIT_DATA, "RLIMIT_DATA"},
+                                 {RLIMIT_AS, "RLIMIT_AS"},
                                  {RLIMIT_RTTIME, "RLIMIT_RTTIME"}};
         struct rlimit l;
         for (size_t i = 0; i < sizeof must_be_unlimited / sizeof must_be_unlimited[0]; i++)

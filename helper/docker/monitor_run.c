@@ -195,7 +195,8 @@ static void remove_now(struct monitor_ctx *ctx, struct monitor_container *c, boo
 }
 
 /* The launch failed: remove the container (when asked), answer, done. */
-static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, const md_error *err, bool remove)
+static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, const md_error *err,
+                        bool remove)
 {
         bool removed = false;
         if (remove)
@@ -254,9 +255,10 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
         json_t *state = json_object_get(info, "State");
         json_t *jpid = json_object_get(state, "Pid");
         const char *at = json_string_value(json_object_get(state, "StartedAt"));
-        pid_t pid = json_is_integer(jpid) && json_integer_value(jpid) > 0 && json_integer_value(jpid) < (1 << 30)
-                            ? (pid_t)json_integer_value(jpid)
-                            : 0;
+        pid_t pid =
+                json_is_integer(jpid) && json_integer_value(jpid) > 0 && json_integer_value(jpid) < (1 << 30)
+                        ? (pid_t)json_integer_value(jpid)
+                        : 0;
         char started_at[40];
         snprintf(started_at, sizeof started_at, "%s", at ? at : "");
         if (!started_at[0])
@@ -417,7 +419,8 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
                 return;
         md_error err = {0};
         _cleanup_json_ json_t *info = NULL;
-        if (need_docker(ctx, &err) < 0 || docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0) {
+        if (need_docker(ctx, &err) < 0 ||
+            docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0) {
                 if (retry_later(c, &err, now))
                         return;
         }
@@ -521,8 +524,7 @@ static bool adopt(struct monitor_ctx *ctx, struct monitor_container *c, md_error
 {
         struct md_record rec = {0};
         int r = md_record_read(ctx->record_dirfd, c->container, &rec, err);
-        if (r == -ENOENT)
-                {
+        if (r == -ENOENT) {
                 md_fail(err, MD_EXIT_NO_CONTAINER, "adopt %s: no record", c->container);
                 return false;
         }
@@ -530,8 +532,8 @@ static bool adopt(struct monitor_ctx *ctx, struct monitor_container *c, md_error
                 return false;
         bool ok = rec.docker_id && strcmp(rec.docker_id, c->docker_id) == 0 && rec.state == MD_STATE_RUNNING;
         if (!ok)
-                md_fail(err, MD_EXIT_FAILED, "adopt %s: the record is not of a running container %s", c->container,
-                        c->docker_id);
+                md_fail(err, MD_EXIT_FAILED, "adopt %s: the record is not of a running container %s",
+                        c->container, c->docker_id);
         c->base_out = rec.stdout_base;
         c->base_err = rec.stderr_base;
         pid_t pid = rec.pid;

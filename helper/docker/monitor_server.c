@@ -106,7 +106,8 @@ static void refuse(int fd, int code, const char *fmt, const char *arg)
 
 static bool valid_request(const struct monitor_request *q)
 {
-        return q->version == MONITOR_REQUEST_VERSION && memchr(q->docker_socket, 0, sizeof q->docker_socket) &&
+        return q->version == MONITOR_REQUEST_VERSION &&
+               memchr(q->docker_socket, 0, sizeof q->docker_socket) &&
                memchr(q->container, 0, sizeof q->container) && memchr(q->docker_id, 0, sizeof q->docker_id) &&
                md_container_id_of_name(q->container) && strlen(q->docker_id) == 64 &&
                strspn(q->docker_id, "0123456789abcdef") == 64;
@@ -137,8 +138,8 @@ static int take_request(struct server *sv, int fd)
                 char buf[CMSG_SPACE(2 * sizeof(int))];
         } ctl;
         struct iovec iov = {&q, sizeof q};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                             .msg_controllen = sizeof ctl.buf};
+        struct msghdr msg = {
+                .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
         ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
                 return 0;
@@ -316,7 +317,8 @@ static __attribute__((noreturn)) void serve(struct server *sv)
                 extra[nextra++] = (struct curl_waitfd){.fd = paused ? -1 : sv->listen_fd,
                                                        .events = paused ? 0 : CURL_WAIT_POLLIN};
                 for (size_t i = 0; i < sv->npend; i++)
-                        extra[nextra++] = (struct curl_waitfd){.fd = sv->pend[i].fd, .events = CURL_WAIT_POLLIN};
+                        extra[nextra++] =
+                                (struct curl_waitfd){.fd = sv->pend[i].fd, .events = CURL_WAIT_POLLIN};
                 /* a container just added has transfers curl has not begun: no sleeping first */
                 int timeout = sv->n > before ? 0 : next_timeout(sv, md_monotonic_ms());
                 if (curl_multi_poll(sv->ctx.multi, extra, (unsigned)nextra, timeout, NULL) != CURLM_OK)

@@ -93,8 +93,8 @@ static size_t wait_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 }
 
 static int setup(CURLM *multi, struct monitor_stream *s, struct monitor_xfer *x, const struct docker *d,
-                 const char *method, const char *path,
-                 curl_write_callback write_cb, void *write_data, md_error *err)
+                 const char *method, const char *path, curl_write_callback write_cb, void *write_data,
+                 md_error *err)
 {
         x->h = curl_easy_init();
         if (!x->h)
@@ -114,7 +114,8 @@ static int setup(CURLM *multi, struct monitor_stream *s, struct monitor_xfer *x,
         if (rc == CURLE_OK)
                 rc = curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
         if (rc == CURLE_OK)
-                rc = curl_easy_setopt(x->h, CURLOPT_BUFFERSIZE, x == &s->attach ? ATTACH_BUFFER : WAIT_BUFFER);
+                rc = curl_easy_setopt(x->h, CURLOPT_BUFFERSIZE,
+                                      x == &s->attach ? ATTACH_BUFFER : WAIT_BUFFER);
         if (rc != CURLE_OK)
                 return docker_fail_curl(err, rc, NULL, path);
         if (curl_multi_add_handle(multi, x->h) != CURLM_OK)

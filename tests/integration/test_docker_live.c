@@ -624,7 +624,8 @@ START_TEST(test_shared_monitor)
                          "awk 'BEGIN { for (i = 0; i < %d; i++) { printf \"c%d %%06d\\n\", i; "
                          "printf \"e%d %%06d\\n\", i > \"/dev/stderr\" } }'",
                          SHARED_LINES, i, i);
-                ck_assert_msg(launch_full(d, &r[i], script, NULL, false, state, &err) == 0, "%s", err.message);
+                ck_assert_msg(launch_full(d, &r[i], script, NULL, false, state, &err) == 0, "%s",
+                              err.message);
                 ck_assert_int_eq(r[i].started.monitor_pid, r[0].started.monitor_pid);
         }
         pid_t mon = r[0].started.monitor_pid;
@@ -679,7 +680,8 @@ START_TEST(test_monitor_killed_relaunch)
         char dir[64], state[96];
         make_state_dir(dir, state);
         struct run first, second;
-        ck_assert_msg(launch_full(d, &first, "exec sleep 600", NULL, false, state, &err) == 0, "%s", err.message);
+        ck_assert_msg(launch_full(d, &first, "exec sleep 600", NULL, false, state, &err) == 0, "%s",
+                      err.message);
         pid_t mon = first.started.monitor_pid;
         ck_assert_int_eq(kill(mon, SIGKILL), 0);
         while (pid_alive(mon))
@@ -711,7 +713,7 @@ END_TEST
  * daemon is away never reaches docker's log, and nobody can copy it). */
 #define LINES_SLOW 3000
 #define SLOW_SCRIPT                                                                                          \
-        "i=0; while [ $i -lt 3000 ]; do printf 'o %06d\\n' $i; printf 'e %06d\\n' $i >&2; i=$((i+1)); "   \
+        "i=0; while [ $i -lt 3000 ]; do printf 'o %06d\\n' $i; printf 'e %06d\\n' $i >&2; i=$((i+1)); "      \
         "if [ $((i % 50)) = 0 ]; then usleep 100000; fi; done"
 
 static void check_slow_output(struct run *r, const char *err_prefix)
@@ -800,11 +802,12 @@ START_TEST(test_adopt_after_exit)
         char dir[64], state[96];
         make_state_dir(dir, state);
         struct run r;
-        ck_assert_msg(launch_full(d, &r,
-                                  "awk 'BEGIN { for (i = 0; i < 500; i++) printf \"o %06d\\n\", i }'; sleep 2; "
-                                  "awk 'BEGIN { for (i = 500; i < 1000; i++) printf \"o %06d\\n\", i }'; exit 5",
-                                  NULL, false, state, &err) == 0,
-                      "%s", err.message);
+        ck_assert_msg(
+                launch_full(d, &r,
+                            "awk 'BEGIN { for (i = 0; i < 500; i++) printf \"o %06d\\n\", i }'; sleep 2; "
+                            "awk 'BEGIN { for (i = 500; i < 1000; i++) printf \"o %06d\\n\", i }'; exit 5",
+                            NULL, false, state, &err) == 0,
+                "%s", err.message);
         usleep(1000000);
         pid_t mon = r.started.monitor_pid;
         ck_assert_int_eq(kill(mon, SIGKILL), 0);
@@ -877,7 +880,8 @@ static void dockerd_start(struct private_dockerd *p)
                         docker_close(d);
                         return;
                 }
-                ck_assert_msg(md_monotonic_ms() < deadline, "private dockerd did not come up: %s", err.message);
+                ck_assert_msg(md_monotonic_ms() < deadline, "private dockerd did not come up: %s",
+                              err.message);
                 usleep(100000);
         }
 }
