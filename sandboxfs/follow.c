@@ -74,6 +74,10 @@ struct sbfs_follow *sbfs_follow_new(struct sbfs_container *ct, int fd)
 static bool try_answer(fuse_req_t req, struct sbfs_follow *f, off_t off, size_t size)
 {
         bool done = ended(f->ct);
+        struct stat st;
+        /* nothing new (the usual case for a wake-up): no buffer, no read */
+        if (!done && fstat(f->fd, &st) == 0 && st.st_size <= off)
+                return false;
         if (size > FOLLOW_MAX_READ)
                 size = FOLLOW_MAX_READ;
         char *buf = malloc(size ? size : 1);
