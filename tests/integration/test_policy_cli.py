@@ -67,6 +67,24 @@ class PolicyExplain(HelperTestCase):
         self.assertFalse(container_exists(f"mesos-{cid}"))
         self.assertEqual(len(audit_records()), before, "explain writes no audit record")
 
+    def test_explain_bridge_with_port_mappings(self):
+        # the test daemon runs --bridge=none, so BRIDGE is checked in the exact request the helper
+        # would send rather than in a running container
+        t = task("x", network="BRIDGE", port_mappings=[{"host_port": 31000, "container_port": 8080},
+                                                        {"host_port": 31001, "container_port": 53, "protocol": "udp"}])
+        r = helper(AGENT1, "policy", "explain", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1),
+                   stdin=t)
+        self.assertExit(r, 0)
+        body = r.json()["create"]["body"]
+        self.assertEqual(body["HostConfig"]["NetworkMode"], "bridge")
+        self.assertEqual(body["HostConfig"]["PortBindings"]["8080/tcp"], [{"HostIp": "", "HostPort": "31000"}])
+        self.assertEqual(body["HostConfig"]["PortBindings"]["53/udp"], [{"HostIp": "", "HostPort": "31001"}])
+        self.assertIn("8080/tcp", body["ExposedPorts"])
+        t["container"]["docker"]["network"] = "HOST"
+        r = helper(AGENT1, "policy", "explain", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1),
+                   stdin=t)
+        self.assertExit(r, 65, "port_mappings")
+
     def test_explain_denied_names_the_rule(self):
         r = helper(AGENT2, "policy", "explain", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT2),
                    stdin=task("x", network="BRIDGE"))
