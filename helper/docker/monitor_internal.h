@@ -103,6 +103,7 @@ struct monitor_ctx {
         struct docker *docker; /* NULL until a launch needs it (the daemon may be away at first) */
         CURLM *multi;
         int record_dirfd;
+        size_t containers; /* how many the monitor has (spreads the record updates) */
 };
 
 struct monitor_container;
@@ -116,7 +117,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
 bool monitor_container_step(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now);
 /* When the container next needs a step without any transfer having moved (a deadline, a
  * retry, the byte counters), as a monotonic time in ms. */
-int64_t monitor_container_next_ms(const struct monitor_container *c);
+int64_t monitor_container_next_ms(const struct monitor_ctx *ctx, const struct monitor_container *c);
 void monitor_container_free(struct monitor_ctx *ctx, struct monitor_container *c);
 const char *monitor_container_name(const struct monitor_container *c);
 /* Sends one report on fd (MSG_NOSIGNAL); 0 or -errno. */

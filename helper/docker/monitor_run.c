@@ -34,8 +34,12 @@
  * and half a request more for the two of them), at most this long: the launching helper
  * gives up at MONITOR_REPORT_TIMEOUT_MS (60 s), and the monitor should say why first. */
 #define SETUP_DEADLINE_MAX_MS 50000
-/* How often the byte counters go into the record while output streams. */
+/* How often the byte counters go into the record while output streams: each update is a
+ * locked rewrite with an fsync, in the loop every container shares, so with many containers
+ * they come less often (one more second per RECORD_SPREAD containers). The counters only
+ * inform: what a file holds is its size minus its base. */
 #define RECORD_INTERVAL_MS 1000
+#define RECORD_SPREAD 20
 /* After the exit is known, an attach stream that brings nothing for this long is given up. */
 #define DRAIN_STALL_MS 30000
 /* A daemon that stays unreachable this long after the stream broke: give up on the exit. */
@@ -180,6 +184,11 @@ static void edit_exited(struct md_record *r, void *arg)
         r->monitor_pid = 0;
 }
 
+static int64_t record_interval(const struct monitor_ctx *ctx)
+{
+        return RECORD_INTERVAL_MS * (1 + (int64_t)(ctx->containers / RECORD_SPREAD));
+}
+
 /* Opens the monitor's daemon connection when it has none (the daemon was away). */
 static int need_docker(struct monitor_ctx *ctx, md_error *err)
 {
@@ -310,7 +319,7 @@ static void to_finish(struct monitor_container *c)
 static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
         struct monitor_stream *s = &c->stream;
-        if (now - c->last_save >= RECORD_INTERVAL_MS) {
+        if (now - c->last_save >= record_interval(ctx)) {
                 save_bytes(ctx, c);
                 c->last_save = now;
         }
@@ -377,7 +386,7 @@ static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, in
                 c->exited_at = 0;
                 return;
         }
-        if (now - c->last_save >= RECORD_INTERVAL_MS) {
+        if (now - c->last_save >= record_interval(ctx)) {
                 save_bytes(ctx, c);
                 c->last_save = now;
         }
@@ -493,18 +502,18 @@ bool monitor_container_step(struct monitor_ctx *ctx, struct monitor_container *c
         }
 }
 
-int64_t monitor_container_next_ms(const struct monitor_container *c)
+int64_t monitor_container_next_ms(const struct monitor_ctx *ctx, const struct monitor_container *c)
 {
         switch (c->phase) {
         case PH_SETUP:
                 return c->setup_deadline + 1;
         case PH_STREAM:
                 /* the counters, and the drain clock once the exit is known */
-                return c->last_save + RECORD_INTERVAL_MS;
+                return c->last_save + record_interval(ctx);
         case PH_RESUME:
                 if (!c->resuming)
                         return c->retry_at ? c->retry_at : md_monotonic_ms();
-                return c->last_save + RECORD_INTERVAL_MS;
+                return c->last_save + record_interval(ctx);
         case PH_FINISH:
         case PH_REMOVE:
                 return c->retry_at ? c->retry_at : md_monotonic_ms();

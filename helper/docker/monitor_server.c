@@ -247,6 +247,7 @@ static void step_containers(struct server *sv, int64_t now)
         if (sv->n && !kept)
                 sv->idle_since = now;
         sv->n = kept;
+        sv->ctx.containers = kept;
 }
 
 /* Idle long enough: exit unless a launch is at the door (see the top of this file). */
@@ -282,7 +283,7 @@ static int next_timeout(const struct server *sv, int64_t now)
 {
         int64_t wake = now + LOOP_TICK_MS;
         for (size_t i = 0; i < sv->n; i++) {
-                int64_t t = monitor_container_next_ms(sv->cs[i]);
+                int64_t t = monitor_container_next_ms(&sv->ctx, sv->cs[i]);
                 if (t < wake)
                         wake = t;
         }
