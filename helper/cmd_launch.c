@@ -107,7 +107,16 @@ int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_
                 .cache_max_bytes = LAUNCH_FETCH_CACHE_MAX_BYTES,
                 .log_fd = log_fd,
         };
-        return fetch_run(&req, err);
+        if (fetch_run(&req, err) == 0)
+                return 0;
+        /* a redirect to a scheme the policy does not list is a denial found late: audit it too */
+        if (err->exit_code == MD_EXIT_DENIED) {
+                md_error audit_err = { 0 };
+                if (helper_audit(h, plan->name[0] ? plan->name : NULL, NULL, false, policy_section_rule(h->section),
+                                 err->message, &audit_err) < 0)
+                        *err = audit_err;
+        }
+        return -1;
 }
 
 static int pull_if_needed(struct helper *h, struct docker *d, const struct launch_plan *plan, md_error *err)
