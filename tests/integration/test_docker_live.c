@@ -11,7 +11,10 @@
 #include <linux/capability.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -671,6 +674,55 @@ START_TEST(test_shared_monitor)
 }
 END_TEST
 
+/* The idle exit against a launch at that moment: a launch holds the lock from its connect to
+ * its request, and the monitor neither exits while the lock is held nor when a connection is
+ * waiting once it has the lock; a launch after the exit starts a new monitor. */
+START_TEST(test_idle_exit_waits_for_launch)
+{
+        struct docker *d = open_docker();
+        md_error err = {0};
+        char dir[64], state[96], path[160];
+        make_state_dir(dir, state);
+        struct run r;
+        ck_assert_msg(launch_full(d, &r, "true", NULL, false, state, &err) == 0, "%s", err.message);
+        pid_t mon = r.started.monitor_pid;
+        struct md_record rec = {0};
+        wait_exited(&r, &rec, 60);
+        md_record_clear(&rec);
+
+        snprintf(path, sizeof path, "%s/monitor.lock", state);
+        int lock = open(path, O_RDWR | O_CLOEXEC);
+        ck_assert_int_ge(lock, 0);
+        ck_assert_int_eq(flock(lock, LOCK_EX), 0);
+        sleep(36); /* past the idle time (30 s) and a margin */
+        ck_assert_msg(pid_alive(mon), "the monitor exited while a launch held the lock");
+        /* a launch's connect, then the lock released before its request */
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        snprintf(a.sun_path, sizeof a.sun_path, "%s/monitor.sock", state);
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+        close(lock);
+        sleep(2);
+        ck_assert_msg(pid_alive(mon), "the monitor exited with a connection waiting");
+        close(fd);
+        /* nothing came on it: the monitor goes, and the next launch starts another */
+        int64_t deadline = md_monotonic_ms() + 15000;
+        while (pid_alive(mon)) {
+                ck_assert_msg(md_monotonic_ms() < deadline, "the idle monitor did not exit");
+                usleep(100000);
+        }
+        struct run again;
+        ck_assert_msg(launch_full(d, &again, "echo again", NULL, false, state, &err) == 0, "%s", err.message);
+        ck_assert_int_ne(again.started.monitor_pid, mon);
+        wait_exited(&again, &rec, 60);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        cleanup_run(d, &again);
+        rm_rf(dir);
+        docker_close(d);
+}
+END_TEST
+
 /* A monitor killed outright leaves its socket behind: the next launch starts a new monitor,
  * which does its work. */
 START_TEST(test_monitor_killed_relaunch)
@@ -1001,6 +1053,7 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_launch_as_setuid_helper);
         tcase_add_test(tc, test_start_refused);
         tcase_add_test(tc, test_shared_monitor);
+        tcase_add_test(tc, test_idle_exit_waits_for_launch);
         tcase_add_test(tc, test_monitor_killed_relaunch);
         tcase_add_test(tc, test_monitor_killed_adopt);
         tcase_add_test(tc, test_adopt_after_exit);
