@@ -165,6 +165,8 @@ int monitor_stream_resume(struct monitor_stream *s, CURLM *multi, const struct d
         s->wait.body.max = WAIT_BODY_MAX;
         demux_init(&s->demux);
         s->last_progress_ms = md_monotonic_ms();
+        /* the skips come from the files' sizes: a file that failed may take writes again */
+        s->out_errno = s->err_errno = 0;
         char path[400];
         if (logs) {
                 /* Everything the container wrote since its start, from the json-file log, then
