@@ -187,7 +187,8 @@ static int load_dropins(struct policy *p, const char *dir, bool check_owner, siz
         if (r == 0 && errno != 0)
                 r = md_fail_errno(err, MD_EXIT_POLICY, errno, "%s: cannot read", dir);
         if (r == 0) {
-                qsort(names, n, sizeof *names, cmp_names);
+                if (n > 0) /* qsort(NULL, 0) is undefined, and UBSan says so */
+                        qsort(names, n, sizeof *names, cmp_names);
                 for (size_t i = 0; i < n && r == 0; i++) {
                         char path[PATH_MAX];
                         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
