@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adopt.h"
 #include "cleanup.h"
 #include "docker.h"
 #include "exit_wait.h"
@@ -99,7 +100,11 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
         bool monitor_gone = !have_record || r.monitor_pid <= 0 || (kill(r.monitor_pid, 0) < 0 && errno != EPERM);
         if (have_record && monitor_gone && r.state != MD_STATE_EXITED) {
                 md_error rerr = { 0 };
-                if (reap_container(h->conf, record_dirfd, &r, &rerr) == 1)
+                /* a running container goes to a new monitor, which resumes its output where the
+                 * files stop; an exited one (or one that cannot be adopted) is reaped */
+                if (strcmp(action, "killed") != 0 && adopt_container(h, &r, &rerr) == 1)
+                        action = "adopted";
+                else if (reap_container(h->conf, record_dirfd, &r, &rerr) == 1)
                         action = strcmp(action, "killed") == 0 ? "killed" : "reaped";
         } else if (!have_record && strcmp(action, "killed") == 0) {
                 md_error ignored = { 0 };

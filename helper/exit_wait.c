@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "docker.h"
+#include "adopt.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
 #include "reap.h"
@@ -56,7 +57,16 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
                 /* a monitor that died (or never ran) cannot write the exit: after a grace period,
                  * reap the container from here so that `wait` never hangs on a dead monitor */
                 if (!monitor_alive(&r) && ++missing_monitor >= 3) {
-                        int rc = reap_container(h->conf, record_dirfd, &r, err);
+                        /* the owner hands a running container to a new monitor, so its output
+                         * goes on; anything else (or a failed adoption) is reaped */
+                        md_error aerr = { 0 };
+                        int rc = adopt_container(h, &r, &aerr);
+                        if (rc == 1) {
+                                md_record_clear(&r);
+                                missing_monitor = 0;
+                                continue;
+                        }
+                        rc = reap_container(h->conf, record_dirfd, &r, err);
                         md_record_clear(&r);
                         if (rc < 0)
                                 return -1;

@@ -128,6 +128,43 @@ class HostileProcessState(HelperTestCase):
         self.assertIn(b"audit", p.stderr)
         self.assertFalse(container_exists(f"mesos-{cid}"))
 
+    def test_hostile_signal_state_is_reset(self):
+        # SIGCHLD ignored would make the helper's waitpid on its caller-side child fail; blocked
+        # and ignored signals would change how it can be stopped
+        import signal as sig
+
+        def hostile():
+            sig.signal(sig.SIGCHLD, sig.SIG_IGN)
+            sig.signal(sig.SIGTERM, sig.SIG_IGN)
+            sig.signal(sig.SIGPIPE, sig.SIG_DFL)
+            sig.pthread_sigmask(sig.SIG_BLOCK, {sig.SIGTERM, sig.SIGINT, sig.SIGCHLD, sig.SIGALRM})
+            os.umask(0o777)
+            os.chdir("/var/lib/mesos-docker-test/canary")
+        r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1),
+                   stdin=task("true"), preexec_fn=hostile)
+        self.assertExit(r, 0)
+        cid = r.json()["container"][len("mesos-"):]
+        w = helper(AGENT1, "wait", cid)
+        self.assertExit(w, 0)
+
+    def test_audit_log_on_a_full_disk_fails_closed(self):
+        full = "/var/log/mesos-docker-test-full"
+        os.makedirs(full, exist_ok=True)
+        subprocess.run(["umount", full], capture_output=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", full], check=True)
+        try:
+            with open(f"{full}/filler", "wb") as f:
+                try:
+                    f.write(b"x" * (1 << 20))
+                except OSError:
+                    pass
+            write_policy(HELPER_SECTION.replace(AUDIT_LOG, f"{full}/audit.log") + DEFAULT_CALLERS)
+            r, cid, _ = launch(AGENT1, task("true"))
+            self.assertExit(r, 1, "audit")
+            self.assertFalse(container_exists(f"mesos-{cid}"))
+        finally:
+            subprocess.run(["umount", full], capture_output=True)
+
     def test_argc_zero_is_refused(self):
         libc = ctypes.CDLL(None, use_errno=True)
         pid = os.fork()

@@ -1,0 +1,77 @@
+"""Faults, each counting bytes: the monitor killed while a task writes numbered lines, and the
+helper killed at every step of a launch. After each, `recover` puts things right: every line is
+in the sandbox file exactly once and in order, and nothing is left running unowned."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+from harness import (AGENT1, HELPER, HelperTestCase, as_user, container_exists, docker_api, helper, launch, main,
+                     make_sandbox, new_id, read, task, wait_until)
+
+STATE = "/run/mesos-docker-test/state/containers"
+
+
+def record(cid):
+    with open(f"{STATE}/mesos-{cid}.json") as f:
+        return json.load(f)
+
+
+class Recovery(HelperTestCase):
+
+    def test_monitor_killed_then_recover_adopts_without_loss_or_duplicate(self):
+        n = 600
+        cmd = f"i=0; while [ $i -lt {n} ]; do echo \"line $i\"; i=$((i+1)); sleep 0.01; done"
+        r, cid, sandbox = launch(AGENT1, task(cmd))
+        self.assertExit(r, 0)
+        self.assertTrue(wait_until(lambda: read(f"{sandbox}/stdout").count("\n") > 50, 30))
+        mon = record(cid)["monitor_pid"]
+        os.kill(mon, signal.SIGKILL)
+        time.sleep(1)  # the task goes on writing while nobody copies
+        rec = helper(AGENT1, "recover", "--known", cid)
+        self.assertExit(rec, 0)
+        actions = {e["container"]: e["action"] for e in rec.json()}
+        self.assertEqual(actions.get(f"mesos-{cid}"), "adopted", rec.out)
+        w = helper(AGENT1, "wait", cid)
+        self.assertExit(w, 0)
+        self.assertEqual(w.json()["status"], "FINISHED")
+        self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(n)])
+
+    def test_wait_adopts_when_the_monitor_died(self):
+        n = 300
+        cmd = f"i=0; while [ $i -lt {n} ]; do echo \"line $i\"; i=$((i+1)); sleep 0.01; done"
+        r, cid, sandbox = launch(AGENT1, task(cmd))
+        self.assertExit(r, 0)
+        self.assertTrue(wait_until(lambda: read(f"{sandbox}/stdout").count("\n") > 20, 30))
+        os.kill(record(cid)["monitor_pid"], signal.SIGKILL)
+        w = helper(AGENT1, "wait", cid)
+        self.assertExit(w, 0)
+        self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(n)])
+
+    def test_helper_killed_at_every_step_of_launch(self):
+        ids = []
+        for delay in (0.0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5):
+            cid = new_id("kill")
+            ids.append(cid)
+            p = subprocess.Popen([HELPER, "launch", "--container-id", cid, "--sandbox", make_sandbox(AGENT1)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env={"PATH": "/usr/bin:/bin"}, **as_user(AGENT1))
+            p.stdin.write(json.dumps(task("sleep 300")).encode())
+            p.stdin.close()
+            time.sleep(delay)
+            p.kill()
+            p.communicate()
+        rec = helper(AGENT1, "recover", "--kill-orphans")
+        self.assertExit(rec, 0)
+        for cid in ids:
+            self.assertTrue(wait_until(lambda: not container_exists(f"mesos-{cid}"), 30),
+                            f"mesos-{cid} left behind after recover")
+        for e in helper(AGENT1, "list").json():
+            if e["container"][len("mesos-"):] in ids:
+                self.assertNotEqual(e["state"], "running", e)
+
+
+if __name__ == "__main__":
+    main()
