@@ -158,6 +158,70 @@ static int print_launched(const struct launch_plan *plan, const char *docker_id,
         return helper_print_json(o, err);
 }
 
+static void set_docker_id(struct md_record *r, void *arg)
+{
+        free(r->docker_id);
+        r->docker_id = strdup(arg);
+}
+
+/* Creates the container and hands it, with the output fds, to the monitor, which starts it.
+ * The fds are consumed either way; on failure no container is left behind. */
+static int create_and_start(struct helper *h, const struct launch_plan *plan, struct docker *d, int record_dirfd,
+                            int out_fd, int err_fd, char docker_id[static 65], struct monitor_started *started,
+                            md_error *err)
+{
+        struct task_context ctx = launch_plan_context(h, plan);
+        _cleanup_json_ json_t *body = task_create_request(plan->spec, &ctx, err);
+        if (!body || docker_container_create(d, plan->name, body, docker_id, err) < 0 ||
+            md_record_update(record_dirfd, plan->name, set_docker_id, docker_id, err) < 0) {
+                if (docker_id[0]) {
+                        md_error ignored = { 0 };
+                        docker_container_remove(d, docker_id, &ignored);
+                }
+                close(out_fd);
+                close(err_fd);
+                return -1;
+        }
+        struct monitor_config mc = {
+                .docker_socket = h->conf->docker_socket,
+                .container = plan->name,
+                .docker_id = docker_id,
+                .state_dir = h->conf->state_dir,
+                .stdout_fd = out_fd,
+                .stderr_fd = err_fd,
+        };
+        /* the monitor takes the output fds, and removes the container if it cannot start it */
+        return monitor_launch(&mc, started, err);
+}
+
+/* Everything after the decision: fetch, pull, create, start. The record claimed for the name
+ * is dropped again when anything fails, so the ID can be launched anew. */
+static int launch_allowed(struct helper *h, const struct launch_plan *plan, int record_dirfd, md_error *err)
+{
+        int out_fd = sandbox_open_output(&h->priv, &plan->sandbox, "stdout", err);
+        int err_fd = out_fd < 0 ? -1 : sandbox_open_output(&h->priv, &plan->sandbox, "stderr", err);
+        if (err_fd < 0) {
+                if (out_fd >= 0)
+                        close(out_fd);
+                return -1;
+        }
+        struct docker *d = NULL;
+        if (launch_fetch_uris(h, plan, err_fd, err) < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
+            pull_if_needed(h, d, plan, err) < 0) {
+                docker_close(d);
+                close(out_fd);
+                close(err_fd);
+                return -1;
+        }
+        char docker_id[65] = "";
+        struct monitor_started started;
+        int rc = create_and_start(h, plan, d, record_dirfd, out_fd, err_fd, docker_id, &started, err);
+        docker_close(d);
+        if (rc < 0)
+                return -1;
+        return print_launched(plan, docker_id, &started, err);
+}
+
 int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
 {
         struct launch_args args;
@@ -182,62 +246,9 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
         if (record_dirfd < 0 || claim_record(h, record_dirfd, &plan, err) < 0)
                 return -1;
-
-        int out_fd = sandbox_open_output(&h->priv, &plan.sandbox, "stdout", err);
-        int err_fd = out_fd < 0 ? -1 : sandbox_open_output(&h->priv, &plan.sandbox, "stderr", err);
-        if (err_fd < 0) {
-                if (out_fd >= 0)
-                        close(out_fd);
-                goto fail_unclaim;
-        }
-        struct docker *d = NULL;
-        char docker_id[65] = "";
-        if (launch_fetch_uris(h, &plan, err_fd, err) < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
-            pull_if_needed(h, d, &plan, err) < 0)
-                goto fail_close;
-
-        struct task_context ctx = launch_plan_context(h, &plan);
-        _cleanup_json_ json_t *body = task_create_request(plan.spec, &ctx, err);
-        if (!body || docker_container_create(d, plan.name, body, docker_id, err) < 0)
-                goto fail_close;
-
-        struct md_record rec = { 0 };
-        if (md_record_read(record_dirfd, plan.name, &rec, err) < 0)
-                goto fail_remove;
-        free(rec.docker_id);
-        rec.docker_id = strdup(docker_id);
-        int w = rec.docker_id ? md_record_write(record_dirfd, &rec, err) : md_fail(err, MD_EXIT_FAILED, "out of memory");
-        md_record_clear(&rec);
-        if (w < 0)
-                goto fail_remove;
-
-        struct monitor_config mc = {
-                .docker_socket = h->conf->docker_socket,
-                .container = plan.name,
-                .docker_id = docker_id,
-                .state_dir = h->conf->state_dir,
-                .stdout_fd = out_fd,
-                .stderr_fd = err_fd,
-        };
-        struct monitor_started started;
-        /* the monitor takes the output fds, and removes the container if it cannot start it */
-        if (monitor_launch(&mc, &started, err) < 0) {
-                docker_close(d);
+        if (launch_allowed(h, &plan, record_dirfd, err) < 0) {
                 md_record_remove(record_dirfd, plan.name);
                 return -1;
         }
-        docker_close(d);
-        return print_launched(&plan, docker_id, &started, err);
-
-fail_remove : {
-        md_error ignored = { 0 };
-        docker_container_remove(d, docker_id, &ignored);
-}
-fail_close:
-        docker_close(d);
-        close(out_fd);
-        close(err_fd);
-fail_unclaim:
-        md_record_remove(record_dirfd, plan.name);
-        return -1;
+        return 0;
 }
