@@ -38,3 +38,8 @@ void md_now_rfc3339(char buf[static 40]);
 
 /* Monotonic milliseconds, for deadlines. */
 int64_t md_monotonic_ms(void);
+
+/* True when pid names a live process: it exists (kill 0 succeeds or says EPERM) and is not a
+ * zombie waiting for a parent that has not reaped it yet (a killed monitor reparented to an init
+ * that reaps slowly still answers kill 0). */
+bool md_pid_alive(pid_t pid);

@@ -50,7 +50,7 @@ static int mark_kill_requested(int record_dirfd, const char *name, md_error *err
 
 int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
 {
-        const char *id;
+        const char *id = NULL;
         unsigned grace;
         char name[160];
         if (parse_args(argc, argv, &id, &grace, err) < 0 || helper_container_name(id, name, err) < 0)

@@ -67,8 +67,9 @@ static int open_fetch_cache(struct helper *h)
         snprintf(root, sizeof root, "%s/fetch-cache", h->conf->state_dir);
         md_error ignored = { 0 };
         _cleanup_close_ int state_fd = md_open_dir_nofollow(h->conf->state_dir);
-        if (state_fd >= 0 && mkdirat(state_fd, "fetch-cache", 0700) == 0)
-                fchmodat(state_fd, "fetch-cache", 01733, 0); /* umask took the group/other bits */
+        /* umask took the group/other bits; without the chmod the cache stays unusable, not unsafe */
+        if (state_fd >= 0 && mkdirat(state_fd, "fetch-cache", 0700) == 0 && fchmodat(state_fd, "fetch-cache", 01733, 0) < 0)
+                return -1;
         int fd = fetch_cache_dir_open(root, h->caller.uid, h->caller.gid, &ignored);
         return fd < 0 ? -1 : fd;
 }

@@ -97,7 +97,7 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 docker_container_stop(d, docker_id, 0, &ignored);
                 action = "killed";
         }
-        bool monitor_gone = !have_record || r.monitor_pid <= 0 || (kill(r.monitor_pid, 0) < 0 && errno != EPERM);
+        bool monitor_gone = !have_record || !md_pid_alive(r.monitor_pid);
         if (have_record && monitor_gone && r.state != MD_STATE_EXITED) {
                 md_error rerr = { 0 };
                 /* a running container goes to a new monitor, which resumes its output where the

@@ -11,6 +11,7 @@
 #include "exit_wait.h"
 #include "json_cleanup.h"
 #include "reap.h"
+#include "util.h"
 
 int exit_wait_read_visible(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
                            md_error *err)
@@ -32,7 +33,7 @@ int exit_wait_read_visible(const struct helper *h, int record_dirfd, const char 
 
 static bool monitor_alive(const struct md_record *r)
 {
-        return r->monitor_pid > 0 && (kill(r->monitor_pid, 0) == 0 || errno == EPERM);
+        return md_pid_alive(r->monitor_pid);
 }
 
 int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,

@@ -62,7 +62,9 @@ class Recovery(HelperTestCase):
             p.stdin.close()
             time.sleep(delay)
             p.kill()
-            p.communicate()
+            p.wait()
+            p.stdout.close()
+            p.stderr.close()
         rec = helper(AGENT1, "recover", "--kill-orphans")
         self.assertExit(rec, 0)
         for cid in ids:
