@@ -65,6 +65,9 @@ class Recovery(HelperTestCase):
             p.wait()
             p.stdout.close()
             p.stderr.close()
+        # a request the killed helper had already sent still completes in the daemon; an agent
+        # that restarts takes longer than that
+        time.sleep(3)
         rec = helper(AGENT1, "recover", "--kill-orphans")
         self.assertExit(rec, 0)
         for cid in ids:
