@@ -90,6 +90,10 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
         struct md_record r = { 0 };
         bool have_record = md_record_read(record_dirfd, name, &r, err) == 0;
         md_error_clear(err);
+        /* a helper killed between the create and writing the id leaves a record without one:
+         * the daemon's listing names the container */
+        if (have_record && !r.docker_id)
+                r.docker_id = strdup(docker_id);
         if (a->kill_orphans && !known) {
                 if (have_record && r.state != MD_STATE_EXITED)
                         md_record_update(record_dirfd, name, recover_mark_killed, NULL, err);
