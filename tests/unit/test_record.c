@@ -14,7 +14,7 @@ START_TEST(round_trip)
                 .mode = "task", .sandbox = "/s", .owner_uid = 1001, .owner_gid = 1002, .pid = 77, .monitor_pid = 78,
                 .state = MD_STATE_EXITED, .started_at = "2026-01-01T00:00:00Z", .finished_at = "2026-01-01T00:00:01Z",
                 .status = MD_STATUS_KILLED, .exit_code = 137, .signal = 9, .oom_killed = true, .kill_requested = true,
-                .stdout_bytes = 5, .stderr_bytes = 6, .last_log_time = "x",
+                .stdout_bytes = 5, .stderr_bytes = 6, .last_log_time = "x", .stdout_base = 7, .stderr_base = 8,
         };
         _cleanup_json_ json_t *j = md_record_to_json(&r);
         struct md_record back;
@@ -29,6 +29,8 @@ START_TEST(round_trip)
         ck_assert_int_eq(back.signal, 9);
         ck_assert(back.oom_killed && back.kill_requested);
         ck_assert_uint_eq(back.stderr_bytes, 6);
+        ck_assert_uint_eq(back.stdout_base, 7);
+        ck_assert_uint_eq(back.stderr_base, 8);
         md_record_clear(&back);
 }
 END_TEST
