@@ -1,6 +1,6 @@
 """Two agents, two users: neither sees, waits on, destroys or lists the other's containers."""
 
-from harness import (AGENT1, AGENT2, HelperTestCase, container_exists, helper, launch, main, task,
+from harness import (AGENT1, AGENT2, HelperTestCase, container_exists, helper, launch, main, new_id, task,
                      audit_records)
 
 
@@ -24,6 +24,29 @@ class Isolation(HelperTestCase):
             self.assertIn(f"mesos-{cid}", names)
         finally:
             helper(AGENT1, "destroy", cid, "--grace", "0")
+
+    def test_recover_never_touches_a_foreign_mesos_container(self):
+        # named mesos- but not made by the helper (no managed-by label, or a forged owner label only)
+        from harness import IMAGE, docker_api, uid_of
+        names = [f"mesos-foreign-{new_id()}", f"mesos-forged-{new_id()}"]
+        labels = [{}, {"org.apache.mesos.docker.owner-uid": str(uid_of(AGENT1))}]
+        for name, lab in zip(names, labels):
+            code, _ = docker_api("POST", f"/containers/create?name={name}",
+                                 {"Image": IMAGE, "Cmd": ["sleep", "60"], "Labels": lab,
+                                  "HostConfig": {"NetworkMode": "none"}})
+            self.assertEqual(code, 201)
+            docker_api("POST", f"/containers/{name}/start")
+        try:
+            for user in (AGENT1, None):
+                rec = helper(user, "recover", "--kill-orphans")
+                self.assertExit(rec, 0)
+                self.assertFalse({e["container"] for e in rec.json()} & set(names), rec.out)
+            for name in names:
+                self.assertTrue(container_exists(name))
+                self.assertExit(helper(AGENT1, "destroy", name[len("mesos-"):]), 2)
+        finally:
+            for name in names:
+                docker_api("DELETE", f"/containers/{name}?force=1")
 
     def test_recover_kills_only_own_orphans(self):
         r1, cid1, _ = launch(AGENT1, task("sleep 60"))

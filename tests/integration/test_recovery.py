@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from harness import (AGENT1, HELPER, HelperTestCase, as_user, container_exists, docker_api, helper, launch, main,
+from harness import (AGENT1, HELPER, uid_of, HelperTestCase, as_user, container_exists, docker_api, helper, launch, main,
                      make_sandbox, new_id, read, task, wait_until)
 
 STATE = "/run/mesos-docker-test/state/containers"
@@ -49,6 +49,50 @@ class Recovery(HelperTestCase):
         w = helper(AGENT1, "wait", cid)
         self.assertExit(w, 0)
         self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(n)])
+
+    def test_agent_killed_while_waiting(self):
+        # the agent (its waiting helper) dies; the task goes on, and a new agent's wait gets it all
+        n = 200
+        cmd = f"i=0; while [ $i -lt {n} ]; do echo \"line $i\"; i=$((i+1)); sleep 0.01; done"
+        r, cid, sandbox = launch(AGENT1, task(cmd))
+        self.assertExit(r, 0)
+        p = subprocess.Popen([HELPER, "wait", cid], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={"PATH": "/usr/bin:/bin"}, **as_user(AGENT1))
+        time.sleep(0.5)
+        p.kill()
+        p.wait()
+        p.stdout.close()
+        p.stderr.close()
+        w = helper(AGENT1, "wait", cid)
+        self.assertExit(w, 0)
+        self.assertEqual(w.json()["status"], "FINISHED")
+        self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(n)])
+
+    def test_sandbox_disk_full(self):
+        # a 256 KiB sandbox gets 1 MiB of numbered lines: the task still finishes, the helper
+        # and the monitor carry on, and what fitted is a prefix in order, nothing doubled
+        sandbox = make_sandbox(AGENT1)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size=256k,uid={uid_of(AGENT1)},gid={uid_of(AGENT1)},mode=0755",
+                        "tmpfs", sandbox], check=True)
+        try:
+            cmd = "awk 'BEGIN { for (i = 0; i < 16384; i++) printf \"%08d %054d\\n\", i, i }'"
+            r, cid, _ = launch(AGENT1, task(cmd), sandbox)
+            self.assertExit(r, 0)
+            w = helper(AGENT1, "wait", cid)
+            self.assertExit(w, 0)
+            self.assertEqual(w.json()["status"], "FINISHED")
+            lines = read(f"{sandbox}/stdout").split("\n")
+            whole = [l for l in lines[:-1]]
+            self.assertGreater(len(whole), 100)
+            self.assertEqual(whole, [f"{i:08d} {i:054d}" for i in range(len(whole))])
+            self.assertFalse(container_exists(f"mesos-{cid}"))
+            # the monitor survived: the next launch in a healthy sandbox works
+            r2, cid2, sb2 = launch(AGENT1, task("echo after"))
+            self.assertExit(r2, 0)
+            helper(AGENT1, "wait", cid2)
+            self.assertEqual(read(f"{sb2}/stdout"), "after\n")
+        finally:
+            subprocess.run(["umount", "-l", sandbox], capture_output=True)
 
     def test_helper_killed_at_every_step_of_launch(self):
         ids = []
