@@ -5,7 +5,7 @@
 #include "exitcodes.h"
 
 typedef struct md_error {
-        int exit_code;     /* one of enum md_exit; 0 while no error is set */
+        int exit_code; /* one of enum md_exit; 0 while no error is set */
         char message[1024]; /* "what failed: why", without the program or command prefix */
 } md_error;
 
@@ -21,4 +21,8 @@ int md_fail_errno(md_error *err, int exit_code, int errnum, const char *fmt, ...
 /* Prefixes an already-set message with more context: "context: old message". */
 void md_error_prefix(md_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static inline void md_error_clear(md_error *err) { err->exit_code = 0; err->message[0] = '\0'; }
+static inline void md_error_clear(md_error *err)
+{
+        err->exit_code = 0;
+        err->message[0] = '\0';
+}

@@ -76,7 +76,8 @@ json_t *md_record_to_json(const struct md_record *r)
         set_str(o, "started_at", r->started_at);
         set_str(o, "finished_at", r->finished_at);
         set_str(o, "status", md_status_to_string(r->status));
-        json_object_set_new(o, "exit_code", r->state == MD_STATE_EXITED ? json_integer(r->exit_code) : json_null());
+        json_object_set_new(o, "exit_code",
+                            r->state == MD_STATE_EXITED ? json_integer(r->exit_code) : json_null());
         json_object_set_new(o, "signal", r->signal ? json_integer(r->signal) : json_null());
         json_object_set_new(o, "oom_killed", json_boolean(r->oom_killed));
         json_object_set_new(o, "kill_requested", json_boolean(r->kill_requested));
@@ -124,9 +125,10 @@ static int enum_of(const char *s, const char *const *names, int n)
 
 int md_record_from_json(const json_t *j, struct md_record *out)
 {
-        struct md_record r = { 0 };
+        struct md_record r = {0};
         _cleanup_free_ char *state = NULL, *status = NULL;
-        long long uid = 0, gid = 0, pid = 0, mpid = 0, code = 0, sig = 0, outb = 0, errb = 0, outbase = 0, errbase = 0;
+        long long uid = 0, gid = 0, pid = 0, mpid = 0, code = 0, sig = 0, outb = 0, errb = 0, outbase = 0,
+                  errbase = 0;
         int e = 0;
 
         if (!json_is_object(j) || !json_is_integer(json_object_get(j, "owner_uid")))
@@ -187,7 +189,8 @@ static int ensure_root_dir(int parentfd, const char *name, bool create, md_error
         struct stat st;
         if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
                 close(fd);
-                return md_fail(err, MD_EXIT_POLICY, "state dir %s: not root-owned or writable by others", shown);
+                return md_fail(err, MD_EXIT_POLICY, "state dir %s: not root-owned or writable by others",
+                               shown);
         }
         return fd;
 }
@@ -282,7 +285,7 @@ int md_record_update(int record_dirfd, const char *container, md_record_edit edi
         while (flock(record_dirfd, LOCK_EX) < 0)
                 if (errno != EINTR)
                         return md_fail_errno(err, MD_EXIT_FAILED, errno, "records: lock");
-        struct md_record rec = { 0 };
+        struct md_record rec = {0};
         int r = md_record_read(record_dirfd, container, &rec, err);
         if (r == 0) {
                 edit(&rec, arg);

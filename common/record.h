@@ -21,35 +21,35 @@
 enum md_state {
         MD_STATE_CREATED, /* docker container made, not started yet */
         MD_STATE_RUNNING,
-        MD_STATE_EXITED,  /* exit recorded, output drained; the container is (being) removed */
+        MD_STATE_EXITED, /* exit recorded, output drained; the container is (being) removed */
         _MD_STATE_MAX,
 };
 
 enum md_status { /* the Mesos TaskState reported by `wait` */
-        MD_STATUS_NONE,
-        MD_STATUS_FINISHED,
-        MD_STATUS_FAILED,
-        MD_STATUS_KILLED,
-        _MD_STATUS_MAX,
+                 MD_STATUS_NONE,
+                 MD_STATUS_FINISHED,
+                 MD_STATUS_FAILED,
+                 MD_STATUS_KILLED,
+                 _MD_STATUS_MAX,
 };
 
 struct md_record {
-        char *container;   /* "mesos-ID" */
-        char *docker_id;   /* 64 hex, NULL before create answered */
+        char *container; /* "mesos-ID" */
+        char *docker_id; /* 64 hex, NULL before create answered */
         char *task_id;
-        char *image;       /* normalized reference */
-        char *mode;        /* "task" | "executor" */
-        char *sandbox;     /* absolute host path */
+        char *image; /* normalized reference */
+        char *mode; /* "task" | "executor" */
+        char *sandbox; /* absolute host path */
         uid_t owner_uid;
         gid_t owner_gid;
-        pid_t pid;         /* the container's init pid as the host sees it, 0 when unknown */
+        pid_t pid; /* the container's init pid as the host sees it, 0 when unknown */
         pid_t monitor_pid; /* the monitor streaming its output, 0 when none */
         enum md_state state;
-        char *started_at;  /* RFC 3339, NULL before start */
+        char *started_at; /* RFC 3339, NULL before start */
         char *finished_at; /* RFC 3339, NULL before exit */
         enum md_status status;
-        int exit_code;     /* valid when state == EXITED */
-        int signal;        /* terminating signal, 0 when it exited normally */
+        int exit_code; /* valid when state == EXITED */
+        int signal; /* terminating signal, 0 when it exited normally */
         bool oom_killed;
         bool kill_requested; /* destroy asked for it: the exit is KILLED whatever the code */
         /* how far the monitor has streamed, so a new monitor can resume (issue 6) */

@@ -103,7 +103,8 @@ int md_open_dir_nofollow(const char *abs_path)
                 int e = errno;
                 struct stat st;
                 /* O_DIRECTORY|O_NOFOLLOW says ENOTDIR for a symlink: tell the two apart */
-                if (next < 0 && e == ENOTDIR && fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                if (next < 0 && e == ENOTDIR && fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    S_ISLNK(st.st_mode))
                         e = ELOOP;
                 close(fd);
                 if (next < 0)

@@ -10,13 +10,14 @@ int adopt_container(const struct helper *h, const struct md_record *r, md_error 
 {
         if (r->state != MD_STATE_RUNNING || !r->docker_id || !r->sandbox || r->owner_uid != h->caller.uid)
                 return 0;
-        struct sandbox sb = { .dirfd = -1 };
+        struct sandbox sb = {.dirfd = -1};
         struct fsids saved;
         privilege_as_caller(&h->priv, &saved);
         sb.dirfd = md_open_dir_nofollow(r->sandbox);
         privilege_restore(&saved);
         if (sb.dirfd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -sb.dirfd, "adopt %s: sandbox %s", r->container, r->sandbox);
+                return md_fail_errno(err, MD_EXIT_FAILED, -sb.dirfd, "adopt %s: sandbox %s", r->container,
+                                     r->sandbox);
         snprintf(sb.path, sizeof sb.path, "%s", r->sandbox);
         int out_fd = sandbox_open_output(&h->priv, &sb, "stdout", err);
         int err_fd = out_fd < 0 ? -1 : sandbox_open_output(&h->priv, &sb, "stderr", err);

@@ -85,16 +85,16 @@ int audit_open(const char *path, md_error *err)
                 return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "audit log %s: directory", path);
         struct stat st;
         if (fstat(dfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
-                return md_fail(err, MD_EXIT_FAILED, "audit log %s: directory not root-owned or writable by others",
-                               path);
+                return md_fail(err, MD_EXIT_FAILED,
+                               "audit log %s: directory not root-owned or writable by others", path);
         int fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "audit log %s", path);
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1 ||
             (st.st_mode & 022)) {
                 close(fd);
-                return md_fail(err, MD_EXIT_FAILED, "audit log %s: not a root-owned regular file with one link",
-                               path);
+                return md_fail(err, MD_EXIT_FAILED,
+                               "audit log %s: not a root-owned regular file with one link", path);
         }
         return fd;
 }
@@ -114,7 +114,8 @@ int audit_write(int fd, const struct audit_event *ev, md_error *err)
         if (n < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "audit: cannot write the record");
         if ((size_t)n != len)
-                return md_fail(err, MD_EXIT_FAILED, "audit: record written only in part (%zd of %zu bytes)", n, len);
+                return md_fail(err, MD_EXIT_FAILED, "audit: record written only in part (%zd of %zu bytes)",
+                               n, len);
         if (fsync(fd) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "audit: fsync");
         line[len - 1] = '\0';

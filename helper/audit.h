@@ -11,13 +11,13 @@
 
 struct audit_event {
         uid_t caller_uid;
-        const char *caller;     /* user name or NULL */
+        const char *caller; /* user name or NULL */
         pid_t pid;
-        const char *command;    /* "launch", "destroy", … */
-        const char *container;  /* "mesos-ID" or NULL */
-        const char *image;      /* normalized reference or NULL */
+        const char *command; /* "launch", "destroy", … */
+        const char *container; /* "mesos-ID" or NULL */
+        const char *image; /* normalized reference or NULL */
         bool allow;
-        const char *rule;       /* "FILE:LINE", or a built-in rule such as "owner" */
+        const char *rule; /* "FILE:LINE", or a built-in rule such as "owner" */
         const char *reason;
 };
 

@@ -11,7 +11,7 @@
 struct caller {
         uid_t uid;
         gid_t gid;
-        char name[256];          /* "" when the uid has no passwd entry */
+        char name[256]; /* "" when the uid has no passwd entry */
         gid_t groups[CALLER_MAX_GROUPS + 1];
         size_t n_groups;
 };

@@ -15,7 +15,7 @@
 
 static _Noreturn void child_main(const struct privilege *priv, int wfd, caller_child_fn fn, void *userdata)
 {
-        md_error err = { 0 };
+        md_error err = {0};
         char *out = NULL;
         size_t len = 0;
         if (privilege_become_caller(priv, &err) == 0 && fn(userdata, &out, &len, &err) == 0) {
@@ -23,7 +23,7 @@ static _Noreturn void child_main(const struct privilege *priv, int wfd, caller_c
                         _exit(0);
                 _exit(1);
         }
-        unsigned char hdr[2] = { 'E', (unsigned char)(err.exit_code ? err.exit_code : MD_EXIT_FAILED) };
+        unsigned char hdr[2] = {'E', (unsigned char)(err.exit_code ? err.exit_code : MD_EXIT_FAILED)};
         md_write_all(wfd, hdr, 2);
         md_write_all(wfd, err.message, strlen(err.message));
         _exit(1);
@@ -59,11 +59,13 @@ int caller_child_run(const struct privilege *priv, caller_child_fn fn, void *use
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
         if (r == -EFBIG)
-                return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes", max_out);
+                return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes",
+                               max_out);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "reading the caller-side result");
         if (len >= 1 && buf[0] == 'O' && len - 1 > max_out)
-                return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes", max_out);
+                return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes",
+                               max_out);
         if (len >= 1 && buf[0] == 'O' && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                 memmove(buf, buf + 1, len - 1);
                 buf[len - 1] = '\0';

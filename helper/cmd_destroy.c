@@ -15,7 +15,7 @@
 
 static int parse_args(int argc, char **argv, const char **id, unsigned *grace, md_error *err)
 {
-        static const struct option opts[] = { { "grace", required_argument, NULL, 'g' }, { 0 } };
+        static const struct option opts[] = {{"grace", required_argument, NULL, 'g'}, {0}};
         optind = 1;
         opterr = 0;
         *grace = DESTROY_DEFAULT_GRACE;
@@ -23,10 +23,11 @@ static int parse_args(int argc, char **argv, const char **id, unsigned *grace, m
         uint64_t v;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 if (c != 'g')
-                        return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"", argv[optind - 1]);
+                        return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"",
+                                       argv[optind - 1]);
                 if (md_parse_u64(optarg, &v) < 0 || v > DESTROY_MAX_GRACE)
-                        return md_fail(err, MD_EXIT_USAGE, "--grace \"%s\": not a number of seconds up to %d", optarg,
-                                       DESTROY_MAX_GRACE);
+                        return md_fail(err, MD_EXIT_USAGE, "--grace \"%s\": not a number of seconds up to %d",
+                                       optarg, DESTROY_MAX_GRACE);
                 *grace = (unsigned)v;
         }
         if (optind != argc - 1)
@@ -60,10 +61,10 @@ int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
                 md_error_clear(err);
                 return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
         }
-        struct md_record r = { 0 };
+        struct md_record r = {0};
         if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0) {
                 if (err->exit_code == MD_EXIT_NO_CONTAINER) {
-                        md_error audit_err = { 0 };
+                        md_error audit_err = {0};
                         if (helper_audit(h, name, NULL, false, "owner", "no such container of the caller's",
                                          &audit_err) < 0)
                                 *err = audit_err;

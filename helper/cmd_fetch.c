@@ -7,7 +7,6 @@
 #include "json_cleanup.h"
 #include "launch_plan.h"
 
-
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
 {
         struct launch_args args;
@@ -16,8 +15,9 @@ int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
         _cleanup_(launch_plan_free) struct launch_plan plan;
         if (launch_plan_build(h, &args, &plan, err) < 0) {
                 if (err->exit_code == MD_EXIT_DENIED) {
-                        md_error audit_err = { 0 };
-                        if (helper_audit(h, NULL, NULL, false, "[helper] sandbox-root", err->message, &audit_err) < 0)
+                        md_error audit_err = {0};
+                        if (helper_audit(h, NULL, NULL, false, "[helper] sandbox-root", err->message,
+                                         &audit_err) < 0)
                                 *err = audit_err;
                 }
                 return -1;
@@ -26,13 +26,14 @@ int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
         const struct policy_finding *denial = NULL;
         for (size_t i = 0; i < plan.verdict->n_findings && !denial; i++) {
                 const struct policy_finding *f = &plan.verdict->findings[i];
-                if (!f->allow && (f->aspect == POLICY_ASPECT_FETCH_SCHEME || f->aspect == POLICY_ASPECT_CALLER))
+                if (!f->allow &&
+                    (f->aspect == POLICY_ASPECT_FETCH_SCHEME || f->aspect == POLICY_ASPECT_CALLER))
                         denial = f;
         }
         if (denial) {
                 char why[1024];
-                snprintf(why, sizeof why, "%s %s: %s (%s)", policy_aspect_to_string(denial->aspect), denial->subject,
-                         denial->reason, denial->rule);
+                snprintf(why, sizeof why, "%s %s: %s (%s)", policy_aspect_to_string(denial->aspect),
+                         denial->subject, denial->reason, denial->rule);
                 if (helper_audit(h, NULL, NULL, false, denial->rule, why, err) < 0)
                         return -1;
                 return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);

@@ -25,8 +25,9 @@ static int audit_early_failure(struct helper *h, const char *name, md_error *err
 {
         if (err->exit_code != MD_EXIT_DENIED)
                 return -1;
-        md_error audit_err = { 0 };
-        if (helper_audit(h, name[0] ? name : NULL, NULL, false, "[helper] sandbox-root", err->message, &audit_err) < 0)
+        md_error audit_err = {0};
+        if (helper_audit(h, name[0] ? name : NULL, NULL, false, "[helper] sandbox-root", err->message,
+                         &audit_err) < 0)
                 *err = audit_err;
         return -1;
 }
@@ -35,7 +36,7 @@ static int audit_early_failure(struct helper *h, const char *name, md_error *err
  * launch of the same ID, or another caller's, is refused here. */
 static int claim_record(struct helper *h, int record_dirfd, const struct launch_plan *plan, md_error *err)
 {
-        struct md_record old = { 0 };
+        struct md_record old = {0};
         int r = md_record_read(record_dirfd, plan->name, &old, err);
         if (r < 0 && r != -ENOENT)
                 return -1;
@@ -65,10 +66,11 @@ static int open_fetch_cache(struct helper *h)
 {
         char root[PATH_MAX];
         snprintf(root, sizeof root, "%s/fetch-cache", h->conf->state_dir);
-        md_error ignored = { 0 };
+        md_error ignored = {0};
         _cleanup_close_ int state_fd = md_open_dir_nofollow(h->conf->state_dir);
         /* umask took the group/other bits; without the chmod the cache stays unusable, not unsafe */
-        if (state_fd >= 0 && mkdirat(state_fd, "fetch-cache", 0700) == 0 && fchmodat(state_fd, "fetch-cache", 01733, 0) < 0)
+        if (state_fd >= 0 && mkdirat(state_fd, "fetch-cache", 0700) == 0 &&
+            fchmodat(state_fd, "fetch-cache", 01733, 0) < 0)
                 return -1;
         int fd = fetch_cache_dir_open(root, h->caller.uid, h->caller.gid, &ignored);
         return fd < 0 ? -1 : fd;
@@ -112,9 +114,9 @@ int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_
                 return 0;
         /* a redirect to a scheme the policy does not list is a denial found late: audit it too */
         if (err->exit_code == MD_EXIT_DENIED) {
-                md_error audit_err = { 0 };
-                if (helper_audit(h, plan->name[0] ? plan->name : NULL, NULL, false, policy_section_rule(h->section),
-                                 err->message, &audit_err) < 0)
+                md_error audit_err = {0};
+                if (helper_audit(h, plan->name[0] ? plan->name : NULL, NULL, false,
+                                 policy_section_rule(h->section), err->message, &audit_err) < 0)
                         *err = audit_err;
         }
         return -1;
@@ -147,13 +149,14 @@ static int pull_if_needed(struct helper *h, struct docker *d, const struct launc
         return 0;
 }
 
-static int print_launched(const struct launch_plan *plan, const char *docker_id, const struct monitor_started *s,
-                          md_error *err)
+static int print_launched(const struct launch_plan *plan, const char *docker_id,
+                          const struct monitor_started *s, md_error *err)
 {
-        _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s}", "container", plan->name, "docker_id",
-                                             docker_id, "pid", (json_int_t)s->container_pid, "mode",
-                                             plan->spec->mode == TASK_MODE_EXECUTOR ? "executor" : "task", "image",
-                                             plan->spec->image_normalized);
+        _cleanup_json_ json_t *o =
+                json_pack("{s:s, s:s, s:i, s:s, s:s}", "container", plan->name, "docker_id", docker_id, "pid",
+                          (json_int_t)s->container_pid, "mode",
+                          plan->spec->mode == TASK_MODE_EXECUTOR ? "executor" : "task", "image",
+                          plan->spec->image_normalized);
         if (!o)
                 return md_fail(err, MD_EXIT_FAILED, "out of memory");
         return helper_print_json(o, err);
@@ -167,16 +170,16 @@ static void set_docker_id(struct md_record *r, void *arg)
 
 /* Creates the container and hands it, with the output fds, to the monitor, which starts it.
  * The fds are consumed either way; on failure no container is left behind. */
-static int create_and_start(struct helper *h, const struct launch_plan *plan, struct docker *d, int record_dirfd,
-                            int out_fd, int err_fd, char docker_id[static 65], struct monitor_started *started,
-                            md_error *err)
+static int create_and_start(struct helper *h, const struct launch_plan *plan, struct docker *d,
+                            int record_dirfd, int out_fd, int err_fd, char docker_id[static 65],
+                            struct monitor_started *started, md_error *err)
 {
         struct task_context ctx = launch_plan_context(h, plan);
         _cleanup_json_ json_t *body = task_create_request(plan->spec, &ctx, err);
         if (!body || docker_container_create(d, plan->name, body, docker_id, err) < 0 ||
             md_record_update(record_dirfd, plan->name, set_docker_id, docker_id, err) < 0) {
                 if (docker_id[0]) {
-                        md_error ignored = { 0 };
+                        md_error ignored = {0};
                         docker_container_remove(d, docker_id, &ignored);
                 }
                 close(out_fd);

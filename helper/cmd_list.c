@@ -13,8 +13,8 @@
 static json_t *entry_json(const struct md_record *r)
 {
         return json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:i}", "container", r->container, "docker_id",
-                         r->docker_id, "state", md_state_to_string(r->state), "image", r->image, "task_id", r->task_id,
-                         "sandbox", r->sandbox, "owner_uid", (json_int_t)r->owner_uid);
+                         r->docker_id, "state", md_state_to_string(r->state), "image", r->image, "task_id",
+                         r->task_id, "sandbox", r->sandbox, "owner_uid", (json_int_t)r->owner_uid);
 }
 
 static int sort_by_name(const void *a, const void *b)
@@ -53,8 +53,8 @@ int cmd_list(struct helper *h, int argc, char **argv, md_error *err)
                 name[n - sl] = '\0';
                 if (!md_container_id_of_name(name))
                         continue;
-                struct md_record r = { 0 };
-                md_error ignored = { 0 };
+                struct md_record r = {0};
+                md_error ignored = {0};
                 if (md_record_read(dirfd(dir), name, &r, &ignored) < 0)
                         continue; /* being replaced, or corrupt: not the caller's problem */
                 if (helper_may_see(h, r.owner_uid))

@@ -53,8 +53,8 @@ static json_t *findings_json(const struct policy_verdict *v)
                 const struct policy_finding *f = &v->findings[i];
                 json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "aspect",
                                                      policy_aspect_to_string(f->aspect), "decision",
-                                                     f->allow ? "allow" : "deny", "subject", f->subject, "rule",
-                                                     f->rule, "reason", f->reason));
+                                                     f->allow ? "allow" : "deny", "subject", f->subject,
+                                                     "rule", f->rule, "reason", f->reason));
         }
         return arr;
 }
@@ -73,14 +73,15 @@ static int policy_explain(struct helper *h, int argc, char **argv, md_error *err
                 json_t *body = task_create_request(plan.spec, &ctx, err);
                 if (!body)
                         return -1;
-                create = json_pack("{s:s, s:s, s:o}", "method", "POST", "path", "/containers/create", "body", body);
+                create = json_pack("{s:s, s:s, s:o}", "method", "POST", "path", "/containers/create", "body",
+                                   body);
                 json_object_set_new(create, "name", json_string(plan.name));
         }
-        _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o}", "container", plan.name, "image",
-                                             plan.spec->image_normalized, "decision",
-                                             plan.verdict->allow ? "allow" : "deny", "section",
-                                             h->section ? policy_section_rule(h->section) : NULL, "findings",
-                                             findings_json(plan.verdict), "create", create);
+        _cleanup_json_ json_t *o =
+                json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o}", "container", plan.name, "image",
+                          plan.spec->image_normalized, "decision", plan.verdict->allow ? "allow" : "deny",
+                          "section", h->section ? policy_section_rule(h->section) : NULL, "findings",
+                          findings_json(plan.verdict), "create", create);
         return helper_print_json(o, err);
 }
 
@@ -90,6 +91,7 @@ int cmd_policy(struct helper *h, int argc, char **argv, md_error *err)
                 return policy_check(h, argc == 3 ? argv[2] : NULL, err);
         if (argc >= 2 && strcmp(argv[1], "explain") == 0)
                 return policy_explain(h, argc - 1, argv + 1, err);
-        return md_fail(err, MD_EXIT_USAGE, "usage: policy check [FILE] | policy explain --container-id ID --sandbox DIR "
-                                           "[--task FILE]");
+        return md_fail(err, MD_EXIT_USAGE,
+                       "usage: policy check [FILE] | policy explain --container-id ID --sandbox DIR "
+                       "[--task FILE]");
 }

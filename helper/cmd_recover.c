@@ -30,9 +30,8 @@ struct recover_args {
 
 static int parse_args(int argc, char **argv, struct recover_args *a, md_error *err)
 {
-        static const struct option opts[] = { { "known", required_argument, NULL, 'k' },
-                                              { "kill-orphans", no_argument, NULL, 'o' },
-                                              { 0 } };
+        static const struct option opts[] = {
+                {"known", required_argument, NULL, 'k'}, {"kill-orphans", no_argument, NULL, 'o'}, {0}};
         optind = 1;
         opterr = 0;
         int c;
@@ -51,7 +50,8 @@ static int parse_args(int argc, char **argv, struct recover_args *a, md_error *e
                         if (!md_valid_container_id(id))
                                 return md_fail(err, MD_EXIT_USAGE, "--known: bad container id \"%.64s\"", id);
                         if (a->n_known == RECOVER_MAX_KNOWN)
-                                return md_fail(err, MD_EXIT_USAGE, "--known: more than %d ids", RECOVER_MAX_KNOWN);
+                                return md_fail(err, MD_EXIT_USAGE, "--known: more than %d ids",
+                                               RECOVER_MAX_KNOWN);
                         a->known[a->n_known++] = id;
                 }
         }
@@ -87,7 +87,7 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 return NULL;
         const char *action = "none";
         bool known = is_known(a, id);
-        struct md_record r = { 0 };
+        struct md_record r = {0};
         bool have_record = md_record_read(record_dirfd, name, &r, err) == 0;
         md_error_clear(err);
         /* a helper killed between the create and writing the id leaves a record without one:
@@ -97,13 +97,13 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
         if (a->kill_orphans && !known) {
                 if (have_record && r.state != MD_STATE_EXITED)
                         md_record_update(record_dirfd, name, recover_mark_killed, NULL, err);
-                md_error ignored = { 0 };
+                md_error ignored = {0};
                 docker_container_stop(d, docker_id, 0, &ignored);
                 action = "killed";
         }
         bool monitor_gone = !have_record || !md_pid_alive(r.monitor_pid);
         if (have_record && monitor_gone && r.state != MD_STATE_EXITED) {
-                md_error rerr = { 0 };
+                md_error rerr = {0};
                 /* a running container goes to a new monitor, which resumes its output where the
                  * files stop; an exited one (or one that cannot be adopted) is reaped */
                 if (strcmp(action, "killed") != 0 && adopt_container(h, &r, &rerr) == 1)
@@ -111,19 +111,19 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 else if (reap_container(h->conf, record_dirfd, &r, &rerr) == 1)
                         action = strcmp(action, "killed") == 0 ? "killed" : "reaped";
         } else if (!have_record && strcmp(action, "killed") == 0) {
-                md_error ignored = { 0 };
+                md_error ignored = {0};
                 docker_container_remove(d, docker_id, &ignored);
         }
         const char *state = json_string_value(json_object_get(c, "State"));
-        json_t *o = json_pack("{s:s, s:s, s:s?, s:b, s:s}", "container", name, "docker_id", docker_id, "state", state,
-                              "known", known, "action", action);
+        json_t *o = json_pack("{s:s, s:s, s:s?, s:b, s:s}", "container", name, "docker_id", docker_id,
+                              "state", state, "known", known, "action", action);
         md_record_clear(&r);
         return o;
 }
 
 int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
 {
-        struct recover_args a = { 0 };
+        struct recover_args a = {0};
         int rc = parse_args(argc, argv, &a, err);
         if (rc < 0) {
                 free(a.known_buf);

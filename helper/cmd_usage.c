@@ -21,7 +21,7 @@ static int open_running(struct helper *h, const char *id, char name[static 160],
                 md_error_clear(err);
                 return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
         }
-        struct md_record r = { 0 };
+        struct md_record r = {0};
         if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
                 return -1;
         bool running = r.state == MD_STATE_RUNNING && r.docker_id;
@@ -70,20 +70,21 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err)
         double rss = nested_number(stats, "memory_stats", "stats", "rss");
         if (rss == 0)
                 rss = nested_number(stats, "memory_stats", "stats", "anon");
-        _cleanup_json_ json_t *o = json_pack(
-                "{s:f, s:f, s:f, s:f, s:I, s:I}", "timestamp", (double)now.tv_sec + now.tv_nsec / 1e9,
-                "cpus_user_time_secs", nested_number(stats, "cpu_stats", "cpu_usage", "usage_in_usermode") / 1e9,
-                "cpus_system_time_secs", nested_number(stats, "cpu_stats", "cpu_usage", "usage_in_kernelmode") / 1e9,
-                "cpus_limit", shares > 0 ? shares / 1024.0 : 0.0, "mem_rss_bytes", (json_int_t)rss, "mem_limit_bytes",
-                (json_int_t)mem_limit);
+        _cleanup_json_ json_t *o =
+                json_pack("{s:f, s:f, s:f, s:f, s:I, s:I}", "timestamp",
+                          (double)now.tv_sec + now.tv_nsec / 1e9, "cpus_user_time_secs",
+                          nested_number(stats, "cpu_stats", "cpu_usage", "usage_in_usermode") / 1e9,
+                          "cpus_system_time_secs",
+                          nested_number(stats, "cpu_stats", "cpu_usage", "usage_in_kernelmode") / 1e9,
+                          "cpus_limit", shares > 0 ? shares / 1024.0 : 0.0, "mem_rss_bytes", (json_int_t)rss,
+                          "mem_limit_bytes", (json_int_t)mem_limit);
         return helper_print_json(o, err);
 }
 
 int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
 {
-        static const struct option opts[] = { { "cpus", required_argument, NULL, 'c' },
-                                              { "mem", required_argument, NULL, 'm' },
-                                              { 0 } };
+        static const struct option opts[] = {
+                {"cpus", required_argument, NULL, 'c'}, {"mem", required_argument, NULL, 'm'}, {0}};
         double cpus = 0;
         uint64_t mem = 0;
         optind = 1;
@@ -105,12 +106,13 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
                 return -1;
         char why[256] = "";
         if (cpus > 0 && cpus > policy_max_cpus(h->section))
-                snprintf(why, sizeof why, "cpus %g: more than max-cpus %g", cpus, policy_max_cpus(h->section));
+                snprintf(why, sizeof why, "cpus %g: more than max-cpus %g", cpus,
+                         policy_max_cpus(h->section));
         else if (mem > 0 && mem > policy_max_mem_mb(h->section))
                 snprintf(why, sizeof why, "mem %llu: more than max-mem %llu", (unsigned long long)mem,
                          (unsigned long long)policy_max_mem_mb(h->section));
-        if (helper_audit(h, name, NULL, !why[0], policy_section_rule(h->section), why[0] ? why : "within limits",
-                         err) < 0) {
+        if (helper_audit(h, name, NULL, !why[0], policy_section_rule(h->section),
+                         why[0] ? why : "within limits", err) < 0) {
                 docker_close(d);
                 return -1;
         }

@@ -15,7 +15,7 @@ int cmd_wait(struct helper *h, int argc, char **argv, md_error *err)
                 md_error_clear(err); /* no state dir yet: no container was ever launched */
                 return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
         }
-        struct md_record r = { 0 };
+        struct md_record r = {0};
         if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
                 return -1;
         md_record_clear(&r);

@@ -16,7 +16,7 @@
 int exit_wait_read_visible(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
                            md_error *err)
 {
-        struct md_record r = { 0 };
+        struct md_record r = {0};
         int rc = md_record_read(record_dirfd, name, &r, err);
         if (rc == -ENOENT)
                 return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
@@ -48,7 +48,7 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
         }
         int missing_monitor = 0;
         for (;;) {
-                struct md_record r = { 0 };
+                struct md_record r = {0};
                 if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
                         return -1;
                 if (r.state == MD_STATE_EXITED) {
@@ -60,7 +60,7 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
                 if (!monitor_alive(&r) && ++missing_monitor >= 3) {
                         /* the owner hands a running container to a new monitor, so its output
                          * goes on; anything else (or a failed adoption) is reaped */
-                        md_error aerr = { 0 };
+                        md_error aerr = {0};
                         int rc = adopt_container(h, &r, &aerr);
                         if (rc == 1) {
                                 md_record_clear(&r);
@@ -78,7 +78,7 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
                 } else {
                         md_record_clear(&r);
                 }
-                struct pollfd pfd = { .fd = ino, .events = POLLIN };
+                struct pollfd pfd = {.fd = ino, .events = POLLIN};
                 if (poll(&pfd, ino >= 0 ? 1 : 0, 1000) > 0) {
                         char buf[4096];
                         while (read(ino, buf, sizeof buf) > 0)
@@ -90,7 +90,8 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
 json_t *exit_wait_result_json(const struct md_record *r)
 {
         return json_pack("{s:s, s:s, s:i, s:o, s:b, s:s?}", "container", r->container, "status",
-                         md_status_to_string(r->status) ? md_status_to_string(r->status) : "FAILED", "exit_code",
-                         (json_int_t)r->exit_code, "signal", r->signal ? json_integer(r->signal) : json_null(),
-                         "oom_killed", r->oom_killed, "finished_at", r->finished_at);
+                         md_status_to_string(r->status) ? md_status_to_string(r->status) : "FAILED",
+                         "exit_code", (json_int_t)r->exit_code, "signal",
+                         r->signal ? json_integer(r->signal) : json_null(), "oom_killed", r->oom_killed,
+                         "finished_at", r->finished_at);
 }

@@ -10,13 +10,13 @@
 #include "privilege.h"
 
 struct helper {
-        const char *command;                 /* "launch", "wait", … */
+        const char *command; /* "launch", "wait", … */
         struct privilege priv;
         struct caller caller;
         struct policy *policy;
         const struct policy_helper_conf *conf;
         const struct policy_section *section; /* the caller's section, NULL: default deny */
-        int audit_fd;                        /* -1 until opened */
+        int audit_fd; /* -1 until opened */
 };
 
 /* One audit record for this command's decision; fails closed (the caller returns the error). */

@@ -37,7 +37,8 @@ int hygiene_fix_fds(md_error *err)
         if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
                 return 0;
         struct rlimit rl;
-        int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY ? (int)rl.rlim_max : 65536;
+        int max =
+                getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY ? (int)rl.rlim_max : 65536;
         for (int fd = 3; fd < max; fd++)
                 close(fd);
         return 0;
@@ -54,7 +55,7 @@ int hygiene_clear_environment(md_error *err)
 
 int hygiene_reset_signals(md_error *err)
 {
-        struct sigaction sa = { .sa_handler = SIG_DFL };
+        struct sigaction sa = {.sa_handler = SIG_DFL};
         sigemptyset(&sa.sa_mask);
         for (int sig = 1; sig < NSIG; sig++) {
                 if (sig == SIGKILL || sig == SIGSTOP)
@@ -76,7 +77,7 @@ int hygiene_fix_process(md_error *err)
         umask(022);
         if (chdir("/") < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "chdir /");
-        struct rlimit no_core = { 0, 0 };
+        struct rlimit no_core = {0, 0};
         if (setrlimit(RLIMIT_CORE, &no_core) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "cannot disable core dumps");
         /* A setuid exec already makes us non-dumpable, but every later change of fsuid resets the

@@ -13,10 +13,10 @@
 int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *out, md_error *err)
 {
         static const struct option opts[] = {
-                { "container-id", required_argument, NULL, 'c' },
-                { "sandbox", required_argument, NULL, 's' },
-                { "task", required_argument, NULL, 't' },
-                { 0 },
+                {"container-id", required_argument, NULL, 'c'},
+                {"sandbox", required_argument, NULL, 's'},
+                {"task", required_argument, NULL, 't'},
+                {0},
         };
         memset(out, 0, sizeof *out);
         optind = 1;
@@ -24,11 +24,18 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
         int c;
         while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
                 switch (c) {
-                case 'c': out->id = optarg; break;
-                case 's': out->sandbox = optarg; break;
-                case 't': out->task_file = optarg; break;
+                case 'c':
+                        out->id = optarg;
+                        break;
+                case 's':
+                        out->sandbox = optarg;
+                        break;
+                case 't':
+                        out->task_file = optarg;
+                        break;
                 default:
-                        return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"", argv[optind - 1]);
+                        return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"",
+                                       argv[optind - 1]);
                 }
         }
         if (optind < argc)
@@ -57,17 +64,21 @@ static int resolve_volume(struct helper *h, struct launch_plan *plan, size_t i, 
                 return 0;
         }
         if (sandbox_normalize_path(v->host_path, out) < 0)
-                return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes[%zu].host_path: \"..\" or too long", i);
+                return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes[%zu].host_path: \"..\" or too long",
+                               i);
         char real[PATH_MAX];
         if (!realpath(out, real))
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "container.volumes[%zu].host_path %s", i, out);
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "container.volumes[%zu].host_path %s", i,
+                                     out);
         if (strcmp(real, out) != 0)
-                return md_fail(err, MD_EXIT_DENIED, "container.volumes[%zu].host_path %s: leads through a symlink to %s",
-                               i, out, real);
+                return md_fail(err, MD_EXIT_DENIED,
+                               "container.volumes[%zu].host_path %s: leads through a symlink to %s", i, out,
+                               real);
         return 0;
 }
 
-int launch_plan_build(struct helper *h, const struct launch_args *args, struct launch_plan *plan, md_error *err)
+int launch_plan_build(struct helper *h, const struct launch_args *args, struct launch_plan *plan,
+                      md_error *err)
 {
         memset(plan, 0, sizeof *plan);
         plan->sandbox.dirfd = -1;
@@ -131,5 +142,6 @@ struct task_context launch_plan_context(const struct helper *h, const struct lau
 void launch_plan_denial(const struct launch_plan *plan, char *buf, size_t len)
 {
         const struct policy_finding *f = &plan->verdict->findings[plan->verdict->first_denial];
-        snprintf(buf, len, "%s %s: %s (%s)", policy_aspect_to_string(f->aspect), f->subject, f->reason, f->rule);
+        snprintf(buf, len, "%s %s: %s (%s)", policy_aspect_to_string(f->aspect), f->subject, f->reason,
+                 f->rule);
 }

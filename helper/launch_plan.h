@@ -11,7 +11,7 @@
 #define LAUNCH_MAX_VOLUMES 64
 
 struct launch_plan {
-        char name[160];               /* mesos-ID */
+        char name[160]; /* mesos-ID */
         struct sandbox sandbox;
         struct task_spec *spec;
         char volume_paths[LAUNCH_MAX_VOLUMES][PATH_MAX];
@@ -30,7 +30,8 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
 
 /* Checks and decides. A sandbox outside the policy's roots or not the caller's is a denial that
  * is audited by the caller of this function like any other (err has MD_EXIT_DENIED). */
-int launch_plan_build(struct helper *h, const struct launch_args *args, struct launch_plan *plan, md_error *err);
+int launch_plan_build(struct helper *h, const struct launch_args *args, struct launch_plan *plan,
+                      md_error *err);
 void launch_plan_free(struct launch_plan *plan);
 
 /* The task_context for task_create_request. */

@@ -14,30 +14,30 @@
 #include "helper.h"
 #include "hygiene.h"
 
-static const char usage_text[] =
-        "usage: mesos-docker-helper COMMAND [ARGS]\n"
-        "  launch  --container-id ID --sandbox DIR [--task FILE]\n"
-        "  wait    ID\n"
-        "  destroy ID [--grace SECONDS]\n"
-        "  list\n"
-        "  recover [--known ID[,ID...]] [--kill-orphans]\n"
-        "  usage   ID\n"
-        "  update  ID [--cpus N] [--mem MB]\n"
-        "  fetch   --sandbox DIR [--task FILE]\n"
-        "  policy  check [FILE]\n"
-        "  policy  explain --container-id ID --sandbox DIR [--task FILE]\n"
-        "  --help | --version\n";
+static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
+                                 "  launch  --container-id ID --sandbox DIR [--task FILE]\n"
+                                 "  wait    ID\n"
+                                 "  destroy ID [--grace SECONDS]\n"
+                                 "  list\n"
+                                 "  recover [--known ID[,ID...]] [--kill-orphans]\n"
+                                 "  usage   ID\n"
+                                 "  update  ID [--cpus N] [--mem MB]\n"
+                                 "  fetch   --sandbox DIR [--task FILE]\n"
+                                 "  policy  check [FILE]\n"
+                                 "  policy  explain --container-id ID --sandbox DIR [--task FILE]\n"
+                                 "  --help | --version\n";
 
 static const struct {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
 } commands[] = {
-        { "launch", cmd_launch }, { "wait", cmd_wait },       { "destroy", cmd_destroy },
-        { "list", cmd_list },     { "recover", cmd_recover }, { "usage", cmd_usage },
-        { "update", cmd_update }, { "fetch", cmd_fetch },     { "policy", cmd_policy },
+        {"launch", cmd_launch}, {"wait", cmd_wait},       {"destroy", cmd_destroy},
+        {"list", cmd_list},     {"recover", cmd_recover}, {"usage", cmd_usage},
+        {"update", cmd_update}, {"fetch", cmd_fetch},     {"policy", cmd_policy},
 };
 
-static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command, const char *fmt, ...)
+static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,
+                                                                const char *fmt, ...)
 {
         char msg[2048];
         va_list ap;
@@ -62,15 +62,15 @@ static _Noreturn void die_error(const char *command, const md_error *err)
 
 int main(int argc, char **argv)
 {
-        md_error err = { 0 };
-        struct helper h = { .audit_fd = -1 };
+        md_error err = {0};
+        struct helper h = {.audit_fd = -1};
 
         /* Phase 1: sanitize the process we inherited from an untrusted caller. argc 0 would make
          * argv[0] NULL and shift the environment into argv for code that assumes otherwise. */
         if (argc < 1 || !argv[0])
                 die(MD_EXIT_USAGE, NULL, "refusing to run with an empty argument vector");
-        if (hygiene_fix_fds(&err) < 0 || hygiene_clear_environment(&err) < 0 || hygiene_reset_signals(&err) < 0 ||
-            hygiene_fix_process(&err) < 0)
+        if (hygiene_fix_fds(&err) < 0 || hygiene_clear_environment(&err) < 0 ||
+            hygiene_reset_signals(&err) < 0 || hygiene_fix_process(&err) < 0)
                 die_error(NULL, &err);
 
         /* Phase 2: who is calling, recorded once; then give up every capability. We keep euid 0
@@ -116,9 +116,11 @@ int main(int argc, char **argv)
         /* Default deny: a caller that no section names may do nothing but ask the policy. Root,
          * who may see every container anyway, still may look after them (wait, list, destroy,
          * recover, usage); what creates or changes a container needs a section even for root. */
-        bool creates = commands[i].run == cmd_launch || commands[i].run == cmd_fetch || commands[i].run == cmd_update;
+        bool creates = commands[i].run == cmd_launch || commands[i].run == cmd_fetch ||
+                       commands[i].run == cmd_update;
         if (h.policy && !h.section && commands[i].run != cmd_policy && (creates || !h.priv.caller_is_root)) {
-                if (helper_audit(&h, NULL, NULL, false, MD_POLICY_FILE, "no [caller] section matches", &err) < 0)
+                if (helper_audit(&h, NULL, NULL, false, MD_POLICY_FILE, "no [caller] section matches", &err) <
+                    0)
                         die_error(h.command, &err);
                 die(MD_EXIT_DENIED, h.command, "denied: no [caller] section of the policy matches uid %u",
                     (unsigned)h.caller.uid);

@@ -12,8 +12,8 @@
 #include "error.h"
 
 struct privilege {
-        bool privileged;       /* started with euid 0 in the initial user namespace */
-        bool caller_is_root;   /* real uid 0 in the initial user namespace */
+        bool privileged; /* started with euid 0 in the initial user namespace */
+        bool caller_is_root; /* real uid 0 in the initial user namespace */
         uid_t caller_uid;
         gid_t caller_gid;
 };
@@ -28,7 +28,10 @@ int privilege_drop_capabilities(const struct privilege *p, md_error *err);
 
 /* setfsuid/setfsgid to the caller while touching its files; returns the previous ids in *saved.
  * Safe without capabilities: the caller's ids are our real ids. */
-struct fsids { uid_t uid; gid_t gid; };
+struct fsids {
+        uid_t uid;
+        gid_t gid;
+};
 void privilege_as_caller(const struct privilege *p, struct fsids *saved);
 void privilege_restore(const struct fsids *saved);
 

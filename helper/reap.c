@@ -32,7 +32,9 @@ static void edit_exited(struct md_record *r, void *arg)
         }
         /* the daemon reports death by signal N as exit code 128+N */
         r->signal = r->exit_code > 128 && r->exit_code < 128 + NSIG ? r->exit_code - 128 : 0;
-        r->status = r->kill_requested ? MD_STATUS_KILLED : r->exit_code == 0 ? MD_STATUS_FINISHED : MD_STATUS_FAILED;
+        r->status = r->kill_requested   ? MD_STATUS_KILLED
+                    : r->exit_code == 0 ? MD_STATUS_FINISHED
+                                        : MD_STATUS_FAILED;
 }
 
 int reap_container(const struct policy_helper_conf *conf, int record_dirfd, const struct md_record *r,
@@ -43,8 +45,8 @@ int reap_container(const struct policy_helper_conf *conf, int record_dirfd, cons
         struct docker *d = NULL;
         if (docker_open(conf->docker_socket, &d, err) < 0)
                 return -1;
-        struct exit_info e = { 0 };
-        md_error ierr = { 0 };
+        struct exit_info e = {0};
+        md_error ierr = {0};
         int rc = docker_container_inspect(d, r->docker_id, &e.info, &ierr);
         if (rc < 0 && ierr.exit_code != MD_EXIT_NO_CONTAINER) {
                 *err = ierr;
@@ -59,7 +61,7 @@ int reap_container(const struct policy_helper_conf *conf, int record_dirfd, cons
                 goto out;
         }
         if (e.info) {
-                md_error ignored = { 0 };
+                md_error ignored = {0};
                 docker_container_remove(d, r->docker_id, &ignored);
         }
         rc = 1;

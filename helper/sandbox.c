@@ -50,10 +50,12 @@ int sandbox_open(const struct privilege *priv, const struct policy_helper_conf *
         bool beneath = false;
         for (size_t i = 0; i < conf->n_sandbox_roots; i++)
                 /* strictly below a root: the root itself is shared by every task */
-                if (md_path_is_beneath(norm, conf->sandbox_roots[i]) && strcmp(norm, conf->sandbox_roots[i]) != 0)
+                if (md_path_is_beneath(norm, conf->sandbox_roots[i]) &&
+                    strcmp(norm, conf->sandbox_roots[i]) != 0)
                         beneath = true;
         if (!beneath)
-                return md_fail(err, MD_EXIT_DENIED, "sandbox %s: not under a sandbox-root of the policy", norm);
+                return md_fail(err, MD_EXIT_DENIED, "sandbox %s: not under a sandbox-root of the policy",
+                               norm);
 
         struct fsids saved;
         privilege_as_caller(priv, &saved);
@@ -62,7 +64,8 @@ int sandbox_open(const struct privilege *priv, const struct policy_helper_conf *
         if (fd == -ELOOP)
                 return md_fail(err, MD_EXIT_USAGE, "sandbox %s: a symlink in the path", norm);
         if (fd == -ENOTDIR)
-                return md_fail(err, MD_EXIT_USAGE, "sandbox %s: not a directory (or a symlink in the path)", norm);
+                return md_fail(err, MD_EXIT_USAGE, "sandbox %s: not a directory (or a symlink in the path)",
+                               norm);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_USAGE, -fd, "sandbox %s", norm);
         struct stat st;
@@ -80,20 +83,22 @@ int sandbox_open(const struct privilege *priv, const struct policy_helper_conf *
         return 0;
 }
 
-int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, const char *name, md_error *err)
+int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, const char *name,
+                        md_error *err)
 {
         struct fsids saved;
         privilege_as_caller(priv, &saved);
         /* O_NONBLOCK: a FIFO planted under the name must not hang us; it is refused below */
-        int fd = md_openat_beneath(sb->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_NONBLOCK, 0640);
+        int fd = md_openat_beneath(sb->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_NONBLOCK,
+                                   0640);
         privilege_restore(&saved);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -fd, "sandbox %s/%s", sb->path, name);
         struct stat st;
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != priv->caller_uid) {
                 close(fd);
-                return md_fail(err, MD_EXIT_FAILED, "sandbox %s/%s: not a regular file of the caller", sb->path,
-                               name);
+                return md_fail(err, MD_EXIT_FAILED, "sandbox %s/%s: not a regular file of the caller",
+                               sb->path, name);
         }
         int fl = fcntl(fd, F_GETFL);
         fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
@@ -104,14 +109,16 @@ int sandbox_resolve_relative(const struct privilege *priv, const struct sandbox 
                              char out[static PATH_MAX], md_error *err)
 {
         char joined[PATH_MAX], norm[PATH_MAX];
-        if (snprintf(joined, sizeof joined, "/%s", rel) >= (int)sizeof joined || sandbox_normalize_path(joined, norm) < 0)
+        if (snprintf(joined, sizeof joined, "/%s", rel) >= (int)sizeof joined ||
+            sandbox_normalize_path(joined, norm) < 0)
                 return md_fail(err, MD_EXIT_BAD_TASK, "\"%s\": \"..\" or too long", rel);
         struct fsids saved;
         privilege_as_caller(priv, &saved);
         int fd = strcmp(norm, "/") == 0 ? dup(sb->dirfd) : md_openat_beneath(sb->dirfd, norm + 1, O_PATH, 0);
         privilege_restore(&saved);
         if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_BAD_TASK, fd == -1 ? errno : -fd, "\"%s\" in the sandbox", rel);
+                return md_fail_errno(err, MD_EXIT_BAD_TASK, fd == -1 ? errno : -fd, "\"%s\" in the sandbox",
+                                     rel);
         /* O_PATH|O_NOFOLLOW opens a trailing symlink itself; dockerd would follow it: refuse */
         struct stat st;
         int is_link = fstat(fd, &st) < 0 || S_ISLNK(st.st_mode);

@@ -9,7 +9,7 @@
 
 struct sandbox {
         char path[PATH_MAX]; /* absolute, normalized (no ".", "..", "//", trailing "/") */
-        int dirfd;           /* opened component by component without following symlinks */
+        int dirfd; /* opened component by component without following symlinks */
 };
 
 /* Normalizes path and checks, in this order (each error names the sandbox and the reason):
@@ -24,7 +24,8 @@ int sandbox_open(const struct privilege *priv, const struct policy_helper_conf *
 
 /* Opens (creating, 0640, owned by the caller) one of the sandbox's output files for appending:
  * through the dirfd, never through a symlink, refusing anything but a regular file. */
-int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, const char *name, md_error *err);
+int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, const char *name,
+                        md_error *err);
 
 /* Resolves a container.volumes host_path that is relative: it names something inside the sandbox
  * that must exist and be reached without symlinks. Writes "SANDBOX/rel" into out. */

@@ -16,7 +16,8 @@ static int read_and_validate(void *userdata, char **out, size_t *out_len, md_err
         bool from_stdin = !file || strcmp(file, "-") == 0;
         _cleanup_close_ int fd = from_stdin ? dup(0) : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_USAGE, errno, "task file %s", from_stdin ? "(stdin)" : file);
+                return md_fail_errno(err, MD_EXIT_USAGE, errno, "task file %s",
+                                     from_stdin ? "(stdin)" : file);
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r = md_read_all(fd, TASK_INPUT_MAX_BYTES, &text, &len);
@@ -41,7 +42,8 @@ static int read_and_validate(void *userdata, char **out, size_t *out_len, md_err
         return 0;
 }
 
-int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out, md_error *err)
+int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out,
+                    md_error *err)
 {
         _cleanup_free_ char *canonical = NULL;
         size_t len;

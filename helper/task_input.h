@@ -8,4 +8,5 @@
 
 #define TASK_INPUT_MAX_BYTES (1024 * 1024)
 
-int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out, md_error *err);
+int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out,
+                    md_error *err);

@@ -11,15 +11,15 @@
 
 #include "error.h"
 
-struct policy;          /* everything loaded: [helper] plus every [caller …] section, in file order */
-struct policy_section;  /* one [caller …] section */
+struct policy; /* everything loaded: [helper] plus every [caller …] section, in file order */
+struct policy_section; /* one [caller …] section */
 
 struct policy_helper_conf {
-        char **sandbox_roots;  /* absolute, normalized; NULL-terminated */
+        char **sandbox_roots; /* absolute, normalized; NULL-terminated */
         size_t n_sandbox_roots;
-        char *state_dir;       /* default /run/mesos-docker */
-        char *audit_log;       /* default /var/log/mesos-docker/audit.log */
-        char *docker_socket;   /* default /var/run/docker.sock */
+        char *state_dir; /* default /run/mesos-docker */
+        char *audit_log; /* default /var/log/mesos-docker/audit.log */
+        char *docker_socket; /* default /var/run/docker.sock */
         char *registry_config; /* root-owned docker config.json used when the sandbox has none; NULL = none */
 };
 
@@ -27,8 +27,8 @@ struct policy_helper_conf {
 struct policy_caller {
         uid_t uid;
         gid_t gid;
-        const char *name;     /* user name, NULL if the uid has none */
-        const gid_t *groups;  /* primary and supplementary groups */
+        const char *name; /* user name, NULL if the uid has none */
+        const gid_t *groups; /* primary and supplementary groups */
         size_t n_groups;
 };
 
@@ -37,8 +37,8 @@ struct policy_caller {
  * world-writable, in root-owned directories not writable by others (exit 78 otherwise).
  * `policy check FILE` loads one file without the owner check (dropin_dir NULL).
  * On any error, nothing is returned and err is "FILE:LINE: message" with MD_EXIT_POLICY. */
-int policy_load(const char *main_path, const char *dropin_dir, bool check_owner,
-                struct policy **out, md_error *err);
+int policy_load(const char *main_path, const char *dropin_dir, bool check_owner, struct policy **out,
+                md_error *err);
 /* The same from text, for tests and fuzzing: name is used in messages and rules. */
 int policy_parse_text(const char *name, const char *text, size_t len, struct policy **out, md_error *err);
 void policy_free(struct policy *p);
@@ -54,7 +54,7 @@ const char *policy_section_rule(const struct policy_section *s);
 /* ----- decisions ----- */
 
 enum policy_aspect {
-        POLICY_ASPECT_CALLER,     /* a section matched at all */
+        POLICY_ASPECT_CALLER, /* a section matched at all */
         POLICY_ASPECT_IMAGE,
         POLICY_ASPECT_NETWORK,
         POLICY_ASPECT_PRIVILEGED,
@@ -75,16 +75,16 @@ struct policy_volume_request {
 
 /* Everything a launch asks for. Absent things are NULL / 0 / false. */
 struct policy_request {
-        const char *image;                /* normalized reference (imageref_normalize) */
-        const char *network;              /* "host", "bridge" or "none" */
+        const char *image; /* normalized reference (imageref_normalize) */
+        const char *network; /* "host", "bridge" or "none" */
         bool privileged;
         const struct policy_volume_request *volumes; /* host paths outside the sandbox only */
         size_t n_volumes;
-        const char *user;                 /* requested container user; NULL: the default */
-        const char *const *parameters;    /* docker parameter keys, as the task spells them */
+        const char *user; /* requested container user; NULL: the default */
+        const char *const *parameters; /* docker parameter keys, as the task spells them */
         size_t n_parameters;
-        double cpus;                      /* 0: not requested */
-        uint64_t mem_mb;                  /* 0: not requested */
+        double cpus; /* 0: not requested */
+        uint64_t mem_mb; /* 0: not requested */
         const char *const *fetch_schemes; /* lower-case URI schemes the fetch will use */
         size_t n_fetch_schemes;
 };
@@ -92,22 +92,22 @@ struct policy_request {
 struct policy_finding {
         enum policy_aspect aspect;
         bool allow;
-        char subject[256];  /* what was decided: the image, the path, the key… */
-        char rule[512];     /* "FILE:LINE" of the key that decided, or of the section when absent */
-        char reason[256];   /* "no images pattern matches", "not in networks", … */
+        char subject[256]; /* what was decided: the image, the path, the key… */
+        char rule[512]; /* "FILE:LINE" of the key that decided, or of the section when absent */
+        char reason[256]; /* "no images pattern matches", "not in networks", … */
 };
 
 #define POLICY_MAX_FINDINGS 256
 
 struct policy_verdict {
-        bool allow;                 /* every finding allows */
-        size_t first_denial;        /* index into findings when !allow */
+        bool allow; /* every finding allows */
+        size_t first_denial; /* index into findings when !allow */
         struct policy_finding findings[POLICY_MAX_FINDINGS];
         size_t n_findings;
-        uid_t run_uid;              /* container user resolved from container-users */
+        uid_t run_uid; /* container user resolved from container-users */
         gid_t run_gid;
-        bool read_only_capped[64];  /* per req->volumes index (up to 64; more are denied): a rw
-                                     * request beneath a `:ro` path is allowed, mounted read-only */
+        bool read_only_capped[64]; /* per req->volumes index (up to 64; more are denied): a rw
+                                    * request beneath a `:ro` path is allowed, mounted read-only */
 };
 
 /* Pure: no I/O except name lookups for container-users names (getpwnam) done in policy_load,

@@ -20,30 +20,30 @@ enum task_network { TASK_NETWORK_HOST, TASK_NETWORK_BRIDGE, TASK_NETWORK_NONE, _
 /* Limits on what a task may hold. The caller limits the text it reads to 1 MiB; task_parse
  * refuses more than TASK_MAX_TEXT as a backstop, leaving room for a re-serialized copy with
  * JSON_ENSURE_ASCII (up to 3x: a 4-byte UTF-8 character becomes a 12-byte surrogate pair). */
-#define TASK_MAX_TEXT       (4 * 1024 * 1024)
-#define TASK_MAX_STRING     (64 * 1024)  /* bytes per JSON string */
-#define TASK_MAX_VOLUMES    64
+#define TASK_MAX_TEXT (4 * 1024 * 1024)
+#define TASK_MAX_STRING (64 * 1024) /* bytes per JSON string */
+#define TASK_MAX_VOLUMES 64
 #define TASK_MAX_PARAMETERS 64
-#define TASK_MAX_URIS       64
-#define TASK_MAX_PORTS      64
-#define TASK_MAX_ARGUMENTS  4096
-#define TASK_MAX_ENV        4096
-#define TASK_MAX_RESOURCES  256
-#define TASK_MAX_CPUS       4096.0       /* beyond any machine: refused as a typo (65) */
-#define TASK_MAX_MEM_MB     (UINT64_C(1) << 32) /* 4 PiB */
+#define TASK_MAX_URIS 64
+#define TASK_MAX_PORTS 64
+#define TASK_MAX_ARGUMENTS 4096
+#define TASK_MAX_ENV 4096
+#define TASK_MAX_RESOURCES 256
+#define TASK_MAX_CPUS 4096.0 /* beyond any machine: refused as a typo (65) */
+#define TASK_MAX_MEM_MB (UINT64_C(1) << 32) /* 4 PiB */
 
 struct task_port_mapping {
-        uint16_t host_port;        /* 1..65535 */
-        uint16_t container_port;   /* 1..65535 */
-        char protocol[4];          /* "tcp" (default) or "udp", lower case */
+        uint16_t host_port; /* 1..65535 */
+        uint16_t container_port; /* 1..65535 */
+        char protocol[4]; /* "tcp" (default) or "udp", lower case */
 };
 
 struct task_volume {
-        char *container_path;      /* as given; relative means under /mnt/mesos/sandbox */
-        char *container_target;    /* absolute and cleaned: where it is mounted in the container */
-        char *host_path;           /* as given, never NULL: an absent host_path (a docker-managed
-                                    * anonymous volume) is refused (65); relative: in the sandbox */
-        bool read_write;           /* mode RW; mode is required, as in Mesos' proto */
+        char *container_path; /* as given; relative means under /mnt/mesos/sandbox */
+        char *container_target; /* absolute and cleaned: where it is mounted in the container */
+        char *host_path; /* as given, never NULL: an absent host_path (a docker-managed
+                          * anonymous volume) is refused (65); relative: in the sandbox */
+        bool read_write; /* mode RW; mode is required, as in Mesos' proto */
 };
 
 struct task_parameter {
@@ -51,12 +51,12 @@ struct task_parameter {
         char *value;
 };
 
-struct task_uri {                  /* CommandInfo.URI */
+struct task_uri { /* CommandInfo.URI */
         char *value;
         bool executable;
-        bool extract;              /* protobuf default true */
+        bool extract; /* protobuf default true */
         bool cache;
-        char *output_file;         /* NULL when absent */
+        char *output_file; /* NULL when absent */
 };
 
 struct task_env {
@@ -66,30 +66,36 @@ struct task_env {
 
 struct task_spec {
         enum task_mode mode;
-        char docker_path[64];      /* "container.docker" or "executor.container.docker", for messages */
-        char *task_id;             /* task_id.value (executor_id.value in executor mode if no task id) */
-        char *image;               /* as given */
+        char docker_path[64]; /* "container.docker" or "executor.container.docker", for messages */
+        char *task_id; /* task_id.value (executor_id.value in executor mode if no task id) */
+        char *image; /* as given */
         char image_normalized[IMAGEREF_MAX];
         bool force_pull;
         enum task_network network;
-        struct task_port_mapping *ports;   size_t n_ports;
-        bool privileged;           /* docker.privileged, or the `privileged` parameter set true */
-        char *hostname;            /* container.hostname, NULL when absent */
+        struct task_port_mapping *ports;
+        size_t n_ports;
+        bool privileged; /* docker.privileged, or the `privileged` parameter set true */
+        char *hostname; /* container.hostname, NULL when absent */
         /* the CommandInfo that runs: task's command, or executor.command in executor mode */
         bool has_value;
         char *value;
-        bool shell;                /* protobuf default true */
-        char **arguments;          size_t n_arguments;
-        struct task_env *env;      size_t n_env;   /* command.environment.variables */
-        char *user;                /* command.user, NULL when absent */
+        bool shell; /* protobuf default true */
+        char **arguments;
+        size_t n_arguments;
+        struct task_env *env;
+        size_t n_env; /* command.environment.variables */
+        char *user; /* command.user, NULL when absent */
         const char *container_user; /* who the task asks to run as: the `user` parameter, else
-                                    * command.user (points to one of them); NULL: policy default */
-        struct task_uri *uris;     size_t n_uris;
-        struct task_volume *volumes; size_t n_volumes;
-        struct task_parameter *parameters; size_t n_parameters;
-        double cpus;               /* resources "cpus" scalar, 0 when absent (executor mode: task
-                                    * plus executor) */
-        uint64_t mem_mb;           /* resources "mem" scalar rounded up to whole MB, 0 when absent */
+                                     * command.user (points to one of them); NULL: policy default */
+        struct task_uri *uris;
+        size_t n_uris;
+        struct task_volume *volumes;
+        size_t n_volumes;
+        struct task_parameter *parameters;
+        size_t n_parameters;
+        double cpus; /* resources "cpus" scalar, 0 when absent (executor mode: task
+                      * plus executor) */
+        uint64_t mem_mb; /* resources "mem" scalar rounded up to whole MB, 0 when absent */
 };
 
 /* Parses and validates. Unknown fields of TaskInfo are ignored as protobuf's JSON parser
@@ -119,20 +125,20 @@ void task_free(struct task_spec *t);
 
 /* Everything decided outside the task that the create request needs. */
 struct task_context {
-        const char *container_name;  /* "mesos-ID" */
-        const char *sandbox;         /* absolute host path of the sandbox */
-        uid_t run_uid;               /* resolved by policy_decide from container-users / command.user */
+        const char *container_name; /* "mesos-ID" */
+        const char *sandbox; /* absolute host path of the sandbox */
+        uid_t run_uid; /* resolved by policy_decide from container-users / command.user */
         gid_t run_gid;
-        uid_t owner_uid;             /* the caller: becomes the label */
+        uid_t owner_uid; /* the caller: becomes the label */
         const char **volume_host_paths; /* per spec volume: the resolved absolute host path */
-        const bool *volume_read_only;   /* per spec volume: final mode after the policy's :ro caps */
+        const bool *volume_read_only; /* per spec volume: final mode after the policy's :ro caps */
 };
 
 /* Labels every container carries (design.md: a caller sees and touches only its own). */
-#define TASK_LABEL_OWNER   "org.apache.mesos.docker.owner-uid"
+#define TASK_LABEL_OWNER "org.apache.mesos.docker.owner-uid"
 #define TASK_LABEL_TASK_ID "org.apache.mesos.docker.task-id"
 #define TASK_LABEL_SANDBOX "org.apache.mesos.docker.sandbox"
-#define TASK_LABEL_MANAGED "org.apache.mesos.docker.managed-by"  /* value "mesos-docker-helper" */
+#define TASK_LABEL_MANAGED "org.apache.mesos.docker.managed-by" /* value "mesos-docker-helper" */
 #define TASK_SANDBOX_MOUNT "/mnt/mesos/sandbox"
 
 /* The body of POST /containers/create?name=… (Engine API v1.41): Image, Cmd, Entrypoint

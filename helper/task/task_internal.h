@@ -25,7 +25,7 @@ int task_pb_field(json_t *obj, const char *parent, const char *name, json_t **ou
 void task_pb_index_path(const char *parent, size_t i, char path[static TASK_PATH_MAX]);
 
 /* The value checks, for a value already found at path. */
-int task_pb_string(json_t *v, const char *path, char **out, md_error *err);      /* strdup'd */
+int task_pb_string(json_t *v, const char *path, char **out, md_error *err); /* strdup'd */
 int task_pb_bool(json_t *v, const char *path, bool *out, md_error *err);
 /* An unsigned integer: a JSON integer, an integral real, or a decimal string (protobuf
  * accepts strings for numbers). Values above max fail with "must be at most MAX". */
@@ -39,8 +39,7 @@ struct task_pb_enum {
 };
 /* A proto enum: its name (case-sensitive, as protobuf) or its number. values ends with a NULL
  * name. */
-int task_pb_enum(json_t *v, const char *path, const struct task_pb_enum *values, int *out,
-                 md_error *err);
+int task_pb_enum(json_t *v, const char *path, const struct task_pb_enum *values, int *out, md_error *err);
 
 /* Field getters: look the field up and check it. required: absent is "PATH: missing";
  * otherwise absent leaves *out alone and sets *present (when not NULL) false. */
@@ -62,23 +61,23 @@ int task_parse_command(json_t *cmd, const char *path, struct task_spec *t, md_er
 int task_parse_container(json_t *container, const char *path, struct task_spec *t, md_error *err);
 
 /* ----- docker parameters (parameters.c, param_table.c) ----- */
-struct task_param_apply {                /* the create request being built */
+struct task_param_apply { /* the create request being built */
         json_t *config;
-        json_t *host;                    /* its HostConfig */
+        json_t *host; /* its HostConfig */
 };
 struct task_param_info;
 typedef int (*task_param_fn)(const struct task_param_info *p, const char *value, struct task_param_apply *a,
                              const char *path, md_error *err);
 struct task_param_info {
-        const char *name;                /* docker run's long option, without "--" */
-        const char *alias;               /* its short or legacy spelling, or NULL */
-        const char *refusal;             /* known but never translated: why (65) */
+        const char *name; /* docker run's long option, without "--" */
+        const char *alias; /* its short or legacy spelling, or NULL */
+        const char *refusal; /* known but never translated: why (65) */
         task_param_fn apply;
-        const char *field;               /* the Engine API field it sets */
-        bool host;                       /* the field is in HostConfig */
-        bool repeatable;                 /* accumulates (env, label…) rather than set once */
-        int64_t min, max;                /* numeric values */
-        const char *const *choices;      /* namespace modes */
+        const char *field; /* the Engine API field it sets */
+        bool host; /* the field is in HostConfig */
+        bool repeatable; /* accumulates (env, label…) rather than set once */
+        int64_t min, max; /* numeric values */
+        const char *const *choices; /* namespace modes */
 };
 extern const struct task_param_info task_param_table[];
 

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
         memcpy(s, data, size);
         s[size] = '\0';
-        struct audit_event ev = { .caller = s, .command = "launch", .reason = s, .allow = true };
+        struct audit_event ev = {.caller = s, .command = "launch", .reason = s, .allow = true};
         char *line = audit_format(&ev, "t");
         if (line) {
                 size_t len = strlen(line);

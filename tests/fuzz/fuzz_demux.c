@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (size < 1)
                 return 0;
         struct demux d;
-        struct sink_state s = { 0 };
+        struct sink_state s = {0};
         demux_init(&d);
         size_t step = (size_t)data[0] % 17 + 1, off = 1;
         while (off < size) {

@@ -7,9 +7,15 @@
 
 START_TEST(one_line_with_every_field)
 {
-        struct audit_event ev = { .caller_uid = 1001, .caller = "mesos", .pid = 42, .command = "launch",
-                                  .container = "mesos-a", .image = "docker.io/library/busybox:latest",
-                                  .allow = false, .rule = "/etc/p.conf:3", .reason = "no images pattern matches" };
+        struct audit_event ev = {.caller_uid = 1001,
+                                 .caller = "mesos",
+                                 .pid = 42,
+                                 .command = "launch",
+                                 .container = "mesos-a",
+                                 .image = "docker.io/library/busybox:latest",
+                                 .allow = false,
+                                 .rule = "/etc/p.conf:3",
+                                 .reason = "no images pattern matches"};
         char *line = audit_format(&ev, "2026-01-01T00:00:00Z");
         ck_assert_ptr_nonnull(line);
         size_t len = strlen(line);
@@ -18,8 +24,8 @@ START_TEST(one_line_with_every_field)
         json_error_t e;
         _cleanup_json_ json_t *j = json_loads(line, 0, &e);
         ck_assert_ptr_nonnull(j);
-        const char *keys[] = { "time", "caller_uid", "caller", "pid", "command", "container", "image", "decision",
-                               "rule", "reason" };
+        const char *keys[] = {"time",      "caller_uid", "caller",   "pid",  "command",
+                              "container", "image",      "decision", "rule", "reason"};
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
                 ck_assert_msg(json_object_get(j, keys[i]), "missing %s", keys[i]);
         ck_assert_str_eq(json_string_value(json_object_get(j, "decision")), "deny");
@@ -30,8 +36,10 @@ END_TEST
 
 START_TEST(control_characters_are_escaped)
 {
-        struct audit_event ev = { .caller = "evil\nname", .command = "launch", .allow = true,
-                                  .reason = "a\rb\x1b[31mc\x7f\td\xc3\xa9" };
+        struct audit_event ev = {.caller = "evil\nname",
+                                 .command = "launch",
+                                 .allow = true,
+                                 .reason = "a\rb\x1b[31mc\x7f\td\xc3\xa9"};
         char *line = audit_format(&ev, "t");
         ck_assert_ptr_nonnull(line);
         for (const char *p = line; p[1]; p++)
@@ -49,7 +57,7 @@ END_TEST
 
 START_TEST(invalid_utf8_is_refused_not_dropped)
 {
-        struct audit_event ev = { .caller = "bad\xff", .command = "launch", .allow = true };
+        struct audit_event ev = {.caller = "bad\xff", .command = "launch", .allow = true};
         ck_assert_ptr_null(audit_format(&ev, "t"));
 }
 END_TEST

@@ -10,11 +10,29 @@
 START_TEST(round_trip)
 {
         struct md_record r = {
-                .container = "mesos-abc", .docker_id = "d1", .task_id = "t1", .image = "docker.io/library/busybox:latest",
-                .mode = "task", .sandbox = "/s", .owner_uid = 1001, .owner_gid = 1002, .pid = 77, .monitor_pid = 78,
-                .state = MD_STATE_EXITED, .started_at = "2026-01-01T00:00:00Z", .finished_at = "2026-01-01T00:00:01Z",
-                .status = MD_STATUS_KILLED, .exit_code = 137, .signal = 9, .oom_killed = true, .kill_requested = true,
-                .stdout_bytes = 5, .stderr_bytes = 6, .last_log_time = "x", .stdout_base = 7, .stderr_base = 8,
+                .container = "mesos-abc",
+                .docker_id = "d1",
+                .task_id = "t1",
+                .image = "docker.io/library/busybox:latest",
+                .mode = "task",
+                .sandbox = "/s",
+                .owner_uid = 1001,
+                .owner_gid = 1002,
+                .pid = 77,
+                .monitor_pid = 78,
+                .state = MD_STATE_EXITED,
+                .started_at = "2026-01-01T00:00:00Z",
+                .finished_at = "2026-01-01T00:00:01Z",
+                .status = MD_STATUS_KILLED,
+                .exit_code = 137,
+                .signal = 9,
+                .oom_killed = true,
+                .kill_requested = true,
+                .stdout_bytes = 5,
+                .stderr_bytes = 6,
+                .last_log_time = "x",
+                .stdout_base = 7,
+                .stderr_base = 8,
         };
         _cleanup_json_ json_t *j = md_record_to_json(&r);
         struct md_record back;
@@ -40,11 +58,11 @@ START_TEST(rejects_bad_records)
         struct md_record back;
         const char *bad[] = {
                 "[]",
-                "{\"container\":\"mesos-a\"}",                                   /* no owner */
+                "{\"container\":\"mesos-a\"}", /* no owner */
                 "{\"container\":\"mesos-a\",\"owner_uid\":-1,\"state\":\"running\"}", /* negative uid */
                 "{\"container\":\"mesos-a\",\"owner_uid\":1,\"state\":\"sleeping\"}", /* unknown state */
-                "{\"container\":7,\"owner_uid\":1,\"state\":\"running\"}",          /* wrong type */
-                "{\"owner_uid\":1,\"state\":\"running\"}",                           /* no container */
+                "{\"container\":7,\"owner_uid\":1,\"state\":\"running\"}", /* wrong type */
+                "{\"owner_uid\":1,\"state\":\"running\"}", /* no container */
         };
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
                 json_error_t e;
@@ -63,10 +81,10 @@ START_TEST(write_read_remove)
         ck_assert_ptr_nonnull(mkdtemp(dir));
         char state[sizeof dir + 8];
         snprintf(state, sizeof state, "%s/state", dir);
-        md_error err = { 0 };
+        md_error err = {0};
         int fd = md_record_dir_open(state, true, &err);
         ck_assert_msg(fd >= 0, "%s", err.message);
-        struct md_record r = { .container = "mesos-x", .owner_uid = 5, .state = MD_STATE_RUNNING };
+        struct md_record r = {.container = "mesos-x", .owner_uid = 5, .state = MD_STATE_RUNNING};
         ck_assert_int_eq(md_record_write(fd, &r, &err), 0);
         struct md_record back;
         ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), 0);
