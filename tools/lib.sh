@@ -3,7 +3,7 @@
 
 MD_PACKAGES="meson ninja-build pkg-config gcc libcurl4-openssl-dev libjansson-dev libcap-ng-dev
   libfuse3-dev fuse3 libarchive-dev check docker.io docker-registry apache2-utils busybox-static
-  mandoc valgrind python3 curl util-linux passwd clang clang-format libclang-rt-14-dev"
+  mandoc valgrind python3 curl util-linux passwd clang clang-format libclang-rt-14-dev vsftpd"
 
 md_log() { printf '==> %s\n' "$*" >&2; }
 md_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -23,6 +23,10 @@ md_ensure_packages() {
   apt-get update -q >/dev/null
   # shellcheck disable=SC2086
   apt-get install -y -q --no-install-recommends $missing >/dev/null
+  # The package starts a system FTP server; the tests run their own on 127.0.0.1 only.
+  case " $missing " in *" vsftpd "*)
+    (service vsftpd stop || pkill -x vsftpd) >/dev/null 2>&1 || true
+  esac
 }
 
 # md_build PREFIX BUILDDIR [meson options...]: configure, build and install setuid into PREFIX.

@@ -45,7 +45,7 @@ container-users = caller
 parameters      = label env workdir hostname
 max-cpus        = 4
 max-mem         = 2048
-fetch-schemes   = http https file
+fetch-schemes   = http https ftp file
 fetch-max-bytes = 1073741824
 readers         = %md-readers
 

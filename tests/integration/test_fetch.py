@@ -8,6 +8,7 @@ import json
 import os
 import tarfile
 import threading
+import unittest
 
 from harness import (AGENT1, AGENT2, REGISTRY, HelperTestCase, audit_records, container_exists, docker_api, helper,
                      launch, main, make_sandbox, new_id, read, task, uid_of, HELPER_SECTION, DEFAULT_CALLERS,
@@ -116,6 +117,72 @@ class Fetch(HelperTestCase):
                                                               "output_file": "../escape.txt"}]))
         self.assertNotEqual(r.code, 0)
         self.assertFalse(os.path.exists(os.path.join(os.path.dirname(sandbox), "escape.txt")))
+
+
+VSFTPD_CONF = """listen=YES
+listen_address=127.0.0.1
+listen_port={port}
+anonymous_enable=YES
+local_enable=NO
+write_enable=NO
+anon_root={root}
+no_anon_password=YES
+pasv_enable=YES
+pasv_address=127.0.0.1
+pasv_min_port={pasv}
+pasv_max_port={pasv_max}
+secure_chroot_dir=/var/run/vsftpd/empty
+background=NO
+seccomp_sandbox=NO
+"""
+
+
+class FetchFtp(HelperTestCase):
+    """ftp:// through a real anonymous vsftpd on 127.0.0.1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        import shutil
+        import socket
+        import subprocess
+        import time
+        if not shutil.which("vsftpd"):
+            raise unittest.SkipTest("vsftpd not installed")
+        root = "/var/lib/mesos-docker-test/ftp"
+        os.makedirs(f"{root}/pub", exist_ok=True)
+        os.chmod(root, 0o755)
+        with open(f"{root}/pub/hello.txt", "wb") as f:
+            f.write(b"hello over ftp\n")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            cls.port = s.getsockname()[1]
+        os.makedirs("/var/run/vsftpd/empty", exist_ok=True)
+        conf = "/run/mesos-docker-test/vsftpd.conf"
+        with open(conf, "w") as f:
+            f.write(VSFTPD_CONF.format(port=cls.port, root=root, pasv=cls.port + 1, pasv_max=cls.port + 20))
+        cls.ftpd = subprocess.Popen(["vsftpd", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(50):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", cls.port)) == 0:
+                    break
+            time.sleep(0.1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ftpd.kill()
+        cls.ftpd.wait()
+
+    def test_ftp_uri(self):
+        r, cid, sandbox = launch(AGENT1, task("cat hello.txt",
+                                              uris=[{"value": f"ftp://127.0.0.1:{self.port}/pub/hello.txt"}]))
+        self.assertExit(r, 0)
+        self.assertExit(helper(AGENT1, "wait", cid), 0)
+        self.assertEqual(read(f"{sandbox}/stdout"), "hello over ftp\n")
+
+    def test_ftp_missing_file_fails(self):
+        r, cid, _ = launch(AGENT1, task("true", uris=[{"value": f"ftp://127.0.0.1:{self.port}/pub/none.txt"}]))
+        self.assertExit(r, 1, "none.txt")
 
 
 class PrivateRegistry(HelperTestCase):
