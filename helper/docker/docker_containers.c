@@ -52,12 +52,9 @@ int docker_container_start(struct docker *d, const char *id, md_error *err)
         return docker_call(d, "POST", path, NULL, 0, true, already, NULL, NULL, err, what);
 }
 
-int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_error *err)
+/* GET of a container resource whose answer must be one JSON object. */
+static int get_object(struct docker *d, const char *path, const char *what, json_t **out, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "inspect container %.200s", id ? id : "");
-        CHECK_REF(id, what);
-        snprintf(path, sizeof path, "/containers/%s/json", id);
         _cleanup_json_ json_t *j = NULL;
         if (docker_call(d, "GET", path, NULL, 0, true, NULL, NULL, &j, err, what) < 0)
                 return -1;
@@ -65,6 +62,15 @@ int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_
                 return md_fail(err, MD_EXIT_FAILED, "%s: the daemon's answer is not a JSON object", what);
         *out = MD_TAKE_PTR(j);
         return 0;
+}
+
+int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_error *err)
+{
+        char what[300], path[400];
+        snprintf(what, sizeof what, "inspect container %.200s", id ? id : "");
+        CHECK_REF(id, what);
+        snprintf(path, sizeof path, "/containers/%s/json", id);
+        return get_object(d, path, what, out, err);
 }
 
 int docker_container_stop(struct docker *d, const char *id, unsigned grace_seconds, md_error *err)
@@ -168,13 +174,7 @@ int docker_container_stats(struct docker *d, const char *id, json_t **out, md_er
         snprintf(what, sizeof what, "stats of container %.200s", id ? id : "");
         CHECK_REF(id, what);
         snprintf(path, sizeof path, "/containers/%s/stats?stream=0", id);
-        _cleanup_json_ json_t *j = NULL;
-        if (docker_call(d, "GET", path, NULL, 0, true, NULL, NULL, &j, err, what) < 0)
-                return -1;
-        if (!json_is_object(j))
-                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon's answer is not a JSON object", what);
-        *out = MD_TAKE_PTR(j);
-        return 0;
+        return get_object(d, path, what, out, err);
 }
 
 int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err)
