@@ -98,3 +98,18 @@ md_ensure_user() {
     usermod -a -G "$group" "$name"
   fi
 }
+
+# md_ensure_nosuid_mount DIR: DIR becomes a bind mount of itself with nosuid,nodev. Root in a
+# container can give any owner and mode to what it writes into a sandbox; on such a mount the
+# host honours neither a setuid bit nor a device node found there.
+md_ensure_nosuid_mount() {
+  local dir=$1 opts
+  mkdir -p "$dir"
+  opts=$(findmnt -n -o OPTIONS --target "$dir" 2>/dev/null || true)
+  if [ "$(findmnt -n -o TARGET --target "$dir")" = "$dir" ]; then
+    case ",$opts," in *,nosuid,*) case ",$opts," in *,nodev,*) return 0 ;; esac ;; esac
+  else
+    mount --bind "$dir" "$dir"
+  fi
+  mount -o remount,bind,nosuid,nodev "$dir"
+}
