@@ -6,11 +6,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "docker.h"
-#include "adopt.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
-#include "reap.h"
 #include "util.h"
 
 int exit_wait_read_visible(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
@@ -58,20 +55,11 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
                 /* a monitor that died (or never ran) cannot write the exit: after a grace period,
                  * reap the container from here so that `wait` never hangs on a dead monitor */
                 if (!monitor_alive(&r) && ++missing_monitor >= 3) {
-                        /* the owner hands a running container to a new monitor, so its output
-                         * goes on; anything else (or a failed adoption) is reaped */
-                        md_error aerr = {0};
-                        int rc = adopt_container(h, &r, &aerr);
-                        if (rc == 1) {
-                                md_record_clear(&r);
-                                missing_monitor = 0;
-                                continue;
-                        }
-                        rc = reap_container(h->conf, record_dirfd, &r, err);
+                        int rc = exit_wait_rescue(h, record_dirfd, &r, err);
                         md_record_clear(&r);
                         if (rc < 0)
                                 return -1;
-                        if (rc > 0) { /* reaped: read it back */
+                        if (rc > 0) { /* adopted or reaped: read it again */
                                 missing_monitor = 0;
                                 continue;
                         }

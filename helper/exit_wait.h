@@ -13,5 +13,11 @@ int exit_wait_read_visible(const struct helper *h, int record_dirfd, const char 
 int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
                          md_error *err);
 
+/* For a container whose monitor is gone: adopts it (the owner's running container gets a new
+ * monitor) or reaps it. 1 when it was adopted or its exit recorded, 0 when nothing could be done
+ * yet, -1 with err. It needs the Docker daemon: in the helper it loads the engine (engine.c), in
+ * the engine it runs directly (engine_module.c). */
+int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_record *r, md_error *err);
+
 /* {"container","status","exit_code","signal","oom_killed","finished_at"} */
 json_t *exit_wait_result_json(const struct md_record *r);

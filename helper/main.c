@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "engine.h"
 #include "helper.h"
 #include "hygiene.h"
 
@@ -27,13 +28,16 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  policy  explain --container-id ID --sandbox DIR [--task FILE]\n"
                                  "  --help | --version\n";
 
+/* run: engine_run for the commands that live in the engine module (engine.h), loaded only for
+ * them; creates: it creates or changes a container, so it needs a policy section even for root. */
 static const struct {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
+        bool creates;
 } commands[] = {
-        {"launch", cmd_launch}, {"wait", cmd_wait},       {"destroy", cmd_destroy},
-        {"list", cmd_list},     {"recover", cmd_recover}, {"usage", cmd_usage},
-        {"update", cmd_update}, {"fetch", cmd_fetch},     {"policy", cmd_policy},
+        {"launch", engine_run, true}, {"wait", cmd_wait, false},      {"destroy", engine_run, false},
+        {"list", cmd_list, false},    {"recover", engine_run, false}, {"usage", engine_run, false},
+        {"update", engine_run, true}, {"fetch", engine_run, true},    {"policy", cmd_policy, false},
 };
 
 static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,
@@ -116,8 +120,7 @@ int main(int argc, char **argv)
         /* Default deny: a caller that no section names may do nothing but ask the policy. Root,
          * who may see every container anyway, still may look after them (wait, list, destroy,
          * recover, usage); what creates or changes a container needs a section even for root. */
-        bool creates = commands[i].run == cmd_launch || commands[i].run == cmd_fetch ||
-                       commands[i].run == cmd_update;
+        bool creates = commands[i].creates;
         if (h.policy && !h.section && commands[i].run != cmd_policy && (creates || !h.priv.caller_is_root)) {
                 if (helper_audit(&h, NULL, NULL, false, MD_POLICY_FILE, "no [caller] section matches", &err) <
                     0)

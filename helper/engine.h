@@ -1,0 +1,26 @@
+/* The engine: every command that talks to the Docker daemon or fetches, built as a private
+ * shared module (mesos-docker-engine.so) that the helper loads only when a command needs it.
+ *
+ * Why a module: the process an agent keeps alive per container (`wait`) needs nothing but the
+ * state dir, yet a process that merely has libcurl, libarchive and their TLS and compression
+ * stacks mapped and relocated holds about 1.5 MiB of private dirty memory; without them about
+ * 120 kB. A thousand waiting agents' processes are the difference between 1.5 GB and 120 MB. */
+#pragma once
+
+#include "helper.h"
+#include "record.h"
+
+/* Bumped whenever struct helper, struct md_record or this table changes shape: the helper and the
+ * module are built together, and a mismatch (a half-upgraded install) is refused, not guessed at. */
+#define MD_ENGINE_ABI 1
+
+struct md_engine {
+        unsigned abi;
+        /* runs the engine command argv[0]; -1 with err set on failure */
+        int (*run)(struct helper *h, int argc, char **argv, md_error *err);
+        /* exit_wait_rescue() for a container whose monitor is gone (see exit_wait.h) */
+        int (*rescue)(const struct helper *h, int record_dirfd, const struct md_record *r, md_error *err);
+};
+
+/* The helper side: loads the module (once) and runs argv[0] in it. */
+int engine_run(struct helper *h, int argc, char **argv, md_error *err);

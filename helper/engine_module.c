@@ -1,0 +1,39 @@
+/* The engine module's entry (engine.h): the commands that talk to the Docker daemon or fetch. */
+#include <string.h>
+
+#include "adopt.h"
+#include "engine.h"
+#include "exit_wait.h"
+#include "reap.h"
+
+static const struct {
+        const char *name;
+        int (*run)(struct helper *h, int argc, char **argv, md_error *err);
+} commands[] = {
+        {"launch", cmd_launch}, {"destroy", cmd_destroy}, {"recover", cmd_recover},
+        {"usage", cmd_usage},   {"update", cmd_update},   {"fetch", cmd_fetch},
+};
+
+static int engine_dispatch(struct helper *h, int argc, char **argv, md_error *err)
+{
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+                if (strcmp(argv[0], commands[i].name) == 0)
+                        return commands[i].run(h, argc, argv, err);
+        return md_fail(err, MD_EXIT_USAGE, "unknown command \"%.64s\" (see --help)", argv[0]);
+}
+
+/* A container whose monitor is gone: the owner hands a running one to a new monitor, so its
+ * output goes on; anything else (or a failed adoption) is reaped. */
+int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_record *r, md_error *err)
+{
+        md_error aerr = {0};
+        if (adopt_container(h, r, &aerr) == 1)
+                return 1;
+        return reap_container(h->conf, record_dirfd, r, err);
+}
+
+__attribute__((visibility("default"))) const struct md_engine md_engine = {
+        .abi = MD_ENGINE_ABI,
+        .run = engine_dispatch,
+        .rescue = exit_wait_rescue,
+};
