@@ -86,6 +86,13 @@ def ensure_binary():
         os.rename(BIN + ".new", BIN)
         return
     src = source_root()
+    # the build dir belongs to one source tree: another checkout's is made anew, never reused
+    info = os.path.join(BUILD, "meson-info", "meson-info.json")
+    if os.path.exists(info):
+        with open(info) as f:
+            built_from = json.load(f)["directories"]["source"]
+        if os.path.realpath(built_from) != os.path.realpath(src):
+            shutil.rmtree(BUILD)
     if not os.path.exists(os.path.join(BUILD, "build.ninja")):
         run("meson", "setup", BUILD, src, f"--prefix={PREFIX}", "-Dtests=false", timeout=300)
     run("ninja", "-C", BUILD, "sandboxfs/mesos-sandboxfs", timeout=600)
