@@ -183,7 +183,28 @@ static void fetch_details(struct sbfs_reader *r)
         remember_details(r);
 }
 
-bool sbfs_reader_may_see(struct sbfs_reader *r, const struct sbfs_container *ct)
+static bool memo_hit(const struct sbfs_reader *r, const struct sbfs_container *ct, int64_t now, bool *visible)
+{
+        pthread_mutex_lock(&sbfs_lock);
+        bool hit = ct->reader_memo.pid == r->pid && ct->reader_memo.uid == r->uid &&
+                   ct->reader_memo.gid == r->gid && now - ct->reader_memo.at_ms < DETAILS_TTL_MS;
+        *visible = ct->reader_memo.visible;
+        pthread_mutex_unlock(&sbfs_lock);
+        return hit;
+}
+
+static void memo_keep(const struct sbfs_reader *r, struct sbfs_container *ct, int64_t now, bool visible)
+{
+        pthread_mutex_lock(&sbfs_lock);
+        ct->reader_memo.pid = r->pid;
+        ct->reader_memo.uid = r->uid;
+        ct->reader_memo.gid = r->gid;
+        ct->reader_memo.at_ms = now;
+        ct->reader_memo.visible = visible;
+        pthread_mutex_unlock(&sbfs_lock);
+}
+
+static bool decide(struct sbfs_reader *r, const struct sbfs_container *ct)
 {
         for (;;) {
                 struct sbfs_identity who = {
@@ -201,4 +222,19 @@ bool sbfs_reader_may_see(struct sbfs_reader *r, const struct sbfs_container *ct)
                         return v == SBFS_VISIBLE;
                 fetch_details(r); /* sets have_details: asked once more at most */
         }
+}
+
+/* Root and the owner are answered at once; anyone else by the policy, remembered per container
+ * for the same (pid, uid, gid) as long as that caller's groups are (DETAILS_TTL_MS). */
+bool sbfs_reader_may_see(struct sbfs_reader *r, struct sbfs_container *ct)
+{
+        if (r->root || r->foreign_root || r->uid == 0 || r->uid == ct->owner_uid || r->pid <= 0)
+                return decide(r, ct);
+        int64_t now = md_monotonic_ms();
+        bool visible;
+        if (memo_hit(r, ct, now, &visible))
+                return visible;
+        visible = decide(r, ct);
+        memo_keep(r, ct, now, visible);
+        return visible;
 }

@@ -32,4 +32,4 @@ struct sbfs_reader {
 int sbfs_reader_setup(struct policy *p);
 void sbfs_reader_init(struct sbfs_reader *r, fuse_req_t req);
 /* Root, the owner, or a reader of the owner's policy section. */
-bool sbfs_reader_may_see(struct sbfs_reader *r, const struct sbfs_container *ct);
+bool sbfs_reader_may_see(struct sbfs_reader *r, struct sbfs_container *ct);

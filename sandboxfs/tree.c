@@ -12,6 +12,69 @@ static struct sbfs_container *ct_head, *ct_tail;
 static size_t n_containers;
 static uint64_t next_serial = 1;
 
+/* The live containers hashed by name and by serial (chained, doubled when the load passes 1),
+ * so that a lookup in the root and a readdir of it cost the same with 10 or 10 000 containers. */
+static struct sbfs_container **by_name, **by_serial;
+static size_t n_ct_buckets;
+
+static size_t name_hash(const char *name)
+{
+        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+        for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+                h = (h ^ *p) * 0x100000001b3ULL;
+        return (size_t)(h ^ (h >> 32));
+}
+
+static size_t serial_hash(uint64_t serial)
+{
+        return (size_t)(serial * 0x9E3779B97F4A7C15ULL >> 17);
+}
+
+static void ct_hash_insert(struct sbfs_container *c)
+{
+        size_t hn = name_hash(c->name) & (n_ct_buckets - 1);
+        size_t hs = serial_hash(c->serial) & (n_ct_buckets - 1);
+        c->by_name_next = by_name[hn];
+        by_name[hn] = c;
+        c->by_serial_next = by_serial[hs];
+        by_serial[hs] = c;
+}
+
+static void ct_hash_delete(struct sbfs_container *c)
+{
+        size_t hn = name_hash(c->name) & (n_ct_buckets - 1);
+        size_t hs = serial_hash(c->serial) & (n_ct_buckets - 1);
+        for (struct sbfs_container **pp = &by_name[hn]; *pp; pp = &(*pp)->by_name_next)
+                if (*pp == c) {
+                        *pp = c->by_name_next;
+                        break;
+                }
+        for (struct sbfs_container **pp = &by_serial[hs]; *pp; pp = &(*pp)->by_serial_next)
+                if (*pp == c) {
+                        *pp = c->by_serial_next;
+                        break;
+                }
+}
+
+static int ct_hash_grow(void)
+{
+        size_t nb = n_ct_buckets ? n_ct_buckets * 2 : 256;
+        struct sbfs_container **bn = calloc(nb, sizeof *bn), **bs = calloc(nb, sizeof *bs);
+        if (!bn || !bs) {
+                free(bn);
+                free(bs);
+                return -ENOMEM;
+        }
+        free(by_name);
+        free(by_serial);
+        by_name = bn;
+        by_serial = bs;
+        n_ct_buckets = nb;
+        for (struct sbfs_container *c = ct_head; c; c = c->next)
+                ct_hash_insert(c);
+        return 0;
+}
+
 /* Chained hash of nodes, doubled when the load passes 1, so a walk over a huge sandbox
  * costs memory only for what the kernel still holds. */
 static struct sbfs_node **buckets;
@@ -51,7 +114,9 @@ static int grow(void)
 
 struct sbfs_container *sbfs_ct_find(const char *name)
 {
-        for (struct sbfs_container *c = ct_head; c; c = c->next)
+        if (!n_ct_buckets)
+                return NULL;
+        for (struct sbfs_container *c = by_name[name_hash(name) & (n_ct_buckets - 1)]; c; c = c->by_name_next)
                 if (strcmp(c->name, name) == 0)
                         return c;
         return NULL;
@@ -59,6 +124,14 @@ struct sbfs_container *sbfs_ct_find(const char *name)
 
 struct sbfs_container *sbfs_ct_next(uint64_t after)
 {
+        if (after == 0)
+                return ct_head;
+        if (n_ct_buckets)
+                for (struct sbfs_container *c = by_serial[serial_hash(after) & (n_ct_buckets - 1)]; c;
+                     c = c->by_serial_next)
+                        if (c->serial == after)
+                                return c->next;
+        /* the last one returned has gone since: the list is in serial order */
         for (struct sbfs_container *c = ct_head; c; c = c->next)
                 if (c->serial > after)
                         return c;
@@ -69,6 +142,8 @@ struct sbfs_container *sbfs_ct_add(char *name, struct md_record *rec, int sandbo
                                    gid_t owner_gid, char *owner_name, gid_t *owner_groups,
                                    size_t n_owner_groups)
 {
+        if (n_containers >= n_ct_buckets && ct_hash_grow() < 0 && n_ct_buckets == 0)
+                return NULL;
         struct sbfs_container *c = calloc(1, sizeof *c);
         if (!c)
                 return NULL;
@@ -91,6 +166,7 @@ struct sbfs_container *sbfs_ct_add(char *name, struct md_record *rec, int sandbo
         else
                 ct_head = c;
         ct_tail = c;
+        ct_hash_insert(c);
         n_containers++;
         return c;
 }
@@ -100,6 +176,7 @@ void sbfs_ct_remove(struct sbfs_container *c)
         if (!c->live)
                 return;
         c->live = false;
+        ct_hash_delete(c);
         if (c->prev)
                 c->prev->next = c->next;
         else
@@ -219,4 +296,8 @@ void sbfs_tree_clear(void)
         n_buckets = n_nodes = 0;
         while (ct_head)
                 sbfs_ct_remove(ct_head);
+        free(by_name);
+        free(by_serial);
+        by_name = by_serial = NULL;
+        n_ct_buckets = 0;
 }

@@ -33,6 +33,7 @@ enum sbfs_stream { SBFS_STDOUT, SBFS_STDERR, _SBFS_STREAM_MAX };
 
 struct sbfs_container {
         struct sbfs_container *next, *prev; /* the live list, in serial order */
+        struct sbfs_container *by_name_next, *by_serial_next; /* hash chains of the live ones */
         char *name; /* "mesos-ID" */
         uint64_t serial; /* readdir offset; never reused */
         unsigned refs; /* the live list holds one, each node one */
@@ -45,6 +46,15 @@ struct sbfs_container {
         char *owner_name; /* NULL when the uid has no name */
         gid_t *owner_groups;
         size_t n_owner_groups;
+        /* the last answer for a reader that is neither root nor the owner (sbfs_lock): `ls -l`
+         * asks once per container, and the policy's answer takes a section match */
+        struct {
+                pid_t pid;
+                uid_t uid;
+                gid_t gid;
+                int64_t at_ms;
+                bool visible;
+        } reader_memo;
 };
 
 struct sbfs_node {
@@ -66,8 +76,10 @@ extern pthread_mutex_t sbfs_lock;
 extern struct sbfs_node sbfs_root;
 
 /* ----- containers (callers hold sbfs_lock) ----- */
+/* The live container called name, or NULL; O(1): every path walk through the root asks. */
 struct sbfs_container *sbfs_ct_find(const char *name);
-/* The first live container with serial > after, or NULL. */
+/* The first live container with serial > after, or NULL; O(1) when after is a live container's
+ * serial (a readdir resumes after the last one it returned), a scan otherwise. */
 struct sbfs_container *sbfs_ct_next(uint64_t after);
 /* Makes a live container; takes ownership of name, rec's strings (rec is cleared), the fd and the
  * owner info. Returns NULL on ENOMEM, leaving everything to the caller. */
