@@ -51,7 +51,8 @@ bool sbfs_same_uid_map(const char *a, const char *b)
         }
 }
 
-unsigned long long sbfs_synthetic_ino(unsigned long long serial, unsigned code)
+unsigned long long sbfs_ino(unsigned long long serial, enum sbfs_ino_kind kind)
 {
-        return (1ULL << 63) | (serial << 4) | (code & 15);
+        _Static_assert(_SBFS_INO_MAX <= 16, "the kind takes four bits");
+        return (1ULL << 63) | (serial << 4) | ((unsigned)kind & 15);
 }

@@ -21,6 +21,19 @@ bool sbfs_owner_may(const struct stat *st, uid_t uid, const gid_t *groups, size_
  * whose map differs from ours lives in another user namespace. */
 bool sbfs_same_uid_map(const char *a, const char *b);
 
-/* st_ino shown for the synthetic entries: high bit set so that find(1) never mistakes one
- * for a sandbox directory with the same inode number. */
-unsigned long long sbfs_synthetic_ino(unsigned long long serial, unsigned code);
+/* The synthetic entries of a container. Each has one inode number, the same in stat's st_ino and
+ * readdir's d_ino (find(1) and du(1) compare them). */
+enum sbfs_ino_kind {
+        SBFS_INO_CT_DIR = 1, /* mesos-ID */
+        SBFS_INO_FOLLOW_DIR, /* mesos-ID/follow */
+        SBFS_INO_STDOUT, /* mesos-ID/stdout; SBFS_INO_STDOUT + stream */
+        SBFS_INO_STDERR,
+        SBFS_INO_FOLLOW_STDOUT, /* mesos-ID/follow/stdout; SBFS_INO_FOLLOW_STDOUT + stream */
+        SBFS_INO_FOLLOW_STDERR,
+        SBFS_INO_INFO, /* mesos-ID/info.json */
+        _SBFS_INO_MAX,
+};
+
+/* The inode number of a synthetic entry: the high bit set so that it never equals a sandbox
+ * entry's (those are shown with their own numbers), then the container's serial, then the kind. */
+unsigned long long sbfs_ino(unsigned long long serial, enum sbfs_ino_kind kind);

@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,11 +59,12 @@ static void usage(FILE *f)
 }
 
 /* A mount left by a killed daemon answers ENOTCONN: detach it so that a restart mounts
- * cleanly on the same point. */
+ * cleanly on the same point. statfs, not stat: the kernel may answer a stat from attributes it
+ * still caches, but always sends a statfs to the (gone) daemon. */
 static void detach_stale_mount(const char *mountpoint)
 {
-        struct stat st;
-        if (stat(mountpoint, &st) < 0 && errno == ENOTCONN)
+        struct statfs sf;
+        if (statfs(mountpoint, &sf) < 0 && errno == ENOTCONN)
                 umount2(mountpoint, MNT_DETACH);
 }
 

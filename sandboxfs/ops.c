@@ -21,22 +21,46 @@
 #include "util.h"
 #include "watch.h"
 
-/* Entry timeouts are 0: the kernel's dentry cache is shared by all users, and what one reader
- * may see another may not, so every path walk comes back to us (and is refused with ENOENT).
+/* Entry timeouts: the kernel's dentry cache is shared by all users, and what one reader may see
+ * another may not. So the name of a container (mesos-ID in the root) is never cached: every
+ * path walk through it comes back to us and a stranger gets ENOENT. What lies below it may be
+ * cached (fixed names for a minute, the sandbox's for a second), since no walk reaches it
+ * without passing mesos-ID first; only a process
+ * that already holds a directory inside (its cwd, an fd), which it could open only when it was
+ * allowed to, walks on from there.
  * Attributes are reached only through such a walk or an open file, so the attributes of what
  * cannot change any more, a finished container's logs, may be cached; everything else is
  * asked for afresh (live sizes for tail -f). */
 #define TIMEOUT 0.0
+#define FIXED_ENTRY_TIMEOUT 60.0 /* the names inside mesos-ID, fixed for its whole life */
+#define SANDBOX_ENTRY_TIMEOUT 1.0 /* names in the sandbox, which its task may rename */
 #define FINISHED_ATTR_TIMEOUT 1.0
+#define DIR_ATTR_TIMEOUT 1.0
 
-static double attr_timeout(const struct sbfs_node *n)
+static double attr_timeout(const struct sbfs_node *n, const struct stat *st)
 {
+        /* folders: a second's lag in their times and link counts is harmless, and caching them
+         * saves `ls -l` and find(1) a GETATTR after each LOOKUP and OPENDIR */
+        if (S_ISDIR(st->st_mode) && n->kind != SBFS_ROOT)
+                return DIR_ATTR_TIMEOUT;
         if (n->kind != SBFS_LOG)
                 return TIMEOUT;
         pthread_mutex_lock(&sbfs_lock);
         bool finished = n->ct->rec.state == MD_STATE_EXITED;
         pthread_mutex_unlock(&sbfs_lock);
         return finished ? FINISHED_ATTR_TIMEOUT : TIMEOUT;
+}
+
+static double entry_timeout(const struct sbfs_node *n)
+{
+        switch (n->kind) {
+        case SBFS_CT_DIR:
+                return TIMEOUT;
+        case SBFS_SANDBOX:
+                return SANDBOX_ENTRY_TIMEOUT;
+        default:
+                return FIXED_ENTRY_TIMEOUT;
+        }
 }
 
 static const char *const stream_names[_SBFS_STREAM_MAX] = {"stdout", "stderr"};
@@ -64,12 +88,30 @@ static int stat_node_fd(const struct sbfs_node *n, struct stat *st)
         return fstatat(n->fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
+/* The inode number of a synthetic node (access.h). */
+static ino_t node_ino(const struct sbfs_node *n)
+{
+        switch (n->kind) {
+        case SBFS_CT_DIR:
+                return sbfs_ino(n->ct->serial, SBFS_INO_CT_DIR);
+        case SBFS_FOLLOW_DIR:
+                return sbfs_ino(n->ct->serial, SBFS_INO_FOLLOW_DIR);
+        case SBFS_LOG:
+                return sbfs_ino(n->ct->serial, SBFS_INO_STDOUT + n->stream);
+        case SBFS_FOLLOW_LOG:
+                return sbfs_ino(n->ct->serial, SBFS_INO_FOLLOW_STDOUT + n->stream);
+        case SBFS_INFO:
+                return sbfs_ino(n->ct->serial, SBFS_INO_INFO);
+        default:
+                return FUSE_ROOT_ID;
+        }
+}
+
 /* The attributes a reader sees. */
 static int node_attr(struct sbfs_node *n, struct stat *st)
 {
         memset(st, 0, sizeof *st);
         struct sbfs_container *ct = n->ct;
-        unsigned long long serial = ct ? ct->serial : 0;
         st->st_nlink = 1;
         st->st_blksize = 4096;
         if (ct) {
@@ -90,7 +132,7 @@ static int node_attr(struct sbfs_node *n, struct stat *st)
                         st->st_mtim = sb.st_mtim;
                         st->st_ctim = sb.st_ctim;
                 }
-                st->st_ino = sbfs_synthetic_ino(serial, n->kind == SBFS_CT_DIR ? 1 : 2);
+                st->st_ino = node_ino(n);
                 st->st_mode = S_IFDIR | 0555;
                 st->st_nlink = n->kind == SBFS_CT_DIR ? 4 : 2;
                 return 0;
@@ -110,7 +152,7 @@ static int node_attr(struct sbfs_node *n, struct stat *st)
                         st->st_mtim = lg.st_mtim;
                         st->st_ctim = lg.st_ctim;
                 }
-                st->st_ino = sbfs_synthetic_ino(serial, (n->kind == SBFS_LOG ? 3 : 5) + n->stream);
+                st->st_ino = node_ino(n);
                 st->st_mode = S_IFREG | 0444;
                 return 0;
         }
@@ -122,7 +164,7 @@ static int node_attr(struct sbfs_node *n, struct stat *st)
                 pthread_mutex_unlock(&sbfs_lock);
                 if (r < 0)
                         return r;
-                st->st_ino = sbfs_synthetic_ino(serial, 7);
+                st->st_ino = node_ino(n);
                 st->st_mode = S_IFREG | 0444;
                 st->st_size = (off_t)len;
                 return 0;
@@ -152,9 +194,10 @@ static int fill_entry(struct sbfs_node *n, struct fuse_entry_param *e)
 {
         memset(e, 0, sizeof *e);
         e->ino = (uintptr_t)n;
-        e->attr_timeout = attr_timeout(n);
-        e->entry_timeout = TIMEOUT;
-        return node_attr(n, &e->attr);
+        int r = node_attr(n, &e->attr);
+        e->attr_timeout = attr_timeout(n, &e->attr);
+        e->entry_timeout = entry_timeout(n);
+        return r;
 }
 
 static void forget_one(struct sbfs_node *n, uint64_t count)
@@ -288,14 +331,12 @@ static int do_lookup(struct sbfs_reader *r, struct sbfs_node *parent, const char
 
 static void sbfs_init(void *userdata, struct fuse_conn_info *conn)
 {
-        /* splice the file data into the reply; readdirplus always (ls -l, find) */
+        /* splice the file data into the reply; no readdirplus (see add_entry) */
         if (conn->capable & FUSE_CAP_SPLICE_WRITE)
                 conn->want |= FUSE_CAP_SPLICE_WRITE;
         if (conn->capable & FUSE_CAP_SPLICE_MOVE)
                 conn->want |= FUSE_CAP_SPLICE_MOVE;
-        if (conn->capable & FUSE_CAP_READDIRPLUS)
-                conn->want |= FUSE_CAP_READDIRPLUS;
-        conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+        conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
         /* a log whose mtime moved drops its cached pages */
         if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
                 conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
@@ -362,7 +403,7 @@ static void sbfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
         if (err < 0)
                 fuse_reply_err(req, -err);
         else
-                fuse_reply_attr(req, &st, attr_timeout(n));
+                fuse_reply_attr(req, &st, attr_timeout(n, &st));
 }
 
 static void sbfs_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -607,58 +648,60 @@ static void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
                 return;
         }
         fi->fh = (uintptr_t)d;
-        fi->cache_readdir = 0;
+        /* the fixed folders of a container list the same names for its whole life */
+        fi->cache_readdir = n->kind == SBFS_CT_DIR || n->kind == SBFS_FOLLOW_DIR;
+        fi->keep_cache = fi->cache_readdir;
         if (fuse_reply_open(req, fi) == -ENOENT)
                 sbfs_handle_release(d);
 }
 
-/* Adds one entry; for readdirplus also its lookup (undone when it does not fit). Returns the
- * size used, 0 when the buffer is full. */
-static size_t add_entry(fuse_req_t req, struct sbfs_reader *r, struct sbfs_node *dir, bool plus, char *p,
-                        size_t rem, const char *name, ino_t ino, mode_t type, off_t next)
+/* Adds one entry. Returns the size used, 0 when the buffer is full. There is no readdirplus: with
+ * entry timeouts of 0 (see TIMEOUT) the kernel looks every name up again when it is used, so
+ * attributes and lookups sent with the listing would only be work thrown away, and FORGETs. */
+static size_t add_entry(fuse_req_t req, char *p, size_t rem, const char *name, ino_t ino, mode_t type,
+                        off_t next)
 {
-        if (!plus) {
-                struct stat st = {.st_ino = ino, .st_mode = type << 12};
-                size_t need = fuse_add_direntry(req, p, rem, name, &st, next);
-                return need > rem ? 0 : need;
-        }
-        struct fuse_entry_param e = {.attr = {.st_ino = ino, .st_mode = type << 12}};
-        struct sbfs_node *n = NULL;
-        bool dots = strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
-        if (!dots) {
-                int err = do_lookup(r, dir, name, &n);
-                if (err == 0 && fill_entry(n, &e) < 0) {
-                        forget_one(n, 1);
-                        n = NULL;
-                        err = -EIO;
-                }
-                /* a container the reader may not see is left out; a sandbox entry that could not
-                 * be looked up now (vanished, out of fds) is listed without attributes (nodeid 0:
-                 * the kernel looks it up when it is used) */
-                if (err < 0 && dir->kind == SBFS_ROOT)
-                        return SIZE_MAX;
-                if (err < 0)
-                        e = (struct fuse_entry_param){.attr = {.st_ino = ino, .st_mode = type << 12}};
-        }
-        size_t need = fuse_add_direntry_plus(req, p, rem, name, &e, next);
-        if (need > rem) {
-                if (n)
-                        forget_one(n, 1);
-                return 0;
-        }
-        return need;
+        struct stat st = {.st_ino = ino, .st_mode = type << 12};
+        size_t need = fuse_add_direntry(req, p, rem, name, &st, next);
+        return need > rem ? 0 : need;
 }
 
-static const char *const ct_dir_names[] = {".", "..", "stdout", "stderr", "follow", "sandbox", "info.json"};
-static const mode_t ct_dir_types[] = {S_IFDIR, S_IFDIR, S_IFREG, S_IFREG, S_IFDIR, S_IFDIR, S_IFREG};
-static const char *const follow_dir_names[] = {".", "..", "stdout", "stderr"};
-static const mode_t follow_dir_types[] = {S_IFDIR, S_IFDIR, S_IFREG, S_IFREG};
+/* The fixed entries of a container's folder and of its follow/ folder, with the inode numbers
+ * their nodes show in stat (node_ino): ino 0 stands for the sandbox's own, ino 1 for the parent. */
+struct fixed_entry {
+        const char *name;
+        mode_t type;
+        enum sbfs_ino_kind ino;
+};
+static const struct fixed_entry ct_dir[] = {
+        {".", S_IFDIR, SBFS_INO_CT_DIR},          {"..", S_IFDIR, 1},
+        {"stdout", S_IFREG, SBFS_INO_STDOUT},     {"stderr", S_IFREG, SBFS_INO_STDERR},
+        {"follow", S_IFDIR, SBFS_INO_FOLLOW_DIR}, {"sandbox", S_IFDIR, 0},
+        {"info.json", S_IFREG, SBFS_INO_INFO},    {NULL, 0, 0},
+};
+static const struct fixed_entry follow_dir[] = {
+        {".", S_IFDIR, SBFS_INO_FOLLOW_DIR},
+        {"..", S_IFDIR, SBFS_INO_CT_DIR},
+        {"stdout", S_IFREG, SBFS_INO_FOLLOW_STDOUT},
+        {"stderr", S_IFREG, SBFS_INO_FOLLOW_STDERR},
+        {NULL, 0, 0},
+};
+
+static ino_t fixed_entry_ino(const struct sbfs_node *dir, const struct fixed_entry *e)
+{
+        if (e->ino == 1)
+                return FUSE_ROOT_ID;
+        if (e->ino == 0) {
+                struct stat st;
+                return fstat(dir->ct->sandbox_fd, &st) == 0 ? st.st_ino : 0;
+        }
+        return sbfs_ino(dir->ct->serial, e->ino);
+}
 
 static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n, struct sbfs_handle *d,
-                     size_t size, off_t offset, bool plus);
+                     size_t size, off_t offset);
 
-static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, struct fuse_file_info *fi,
-                       bool plus)
+static void sbfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, struct fuse_file_info *fi)
 {
         struct sbfs_reader r;
         sbfs_reader_init(&r, req);
@@ -668,12 +711,12 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset
                 return;
         }
         struct sbfs_handle *d = sbfs_handle_get(fi->fh);
-        fill_dir(req, &r, n, d, size, offset, plus);
+        fill_dir(req, &r, n, d, size, offset);
         sbfs_handle_put(d);
 }
 
 static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n, struct sbfs_handle *d,
-                     size_t size, off_t offset, bool plus)
+                     size_t size, off_t offset)
 {
         struct sbfs_reader r = *rd;
         if (size > 1024 * 1024)
@@ -689,14 +732,12 @@ static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n
         if (n->kind == SBFS_ROOT) {
                 /* offsets are container serials: stable while containers come and go */
                 if (offset == 0) {
-                        size_t used =
-                                add_entry(req, &r, n, plus, p, rem, ".", FUSE_ROOT_ID, S_IFDIR >> 12, 1);
+                        size_t used = add_entry(req, p, rem, ".", FUSE_ROOT_ID, S_IFDIR >> 12, 1);
                         p += used, rem -= used;
                         offset = 1;
                 }
                 if (offset == 1 && rem > 0) {
-                        size_t used =
-                                add_entry(req, &r, n, plus, p, rem, "..", FUSE_ROOT_ID, S_IFDIR >> 12, 2);
+                        size_t used = add_entry(req, p, rem, "..", FUSE_ROOT_ID, S_IFDIR >> 12, 2);
                         if (used) {
                                 p += used, rem -= used;
                                 offset = 2;
@@ -705,51 +746,36 @@ static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n
                 uint64_t after = offset >= 2 ? (uint64_t)offset - 2 : 0;
                 while (offset >= 2 && rem > 0) {
                         char name[MD_NAME_MAX + 1];
-                        uint64_t serial;
+                        uint64_t serial = 0;
                         pthread_mutex_lock(&sbfs_lock);
                         struct sbfs_container *ct = sbfs_ct_next(after);
                         if (ct) {
                                 snprintf(name, sizeof name, "%s", ct->name);
                                 serial = ct->serial;
-                                if (!sbfs_ct_present(ct))
-                                        name[0] = '\0';
+                                sbfs_ct_ref(ct); /* held while the reader check runs unlocked */
                         }
                         pthread_mutex_unlock(&sbfs_lock);
                         if (!ct)
                                 break;
-                        if (name[0]) {
-                                /* do_lookup checks visibility: an invisible one is skipped */
-                                size_t used;
-                                if (plus) {
-                                        used = add_entry(req, &r, n, true, p, rem, name,
-                                                         sbfs_synthetic_ino(serial, 1), S_IFDIR >> 12,
-                                                         (off_t)serial + 2);
-                                } else {
-                                        struct sbfs_node *c = NULL;
-                                        used = SIZE_MAX;
-                                        if (do_lookup(&r, n, name, &c) == 0) {
-                                                forget_one(c, 1);
-                                                used = add_entry(req, &r, n, false, p, rem, name,
-                                                                 sbfs_synthetic_ino(serial, 1), S_IFDIR >> 12,
-                                                                 (off_t)serial + 2);
-                                        }
-                                }
+                        bool see = sbfs_reader_may_see(&r, ct);
+                        pthread_mutex_lock(&sbfs_lock);
+                        see = see && sbfs_ct_present(ct);
+                        sbfs_ct_unref(ct);
+                        pthread_mutex_unlock(&sbfs_lock);
+                        if (see) {
+                                size_t used = add_entry(req, p, rem, name, sbfs_ino(serial, SBFS_INO_CT_DIR),
+                                                        S_IFDIR >> 12, (off_t)serial + 2);
                                 if (used == 0)
                                         break;
-                                if (used != SIZE_MAX)
-                                        p += used, rem -= used;
+                                p += used, rem -= used;
                         }
                         after = serial;
                 }
         } else if (n->kind == SBFS_CT_DIR || n->kind == SBFS_FOLLOW_DIR) {
-                bool ctd = n->kind == SBFS_CT_DIR;
-                size_t count = ctd ? 7 : 4;
-                for (size_t i = (size_t)offset; i < count; i++) {
-                        const char *name = ctd ? ct_dir_names[i] : follow_dir_names[i];
-                        mode_t type = ctd ? ct_dir_types[i] : follow_dir_types[i];
-                        size_t used =
-                                add_entry(req, &r, n, plus, p, rem, name,
-                                          sbfs_synthetic_ino(n->ct->serial, 8 + i), type >> 12, (off_t)i + 1);
+                const struct fixed_entry *entries = n->kind == SBFS_CT_DIR ? ct_dir : follow_dir;
+                for (size_t i = (size_t)offset; entries[i].name; i++) {
+                        size_t used = add_entry(req, p, rem, entries[i].name, fixed_entry_ino(n, &entries[i]),
+                                                entries[i].type >> 12, (off_t)i + 1);
                         if (used == 0)
                                 break;
                         if (used != SIZE_MAX)
@@ -774,8 +800,7 @@ static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n
                         }
                         off_t next = d->entry->d_off;
                         unsigned char type = d->entry->d_type == DT_FIFO ? DT_REG : d->entry->d_type;
-                        size_t used = add_entry(req, &r, n, plus, p, rem, d->entry->d_name, d->entry->d_ino,
-                                                type, next);
+                        size_t used = add_entry(req, p, rem, d->entry->d_name, d->entry->d_ino, type, next);
                         if (used == 0)
                                 break;
                         if (used != SIZE_MAX)
@@ -790,17 +815,6 @@ static void fill_dir(fuse_req_t req, struct sbfs_reader *rd, struct sbfs_node *n
                 fuse_reply_err(req, -err);
         else
                 fuse_reply_buf(req, buf, size - rem);
-}
-
-static void sbfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
-{
-        do_readdir(req, ino, size, off, fi, false);
-}
-
-static void sbfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-                             struct fuse_file_info *fi)
-{
-        do_readdir(req, ino, size, off, fi, true);
 }
 
 static void sbfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -931,7 +945,6 @@ const struct fuse_lowlevel_ops sbfs_ops = {
         .poll = sbfs_poll,
         .opendir = sbfs_opendir,
         .readdir = sbfs_readdir,
-        .readdirplus = sbfs_readdirplus,
         .releasedir = sbfs_releasedir,
         .access = sbfs_access,
         .statfs = sbfs_statfs,

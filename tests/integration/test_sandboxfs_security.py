@@ -68,6 +68,31 @@ class SecurityTests(unittest.TestCase):
             self.assertEqual(f.read(), "data\n")
         self.assertEqual(sorted(os.listdir(sb)), ["data", "stderr", "stdout"])
 
+    def test_names_the_kernel_caches_do_not_reach_a_stranger(self):
+        # What lies below mesos-ID is cached by the kernel for a while (the dentry cache is
+        # shared by every user); mesos-ID itself never is, so a stranger who walks right after
+        # the owner still gets ENOENT at mesos-ID, on every path below it and by every call.
+        sb = self.fs.make("s0")
+        os.makedirs(os.path.join(sb, "dir"))
+        with open(os.path.join(sb, "dir", "file"), "w") as f:
+            f.write("secret\n")
+        chown_tree(sb, OWNER)
+        self.fs.append("s0", "out\n")
+        self.fs.mount()
+        paths = ["stdout", "stderr", "info.json", "follow", "follow/stderr", "sandbox", "sandbox/dir",
+                 "sandbox/dir/file"]
+        for _ in range(2):
+            for p in paths:  # the owner walks every path: the kernel now holds their names
+                self.assertEqual(as_user(OWNER, "stat", self.fs.path("s0", p)).returncode, 0, p)
+            self.assertEqual(as_user(OWNER, "cat", self.fs.path("s0", "sandbox", "dir", "file")).stdout,
+                             "secret\n")
+            for p in paths:
+                full = self.fs.path("s0", p)
+                for cmd in (["stat", full], ["cat", full], ["ls", full], ["python3", "-c", f"import os; os.chdir({full!r})"]):
+                    r = as_user(OTHER, *cmd)
+                    self.assertNotEqual(r.returncode, 0, f"{cmd} as a stranger")
+                    self.assertIn("No such file or directory", r.stderr, f"{cmd}: {r.stderr}")
+
     def test_symlinks_are_shown_and_never_followed_by_the_filesystem(self):
         sb = self.fs.make("s2")
         other = self.fs.make("s2b", owner=OTHER, mode=0o700)

@@ -83,9 +83,11 @@ END_TEST
 
 START_TEST(synthetic_inodes)
 {
-        ck_assert(sbfs_synthetic_ino(1, 1) >> 63);
-        ck_assert(sbfs_synthetic_ino(1, 1) != sbfs_synthetic_ino(1, 2));
-        ck_assert(sbfs_synthetic_ino(1, 1) != sbfs_synthetic_ino(2, 1));
+        ck_assert(sbfs_ino(1, SBFS_INO_CT_DIR) >> 63);
+        for (unsigned a = SBFS_INO_CT_DIR; a < _SBFS_INO_MAX; a++)
+                for (unsigned b = SBFS_INO_CT_DIR; b < _SBFS_INO_MAX; b++)
+                        ck_assert((sbfs_ino(7, a) == sbfs_ino(7, b)) == (a == b));
+        ck_assert(sbfs_ino(1, SBFS_INO_CT_DIR) != sbfs_ino(2, SBFS_INO_CT_DIR));
 }
 END_TEST
 
