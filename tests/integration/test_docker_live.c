@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "skip.h"
 #include "docker.h"
 #include "json_cleanup.h"
 #include "monitor.h"
@@ -1066,12 +1067,10 @@ int main(void)
 {
         sock = getenv("MD_TEST_DOCKER_SOCK");
         if (!sock || !sock[0]) {
-                fprintf(stderr, "skipped: MD_TEST_DOCKER_SOCK is not set\n");
-                return 77;
+                return skip_suite("MD_TEST_DOCKER_SOCK is not set");
         }
         if (geteuid() != 0) {
-                fprintf(stderr, "skipped: needs root\n");
-                return 77;
+                return skip_suite("needs root");
         }
         SRunner *sr = srunner_create(live_suite());
         srunner_run_all(sr, CK_NORMAL);

@@ -1,6 +1,6 @@
 /* fetch_run against a real HTTP server started here on 127.0.0.1, as an unprivileged test user
  * (md-fetch-test) fetching into a sandbox it owns: what landed where and what did not. Needs
- * root (to become the user); exits 77 otherwise. */
+ * root (to become the user); skipped otherwise (skip.h). */
 #include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "skip.h"
 #include "cleanup.h"
 #include "fetch_internal.h"
 #include "regauth.h"
@@ -676,8 +677,7 @@ START_TEST(registry_credentials)
         const char *src = getenv("MD_TEST_IMAGE") ? getenv("MD_TEST_IMAGE") : "mesos-test/busybox:latest";
         if (!sock || sh("command -v docker-registry htpasswd docker >/dev/null") != 0 ||
             sh("DOCKER_HOST=unix://%s docker image inspect %s >/dev/null 2>&1", sock, src) != 0) {
-                fprintf(stderr, "registry_credentials: skipped (no docker socket, image %s or registry)\n",
-                        src);
+                SKIP_CASE("registry_credentials: no docker socket, image %s or registry", src);
                 return;
         }
         int rport = 0;
@@ -758,7 +758,7 @@ END_TEST
 START_TEST(tls_verified)
 {
         if (sh("command -v openssl >/dev/null") != 0) {
-                fprintf(stderr, "tls_verified: skipped (no openssl)\n");
+                SKIP_CASE("tls_verified: no openssl");
                 return;
         }
         ck_assert_int_eq(sh("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
@@ -828,8 +828,7 @@ static void make_user(void)
         if (!pw) {
                 if (system("useradd --system --no-create-home --shell /usr/sbin/nologin md-fetch-test") !=
                     0) {
-                        fprintf(stderr, "cannot create the user md-fetch-test\n");
-                        exit(77);
+                        exit(skip_suite("cannot create the user md-fetch-test"));
                 }
                 pw = getpwnam("md-fetch-test");
         }
@@ -929,10 +928,8 @@ static void make_content(void)
 
 int main(void)
 {
-        if (geteuid() != 0) {
-                fprintf(stderr, "test_fetch_live needs root (it becomes the user md-fetch-test)\n");
-                return 77;
-        }
+        if (geteuid() != 0)
+                return skip_suite("test_fetch_live needs root (it becomes the user md-fetch-test)");
         make_user();
         if (!mkdtemp(work))
                 return 1;

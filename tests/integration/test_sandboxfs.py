@@ -21,6 +21,8 @@ import sys
 import time
 import unittest
 
+import tap
+
 PREFIX = "/opt/mesos-docker-test-sbfs"
 BIN = os.path.join(PREFIX, "bin", "mesos-sandboxfs")
 POLICY = os.path.join(PREFIX, "etc", "mesos-docker", "policy.conf")
@@ -34,8 +36,7 @@ READERS_GROUP = "md-sbfs-readers"
 
 
 def skip(why):
-    print(f"SKIP: {why}")
-    sys.exit(77)
+    tap.skip_suite(why)
 
 
 def run(*cmd, check=True, **kw):
@@ -559,4 +560,4 @@ class VisibilityTests(SandboxfsTestCase):
 
 if __name__ == "__main__":
     setup_environment()
-    unittest.main(verbosity=2)
+    tap.main()

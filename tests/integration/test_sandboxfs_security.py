@@ -13,6 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
 from test_sandboxfs import (MNT, OWNER, OTHER, READER, SANDBOXES, Fs, as_user, popen_as, run,  # noqa: E402
                             setup_environment, wait_for)
 
@@ -353,4 +354,4 @@ class SecurityTests(unittest.TestCase):
 
 if __name__ == "__main__":
     setup_environment()
-    unittest.main(verbosity=2)
+    tap.main()
