@@ -103,13 +103,12 @@ md_ensure_user() {
 # container can give any owner and mode to what it writes into a sandbox; on such a mount the
 # host honours neither a setuid bit nor a device node found there.
 md_ensure_nosuid_mount() {
-  local dir=$1 opts
+  local dir=$1
   mkdir -p "$dir"
-  opts=$(findmnt -n -o OPTIONS --target "$dir" 2>/dev/null || true)
-  if [ "$(findmnt -n -o TARGET --target "$dir")" = "$dir" ]; then
-    case ",$opts," in *,nosuid,*) case ",$opts," in *,nodev,*) return 0 ;; esac ;; esac
-  else
-    mount --bind "$dir" "$dir"
+  # the flags of the mount the directory is really on (mountinfo can list a hidden one there too)
+  if python3 -c 'import os, sys; f = os.statvfs(sys.argv[1]).f_flag; sys.exit(0 if f & os.ST_NOSUID and f & os.ST_NODEV else 1)' "$dir"; then
+    return 0
   fi
+  mount --bind "$dir" "$dir"
   mount -o remount,bind,nosuid,nodev "$dir"
 }
