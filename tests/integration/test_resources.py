@@ -90,17 +90,6 @@ class Resources(HelperTestCase):
         finally:
             helper(AGENT1, "destroy", cid, "--grace", "0")
 
-    def test_update_keeps_a_task_without_swap_without_swap(self):
-        r, cid, _ = launch(AGENT1, task("sleep 120", resources={"mem": 64},
-                                        parameters=[{"key": "memory-swap", "value": "64m"}]), )
-        self.assertExit(r, 0)
-        try:
-            self.assertExit(helper(AGENT1, "update", cid, "--mem", "256"), 0)
-            _, hc = host_config(cid)
-            self.assertEqual((hc["Memory"], hc["MemorySwap"]), (256 * MiB, 256 * MiB))
-        finally:
-            helper(AGENT1, "destroy", cid, "--grace", "0")
-
     def test_usage_of_a_finished_container_is_2(self):
         r, cid, _ = launch(AGENT1, task("true"))
         helper(AGENT1, "wait", cid)
@@ -151,6 +140,16 @@ class ResourceParameters(HelperTestCase):
             self.assertEqual((hc["CpuQuota"], hc["CpuPeriod"], hc["CpusetCpus"]), (200000, 100000, "0"))
             self.assertEqual((hc["Memory"], hc["MemorySwap"]), (64 * MiB, 4096 * MiB))
             self.assertEqual((hc["MemoryReservation"], hc["ShmSize"]), (32 * MiB, 16 * MiB))
+        finally:
+            helper(AGENT1, "destroy", cid, "--grace", "0")
+
+    def test_update_keeps_a_task_without_swap_without_swap(self):
+        r, cid, _ = self.launch_with(("memory-swap", "64m"))
+        self.assertExit(r, 0)
+        try:
+            self.assertExit(helper(AGENT1, "update", cid, "--mem", "256"), 0)
+            _, hc = host_config(cid)
+            self.assertEqual((hc["Memory"], hc["MemorySwap"]), (256 * MiB, 256 * MiB))
         finally:
             helper(AGENT1, "destroy", cid, "--grace", "0")
 
