@@ -63,12 +63,8 @@ int task_resource_claims(const struct task_spec *t, struct policy_claim out[stat
                          size_t *n, md_error *err)
 {
         /* judged on what the create request will carry, after the parameters are translated */
-        _cleanup_json_ json_t *config = json_object();
-        _cleanup_json_ json_t *host = json_object();
-        if (!config || !host)
-                return md_fail(err, MD_EXIT_FAILED, "task: out of memory");
-        struct task_param_apply a = {.config = config, .host = host};
-        if (task_apply_parameters(t, &a, err) < 0)
+        _cleanup_json_ json_t *host = NULL;
+        if (task_scratch_host_config(t, &host, err) < 0)
                 return -1;
 
         size_t k = 0;
