@@ -296,7 +296,11 @@ static void decide_parameter(struct decider *d, const char *key, const char *val
         const struct policy_section *s = d->s;
         struct policy_finding *f;
         char canon[POLICY_VALUE_MAX + 8], entry[POLICY_VALUE_MAX + 80], subject[256];
-        snprintf(subject, sizeof subject, "%s%s%s", key, value ? "=" : "", value ? value : "");
+        /* the value only where it decides: an env value may be a secret, and the subject goes
+         * to the audit log */
+        bool by_value = !listed(s->parameters, s->n_parameters, key) && has_values(s, key);
+        snprintf(subject, sizeof subject, "%s%s%s", key, by_value && value ? "=" : "",
+                 by_value && value ? value : "");
         if (listed(s->parameters, s->n_parameters, key))
                 f = add(d, POLICY_ASPECT_PARAMETER, true, subject, "%s in parameters", key);
         else if (!has_values(s, key))

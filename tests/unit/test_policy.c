@@ -132,6 +132,17 @@ START_TEST(parameter_values)
         expect(POLICY_ASPECT_PARAMETER, 0, true, "t.conf:2", NULL);
         expect(POLICY_ASPECT_PARAMETER, 1, false, "t.conf:2", NULL);
         ck_assert_str_eq(finding(POLICY_ASPECT_PARAMETER, 1)->subject, "cap-add=sys_admin");
+        /* the value is named only where it decides (an env value may be a secret) */
+        keys[0] = "env";
+        values[0] = "PASSWORD=x";
+        decide(p, &alice, &r);
+        ck_assert_str_eq(finding(POLICY_ASPECT_PARAMETER, 0)->subject, "env");
+        keys[0] = "label";
+        decide(p, &alice, &r);
+        ck_assert_str_eq(finding(POLICY_ASPECT_PARAMETER, 0)->subject, "label");
+        expect(POLICY_ASPECT_PARAMETER, 0, false, "t.conf:2", "label not in parameters");
+        keys[0] = "cap-add";
+        values[0] = "chown";
         ck_assert(!V.allow);
         policy_free(p);
 
