@@ -3,7 +3,7 @@
 import os
 
 from harness import (AGENT1, DEFAULT_CALLERS, HELPER_SECTION, HelperTestCase, audit_records, docker_api, helper,
-                     launch, main, task)
+                     launch, main, read, task)
 
 MiB = 1024 * 1024
 
@@ -11,17 +11,22 @@ MiB = 1024 * 1024
 def host_config(cid):
     code, info = docker_api("GET", f"/containers/mesos-{cid}/json")
     assert code == 200, info
-    return info["Id"], info["HostConfig"]
+    return info["State"]["Pid"], info["HostConfig"]
 
 
-def cgroup_v1_memory(docker_id, name):
-    """The kernel's own value for a container's memory cgroup (cgroup v1), or None elsewhere."""
-    for base in ("/sys/fs/cgroup/memory/docker", "/sys/fs/cgroup/memory/system.slice/docker-" + docker_id + ".scope"):
-        path = os.path.join(base, docker_id) if base.endswith("docker") else base
-        if os.path.exists(os.path.join(path, name)):
-            with open(os.path.join(path, name)) as f:
-                return int(f.read())
-    return None
+def kernel_memory_limits(pid):
+    """What the kernel enforces on the container's cgroup: (memory, memory+swap) in bytes, read
+    from cgroup v1's memory controller or cgroup v2's memory.max and memory.swap.max."""
+    with open(f"/proc/{pid}/cgroup") as f:
+        lines = [line.rstrip("\n").split(":", 2) for line in f]
+    for _, controllers, path in lines:
+        if "memory" in controllers.split(","):
+            base = "/sys/fs/cgroup/memory" + path
+            return tuple(int(read(os.path.join(base, n))) for n in ("memory.limit_in_bytes",
+                                                                    "memory.memsw.limit_in_bytes"))
+    path = next(p for _, c, p in lines if c == "")
+    mem, swap = (read(os.path.join("/sys/fs/cgroup" + path, n)).strip() for n in ("memory.max", "memory.swap.max"))
+    return int(mem), int(mem) + int(swap)
 
 
 class Resources(HelperTestCase):
@@ -63,8 +68,9 @@ class Resources(HelperTestCase):
         r, cid, _ = launch(AGENT1, task("sleep 60"))
         self.assertExit(r, 0)
         try:
-            _, hc = host_config(cid)
+            pid, hc = host_config(cid)
             self.assertEqual(hc["Memory"], 2048 * MiB, "the caller's max-mem")
+            self.assertEqual(kernel_memory_limits(pid)[0], 2048 * MiB)
         finally:
             helper(AGENT1, "destroy", cid, "--grace", "0")
 
@@ -74,17 +80,15 @@ class Resources(HelperTestCase):
         r, cid, _ = launch(AGENT1, task("sleep 120", resources={"cpus": 0.5, "mem": 64}))
         self.assertExit(r, 0)
         try:
-            docker_id, hc = host_config(cid)
+            pid, hc = host_config(cid)
             self.assertEqual((hc["Memory"], hc["MemorySwap"]), (64 * MiB, 128 * MiB))
+            self.assertEqual(kernel_memory_limits(pid), (64 * MiB, 128 * MiB))
             for mb in (256, 48, 1024, 64):
                 u = helper(AGENT1, "update", cid, "--mem", str(mb))
                 self.assertExit(u, 0)
                 _, hc = host_config(cid)
                 self.assertEqual((hc["Memory"], hc["MemorySwap"]), (mb * MiB, 2 * mb * MiB), f"--mem {mb}")
-                limit = cgroup_v1_memory(docker_id, "memory.limit_in_bytes")
-                if limit is not None:
-                    self.assertEqual(limit, mb * MiB, f"--mem {mb}: the kernel's limit")
-                    self.assertEqual(cgroup_v1_memory(docker_id, "memory.memsw.limit_in_bytes"), 2 * mb * MiB)
+                self.assertEqual(kernel_memory_limits(pid), (mb * MiB, 2 * mb * MiB), f"--mem {mb}: the kernel's")
             u = helper(AGENT1, "usage", cid)
             self.assertEqual(u.json()["mem_limit_bytes"], 64 * MiB)
         finally:
@@ -148,8 +152,9 @@ class ResourceParameters(HelperTestCase):
         self.assertExit(r, 0)
         try:
             self.assertExit(helper(AGENT1, "update", cid, "--mem", "256"), 0)
-            _, hc = host_config(cid)
+            pid, hc = host_config(cid)
             self.assertEqual((hc["Memory"], hc["MemorySwap"]), (256 * MiB, 256 * MiB))
+            self.assertEqual(kernel_memory_limits(pid), (256 * MiB, 256 * MiB))
         finally:
             helper(AGENT1, "destroy", cid, "--grace", "0")
 
