@@ -136,6 +136,7 @@ struct task_context launch_plan_context(const struct helper *h, const struct lau
                 .owner_uid = h->caller.uid,
                 .volume_host_paths = (const char **)plan->volume_ptrs,
                 .volume_read_only = plan->volume_read_only,
+                .mem_limit_mb = plan->verdict->mem_limit_mb,
         };
 }
 

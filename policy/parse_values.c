@@ -286,6 +286,15 @@ static int set_cusers(struct policy_parser *ps, struct policy_section *s, char *
         return 0;
 }
 
+/* A word of a restricted alphabet: lower case, digits and extra, starting with a letter. */
+static bool word_ok(const char *w, const char *extra)
+{
+        bool ok = w[0] >= 'a' && w[0] <= 'z';
+        for (const char *c = w; ok && *c; c++)
+                ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr(extra, *c);
+        return ok && strlen(w) <= 64;
+}
+
 /* Words of a restricted alphabet: docker parameter keys, URI schemes. */
 static int set_words(struct policy_parser *ps, const char *key, const char *extra, char **words, size_t n,
                      char ***out, size_t *n_out)
@@ -294,14 +303,39 @@ static int set_words(struct policy_parser *ps, const char *key, const char *extr
                 return -1;
         for (size_t i = 0; i < n; i++) {
                 const char *w = words[i];
-                bool ok = w[0] >= 'a' && w[0] <= 'z';
-                for (const char *c = w; ok && *c; c++)
-                        ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr(extra, *c);
-                if (!ok || strlen(w) > 64)
+                if (!word_ok(w, extra))
                         return policy_parse_error(ps, "%s: invalid value \"%.64s\"", key, w);
                 if (!((*out)[i] = strdup(w)))
                         return policy_parse_error(ps, "out of memory");
                 (*n_out)++;
+        }
+        return 0;
+}
+
+/* KEY (any value) or KEY=VALUE (that value only): the key as set_words takes it, the value
+ * kept in the form it is compared in (policy_parameter_value). */
+static int set_parameters(struct policy_parser *ps, struct policy_section *s, char **words, size_t n)
+{
+        if (!(s->parameters = strv_new(ps, n)))
+                return -1;
+        for (size_t i = 0; i < n; i++) {
+                char *eq = strchr(words[i], '=');
+                if (eq)
+                        *eq = '\0';
+                if (!word_ok(words[i], "-_"))
+                        return policy_parse_error(ps, "parameters: invalid value \"%.64s\"", words[i]);
+                char value[POLICY_VALUE_MAX + 8];
+                if (eq && policy_parameter_value(words[i], eq + 1, value, sizeof value) < 0)
+                        return policy_parse_error(ps,
+                                                  "parameters: %.64s: invalid value \"%.64s\" (1 to %d "
+                                                  "characters, no blanks)",
+                                                  words[i], eq + 1, POLICY_VALUE_MAX);
+                if (eq ? asprintf(&s->parameters[i], "%s=%s", words[i], value) < 0
+                       : !(s->parameters[i] = strdup(words[i]))) {
+                        s->parameters[i] = NULL;
+                        return policy_parse_error(ps, "out of memory");
+                }
+                s->n_parameters++;
         }
         return 0;
 }
@@ -369,7 +403,7 @@ int policy_set_caller_key(struct policy_parser *ps, const char *key, char **word
         case KEY_CONTAINER_USERS:
                 return set_cusers(ps, s, words, n);
         case KEY_PARAMETERS:
-                return set_words(ps, key, "-_", words, n, &s->parameters, &s->n_parameters);
+                return set_parameters(ps, s, words, n);
         case KEY_MAX_CPUS:
                 return set_cpus(ps, s, words, n);
         case KEY_MAX_MEM:
