@@ -8,6 +8,7 @@
 #include "docker.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
+#include "lookup.h"
 #include "util.h"
 
 #define DESTROY_DEFAULT_GRACE 10
@@ -53,24 +54,14 @@ int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
 {
         const char *id = NULL;
         unsigned grace;
-        char name[160];
-        if (parse_args(argc, argv, &id, &grace, err) < 0 || helper_container_name(id, name, err) < 0)
+        if (parse_args(argc, argv, &id, &grace, err) < 0)
                 return -1;
-        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
-        if (record_dirfd < 0) {
-                md_error_clear(err);
-                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
-        }
+        _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
         struct md_record r = {0};
-        if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0) {
-                if (err->exit_code == MD_EXIT_NO_CONTAINER) {
-                        md_error audit_err = {0};
-                        if (helper_audit(h, name, NULL, false, "owner", "no such container of the caller's",
-                                         &audit_err) < 0)
-                                *err = audit_err;
-                }
-                return -1;
-        }
+        if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
+                return helper_audit_not_found(h, id, err);
+        char name[MD_NAME_MAX + 1];
+        snprintf(name, sizeof name, "%s", r.container);
         _cleanup_free_ char *docker_ref = strdup(r.docker_id ? r.docker_id : name);
         bool running = r.state != MD_STATE_EXITED;
         md_record_clear(&r);

@@ -29,6 +29,10 @@ int helper_open_audit(struct helper *h, md_error *err);
 /* "mesos-ID" from a command-line ID, or MD_EXIT_USAGE naming the ID. */
 int helper_container_name(const char *id, char name[static 160], md_error *err);
 
+/* After a failed lookup of arg: a "no such container" is a denial on the audit trail (another
+ * caller's container looks the same). Returns -1, err kept unless the audit itself failed. */
+int helper_audit_not_found(struct helper *h, const char *arg, md_error *err);
+
 /* May the caller see the container? Root sees all; everyone else only its own. */
 bool helper_may_see(const struct helper *h, uid_t owner_uid);
 
