@@ -17,6 +17,7 @@ struct helper {
         const struct policy_helper_conf *conf;
         const struct policy_section *section; /* the caller's section, NULL: default deny */
         int audit_fd; /* -1 until opened */
+        int exit_status; /* what main exits with when the command succeeds (launch --attach) */
 };
 
 /* One audit record for this command's decision; fails closed (the caller returns the error). */
@@ -49,3 +50,7 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_update(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_policy(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_inspect(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_kill(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_rm(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_pull(struct helper *h, int argc, char **argv, md_error *err);

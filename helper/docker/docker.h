@@ -40,6 +40,12 @@ char *docker_escape(struct docker *d, const char *s);
 
 /* Images */
 int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err);
+/* GET /images/REF/json: the daemon's image object. Not present: MD_EXIT_NO_CONTAINER (2). */
+int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_error *err);
+/* Pure: Docker API >= 1.45 leaves ContainerConfig out, and images built with BuildKit have
+ * it empty; Mesos reads ContainerConfig.Entrypoint and .Env. Fills each that is missing or
+ * null from Config (null when Config has none either). */
+void docker_image_fill_container_config(json_t *image);
 /* Pulls ref (normalized). registry_auth: base64url JSON for X-Registry-Auth, or NULL.
  * The progress stream is read to the end; an "error" in it fails the pull (exit 1) with
  * the registry's message. No total time limit (layers may be large), but a daemon that
