@@ -54,3 +54,4 @@ int cmd_inspect(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_kill(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_rm(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_pull(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_exec(struct helper *h, int argc, char **argv, md_error *err);

@@ -29,12 +29,13 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  kill    ID [--signal SIG]\n"
                                  "  rm      ID [--force]\n"
                                  "  pull    IMAGE [--config FILE]\n"
+                                 "  exec    ID [--] CMD [ARG...]\n"
                                  "  --help | --version\n"
                                  "ID: the Mesos ID, mesos-ID, or the docker id (or a unique prefix of it)\n"
                                  "    of one of the caller's own containers\n"
                                  "exit: 0 done, 1 failed, 2 no such container, 64 usage, 65 bad task,\n"
                                  "      69 daemon unavailable, 77 denied, 78 bad policy;\n"
-                                 "      launch --attach: the container's status\n";
+                                 "      launch --attach and exec: the container's or the command's status\n";
 
 static const struct {
         const char *name;
@@ -43,7 +44,7 @@ static const struct {
         {"launch", cmd_launch},   {"wait", cmd_wait},       {"destroy", cmd_destroy}, {"list", cmd_list},
         {"recover", cmd_recover}, {"usage", cmd_usage},     {"update", cmd_update},   {"fetch", cmd_fetch},
         {"policy", cmd_policy},   {"inspect", cmd_inspect}, {"kill", cmd_kill},       {"rm", cmd_rm},
-        {"pull", cmd_pull},
+        {"pull", cmd_pull},       {"exec", cmd_exec},
 };
 
 static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,

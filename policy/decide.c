@@ -416,3 +416,22 @@ bool policy_image_allowed(const struct policy_section *section, const char *imag
         free(v);
         return out->allow;
 }
+
+bool policy_exec_allowed(const struct policy_section *s, struct policy_finding *out)
+{
+        memset(out, 0, sizeof *out);
+        out->aspect = POLICY_ASPECT_CALLER;
+        snprintf(out->subject, sizeof out->subject, "exec");
+        if (!s) {
+                snprintf(out->reason, sizeof out->reason, "no [caller] section matches");
+                return false;
+        }
+        out->allow = s->key_line[KEY_EXEC] && s->exec;
+        snprintf(out->reason, sizeof out->reason, "%s",
+                 out->allow              ? "exec = yes"
+                 : s->key_line[KEY_EXEC] ? "exec = no"
+                                         : "no exec key: exec is not allowed");
+        struct decider d = {.s = s};
+        set_rule(&d, out, KEY_EXEC);
+        return out->allow;
+}

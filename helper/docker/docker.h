@@ -68,5 +68,12 @@ int docker_container_list(struct docker *d, const char *label_filter, json_t **o
 /* Blocking POST /wait?condition=…; *exit_code from StatusCode. */
 int docker_container_wait(struct docker *d, const char *id, const char *condition, int *exit_code,
                           md_error *err);
+/* exec (health checks): creates the exec (body: the Engine API's ExecConfig), starts it attached
+ * and copies its stdout/stderr onto out_fd/err_fd until the command ends (no time limit), then
+ * reads its exit code. */
+int docker_exec_create(struct docker *d, const char *id, const json_t *body, char exec_id[static 65],
+                       md_error *err);
+int docker_exec_start(struct docker *d, const char *exec_id, int out_fd, int err_fd, md_error *err);
+int docker_exec_exit_code(struct docker *d, const char *exec_id, int *exit_code, md_error *err);
 int docker_container_stats(struct docker *d, const char *id, json_t **out, md_error *err); /* stream=0 */
 int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err);

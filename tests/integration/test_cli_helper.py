@@ -9,10 +9,14 @@ import signal
 import subprocess
 import time
 
-from harness import (AGENT1, AGENT2, HELPER, IMAGE, IMAGE_NORMALIZED, REGISTRY,
+from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, HELPER, HELPER_SECTION, IMAGE, IMAGE_NORMALIZED, REGISTRY,
                      HelperTestCase, as_user, audit_records, container_exists, docker_api, helper, launch, main,
                      make_sandbox, new_id, read, task, uid_of, wait_until)
 
+# agent1 may exec into its own containers; agent2's section has no exec key (default no)
+EXEC_POLICY = HELPER_SECTION + DEFAULT_CALLERS.replace("readers         = %md-readers\n",
+                                                       "readers         = %md-readers\nexec            = yes\n")
+assert "exec            = yes" in EXEC_POLICY
 
 
 def running(user, command):
@@ -254,21 +258,58 @@ class Remove(HelperTestCase):
 class TwoAgents(HelperTestCase):
     """Nothing of agent1's is reachable by agent2, in any ID form: always 2 "no such container"."""
 
+    policy = EXEC_POLICY
+
     def test_agent2_cannot_touch_agent1s_container(self):
         cid, info, _ = running(AGENT1, "sleep 60")
         n = len(audit_records())
         try:
             for form in (cid, f"mesos-{cid}", info["docker_id"], info["docker_id"][:12]):
                 for args in (["inspect", form], ["inspect", "--type", "container", form], ["kill", form],
-                             ["rm", "--force", form], ["wait", form]):
+                             ["rm", "--force", form], ["exec", form, "true"], ["wait", form]):
                     r = helper(AGENT2, *args)
                     self.assertExit(r, 2, "no such")
-            for command in ("kill", "rm"):
+            for command in ("kill", "rm", "exec"):
                 self.assertTrue(denials(command, AGENT2, n), command)
             _, daemon = docker_api("GET", f"/containers/{info['docker_id']}/json")
             self.assertTrue(daemon["State"]["Running"])
         finally:
             helper(AGENT1, "destroy", cid, "--grace", "0")
+
+
+class Exec(HelperTestCase):
+
+    policy = EXEC_POLICY
+
+    def test_exec_output_and_exit_code(self):
+        cid, _, _ = running(AGENT1, "sleep 60")
+        try:
+            r = helper(AGENT1, "exec", f"mesos-{cid}", "sh", "-c", "echo out; echo err >&2; id -u; exit 3")
+            self.assertEqual(r.code, 3, r)
+            self.assertEqual(r.out, f"out\n{uid_of(AGENT1)}\n")
+            self.assertEqual(r.err, "err\n")
+            ok = helper(AGENT1, "exec", cid, "--", "true")
+            self.assertEqual(ok.code, 0, ok)
+            self.assertEqual(ok.out, "")
+        finally:
+            helper(AGENT1, "destroy", cid, "--grace", "0")
+
+    def test_exec_denied_without_the_key_and_audited(self):
+        cid, _, _ = running(AGENT2, "sleep 60")
+        n = len(audit_records())
+        try:
+            self.assertExit(helper(AGENT2, "exec", cid, "true"), 77, "exec")
+            d = denials("exec", AGENT2, n)
+            self.assertTrue(d)
+            self.assertEqual(d[0]["container"], f"mesos-{cid}")
+        finally:
+            helper(AGENT2, "destroy", cid, "--grace", "0")
+
+    def test_exec_in_a_finished_container_fails(self):
+        _, w, _ = None, None, None
+        r, cid, _ = launch(AGENT1, task("true"))
+        self.assertExit(helper(AGENT1, "wait", cid), 0)
+        self.assertExit(helper(AGENT1, "exec", cid, "true"), 1, "not running")
 
 
 class Pull(HelperTestCase):
