@@ -128,6 +128,23 @@ class Attach(HelperTestCase):
         self.assertEqual(read(out), "ready\ngot-term\n")
         self.assertEqual(read(err), "")
 
+    def test_usr1_hup_int_are_forwarded_and_audited(self):
+        out, err = self.paths()
+        proc, cid, _ = self.start(AGENT1, "trap 'echo got-usr1' USR1; trap 'echo got-hup' HUP; "
+                                  "trap 'echo got-int; exit 2' INT; echo ready; while :; do sleep 0.1; done",
+                                  out, err)
+        self.assertTrue(wait_until(lambda: "ready" in read(out), 60), read(err))
+        proc.send_signal(signal.SIGUSR1)
+        self.assertTrue(wait_until(lambda: "got-usr1" in read(out), 30))
+        proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: "got-hup" in read(out), 30))
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(timeout=60), 2)
+        self.assertEqual(read(out), "ready\ngot-usr1\ngot-hup\ngot-int\n")
+        reasons = [a["reason"] for a in audit_records() if a["container"] == f"mesos-{cid}"]
+        for sig in ("SIGUSR1", "SIGHUP", "SIGINT"):
+            self.assertIn(f"launch --attach forwards {sig}", reasons)
+
     def test_killed_by_a_signal_exits_128_plus_n(self):
         out, err = self.paths()
         proc, cid, _ = self.start(AGENT1, "echo ready; while :; do sleep 0.1; done", out, err)
@@ -291,6 +308,18 @@ class Exec(HelperTestCase):
             ok = helper(AGENT1, "exec", cid, "--", "true")
             self.assertEqual(ok.code, 0, ok)
             self.assertEqual(ok.out, "")
+        finally:
+            helper(AGENT1, "destroy", cid, "--grace", "0")
+
+    def test_exec_gets_no_more_privilege_than_the_container(self):
+        probe = "grep -E '^(NoNewPrivs|CapEff|CapBnd|Uid|Gid):' /proc/self/status"
+        cid, _, sandbox = running(AGENT1, f"{probe}; echo ready; sleep 60")
+        try:
+            self.assertTrue(wait_until(lambda: "ready" in read(f"{sandbox}/stdout"), 30))
+            in_container = read(f"{sandbox}/stdout").replace("ready\n", "")
+            r = helper(AGENT1, "exec", cid, "sh", "-c", probe)
+            self.assertEqual(r.code, 0, r)
+            self.assertEqual(r.out, in_container)
         finally:
             helper(AGENT1, "destroy", cid, "--grace", "0")
 
