@@ -84,7 +84,8 @@ int attach_wait(struct helper *h, int record_dirfd, const char *name, const char
                 md_error *err)
 {
         struct forwarder f = {h, name, docker_id, signal_fd};
-        struct exit_wait_hook hook = {signal_fd, forward_signals, &f};
+        /* a monitor that dies meanwhile is replaced, writing on to our own fds 1 and 2 */
+        struct exit_wait_hook hook = {signal_fd, forward_signals, &f, 1, 2};
         struct md_record r = {0};
         if (exit_wait_for_record_hooked(h, record_dirfd, name, &hook, &r, err) < 0)
                 return -1;

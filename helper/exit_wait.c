@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -67,7 +68,11 @@ int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const 
                         /* the owner hands a running container to a new monitor, so its output
                          * goes on; anything else (or a failed adoption) is reaped */
                         md_error aerr = {0};
-                        int rc = adopt_container(h, &r, &aerr);
+                        int rc = hook && hook->adopt_out_fd >= 0
+                                         ? adopt_container_to(
+                                                   h, &r, fcntl(hook->adopt_out_fd, F_DUPFD_CLOEXEC, 3),
+                                                   fcntl(hook->adopt_err_fd, F_DUPFD_CLOEXEC, 3), &aerr)
+                                         : adopt_container(h, &r, &aerr);
                         if (rc == 1) {
                                 md_record_clear(&r);
                                 missing_monitor = 0;

@@ -20,6 +20,9 @@ struct exit_wait_hook {
         int fd;
         void (*ready)(void *arg);
         void *arg;
+        /* >= 0: where a new monitor sends the output when the container is adopted (launch
+         * --attach: the helper's own fds), instead of the sandbox's files */
+        int adopt_out_fd, adopt_err_fd;
 };
 int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const char *name,
                                 const struct exit_wait_hook *hook, struct md_record *out, md_error *err);

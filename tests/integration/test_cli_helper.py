@@ -145,6 +145,19 @@ class Attach(HelperTestCase):
         for sig in ("SIGUSR1", "SIGHUP", "SIGINT"):
             self.assertIn(f"launch --attach forwards {sig}", reasons)
 
+    def test_a_monitor_that_dies_is_replaced_and_the_output_stays_ours(self):
+        out, err = self.paths()
+        n = 300
+        proc, cid, sandbox = self.start(
+            AGENT1, f"i=0; while [ $i -lt {n} ]; do echo \"line $i\"; i=$((i+1)); sleep 0.01; done", out, err)
+        self.assertTrue(wait_until(lambda: read(out).count("\n") > 20, 60), read(err))
+        with open(f"/run/mesos-docker-test/state/containers/mesos-{cid}.json") as f:
+            monitor = json.load(f)["monitor_pid"]
+        os.kill(monitor, signal.SIGKILL)
+        self.assertEqual(proc.wait(timeout=120), 0)
+        self.assertEqual(read(out).splitlines(), [f"line {i}" for i in range(n)])
+        self.assertFalse(os.path.exists(f"{sandbox}/stdout"))
+
     def test_killed_by_a_signal_exits_128_plus_n(self):
         out, err = self.paths()
         proc, cid, _ = self.start(AGENT1, "echo ready; while :; do sleep 0.1; done", out, err)
