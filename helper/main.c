@@ -16,7 +16,7 @@
 #include "hygiene.h"
 
 static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
-                                 "  launch  --container-id ID --sandbox DIR [--task FILE]\n"
+                                 "  launch  --container-id ID --sandbox DIR [--task FILE] [--attach]\n"
                                  "  wait    ID\n"
                                  "  destroy ID [--grace SECONDS]\n"
                                  "  list\n"
@@ -26,7 +26,17 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  fetch   --sandbox DIR [--task FILE]\n"
                                  "  policy  check [FILE]\n"
                                  "  policy  explain --container-id ID --sandbox DIR [--task FILE]\n"
-                                 "  --help | --version\n";
+                                 "  inspect [--type container|image] NAME\n"
+                                 "  kill    ID [--signal SIG]\n"
+                                 "  rm      ID [--force]\n"
+                                 "  pull    IMAGE [--config FILE]\n"
+                                 "  exec    ID [--] CMD [ARG...]\n"
+                                 "  --help | --version\n"
+                                 "ID: the Mesos ID, mesos-ID, or the docker id (or a unique prefix of it)\n"
+                                 "    of one of the caller's own containers\n"
+                                 "exit: 0 done, 1 failed, 2 no such container, 64 usage, 65 bad task,\n"
+                                 "      69 daemon unavailable, 77 denied, 78 bad policy;\n"
+                                 "      launch --attach and exec: the container's or the command's status\n";
 
 /* run: engine_run for the commands that live in the engine module (engine.h), loaded only for
  * them; creates: it creates or changes a container, so it needs a policy section even for root. */
@@ -35,9 +45,11 @@ static const struct {
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
         bool creates;
 } commands[] = {
-        {"launch", engine_run, true}, {"wait", cmd_wait, false},      {"destroy", engine_run, false},
-        {"list", cmd_list, false},    {"recover", engine_run, false}, {"usage", engine_run, false},
-        {"update", engine_run, true}, {"fetch", engine_run, true},    {"policy", cmd_policy, false},
+        {"launch", engine_run, true},   {"wait", cmd_wait, false},      {"destroy", engine_run, false},
+        {"list", cmd_list, false},      {"recover", engine_run, false}, {"usage", engine_run, false},
+        {"update", engine_run, true},   {"fetch", engine_run, true},    {"policy", cmd_policy, false},
+        {"inspect", engine_run, false}, {"kill", engine_run, false},    {"rm", engine_run, false},
+        {"pull", engine_run, true},     {"exec", engine_run, true},
 };
 
 static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,
@@ -134,5 +146,5 @@ int main(int argc, char **argv)
         policy_free(h.policy);
         if (rc < 0)
                 die_error(h.command, &err);
-        return 0;
+        return h.exit_status;
 }
