@@ -8,8 +8,6 @@
 
 #define SD_LISTEN_FDS_START 3
 
-static bool received;
-
 /* Why it is safe before phase 1: only a caller whose real uid is root gets here, and all it
  * does is move one of that caller's own fds onto another; cmd_monitor checks what the fd is. */
 void activation_take_socket(int argc, char **argv)
@@ -21,11 +19,5 @@ void activation_take_socket(int argc, char **argv)
         if (!pid || !fds || md_parse_u64(pid, &p) < 0 || p != (uint64_t)getpid() ||
             md_parse_u64(fds, &n) < 0 || n != 1)
                 return;
-        if (dup2(SD_LISTEN_FDS_START, 0) == 0)
-                received = true;
-}
-
-bool activation_received(void)
-{
-        return received;
+        dup2(SD_LISTEN_FDS_START, 0); /* cmd_monitor says so when fd 0 is not the socket */
 }

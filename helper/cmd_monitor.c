@@ -1,10 +1,10 @@
 /* monitor: the state dir's shared monitor, started by systemd on the socket that
- * mesos-docker-monitor.socket listens on (sd_listen_fds(3): activation.c moved it onto fd 0).
+ * mesos-docker-monitor.socket listens on (sd_listen_fds(3): activation.c in the helper moved it
+ * onto fd 0; a listening socket root passes as stdin, inetd-style, serves as well).
  * Only root may run it: the monitor is root's process and the socket root's. Without the
  * units, the helper starts a monitor by itself when a launch finds none (monitor.c). */
 #include <unistd.h>
 
-#include "activation.h"
 #include "config.h"
 #include "helper.h"
 #include "monitor.h"
@@ -22,10 +22,6 @@ int cmd_monitor(struct helper *h, int argc, char **argv, md_error *err)
         }
         if (argc != 1)
                 return md_fail(err, MD_EXIT_USAGE, "usage: monitor (takes no arguments)");
-        if (!activation_received())
-                return md_fail(err, MD_EXIT_USAGE,
-                               "no listening socket from systemd (LISTEN_FDS=1 for this pid): start "
-                               "mesos-docker-monitor.socket; without it the helper starts a monitor itself");
         if (monitor_take_activated_socket(h->conf->state_dir, 0, err) < 0)
                 return -1;
         /* The state dir (made by systemd for the socket) and its record dir, which a fresh boot

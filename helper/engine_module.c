@@ -10,8 +10,8 @@ static const struct {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
 } commands[] = {
-        {"launch", cmd_launch}, {"destroy", cmd_destroy}, {"recover", cmd_recover},
-        {"usage", cmd_usage},   {"update", cmd_update},   {"fetch", cmd_fetch},
+        {"launch", cmd_launch}, {"destroy", cmd_destroy}, {"recover", cmd_recover}, {"usage", cmd_usage},
+        {"update", cmd_update}, {"fetch", cmd_fetch},     {"doctor", cmd_doctor},   {"monitor", cmd_monitor},
 };
 
 static int engine_dispatch(struct helper *h, int argc, char **argv, md_error *err)

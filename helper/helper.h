@@ -45,3 +45,5 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_update(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_policy(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_doctor(struct helper *h, int argc, char **argv, md_error *err); /* h->policy NULL: it did not load */
+int cmd_monitor(struct helper *h, int argc, char **argv, md_error *err);

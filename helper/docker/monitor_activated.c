@@ -20,8 +20,9 @@ int monitor_take_activated_socket(const char *state_dir, int fd, md_error *err)
         int type = 0, listening = 0;
         socklen_t len = sizeof type;
         if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-                return md_fail_errno(err, MD_EXIT_USAGE, errno, "monitor: the passed fd %d is not a socket",
-                                     fd);
+                return md_fail(err, MD_EXIT_USAGE,
+                               "no listening socket from systemd (LISTEN_FDS=1 for this pid): start "
+                               "mesos-docker-monitor.socket; without it the helper starts a monitor itself");
         len = sizeof listening;
         struct sockaddr_un a;
         socklen_t alen = sizeof a;
