@@ -15,8 +15,7 @@ int monitor_take_activated_socket(const char *state_dir, int fd, md_error *err)
 {
         char want[sizeof(((struct sockaddr_un *)0)->sun_path)];
         if (monitor_socket_path(state_dir, MONITOR_SOCKET_NAME, want, sizeof want) < 0)
-                return md_fail(err, MD_EXIT_POLICY, "monitor: state dir %s too long for a socket path",
-                               state_dir);
+                return md_fail(err, MD_EXIT_POLICY, "state dir %s too long for a socket path", state_dir);
         int type = 0, listening = 0;
         socklen_t len = sizeof type;
         if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
@@ -30,7 +29,7 @@ int monitor_take_activated_socket(const char *state_dir, int fd, md_error *err)
         if (type != SOCK_SEQPACKET || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
             !listening || getsockname(fd, (struct sockaddr *)&a, &alen) < 0 || a.sun_family != AF_UNIX)
                 return md_fail(err, MD_EXIT_USAGE,
-                               "monitor: the passed socket is not a listening unix SOCK_SEQPACKET socket "
+                               "the passed socket is not a listening unix SOCK_SEQPACKET socket "
                                "(ListenSequentialPacket=)");
         size_t plen = alen > offsetof(struct sockaddr_un, sun_path)
                               ? alen - offsetof(struct sockaddr_un, sun_path)
@@ -38,13 +37,13 @@ int monitor_take_activated_socket(const char *state_dir, int fd, md_error *err)
         if (plen == 0 || plen > sizeof a.sun_path || strnlen(a.sun_path, plen) != strlen(want) ||
             memcmp(a.sun_path, want, strlen(want)) != 0)
                 return md_fail(err, MD_EXIT_POLICY,
-                               "monitor: the socket unit listens on %.*s, but the helper connects to %s "
+                               "the socket unit listens on %.*s, but the helper connects to %s "
                                "(the policy's state-dir): set ListenSequentialPacket=%s",
                                (int)strnlen(a.sun_path, plen < sizeof a.sun_path ? plen : sizeof a.sun_path),
                                a.sun_path, want, want);
         /* The monitor accepts until EAGAIN; systemd hands the socket over blocking. */
         int fl = fcntl(fd, F_GETFL);
         if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: the passed socket");
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "the passed socket");
         return 0;
 }
