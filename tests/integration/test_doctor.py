@@ -150,6 +150,11 @@ class DoctorTest(HelperTestCase):
 class ActivatedMonitorTest(HelperTestCase):
     """The monitor as mesos-docker-monitor.service starts it: systemd's socket on fd 3."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ensure_nosuid_sandbox_root()
+
     def setUp(self):
         super().setUp()
         shutil.rmtree(ACT_STATE, ignore_errors=True)
