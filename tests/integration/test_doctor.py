@@ -10,7 +10,7 @@ import socket
 import subprocess
 
 from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, DOCKER_SOCK, HELPER, HELPER_SECTION, POLICY_FILE,
-                     READER, SANDBOX_ROOT, HelperTestCase, as_user, helper, launch, main, make_sandbox,
+                     READER, SANDBOX_ROOT, HelperTestCase, as_user, audit_records, helper, launch, main, make_sandbox,
                      new_id, read, task, uid_of, write_policy)
 
 # A directory on the root file system, which is mounted without nosuid,nodev here.
@@ -140,11 +140,13 @@ class DoctorTest(HelperTestCase):
         return r, cid, sandbox
 
     def test_is_read_only(self):
-        """doctor as an agent changes nothing: no audit record, no state dir, no monitor."""
+        """doctor as an agent changes nothing: no audit record, no state dir (so no monitor)."""
         write_policy(policy_with(state_dir="/run/mesos-docker-test/state-doctor-untouched"))
+        before = len(audit_records())
         r = helper(AGENT1, "doctor")
         self.assertEqual(lines(r, "fail"), [], r.out)
         self.assertFalse(os.path.exists("/run/mesos-docker-test/state-doctor-untouched"))
+        self.assertEqual(len(audit_records()), before)
 
 
 class ActivatedMonitorTest(HelperTestCase):
