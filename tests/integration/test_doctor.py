@@ -10,8 +10,8 @@ import socket
 import subprocess
 
 from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, DOCKER_SOCK, HELPER, HELPER_SECTION, POLICY_FILE,
-                     READER, SANDBOX_ROOT, HelperTestCase, as_user, audit_records, helper, launch, main, make_sandbox,
-                     new_id, read, task, uid_of, write_policy)
+                     READER, SANDBOX_ROOT, HelperTestCase, as_user, audit_records, helper, launch, main,
+                     make_sandbox, new_id, read, task, uid_of, write_policy)
 
 # A directory on the root file system, which is mounted without nosuid,nodev here.
 PLAIN_ROOT = "/var/lib/mesos-docker-test-plain"
