@@ -222,6 +222,19 @@ class ActivatedMonitorTest(HelperTestCase):
         self.assertIsNone(mon.poll(), "the monitor keeps serving")
         self.assertTrue(os.path.exists(sock), "the socket is systemd's: the monitor leaves it")
 
+    def test_idle_exit_leaves_the_socket(self):
+        """Idle, it exits 0 and leaves the socket to systemd, which still queues connections (and
+        would start it again); a monitor of its own would have removed its socket."""
+        write_policy(policy_with(state_dir=ACT_STATE))
+        sock = os.path.join(ACT_STATE, "monitor.sock")
+        mon = self.start(sock)
+        _, err = mon.communicate(timeout=120)  # MONITOR_IDLE_EXIT_MS is 30 s
+        self.assertEqual(mon.returncode, 0, err)
+        self.assertTrue(os.path.exists(sock))
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.addCleanup(c.close)
+        c.connect(sock)
+
     def test_socket_elsewhere_is_refused(self):
         write_policy(policy_with(state_dir=ACT_STATE))
         mon = self.start(os.path.join(ACT_STATE, "other.sock"))
