@@ -182,6 +182,43 @@ static void check_daemon(struct doctor *d)
                     log ? log : "unknown");
 }
 
+/* The state dir and the audit log's directory must be root's and closed to others (record.c,
+ * audit.c refuse them otherwise); absent, the first launch makes them. */
+static void check_root_dir(struct doctor *d, const char *what, const char *path)
+{
+        struct stat st;
+        if (lstat(path, &st) < 0) {
+                if (errno == ENOENT)
+                        say(d, OK, NULL, "%s %s: not there yet; the first launch makes it (root, 0700)", what,
+                            path);
+                else
+                        say(d, WARN, NULL, "%s %s: %s", what, path, strerror(errno));
+                return;
+        }
+        if (S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH))) {
+                say(d, OK, NULL, "%s %s: root's, mode %04o", what, path, (unsigned)(st.st_mode & 07777));
+                return;
+        }
+        char fix[4096 + 64];
+        snprintf(fix, sizeof fix, "chown root:root %s && chmod 0700 %s (or remove it)", path, path);
+        say(d, FAIL, fix,
+            "%s %s: not a root-owned directory closed to others (uid %u, mode %04o): every "
+            "launch fails",
+            what, path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+}
+
+static void check_dirs(struct doctor *d)
+{
+        const struct policy_helper_conf *c = d->h->conf;
+        check_root_dir(d, "state dir", c->state_dir);
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", c->audit_log);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir)
+                *slash = '\0';
+        check_root_dir(d, "audit log directory", dir);
+}
+
 static int open_dir_path(struct doctor *d, const char *path)
 {
         int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -374,6 +411,7 @@ int cmd_doctor(struct helper *h, int argc, char **argv, md_error *err)
         if (h->policy) {
                 check_daemon(&d);
                 check_sandbox_roots(&d);
+                check_dirs(&d);
                 check_monitor(&d);
         }
         check_sandboxfs(&d);

@@ -125,6 +125,20 @@ class DoctorTest(HelperTestCase):
         self.assertEqual(len(fails), 1, r.out)
         self.assertRegex(fails[0], rf"^fail docker daemon {re.escape(dead)}: unreachable: .*; fix: start dockerd")
 
+    def test_state_dir_not_roots(self):
+        bad = "/run/mesos-docker-test/state-owned-by-agent"
+        os.makedirs(bad, exist_ok=True)
+        self.addCleanup(shutil.rmtree, bad, True)
+        os.chown(bad, uid_of(AGENT1), 0)
+        write_policy(policy_with(state_dir=bad))
+        r = helper(AGENT1, "doctor")
+        self.assertEqual(r.code, 1, r)
+        fails = lines(r, "fail")
+        self.assertEqual(len(fails), 1, r.out)
+        self.assertRegex(fails[0], rf"^fail state dir {re.escape(bad)}: not a root-owned directory closed to "
+                                   rf"others \(uid {uid_of(AGENT1)}, .*; fix: chown root:root {re.escape(bad)}")
+        self.assertRegex(r.out, r"(?m)^ok   audit log directory \S+: root's, mode ")
+
     def test_sees_the_running_monitor(self):
         r, cid, sandbox = self.launch_sleeper()
         record = json.loads(read(f"/run/mesos-docker-test/state/containers/mesos-{cid}.json"))
