@@ -55,3 +55,5 @@ int cmd_kill(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_rm(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_pull(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_exec(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_doctor(struct helper *h, int argc, char **argv, md_error *err); /* h->policy NULL: it did not load */
+int cmd_monitor(struct helper *h, int argc, char **argv, md_error *err);

@@ -51,6 +51,12 @@ const struct policy_section *policy_match_caller(const struct policy *p, const s
 /* "FILE:LINE" of the section header, for audit records; "" for NULL (no section matched). */
 const char *policy_section_rule(const struct policy_section *s);
 
+/* describe.c: what a section allows, as one paragraph (malloc'd; NULL: out of memory), and the
+ * sections in file order, for `doctor`. */
+char *policy_describe_section(const struct policy_section *s);
+size_t policy_n_sections(const struct policy *p);
+const struct policy_section *policy_section_at(const struct policy *p, size_t i);
+
 /* ----- decisions ----- */
 
 enum policy_aspect {
