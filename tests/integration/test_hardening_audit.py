@@ -107,8 +107,8 @@ class AuditUnderHostileLimits(HelperTestCase):
     def test_few_open_files_never_break_a_record(self):
         for n in (4, 5, 6, 7, 8, 16):  # below 4 the dynamic loader itself cannot start
             r = helper(AGENT1, "list", wrapper=["prlimit", f"--nofile={n}"])
-            if r.code != 0:
-                self.assertEqual(r.code, 1, r)
+            if r.code != 0:  # 1, or 78 when the policy cannot be opened: closed either way
+                self.assertIn(r.code, (1, 78), r)
                 self.assertEqual(r.out, "", r)
             self.assertEqual(helper(AGENT2, "list").code, 0)
         assert_whole_records(self, LOG)
