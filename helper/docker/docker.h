@@ -40,6 +40,11 @@ char *docker_escape(struct docker *d, const char *s);
 
 /* Images */
 int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err);
+/* GET /distribution/REF/json with X-Registry-Auth (NULL: none): the daemon fetches the manifest
+ * descriptor from the registry with those credentials, moving no layers. 0 when the registry
+ * lets them pull ref; otherwise MD_EXIT_FAILED with the registry's reason ("unauthorized: …",
+ * "no basic auth credentials"). */
+int docker_image_check_access(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
 /* Pulls ref (normalized). registry_auth: base64url JSON for X-Registry-Auth, or NULL.
  * The progress stream is read to the end; an "error" in it fails the pull (exit 1) with
  * the registry's message. No total time limit (layers may be large), but a daemon that
