@@ -13,20 +13,14 @@
 
 #define PRIVATE_DIR "private-images"
 
-/* The marker's file name: the repository (no tag, no digest) with '/' as '+' and ':' as '='.
+/* The marker's file name: the repository (imageref_repository) with '/' as '+' and ':' as '='.
  * Neither can occur in a reference, so two repositories never share a name; a reference is
  * at most 255 bytes, so the name fits NAME_MAX. */
 static void marker_name(const char *ref, char out[static IMAGEREF_MAX])
 {
-        size_t end = strcspn(ref, "@");
-        const char *slash = memrchr(ref, '/', end);
-        const char *colon = memrchr(slash ? slash : ref, ':', end - (size_t)((slash ? slash : ref) - ref));
-        if (colon)
-                end = (size_t)(colon - ref);
-        size_t i = 0;
-        for (; i < end && i + 1 < IMAGEREF_MAX; i++)
-                out[i] = ref[i] == '/' ? '+' : ref[i] == ':' ? '=' : ref[i];
-        out[i] = '\0';
+        imageref_repository(ref, out);
+        for (char *c = out; *c; c++)
+                *c = *c == '/' ? '+' : *c == ':' ? '=' : *c;
 }
 
 static int remember_private(struct helper *h, const char *ref, md_error *err)
