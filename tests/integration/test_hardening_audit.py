@@ -104,6 +104,15 @@ class AuditUnderHostileLimits(HelperTestCase):
         recs = assert_whole_records(self, LOG)
         self.assertGreaterEqual(sum(1 for x in recs if x["caller_uid"] == uid_of(AGENT2)), 16)
 
+    def test_the_fragment_a_killed_helper_left_is_cut_off(self):
+        # what a helper SIGKILLed by its caller in the middle of its write leaves (the kill
+        # itself cannot be timed from here): the start of a record without its newline
+        with open(LOG, "ab") as f:
+            f.write(b'{"time":"2026-01-01T00:00:00Z","caller_uid":')
+        self.assertEqual(helper(AGENT2, "list").code, 0)
+        recs = assert_whole_records(self, LOG)
+        self.assertEqual(len(recs), 2)
+
     def test_few_open_files_never_break_a_record(self):
         for n in (4, 5, 6, 7, 8, 16):  # below 4 the dynamic loader itself cannot start
             r = helper(AGENT1, "list", wrapper=["prlimit", f"--nofile={n}"])
