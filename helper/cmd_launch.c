@@ -11,11 +11,11 @@
 #include "cleanup.h"
 #include "docker.h"
 #include "fetch.h"
+#include "image_access.h"
 #include "json_cleanup.h"
 #include "launch_plan.h"
 #include "monitor.h"
 #include "record.h"
-#include "regauth.h"
 #include "safe_open.h"
 #include "util.h"
 
@@ -123,31 +123,17 @@ int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_
         return -1;
 }
 
+/* The image as the caller may use it: pulled with its credentials when missing, and a private
+ * one that another caller pulled authorized again with this caller's (image_access.h). */
 static int pull_if_needed(struct helper *h, struct docker *d, const struct launch_plan *plan, md_error *err)
 {
-        const char *ref = plan->spec->image_normalized;
-        bool exists = false;
-        if (!plan->spec->force_pull && docker_image_exists(d, ref, &exists, err) < 0)
-                return -1;
-        if (exists)
-                return 0;
-        char registry[IMAGEREF_MAX];
-        imageref_registry(ref, registry);
-        struct regauth_request rr = {
-                .uid = h->caller.uid,
-                .gid = h->caller.gid,
+        struct image_access_request req = {
+                .ref = plan->spec->image_normalized,
                 .sandbox_dirfd = plan->sandbox.dirfd,
-                .registry = registry,
-                .fallback_config = h->conf->registry_config,
+                .container = plan->name,
+                .force_pull = plan->spec->force_pull,
         };
-        _cleanup_free_ char *auth = NULL;
-        if (regauth_lookup(&rr, &auth, err) < 0)
-                return -1;
-        if (docker_image_pull(d, ref, auth, err) < 0) {
-                md_error_prefix(err, "pull %s", ref);
-                return -1;
-        }
-        return 0;
+        return image_access_ensure(h, d, &req, err);
 }
 
 static int print_launched(const struct launch_plan *plan, const char *docker_id,

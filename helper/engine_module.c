@@ -11,9 +11,9 @@ static const struct {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
 } commands[] = {
-        {"launch", cmd_launch}, {"destroy", cmd_destroy}, {"recover", cmd_recover}, {"usage", cmd_usage},
-        {"update", cmd_update}, {"fetch", cmd_fetch},     {"inspect", cmd_inspect}, {"kill", cmd_kill},
-        {"rm", cmd_rm},         {"pull", cmd_pull},       {"exec", cmd_exec},       {"doctor", cmd_doctor},
+        {"launch", cmd_launch},   {"destroy", cmd_destroy}, {"recover", cmd_recover}, {"usage", cmd_usage},
+        {"update", cmd_update},   {"fetch", cmd_fetch},     {"inspect", cmd_inspect}, {"kill", cmd_kill},
+        {"rm", cmd_rm},           {"pull", cmd_pull},       {"exec", cmd_exec},       {"doctor", cmd_doctor},
         {"monitor", cmd_monitor},
 };
 

@@ -46,6 +46,11 @@ int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_err
  * it empty; Mesos reads ContainerConfig.Entrypoint and .Env. Fills each that is missing or
  * null from Config (null when Config has none either). */
 void docker_image_fill_container_config(json_t *image);
+/* GET /distribution/REF/json with X-Registry-Auth (NULL: none): the daemon fetches the manifest
+ * descriptor from the registry with those credentials, moving no layers. 0 when the registry
+ * lets them pull ref; otherwise MD_EXIT_FAILED with the registry's reason ("unauthorized: …",
+ * "no basic auth credentials"). */
+int docker_image_check_access(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
 /* Pulls ref (normalized). registry_auth: base64url JSON for X-Registry-Auth, or NULL.
  * The progress stream is read to the end; an "error" in it fails the pull (exit 1) with
  * the registry's message. No total time limit (layers may be large), but a daemon that

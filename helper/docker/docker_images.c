@@ -1,4 +1,5 @@
-/* Images: whether one is present, and the pull with its streamed progress. */
+/* Images: whether one is present, whether a registry lets given credentials pull one, and the
+ * pull with its streamed progress. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,47 @@ void docker_image_fill_container_config(json_t *image)
                 json_t *from = json_object_get(config, keys[i]);
                 json_object_set_new(cc, keys[i], from ? json_deep_copy(from) : json_null());
         }
+}
+
+/* The X-Registry-Auth header line for registry_auth (NULL: *out NULL); the value must not be
+ * able to end the header and start another. */
+static int auth_header(const char *registry_auth, char **out, md_error *err, const char *what)
+{
+        *out = NULL;
+        if (!registry_auth)
+                return 0;
+        if (strpbrk(registry_auth, "\r\n"))
+                return md_fail(err, MD_EXIT_FAILED, "%s: invalid registry credentials", what);
+        if (asprintf(out, "X-Registry-Auth: %s", registry_auth) < 0) {
+                *out = NULL;
+                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+        }
+        return 0;
+}
+
+int docker_image_check_access(struct docker *d, const char *ref, const char *registry_auth, md_error *err)
+{
+        char what[600];
+        snprintf(what, sizeof what, "registry access to %.500s", ref);
+        _cleanup_free_ char *header = NULL;
+        if (auth_header(registry_auth, &header, err, what) < 0)
+                return -1;
+        _cleanup_free_ char *esc = docker_escape_path(ref);
+        if (!esc)
+                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+        char path[4096];
+        snprintf(path, sizeof path, "/distribution/%s/json", esc);
+        long status = 0;
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_request(d, "GET", path, NULL, header, 0, &status, &j, err) < 0) {
+                md_error_prefix(err, "%s", what);
+                return -1;
+        }
+        /* the daemon answers 401 for refused credentials, 500 for missing ones, 404 for an
+         * unknown manifest: only a descriptor is a yes */
+        if (status != 200)
+                return docker_fail_status(err, status, j, false, what);
+        return 0;
 }
 
 /* The progress stream: one JSON object per line, parsed as the lines arrive so that a long
@@ -174,12 +216,9 @@ int docker_image_pull(struct docker *d, const char *ref, const char *registry_au
 
         _cleanup_slist_ struct curl_slist *headers = curl_slist_append(NULL, "Expect:");
         _cleanup_free_ char *auth = NULL;
-        if (registry_auth) {
-                if (strpbrk(registry_auth, "\r\n") ||
-                    asprintf(&auth, "X-Registry-Auth: %s", registry_auth) < 0) {
-                        auth = NULL;
-                        return md_fail(err, MD_EXIT_FAILED, "%s: invalid registry credentials", what);
-                }
+        if (auth_header(registry_auth, &auth, err, what) < 0)
+                return -1;
+        if (auth) {
                 struct curl_slist *l = headers ? curl_slist_append(headers, auth) : NULL;
                 if (l)
                         headers = l;
