@@ -55,7 +55,8 @@ int cmd_run(struct cli_request *req, md_error *err)
                 return -1;
         int rc = 0;
         if (res.status != 0) {
-                rc = cli_helper_failure(&res, "container", NULL, CLI_EXIT_USAGE);
+                /* the helper's own code (77 denied, 65, 69...), as attached run exits with it */
+                rc = cli_helper_failure(&res, "container", NULL, res.status);
         } else {
                 /* docker run -d prints the container's id */
                 _cleanup_json_ json_t *o = json_loads(res.out, 0, NULL);
@@ -80,7 +81,7 @@ int cmd_explain(struct cli_request *req, md_error *err)
                 return -1;
         int rc = 0;
         if (res.status != 0)
-                rc = cli_helper_failure(&res, "container", NULL, CLI_EXIT_USAGE);
+                rc = cli_helper_failure(&res, "container", NULL, res.status);
         else
                 fwrite(res.out, 1, res.out_len, stdout);
         cli_helper_result_clear(&res);
