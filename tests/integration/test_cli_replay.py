@@ -27,9 +27,9 @@ POLICY = HELPER_SECTION + DEFAULT_CALLERS.replace(
 
 
 def helper_knows(word):
-    """Whether the installed helper has a command of the cmds branch (launch --attach, inspect...)."""
+    """Whether the installed helper has a command (inspect, kill, rm, exec) or launch's --attach."""
     out = subprocess.run([HELPER, "--help"], capture_output=True).stdout.decode()
-    return word in out
+    return word in out if word.startswith("--") else re.search(rf"^  {word} ", out, re.M) is not None
 
 
 def cli(user, *args, env=None, stdin=None, timeout=300, **popen):
@@ -193,7 +193,7 @@ class Isolation(HelperTestCase):
         attempts = [["wait", f"mesos-{cid}"], ["logs", f"mesos-{cid}"], ["logs", "--follow", cid],
                     [*SOCKET_FLAG, "stop", "-t", "0", f"mesos-{cid}"], ["stop", docker_id],
                     ["stop", docker_id[:12]], ["stop", f"/mesos-{cid}"]]
-        if helper_knows("kill"):
+        if helper_knows("kill") and helper_knows("rm") and helper_knows("exec"):
             attempts += [["kill", f"mesos-{cid}"], [*SOCKET_FLAG, "kill", "--signal=9", cid],
                          ["rm", "-f", f"mesos-{cid}"], [*SOCKET_FLAG, "rm", "-f", "-v", docker_id],
                          ["exec", f"mesos-{cid}", "sh", "-c", "echo in"]]
