@@ -8,22 +8,18 @@
 #include "docker.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
+#include "lookup.h"
 #include "util.h"
 
 /* Finds the caller's running container and opens the daemon. */
 static int open_running(struct helper *h, const char *id, char name[static 160], char **docker_ref,
                         struct docker **d, md_error *err)
 {
-        if (helper_container_name(id, name, err) < 0)
-                return -1;
-        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
-        if (record_dirfd < 0) {
-                md_error_clear(err);
-                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
-        }
+        _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
         struct md_record r = {0};
-        if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
+        if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
                 return -1;
+        snprintf(name, 160, "%s", r.container);
         bool running = r.state == MD_STATE_RUNNING && r.docker_id;
         *docker_ref = running ? strdup(r.docker_id) : NULL;
         md_record_clear(&r);

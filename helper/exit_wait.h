@@ -13,5 +13,22 @@ int exit_wait_read_visible(const struct helper *h, int record_dirfd, const char 
 int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
                          md_error *err);
 
+/* The same, also calling hook->ready whenever hook->fd is readable while it waits (launch
+ * --attach forwards the signals it reads from a signalfd). ready must make the fd unreadable
+ * again. */
+struct exit_wait_hook {
+        int fd;
+        void (*ready)(void *arg);
+        void *arg;
+};
+int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const char *name,
+                                const struct exit_wait_hook *hook, struct md_record *out, md_error *err);
+
+/* destroy's stop (cmd_destroy.c), also for `rm --force`: marks the record KILLED, stops the
+ * container (SIGTERM, SIGKILL after grace seconds) unless it has exited, and waits for the
+ * exit record, which *out receives. */
+int destroy_container(struct helper *h, int record_dirfd, const struct md_record *r, unsigned grace,
+                      struct md_record *out, md_error *err);
+
 /* {"container","status","exit_code","signal","oom_killed","finished_at"} */
 json_t *exit_wait_result_json(const struct md_record *r);

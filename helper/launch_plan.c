@@ -16,6 +16,7 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
                 {"container-id", required_argument, NULL, 'c'},
                 {"sandbox", required_argument, NULL, 's'},
                 {"task", required_argument, NULL, 't'},
+                {"attach", no_argument, NULL, 'a'},
                 {0},
         };
         memset(out, 0, sizeof *out);
@@ -32,6 +33,9 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
                         break;
                 case 't':
                         out->task_file = optarg;
+                        break;
+                case 'a':
+                        out->attach = true;
                         break;
                 default:
                         return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"",

@@ -15,7 +15,7 @@
 #include "hygiene.h"
 
 static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
-                                 "  launch  --container-id ID --sandbox DIR [--task FILE]\n"
+                                 "  launch  --container-id ID --sandbox DIR [--task FILE] [--attach]\n"
                                  "  wait    ID\n"
                                  "  destroy ID [--grace SECONDS]\n"
                                  "  list\n"
@@ -25,15 +25,26 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  fetch   --sandbox DIR [--task FILE]\n"
                                  "  policy  check [FILE]\n"
                                  "  policy  explain --container-id ID --sandbox DIR [--task FILE]\n"
-                                 "  --help | --version\n";
+                                 "  inspect [--type container|image] NAME\n"
+                                 "  kill    ID [--signal SIG]\n"
+                                 "  rm      ID [--force]\n"
+                                 "  pull    IMAGE [--config FILE]\n"
+                                 "  exec    ID [--] CMD [ARG...]\n"
+                                 "  --help | --version\n"
+                                 "ID: the Mesos ID, mesos-ID, or the docker id (or a unique prefix of it)\n"
+                                 "    of one of the caller's own containers\n"
+                                 "exit: 0 done, 1 failed, 2 no such container, 64 usage, 65 bad task,\n"
+                                 "      69 daemon unavailable, 77 denied, 78 bad policy;\n"
+                                 "      launch --attach and exec: the container's or the command's status\n";
 
 static const struct {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
 } commands[] = {
-        {"launch", cmd_launch}, {"wait", cmd_wait},       {"destroy", cmd_destroy},
-        {"list", cmd_list},     {"recover", cmd_recover}, {"usage", cmd_usage},
-        {"update", cmd_update}, {"fetch", cmd_fetch},     {"policy", cmd_policy},
+        {"launch", cmd_launch},   {"wait", cmd_wait},       {"destroy", cmd_destroy}, {"list", cmd_list},
+        {"recover", cmd_recover}, {"usage", cmd_usage},     {"update", cmd_update},   {"fetch", cmd_fetch},
+        {"policy", cmd_policy},   {"inspect", cmd_inspect}, {"kill", cmd_kill},       {"rm", cmd_rm},
+        {"pull", cmd_pull},       {"exec", cmd_exec},
 };
 
 static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,
@@ -131,5 +142,5 @@ int main(int argc, char **argv)
         policy_free(h.policy);
         if (rc < 0)
                 die_error(h.command, &err);
-        return 0;
+        return h.exit_status;
 }

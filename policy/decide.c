@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy_internal.h"
@@ -395,4 +396,42 @@ void policy_decide(const struct policy_section *section, const struct policy_cal
                 out->run_uid = (uid_t)-1;
                 out->run_gid = (gid_t)-1;
         }
+}
+
+bool policy_image_allowed(const struct policy_section *section, const char *image, struct policy_finding *out)
+{
+        struct policy_verdict *v = calloc(1, sizeof *v);
+        if (!v || !section) {
+                free(v);
+                memset(out, 0, sizeof *out);
+                out->aspect = section ? POLICY_ASPECT_IMAGE : POLICY_ASPECT_CALLER;
+                snprintf(out->subject, sizeof out->subject, "%s", image);
+                snprintf(out->reason, sizeof out->reason, "%s",
+                         section ? "out of memory" : "no [caller] section matches");
+                return false;
+        }
+        struct decider d = {.s = section, .v = v};
+        decide_image(&d, image);
+        *out = v->findings[0];
+        free(v);
+        return out->allow;
+}
+
+bool policy_exec_allowed(const struct policy_section *s, struct policy_finding *out)
+{
+        memset(out, 0, sizeof *out);
+        out->aspect = POLICY_ASPECT_CALLER;
+        snprintf(out->subject, sizeof out->subject, "exec");
+        if (!s) {
+                snprintf(out->reason, sizeof out->reason, "no [caller] section matches");
+                return false;
+        }
+        out->allow = s->key_line[KEY_EXEC] && s->exec;
+        snprintf(out->reason, sizeof out->reason, "%s",
+                 out->allow              ? "exec = yes"
+                 : s->key_line[KEY_EXEC] ? "exec = no"
+                                         : "no exec key: exec is not allowed");
+        struct decider d = {.s = s};
+        set_rule(&d, out, KEY_EXEC);
+        return out->allow;
 }

@@ -22,6 +22,7 @@ static const char *const caller_keys[_KEY_MAX] = {
         [KEY_FETCH_SCHEMES] = "fetch-schemes",
         [KEY_FETCH_MAX_BYTES] = "fetch-max-bytes",
         [KEY_READERS] = "readers",
+        [KEY_EXEC] = "exec",
 };
 
 enum {
@@ -184,16 +185,16 @@ static int set_networks(struct policy_parser *ps, struct policy_section *s, char
         return 0;
 }
 
-static int set_privileged(struct policy_parser *ps, struct policy_section *s, char **words, size_t n)
+static int set_yes_no(struct policy_parser *ps, const char *key, char **words, size_t n, bool *out)
 {
-        if (one_word(ps, "privileged", n) < 0)
+        if (one_word(ps, key, n) < 0)
                 return -1;
         if (strcmp(words[0], "yes") == 0)
-                s->privileged = true;
+                *out = true;
         else if (strcmp(words[0], "no") == 0)
-                s->privileged = false;
+                *out = false;
         else
-                return policy_parse_error(ps, "privileged: expected yes or no, not \"%.64s\"", words[0]);
+                return policy_parse_error(ps, "%s: expected yes or no, not \"%.64s\"", key, words[0]);
         return 0;
 }
 
@@ -363,7 +364,7 @@ int policy_set_caller_key(struct policy_parser *ps, const char *key, char **word
         case KEY_NETWORKS:
                 return set_networks(ps, s, words, n);
         case KEY_PRIVILEGED:
-                return set_privileged(ps, s, words, n);
+                return set_yes_no(ps, key, words, n, &s->privileged);
         case KEY_VOLUMES:
                 return set_volumes(ps, s, words, n);
         case KEY_CONTAINER_USERS:
@@ -380,6 +381,8 @@ int policy_set_caller_key(struct policy_parser *ps, const char *key, char **word
                 return set_u64(ps, key, words, n, &s->fetch_max_bytes);
         case KEY_READERS:
                 return set_readers(ps, s, words, n);
+        case KEY_EXEC:
+                return set_yes_no(ps, key, words, n, &s->exec);
         case _KEY_MAX:
                 break;
         }

@@ -115,6 +115,15 @@ struct policy_verdict {
 void policy_decide(const struct policy_section *section, const struct policy_caller *caller,
                    const struct policy_request *req, struct policy_verdict *out);
 
+/* Pure: may the section's callers use image (normalized)? *out says why, with the rule
+ * (`inspect`, `pull`). section NULL allows nothing. */
+bool policy_image_allowed(const struct policy_section *section, const char *image,
+                          struct policy_finding *out);
+
+/* Pure: may the section's callers run commands in their own running containers (`exec = yes`;
+ * absent means no)? *out says why, with the rule. */
+bool policy_exec_allowed(const struct policy_section *section, struct policy_finding *out);
+
 /* Fetch limits for a caller's section. */
 uint64_t policy_fetch_max_bytes(const struct policy_section *s); /* 0: no fetching allowed */
 /* The section's fetch-schemes (lower case), for the fetcher's redirect limits; 0 when none. */

@@ -24,6 +24,7 @@ enum policy_key {
         KEY_FETCH_SCHEMES,
         KEY_FETCH_MAX_BYTES,
         KEY_READERS,
+        KEY_EXEC,
         _KEY_MAX,
 };
 
@@ -92,6 +93,7 @@ struct policy_section {
         uint64_t fetch_max_bytes;
         struct policy_subject *readers;
         size_t n_readers;
+        bool exec; /* `exec = yes`: docker exec into its own containers */
 };
 
 struct policy {

@@ -13,7 +13,7 @@
  * this long is silent. The daemon reports progress far more often than that. */
 #define PULL_STALL_SECONDS 120L
 
-int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err)
+int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_error *err)
 {
         _cleanup_free_ char *esc = docker_escape_path(ref);
         if (!esc)
@@ -27,14 +27,47 @@ int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_erro
                 md_error_prefix(err, "%s", what);
                 return -1;
         }
-        if (status == 404) {
-                *exists = false;
-                return 0;
-        }
+        if (status == 404)
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%.500s: no such image", ref);
         if (status != 200)
                 return docker_fail_status(err, status, j, false, what);
-        *exists = true;
+        if (!json_is_object(j))
+                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon's answer is not a JSON object", what);
+        *out = MD_TAKE_PTR(j);
         return 0;
+}
+
+int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err)
+{
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_image_inspect(d, ref, &j, err) == 0) {
+                *exists = true;
+                return 0;
+        }
+        if (err->exit_code != MD_EXIT_NO_CONTAINER)
+                return -1;
+        md_error_clear(err);
+        *exists = false;
+        return 0;
+}
+
+void docker_image_fill_container_config(json_t *image)
+{
+        json_t *config = json_object_get(image, "Config");
+        json_t *cc = json_object_get(image, "ContainerConfig");
+        if (!json_is_object(cc)) {
+                cc = json_object();
+                if (!cc || json_object_set_new(image, "ContainerConfig", cc) < 0)
+                        return;
+        }
+        static const char *const keys[] = {"Entrypoint", "Env"};
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+                json_t *v = json_object_get(cc, keys[i]);
+                if (v && !json_is_null(v))
+                        continue;
+                json_t *from = json_object_get(config, keys[i]);
+                json_object_set_new(cc, keys[i], from ? json_deep_copy(from) : json_null());
+        }
 }
 
 /* The progress stream: one JSON object per line, parsed as the lines arrive so that a long

@@ -520,6 +520,37 @@ START_TEST(networks_privileged_parameters_limits_fetch)
 }
 END_TEST
 
+START_TEST(image_and_exec_alone)
+{
+        /* inspect and pull judge the image alone; exec is its own key, absent meaning no */
+        struct policy *p = parse("[caller alice]\nimages = busybox:*\nexec = yes\n"
+                                 "[caller bob]\nnetworks = host\nexec = no\n"
+                                 "[caller #3000]\nimages = *\n");
+        struct policy_finding f;
+        const struct policy_section *a = policy_match_caller(p, &alice), *b = policy_match_caller(p, &bob),
+                                    *n = policy_match_caller(p, &anon);
+        ck_assert(policy_image_allowed(a, "docker.io/library/busybox:1", &f));
+        ck_assert_str_eq(f.rule, "t.conf:2");
+        ck_assert(!policy_image_allowed(a, "docker.io/library/alpine:latest", &f));
+        ck_assert_str_eq(f.reason, "no images pattern matches");
+        ck_assert(!policy_image_allowed(b, "docker.io/library/busybox:1", &f));
+        ck_assert_str_eq(f.rule, "t.conf:4");
+        ck_assert(!policy_image_allowed(NULL, "docker.io/library/busybox:1", &f));
+        ck_assert(policy_exec_allowed(a, &f));
+        ck_assert_str_eq(f.rule, "t.conf:3");
+        ck_assert(!policy_exec_allowed(b, &f));
+        ck_assert_str_eq(f.rule, "t.conf:6");
+        ck_assert_str_eq(f.reason, "exec = no");
+        ck_assert(!policy_exec_allowed(n, &f));
+        ck_assert_str_eq(f.rule, "t.conf:7");
+        ck_assert(!policy_exec_allowed(NULL, &f));
+        policy_free(p);
+        REFUSED("[caller alice]\nexec = maybe\n", "t.conf:2: exec: expected yes or no");
+        REFUSED("[caller alice]\nexec = yes no\n", "t.conf:2: exec");
+        REFUSED("[caller alice]\nexec = yes\nexec = yes\n", "t.conf:3: exec: already set");
+}
+END_TEST
+
 START_TEST(volumes)
 {
         struct policy *p =
@@ -960,6 +991,7 @@ int main(void)
         tcase_set_timeout(tc, 60);
         tcase_add_test(tc, example_parses);
         tcase_add_test(tc, helper_section);
+        tcase_add_test(tc, image_and_exec_alone);
         tcase_add_test(tc, parse_errors);
         tcase_add_test(tc, comments_and_words);
         tcase_add_test(tc, last_match_wins_whole);
