@@ -3,6 +3,7 @@
 environment Mesos gives (env -i for the executor's calls, HOME=SANDBOX for run and pull), each answer
 parsed as Mesos' own parser does."""
 
+import base64
 import json
 import os
 import re
@@ -12,7 +13,7 @@ import time
 import unittest
 import uuid
 
-from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, DOCKER_SOCK, HELPER, HELPER_SECTION, IMAGE, PREFIX,
+from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, DOCKER_SOCK, HELPER, HELPER_SECTION, IMAGE, PREFIX, REGISTRY,
                      HelperTestCase, Result, as_user, audit_records, container_exists, docker_api, main,
                      make_sandbox, read, uid_of, wait_until)
 
@@ -23,7 +24,8 @@ MIB = 1024 * 1024
 # agent1 may use what Mesos 1.x writes from its own settings; agent2 is the default policy's
 POLICY = HELPER_SECTION + DEFAULT_CALLERS.replace(
     "parameters      = label env workdir hostname",
-    "parameters      = label env workdir hostname cpu-quota memory-reservation oom-score-adj dns dns-search")
+    "parameters      = label env workdir hostname cpu-quota memory-reservation oom-score-adj dns dns-search\n"
+    "exec            = yes", 1)
 
 
 def helper_knows(word):
@@ -178,6 +180,61 @@ class Mesos020(HelperTestCase):
         self.assertEqual(ps.code, 0, ps)
         self.assertTrue(ps.out.startswith("CONTAINER ID"))
         mesos_ps_names(ps.out)
+
+
+@unittest.skipUnless(os.path.exists(HELPER) and helper_knows("inspect") and helper_knows("rm"),
+                     "the helper has no inspect/kill/rm/pull yet")
+class Mesos020Commands(HelperTestCase):
+    """0.20's inspect (sh), inspect of an image and pull (exec, HOME=SANDBOX), kill then rm."""
+    policy = POLICY
+
+    def test_inspect_kill_rm(self):
+        cid, sandbox = new_uuid(), make_sandbox(AGENT1)
+        r = cli(AGENT1, *run_020(cid, sandbox, "exec sleep 600"), env={"HOME": sandbox})
+        self.assertEqual(r.code, 0, r)
+        docker_id = r.out.strip()
+        for name in (f"mesos-{cid}", docker_id):
+            i = sh(AGENT1, f"{CLI} inspect {name}")
+            self.assertEqual(i.code, 0, i)
+            arr = json.loads(i.out)
+            self.assertEqual(len(arr), 1)
+            self.assertEqual(arr[0]["Id"], docker_id)
+            # the container ID is Name with the leading /mesos- removed
+            self.assertEqual(re.sub(r"^/?mesos-", "", arr[0]["Name"]), cid)
+            pid = arr[0]["State"]["Pid"]
+            self.assertIsInstance(pid, int)
+            os.kill(pid, 0)  # the real host pid, alive
+        k = sh(AGENT1, f"{CLI} kill mesos-{cid}")
+        self.assertEqual(k.code, 0, k)
+        w = sh(AGENT1, f"{CLI} wait mesos-{cid}", env={})
+        self.assertEqual(w.out, "137\n", w)
+        rm = sh(AGENT1, f"{CLI} rm mesos-{cid}")
+        self.assertEqual(rm.code, 0, rm)
+        self.assertNotIn(f"mesos-{cid}", mesos_ps_names(sh(AGENT1, f"{CLI} ps -a").out))
+        gone = sh(AGENT1, f"{CLI} inspect mesos-{cid}")
+        self.assertEqual((gone.code, gone.err), (1, f"Error: No such object: mesos-{cid}\n"), gone)
+
+    def test_inspect_image_and_pull_with_the_sandboxs_dockercfg(self):
+        i = cli(AGENT1, "inspect", IMAGE)  # 0.20.1: exec, IMAGE[:latest]
+        self.assertEqual(i.code, 0, i)
+        entrypoint = json.loads(i.out)[0]["ContainerConfig"]["Entrypoint"]
+        self.assertTrue(entrypoint is None or isinstance(entrypoint, list))
+        image = f"{REGISTRY}/mesos-test/busybox:latest"
+        docker_api("DELETE", f"/images/{image}?force=1")
+        sandbox = make_sandbox(AGENT1)
+        nocreds = cli(AGENT1, "pull", image, env={"HOME": sandbox})
+        self.assertNotEqual(nocreds.code, 0, nocreds)
+        self.assertNotEqual(nocreds.err, "")
+        auth = base64.b64encode(b"tester:tester-secret").decode()
+        with open(f"{sandbox}/.dockercfg", "w") as f:
+            json.dump({REGISTRY: {"auth": auth, "email": ""}}, f)
+        os.chown(f"{sandbox}/.dockercfg", uid_of(AGENT1), uid_of(AGENT1))
+        os.chmod(f"{sandbox}/.dockercfg", 0o600)
+        p = cli(AGENT1, *SOCKET_FLAG, "pull", image, env={"HOME": sandbox})
+        self.assertEqual(p.code, 0, p)
+        self.assertEqual(docker_api("GET", f"/images/{image}/json")[0], 200)
+        missing = cli(AGENT1, "inspect", "--type=image", f"{REGISTRY}/mesos-test/nothing-here:latest")
+        self.assertEqual(missing.code, 1, missing)
 
 
 class Isolation(HelperTestCase):
