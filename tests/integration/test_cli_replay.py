@@ -393,8 +393,11 @@ class Mesos1xAttached(HelperTestCase):
         nets = o["NetworkSettings"].get("Networks") or {}
         self.assertTrue(mode in nets and "IPAddress" in nets[mode] or "IPAddress" in o["NetworkSettings"])
         # the docker CLI's own inspect of the same container, for the fields Mesos reads
+        # (at the Engine API version the helper speaks, so that both are the same daemon answer)
         real = json.loads(subprocess.run(["docker", "-H", f"unix://{DOCKER_SOCK}", "inspect", f"mesos-{cid}"],
-                                         capture_output=True, check=True).stdout)[0]
+                                         capture_output=True, check=True,
+                                         env={"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_API_VERSION": "1.41",
+                                              "HOME": "/root"}).stdout)[0]
         for keys in (["Id"], ["Name"], ["State", "Pid"], ["State", "StartedAt"], ["HostConfig", "NetworkMode"],
                      ["NetworkSettings", "IPAddress"], ["HostConfig", "Devices"], ["HostConfig", "Dns"],
                      ["HostConfig", "DnsOptions"], ["HostConfig", "DnsSearch"]):
