@@ -17,6 +17,7 @@ struct launch_plan {
         char volume_paths[LAUNCH_MAX_VOLUMES][PATH_MAX];
         const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
         bool volume_read_only[LAUNCH_MAX_VOLUMES];
+        int volume_fds[LAUNCH_MAX_VOLUMES]; /* what was checked, held: it is what gets mounted */
         struct policy_verdict *verdict; /* large: heap */
 };
 
