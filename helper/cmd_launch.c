@@ -284,6 +284,8 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
         if (helper_audit(h, plan.name, image, true, policy_section_rule(h->section), "allowed", err) < 0)
                 return -1;
 
+        if (launch_plan_check_held(&plan, err) < 0)
+                return -1;
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
         if (record_dirfd < 0 || claim_record(h, record_dirfd, &plan, err) < 0)
                 return -1;

@@ -51,7 +51,8 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
 }
 
 /* The absolute volume path, opened as root (dockerd mounts it as root) without following any
- * symlink, as an O_PATH descriptor: the directory the policy allowed, whatever is renamed later. */
+ * symlink, as an O_PATH descriptor: what the policy allowed, whatever is renamed later. That it
+ * is a directory is checked after the policy's decision (launch_plan_check_held). */
 static int open_absolute_volume(const char *path, size_t i, md_error *err)
 {
         _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -62,12 +63,6 @@ static int open_absolute_volume(const char *path, size_t i, md_error *err)
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -fd, "container.volumes[%zu].host_path %s", i,
                                      path);
-        struct stat st;
-        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-                close(fd);
-                return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes[%zu].host_path %s: not a directory",
-                               i, path);
-        }
         return fd;
 }
 
@@ -144,6 +139,19 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
                 if (k < 64 && plan->verdict->read_only_capped[k])
                         plan->volume_read_only[i] = true;
                 k++;
+        }
+        return 0;
+}
+
+int launch_plan_check_held(const struct launch_plan *plan, md_error *err)
+{
+        for (size_t i = 0; i < plan->spec->n_volumes; i++) {
+                struct stat st;
+                if (fstat(plan->volume_fds[i], &st) < 0 || !S_ISDIR(st.st_mode))
+                        return md_fail(err, MD_EXIT_BAD_TASK,
+                                       "container.volumes[%zu].host_path %s: not a directory (a volume is "
+                                       "mounted through the descriptor of the directory that was checked)",
+                                       i, plan->volume_paths[i]);
         }
         return 0;
 }
