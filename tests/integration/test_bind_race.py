@@ -17,7 +17,8 @@ import unittest
 import uuid
 
 from harness import (AGENT1, DEFAULT_CALLERS, HELPER_SECTION, SANDBOX_ROOT, HelperTestCase, as_user,
-                     helper, launch, main, read, task, uid_of, write_policy)
+                     container_exists, docker_api, helper, launch, main, read, task, uid_of, wait_until,
+                     write_policy)
 
 TOP = "/var/lib/mesos-docker-test/bind-race"
 SECRET = "root-only secret behind the symlink"
@@ -97,6 +98,11 @@ class BindRace(HelperTestCase):
     def tearDown(self):
         self.server.release.set()
         shutil.rmtree(self.top, ignore_errors=True)
+
+    @staticmethod
+    def volume_count():
+        code, body = docker_api("GET", "/volumes")
+        return len(body["Volumes"] or [])
 
     def sandbox_in_callers_dir(self):
         """The usual Mesos layout: the caller owns the directory its sandbox lies in."""
@@ -211,9 +217,13 @@ class BindRace(HelperTestCase):
         t = task("echo w > /rw/f && echo rw-ok; echo w > /ro/f || echo ro-refused",
                  volumes=[{"container_path": "/rw", "host_path": "rw", "mode": "RW"},
                           {"container_path": "/ro", "host_path": "ro", "mode": "RO"}])
+        volumes_before = self.volume_count()
         r, cid, _ = launch(AGENT1, t, sandbox)
         self.assertExit(r, 0)
         self.assertExit(helper(AGENT1, "wait", cid), 0)
+        # the volumes that carry the sources go with the container
+        self.assertTrue(wait_until(lambda: not container_exists(f"mesos-{cid}")), "container not removed")
+        self.assertEqual(self.volume_count(), volumes_before)
         out = read(os.path.join(sandbox, "stdout"))
         self.assertIn("rw-ok", out)
         self.assertIn("ro-refused", out)
@@ -221,6 +231,21 @@ class BindRace(HelperTestCase):
         self.assertFalse(os.path.exists(os.path.join(sandbox, "ro", "f")))
         # docker did not copy the image's files into the sandbox nor take it over
         self.assertEqual(os.stat(sandbox).st_uid, uid_of(AGENT1))
+
+    def test_a_file_is_refused_as_a_volume_source(self):
+        """Only a directory can be mounted through its descriptor: a file is refused, never bound
+        by its path (exit 65, naming the volume), relative or absolute."""
+        _, sandbox = self.sandbox_in_callers_dir()
+        write_file(os.path.join(sandbox, "conf"), "x", AGENT1)
+        afile = os.path.join(self.volume, "which")
+        write_policy(HELPER_SECTION + DEFAULT_CALLERS.replace(
+            "container-users = caller", f"container-users = root\nvolumes         = {afile}", 1))
+        for hp in ("conf", afile):
+            with self.subTest(host_path=hp):
+                r, cid, _ = launch(AGENT1, task("true", volumes=[{"container_path": "/c", "host_path": hp,
+                                                                  "mode": "RO"}]), sandbox)
+                self.assertExit(r, 65, "not a directory")
+                self.assertFalse(container_exists(f"mesos-{cid}"))
 
 
 if __name__ == "__main__":
