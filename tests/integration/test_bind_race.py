@@ -104,6 +104,19 @@ class BindRace(HelperTestCase):
         code, body = docker_api("GET", "/volumes")
         return len(body["Volumes"] or [])
 
+    @staticmethod
+    def holders_of(paths):
+        """The processes with a descriptor on one of paths (root reads every /proc/PID/fd)."""
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    if os.readlink(f"/proc/{pid}/fd/{fd}") in paths:
+                        found.append((int(pid), read(f"/proc/{pid}/comm").strip()))
+            except OSError:
+                continue
+        return found
+
     def sandbox_in_callers_dir(self):
         """The usual Mesos layout: the caller owns the directory its sandbox lies in."""
         parent = owned_dir(os.path.join(SANDBOX_ROOT, f"bind-race-{uuid.uuid4().hex[:12]}"))
@@ -224,6 +237,9 @@ class BindRace(HelperTestCase):
         # the volumes that carry the sources go with the container
         self.assertTrue(wait_until(lambda: not container_exists(f"mesos-{cid}")), "container not removed")
         self.assertEqual(self.volume_count(), volumes_before)
+        # and nothing holds the checked directories any more: the holder went with the launch
+        held = {os.path.realpath(p) for p in (sandbox, f"{sandbox}/rw", f"{sandbox}/ro")}
+        self.assertEqual(self.holders_of(held), [])
         out = read(os.path.join(sandbox, "stdout"))
         self.assertIn("rw-ok", out)
         self.assertIn("ro-refused", out)
