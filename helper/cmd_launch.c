@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "bind_holder.h"
 #include "cleanup.h"
 #include "docker.h"
 #include "fetch.h"
@@ -155,13 +156,49 @@ static void set_docker_id(struct md_record *r, void *arg)
         r->docker_id = strdup(arg);
 }
 
+/* The create request names the sandbox and the volumes by the holder's descriptors of what
+ * was checked (bind_holder.h), not by their paths. */
+struct held_sources {
+        char sandbox[BIND_HOLDER_SOURCE_MAX];
+        char volumes[LAUNCH_MAX_VOLUMES][BIND_HOLDER_SOURCE_MAX];
+        const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
+};
+
+static int hold_sources(struct helper *h, const struct launch_plan *plan, struct bind_holder *holder,
+                        struct held_sources *src, struct task_context *ctx, md_error *err)
+{
+        int fds[BIND_HOLDER_MAX_FDS];
+        size_t n = 0;
+        fds[n++] = plan->sandbox.dirfd;
+        for (size_t i = 0; i < plan->spec->n_volumes; i++)
+                fds[n++] = plan->volume_fds[i];
+        if (bind_holder_start(&h->priv, fds, n, holder, err) < 0)
+                return -1;
+        bind_holder_source(holder, plan->sandbox.dirfd, src->sandbox);
+        for (size_t i = 0; i < plan->spec->n_volumes; i++) {
+                bind_holder_source(holder, plan->volume_fds[i], src->volumes[i]);
+                src->volume_ptrs[i] = src->volumes[i];
+        }
+        ctx->sandbox_source = src->sandbox;
+        ctx->volume_sources = src->volume_ptrs;
+        return 0;
+}
+
 /* Creates the container and hands it, with the output fds, to the monitor, which starts it.
- * The fds are consumed either way; on failure no container is left behind. */
+ * The fds are consumed either way; on failure no container is left behind. The holder of the
+ * bind sources lives from before the create until the monitor's word that the start is over. */
 static int create_and_start(struct helper *h, const struct launch_plan *plan, struct docker *d,
                             int record_dirfd, int out_fd, int err_fd, char docker_id[static 65],
                             struct monitor_started *started, md_error *err)
 {
         struct task_context ctx = launch_plan_context(h, plan);
+        struct held_sources src;
+        _cleanup_(bind_holder_release) struct bind_holder holder = {0};
+        if (hold_sources(h, plan, &holder, &src, &ctx, err) < 0) {
+                close(out_fd);
+                close(err_fd);
+                return -1;
+        }
         _cleanup_json_ json_t *body = task_create_request(plan->spec, &ctx, err);
         if (!body || docker_container_create(d, plan->name, body, docker_id, err) < 0 ||
             md_record_update(record_dirfd, plan->name, set_docker_id, docker_id, err) < 0) {
@@ -252,6 +289,8 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
         if (helper_audit(h, plan.name, image, true, policy_section_rule(h->section), "allowed", err) < 0)
                 return -1;
 
+        if (launch_plan_check_held(&plan, err) < 0)
+                return -1;
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
         if (record_dirfd < 0 || claim_record(h, record_dirfd, &plan, err) < 0)
                 return -1;

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "launch_plan.h"
+#include "safe_open.h"
 #include "task_input.h"
 
 int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *out, md_error *err)
@@ -51,9 +54,26 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
         return 0;
 }
 
+/* The absolute volume path, opened as root (dockerd mounts it as root) without following any
+ * symlink, as an O_PATH descriptor: what the policy allowed, whatever is renamed later. That it
+ * is a directory is checked after the policy's decision (launch_plan_check_held). */
+static int open_absolute_volume(const char *path, size_t i, md_error *err)
+{
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int fd = root < 0 ? -errno : md_openat_beneath(root, path + 1, O_PATH, 0);
+        if (fd == -ELOOP)
+                return md_fail(err, MD_EXIT_DENIED,
+                               "container.volumes[%zu].host_path %s: leads through a symlink", i, path);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "container.volumes[%zu].host_path %s", i,
+                                     path);
+        return fd;
+}
+
 /* A container.volumes host path: relative ones are in the sandbox and need no policy; absolute
  * ones must exist and be their own canonical path, since dockerd follows symlinks and creates
- * missing sources as root. */
+ * missing sources as root. Either is held open from here on (volume_fds): dockerd is handed
+ * that descriptor, not the path (bind_holder.h). */
 static int resolve_volume(struct helper *h, struct launch_plan *plan, size_t i, md_error *err)
 {
         const struct task_volume *v = &plan->spec->volumes[i];
@@ -61,7 +81,8 @@ static int resolve_volume(struct helper *h, struct launch_plan *plan, size_t i, 
         plan->volume_ptrs[i] = out;
         plan->volume_read_only[i] = !v->read_write;
         if (v->host_path[0] != '/') {
-                if (sandbox_resolve_relative(&h->priv, &plan->sandbox, v->host_path, out, err) < 0) {
+                if (sandbox_resolve_relative(&h->priv, &plan->sandbox, v->host_path, out,
+                                             &plan->volume_fds[i], err) < 0) {
                         md_error_prefix(err, "container.volumes[%zu].host_path", i);
                         return -1;
                 }
@@ -78,6 +99,10 @@ static int resolve_volume(struct helper *h, struct launch_plan *plan, size_t i, 
                 return md_fail(err, MD_EXIT_DENIED,
                                "container.volumes[%zu].host_path %s: leads through a symlink to %s", i, out,
                                real);
+        int fd = open_absolute_volume(out, i, err);
+        if (fd < 0)
+                return -1;
+        plan->volume_fds[i] = fd;
         return 0;
 }
 
@@ -86,6 +111,8 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
 {
         memset(plan, 0, sizeof *plan);
         plan->sandbox.dirfd = -1;
+        for (size_t i = 0; i < LAUNCH_MAX_VOLUMES; i++)
+                plan->volume_fds[i] = -1;
         if (args->id && helper_container_name(args->id, plan->name, err) < 0)
                 return -1;
         if (sandbox_open(&h->priv, h->conf, args->sandbox, &plan->sandbox, err) < 0)
@@ -120,14 +147,32 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
         return 0;
 }
 
+int launch_plan_check_held(const struct launch_plan *plan, md_error *err)
+{
+        for (size_t i = 0; i < plan->spec->n_volumes; i++) {
+                struct stat st;
+                if (fstat(plan->volume_fds[i], &st) < 0 || !S_ISDIR(st.st_mode))
+                        return md_fail(err, MD_EXIT_BAD_TASK,
+                                       "container.volumes[%zu].host_path %s: not a directory (a volume is "
+                                       "mounted through the descriptor of the directory that was checked)",
+                                       i, plan->volume_paths[i]);
+        }
+        return 0;
+}
+
 void launch_plan_free(struct launch_plan *plan)
 {
         if (plan->sandbox.dirfd >= 0)
                 close(plan->sandbox.dirfd);
+        for (size_t i = 0; i < LAUNCH_MAX_VOLUMES; i++)
+                if (plan->volume_fds[i] >= 0)
+                        close(plan->volume_fds[i]);
         task_free(plan->spec);
         free(plan->verdict);
         memset(plan, 0, sizeof *plan);
         plan->sandbox.dirfd = -1;
+        for (size_t i = 0; i < LAUNCH_MAX_VOLUMES; i++)
+                plan->volume_fds[i] = -1;
 }
 
 struct task_context launch_plan_context(const struct helper *h, const struct launch_plan *plan)

@@ -17,6 +17,7 @@ struct launch_plan {
         char volume_paths[LAUNCH_MAX_VOLUMES][PATH_MAX];
         const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
         bool volume_read_only[LAUNCH_MAX_VOLUMES];
+        int volume_fds[LAUNCH_MAX_VOLUMES]; /* what was checked, held: it is what gets mounted */
         struct policy_verdict *verdict; /* large: heap */
 };
 
@@ -34,6 +35,10 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
 int launch_plan_build(struct helper *h, const struct launch_args *args, struct launch_plan *plan,
                       md_error *err);
 void launch_plan_free(struct launch_plan *plan);
+
+/* After an allow: every volume source is a directory, the only thing dockerd can mount from a
+ * held descriptor (bind_holder.h). MD_EXIT_BAD_TASK naming the volume otherwise. */
+int launch_plan_check_held(const struct launch_plan *plan, md_error *err);
 
 /* The task_context for task_create_request. */
 struct task_context launch_plan_context(const struct helper *h, const struct launch_plan *plan);

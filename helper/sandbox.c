@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,7 +107,7 @@ int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, 
 }
 
 int sandbox_resolve_relative(const struct privilege *priv, const struct sandbox *sb, const char *rel,
-                             char out[static PATH_MAX], md_error *err)
+                             char out[static PATH_MAX], int *fd_out, md_error *err)
 {
         char joined[PATH_MAX], norm[PATH_MAX];
         if (snprintf(joined, sizeof joined, "/%s", rel) >= (int)sizeof joined ||
@@ -114,17 +115,22 @@ int sandbox_resolve_relative(const struct privilege *priv, const struct sandbox 
                 return md_fail(err, MD_EXIT_BAD_TASK, "\"%s\": \"..\" or too long", rel);
         struct fsids saved;
         privilege_as_caller(priv, &saved);
-        int fd = strcmp(norm, "/") == 0 ? dup(sb->dirfd) : md_openat_beneath(sb->dirfd, norm + 1, O_PATH, 0);
+        int fd = strcmp(norm, "/") == 0 ? fcntl(sb->dirfd, F_DUPFD_CLOEXEC, 3)
+                                        : md_openat_beneath(sb->dirfd, norm + 1, O_PATH, 0);
         privilege_restore(&saved);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_BAD_TASK, fd == -1 ? errno : -fd, "\"%s\" in the sandbox",
                                      rel);
-        /* O_PATH|O_NOFOLLOW opens a trailing symlink itself; dockerd would follow it: refuse */
+        /* O_PATH|O_NOFOLLOW opens a trailing symlink itself; dockerd would follow it: refuse.
+         * Only a directory can be handed over as a held descriptor (launch_binds.h). */
         struct stat st;
-        int is_link = fstat(fd, &st) < 0 || S_ISLNK(st.st_mode);
-        close(fd);
-        if (is_link)
-                return md_fail(err, MD_EXIT_BAD_TASK, "\"%s\" in the sandbox: a symlink", rel);
+        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                bool is_link = S_ISLNK(st.st_mode);
+                close(fd);
+                return md_fail(err, MD_EXIT_BAD_TASK, "\"%s\" in the sandbox: %s", rel,
+                               is_link ? "a symlink" : "not a directory");
+        }
         snprintf(out, PATH_MAX, "%s%s", sb->path, strcmp(norm, "/") == 0 ? "" : norm);
+        *fd_out = fd;
         return 0;
 }

@@ -27,10 +27,12 @@ int sandbox_open(const struct privilege *priv, const struct policy_helper_conf *
 int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, const char *name,
                         md_error *err);
 
-/* Resolves a container.volumes host_path that is relative: it names something inside the sandbox
- * that must exist and be reached without symlinks. Writes "SANDBOX/rel" into out. */
+/* Resolves a container.volumes host_path that is relative: it names a directory inside the
+ * sandbox that must exist and be reached without symlinks, opened with the caller's rights.
+ * Writes "SANDBOX/rel" into out (for messages and `policy explain`) and the O_PATH descriptor
+ * of what was checked into *fd_out: that descriptor, not the path, is what gets mounted. */
 int sandbox_resolve_relative(const struct privilege *priv, const struct sandbox *sb, const char *rel,
-                             char out[static PATH_MAX], md_error *err);
+                             char out[static PATH_MAX], int *fd_out, md_error *err);
 
 /* Normalizes an absolute path in place of out: folds "//", drops "." and trailing "/", refuses "..".
  * Returns 0 or -EINVAL. Pure. */

@@ -134,6 +134,13 @@ struct task_context {
         const char **volume_host_paths; /* per spec volume: the resolved absolute host path */
         const bool *volume_read_only; /* per spec volume: final mode after the policy's :ro caps */
         uint64_t mem_limit_mb; /* the policy's memory limit for a task without mem (its max-mem) */
+        /* launch only: where dockerd finds the descriptors the helper checked and holds
+         * ("/proc/PID/fd/N", helper/bind_holder.h), the sandbox's and one per spec volume. Set,
+         * they replace Binds: each becomes an anonymous local volume bound from that descriptor
+         * (Mounts, type volume, NoCopy), so what dockerd mounts is what was checked. Unset
+         * (`policy explain`), the paths go into Binds. */
+        const char *sandbox_source;
+        const char **volume_sources;
 };
 
 /* Labels every container carries (design.md: a caller sees and touches only its own). */
@@ -149,14 +156,15 @@ struct task_context {
  * `env` parameters), User "uid:gid" from ctx (always: a `user` parameter only feeds the
  * policy request), Labels (the four TASK_LABEL_*; `label` parameters may add others but no
  * org.apache.mesos.docker.* key), WorkingDir /mnt/mesos/sandbox (as Mesos' `-w`), Hostname
- * from container.hostname, HostConfig{Binds, NetworkMode, PortBindings, Privileged,
- * CpuShares max(1024*cpus,2), Memory max(mem,32) MiB, or max(ctx->mem_limit_mb, 32) MiB
- * when the task names no mem (no MemorySwap, as Mesos: docker makes it twice Memory),
- * LogConfig json-file}, ExposedPorts, AttachStdout/AttachStderr true, Tty false, OpenStdin
- * false. Parameters are translated key by key after these, so they override them as
- * `docker run --KEY=VALUE` after Mesos' own flags would. A volume is read-only when the spec
- * says RO or ctx->volume_read_only does. Returns a new reference or NULL+err (an unresolved
- * volume path is MD_EXIT_FAILED; a sandbox path that cannot be bound is MD_EXIT_USAGE). */
+ * from container.hostname, HostConfig{Binds or Mounts (see task_context), NetworkMode,
+ * PortBindings, Privileged, CpuShares max(1024*cpus,2), Memory max(mem,32) MiB, or
+ * max(ctx->mem_limit_mb, 32) MiB when the task names no mem (no MemorySwap, as Mesos: docker
+ * makes it twice Memory), LogConfig json-file}, ExposedPorts, AttachStdout/AttachStderr true,
+ * Tty false, OpenStdin false. Parameters are translated key by key after these, so they
+ * override them as `docker run --KEY=VALUE` after Mesos' own flags would. A volume is read-only
+ * when the spec says RO or ctx->volume_read_only does. Returns a new reference or NULL+err (an
+ * unresolved volume path is MD_EXIT_FAILED; a sandbox path that cannot be bound is
+ * MD_EXIT_USAGE). */
 json_t *task_create_request(const struct task_spec *t, const struct task_context *ctx, md_error *err);
 
 /* Fills a policy request from the spec. Pointers refer into t and storage (storage must live

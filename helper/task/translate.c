@@ -5,7 +5,9 @@
  *              -w /mnt/mesos/sandbox --name mesos-ID [--KEY=VALUE…] IMAGE [CMD…]
  * Mesos sets only the memory limit, not MemorySwap, and neither do we: a `memory-swap`
  * parameter sets it. The json-file log driver is asked for explicitly, whatever the daemon's
- * default is, because the monitor replays its log after a crash (design.md). */
+ * default is, because the monitor replays its log after a crash (design.md). A launch hands the
+ * sandbox and volumes over as held descriptors (Mounts) instead of the -v paths (Binds). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,16 +99,41 @@ static json_t *labels(struct builder *b, const struct task_spec *t, const struct
         return l;
 }
 
+/* A checked source held as a descriptor: an anonymous volume of the local driver whose mount
+ * is `mount --rbind /proc/PID/fd/N _data`, done by dockerd in its own mount namespace when the
+ * container starts, so the kernel follows the descriptor, not a path the caller can rename.
+ * (A bind of /proc/PID/fd/N itself fails: runc mounts from the container's new mount namespace,
+ * and the kernel refuses a bind source from another one, EINVAL.) NoCopy: otherwise dockerd
+ * copies the image's files at the target into an empty source and chowns it to their owner.
+ * An anonymous volume cannot be ReadOnly; "ro" in its mount options makes the bind read-only. */
+static json_t *held_mount(const char *source, const char *target, bool ro)
+{
+        return json_pack("{s:s, s:s, s:{s:b, s:{s:s, s:{s:s, s:s, s:s}}}}", "Type", "volume", "Target",
+                         target, "VolumeOptions", "NoCopy", 1, "DriverConfig", "Name", "local", "Options",
+                         "type", "none", "o", ro ? "rbind,ro" : "rbind", "device", source);
+}
+
+static bool held_source_ok(const char *src)
+{
+        return src && strncmp(src, "/proc/", 6) == 0 && !strchr(src, ',');
+}
+
 static int binds(struct builder *b, json_t *host, const struct task_spec *t, const struct task_context *ctx,
                  md_error *err)
 {
+        bool held = ctx->sandbox_source != NULL;
+        if (held && !held_source_ok(ctx->sandbox_source))
+                return md_fail(err, MD_EXIT_FAILED, "sandbox %s: no held descriptor to mount", ctx->sandbox);
         json_t *arr = json_array();
         if (!arr) {
                 b->failed = true;
                 return 0;
         }
-        put(b, host, "Binds", arr);
-        push_fmt(b, arr, "%s:%s:rw", ctx->sandbox, TASK_SANDBOX_MOUNT);
+        put(b, host, held ? "Mounts" : "Binds", arr);
+        if (held)
+                push(b, arr, held_mount(ctx->sandbox_source, TASK_SANDBOX_MOUNT, false));
+        else
+                push_fmt(b, arr, "%s:%s:rw", ctx->sandbox, TASK_SANDBOX_MOUNT);
         for (size_t i = 0; i < t->n_volumes; i++) {
                 const struct task_volume *v = &t->volumes[i];
                 const char *src = ctx->volume_host_paths ? ctx->volume_host_paths[i] : NULL;
@@ -118,6 +145,14 @@ static int binds(struct builder *b, json_t *host, const struct task_spec *t, con
                 bool ro = ctx->volume_read_only ? ctx->volume_read_only[i] : !v->read_write;
                 if (!v->read_write)
                         ro = true; /* the policy may cap RW to RO, never the other way */
+                if (held) {
+                        const char *hs = ctx->volume_sources ? ctx->volume_sources[i] : NULL;
+                        if (!held_source_ok(hs))
+                                return md_fail(err, MD_EXIT_FAILED, "volume %s: no held descriptor to mount",
+                                               v->host_path);
+                        push(b, arr, held_mount(hs, v->container_target, ro));
+                        continue;
+                }
                 char *s;
                 if (asprintf(&s, "%s:%s:%s", src, v->container_target, ro ? "ro" : "rw") < 0) {
                         b->failed = true;

@@ -905,6 +905,52 @@ START_TEST(test_create_volumes)
 }
 END_TEST
 
+/* A launch names the checked sources by the holder's descriptors: anonymous local volumes
+ * bound from /proc/PID/fd/N, read-only through the mount options, no copy of the image's files. */
+START_TEST(test_create_held_sources)
+{
+        struct task_spec *t =
+                parse_ok(TASK("'container':{'type':'DOCKER','docker':{'image':'busybox'},'volumes':["
+                              "{'container_path':'data','host_path':'work/data','mode':'RW'},"
+                              "{'container_path':'/shared','host_path':'/srv/shared','mode':'RO'}]}"));
+        static const char *held[] = {"/proc/42/fd/7", "/proc/42/fd/8"};
+        struct task_context c = ctx();
+        c.sandbox_source = "/proc/42/fd/5";
+        c.volume_sources = held;
+        md_error err = {0};
+        json_t *req = task_create_request(t, &c, &err);
+        ck_assert_msg(req != NULL, "create failed: %s", err.message);
+        expect(req, "HostConfig.Binds", "absent");
+        expect(req, "HostConfig.Mounts",
+               "[{'Target':'/mnt/mesos/"
+               "sandbox','Type':'volume','VolumeOptions':{'DriverConfig':{'Name':'local',"
+               "'Options':{'device':'/proc/42/fd/5','o':'rbind','type':'none'}},'NoCopy':true}},"
+               "{'Target':'/mnt/mesos/sandbox/data','Type':'volume','VolumeOptions':{'DriverConfig':{'Name':"
+               "'local','Options':{'device':'/proc/42/fd/7','o':'rbind','type':'none'}},'NoCopy':true}},"
+               "{'Target':'/shared','Type':'volume','VolumeOptions':{'DriverConfig':{'Name':'local',"
+               "'Options':{'device':'/proc/42/fd/8','o':'rbind,ro','type':'none'}},'NoCopy':true}}]");
+        json_decref(req);
+
+        /* a volume without its descriptor is the helper's bug: never fall back to the path */
+        static const char *missing[] = {"/proc/42/fd/7", NULL};
+        c.volume_sources = missing;
+        md_error_clear(&err);
+        ck_assert_ptr_null(task_create_request(t, &c, &err));
+        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_str_eq(err.message, "volume /srv/shared: no held descriptor to mount");
+
+        /* nor a source that is not a descriptor, or that would add a mount option */
+        c.volume_sources = held;
+        for (size_t i = 0; i < 2; i++) {
+                c.sandbox_source = i == 0 ? "/var/lib/sb/t1" : "/proc/42/fd/5,rw";
+                md_error_clear(&err);
+                ck_assert_ptr_null(task_create_request(t, &c, &err));
+                ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        }
+        task_free(t);
+}
+END_TEST
+
 START_TEST(test_create_network_ports)
 {
         json_t *req = create_ok(TASK(DOCKER(",'network':'BRIDGE','port_mappings':["
@@ -1217,6 +1263,7 @@ static Suite *task_suite(void)
         tcase_add_test(tc, test_create_default_memory);
         tcase_add_test(tc, test_create_environment_and_labels);
         tcase_add_test(tc, test_create_volumes);
+        tcase_add_test(tc, test_create_held_sources);
         tcase_add_test(tc, test_create_network_ports);
         tcase_add_loop_test(tc, test_create_parameters, 0, sizeof param_cases / sizeof param_cases[0]);
         tcase_add_test(tc, test_create_parameters_accumulate);
