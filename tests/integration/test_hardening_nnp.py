@@ -19,7 +19,7 @@ import tempfile
 
 from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, DOCKER_SOCK, HELPER_SECTION, PREFIX, SANDBOX_ROOT,
                      HelperTestCase, as_user, audit_records, container_exists, helper, launch, main, make_sandbox,
-                     new_id, read, task, uid_of, wait_until)
+                     new_id, read, task, uid_of, wait_until, write_policy)
 
 TOP = "/var/lib/mesos-docker-test"
 # Root-owned 0755 and NOT a nosuid,nodev mount (it is on the root filesystem): the setting of a
@@ -148,6 +148,20 @@ class NoNewPrivileges(HelperTestCase):
         self.assertNotIn("euid=0", out, f"a setuid-root binary of the image made the task root: {out!r}")
         self.assertIn(f"euid={uid}", out, out)
         self.assertNotIn("0", lines[-1:], f"setuid busybox ran as root: {out!r}")
+
+    def test_security_opt_parameter_cannot_lift_it(self):
+        write_policy(HELPER_SECTION + DEFAULT_CALLERS.replace("label env workdir hostname",
+                                                              "label env workdir hostname security-opt"))
+        sandbox = make_sandbox(AGENT1)
+        t = task("grep NoNewPrivs /proc/self/status; /bin/suid-euid", image=SUID_IMAGE,
+                 parameters=[{"key": "security-opt", "value": "no-new-privileges=false"},
+                             {"key": "security-opt", "value": "no-new-privileges:false"}])
+        r, cid, _ = launch(AGENT1, t, sandbox)
+        self.assertExit(r, 0)
+        self.assertExit(helper(AGENT1, "wait", cid), 0)
+        out = read(os.path.join(sandbox, "stdout"))
+        self.assertIn("NoNewPrivs:\t1", out)
+        self.assertNotIn("euid=0", out)
 
     def test_explain_shows_the_option(self):
         sandbox = make_sandbox(AGENT1)
