@@ -64,3 +64,8 @@ int docker_container_wait(struct docker *d, const char *id, const char *conditio
                           md_error *err);
 int docker_container_stats(struct docker *d, const char *id, json_t **out, md_error *err); /* stream=0 */
 int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err);
+
+/* The daemon: does it remap user namespaces (dockerd --userns-remap, GET /info SecurityOptions
+ * "name=userns")? Then root in a container is an unprivileged uid on the host. */
+int docker_userns_remap(struct docker *d, bool *on, md_error *err);
+bool docker_info_userns_remap(const json_t *info); /* pure, on a GET /info answer */
