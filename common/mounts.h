@@ -10,7 +10,8 @@
 /* fsname and subtype that mesos-sandboxfs mounts with (sandboxfs/main.c): /proc/self/mountinfo
  * shows it as fstype "fuse.sandboxfs", source "mesos-sandboxfs". */
 #define MD_SANDBOXFS_FSNAME "mesos-sandboxfs"
-#define MD_SANDBOXFS_FSTYPE "fuse.sandboxfs"
+#define MD_SANDBOXFS_SUBTYPE "sandboxfs"
+#define MD_SANDBOXFS_FSTYPE "fuse." MD_SANDBOXFS_SUBTYPE
 
 /* The fix an operator applies to DIR, for messages: a bind mount of itself with nosuid,nodev. */
 #define MD_MOUNT_NOSUID_FIX "mount --bind %s %s && mount -o remount,bind,nosuid,nodev %s"
