@@ -248,6 +248,40 @@ class SandboxMount(HelperTestCase):
             self.assertIn("Permission denied", p.stderr.decode())
 
 
+class UsernsRemapAcceptsAPlainMount(HelperTestCase):
+    """Point 2's one exception: with dockerd --userns-remap, root in a container is an unprivileged
+    host uid, and the helper (asking GET /info) accepts a sandbox on a plain mount."""
+
+    RUN = "/run/mesos-docker-test-nnp"
+    SOCK = os.path.join(RUN, "docker.sock")
+
+    def setUp(self):
+        os.makedirs(self.RUN, mode=0o755, exist_ok=True)
+        self.log = open(os.path.join(self.RUN, "dockerd.log"), "w")
+        self.addCleanup(self.log.close)
+        self.dockerd = subprocess.Popen(
+            ["dockerd", "--host", f"unix://{self.SOCK}", "--data-root", os.path.join(TOP, "nnp-docker"),
+             "--exec-root", os.path.join(self.RUN, "exec"), "--pidfile", os.path.join(self.RUN, "dockerd.pid"),
+             "--bridge=none", "--iptables=false", "--ip-masq=false", "--userns-remap=default"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.addCleanup(self.stop_dockerd)
+        ping = ["curl", "-fsS", "--max-time", "2", "--unix-socket", self.SOCK, "http://docker/_ping"]
+        self.assertTrue(wait_until(lambda: subprocess.run(ping, capture_output=True).returncode == 0, timeout=60),
+                        "the private dockerd did not answer")
+        self.policy = policy_with().replace(f"docker-socket = {DOCKER_SOCK}", f"docker-socket = {self.SOCK}")
+        super().setUp()
+
+    def stop_dockerd(self):
+        self.dockerd.terminate()
+        self.dockerd.wait(timeout=60)
+
+    def test_plain_sandbox_is_accepted(self):
+        sandbox = plain_sandbox(AGENT1)
+        r = helper(AGENT1, "policy", "explain", "--container-id", new_id(), "--sandbox", sandbox, stdin=task("true"))
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()["decision"], "allow")
+
+
 class SandboxfsNeverAVolume(HelperTestCase):
     """Point 9: root in a container reading through a mesos-sandboxfs mount sees every tenant."""
 
