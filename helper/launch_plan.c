@@ -120,6 +120,17 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
                         plan->volume_read_only[i] = true;
                 k++;
         }
+        /* a read-write volume written by another user than the caller, root above all, is held to
+         * the sandbox's rule (relative ones are in the sandbox) */
+        bool other_user = plan->verdict->allow && plan->verdict->run_uid != h->caller.uid;
+        for (size_t i = 0; other_user && i < plan->spec->n_volumes; i++) {
+                if (plan->spec->volumes[i].host_path[0] != '/' || plan->volume_read_only[i])
+                        continue;
+                if (volume_check_mount(h, plan->volume_paths[i], err) < 0) {
+                        md_error_prefix(err, "container.volumes[%zu].host_path", i);
+                        return -1;
+                }
+        }
         return 0;
 }
 

@@ -1,6 +1,10 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "docker.h"
 #include "mount_rules.h"
 #include "mounts.h"
@@ -21,33 +25,64 @@ static const char *sandbox_root_of(const struct policy_helper_conf *conf, const 
         return best;
 }
 
-int sandbox_check_mount(const struct helper *h, const struct sandbox *sb, md_error *err)
+/* Asked at most once per process, and only when a mount is not nosuid,nodev. */
+static int daemon_remaps_users(const struct helper *h, bool *on, md_error *err)
+{
+        static int known = -1;
+        if (known < 0) {
+                struct docker *d = NULL;
+                bool remapped = false;
+                int rc = docker_open(h->conf->docker_socket, &d, err);
+                if (rc == 0)
+                        rc = docker_userns_remap(d, &remapped, err);
+                docker_close(d);
+                if (rc < 0)
+                        return -1;
+                known = remapped;
+        }
+        *on = known;
+        return 0;
+}
+
+/* The rule for a place that root in a container may write: what names it in messages, fix_dir
+ * is what the operator should mount nosuid,nodev. */
+static int check_root_writable(const struct helper *h, int fd, const char *what, const char *fix_dir,
+                               md_error *err)
 {
         char mnt[PATH_MAX];
-        int r = md_mount_nosuid_nodev(sb->dirfd, mnt, sizeof mnt);
+        int r = md_mount_nosuid_nodev(fd, mnt, sizeof mnt);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "sandbox %s: mount flags", sb->path);
+                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: mount flags", what);
         if (r == 1)
                 return 0;
-        struct docker *d = NULL;
         bool remapped = false;
-        int rc = docker_open(h->conf->docker_socket, &d, err);
-        if (rc == 0)
-                rc = docker_userns_remap(d, &remapped, err);
-        docker_close(d);
-        if (rc < 0) {
-                md_error_prefix(err, "sandbox %s: not on a nosuid,nodev mount; does the daemon remap users",
-                                sb->path);
+        if (daemon_remaps_users(h, &remapped, err) < 0) {
+                md_error_prefix(err, "%s: not on a nosuid,nodev mount; does the daemon remap users", what);
                 return -1;
         }
         if (remapped)
                 return 0;
-        const char *root = sandbox_root_of(h->conf, sb->path);
         return md_fail(err, MD_EXIT_POLICY,
-                       "sandbox %s: its mount %s is not nosuid,nodev, so root in a container could leave a "
-                       "setuid program or a device node there for the host; mount the sandbox-root "
-                       "so: " MD_MOUNT_NOSUID_FIX " (or \"%s %s none bind,nosuid,nodev 0 0\" in /etc/fstab)",
-                       sb->path, mnt[0] ? mnt : "(unknown)", root, root, root, root, root);
+                       "%s: its mount %s is not nosuid,nodev, so root in a container could leave a setuid "
+                       "program or a device node there for the host; mount %s so: " MD_MOUNT_NOSUID_FIX
+                       " (or \"%s %s none bind,nosuid,nodev 0 0\" in /etc/fstab)",
+                       what, mnt[0] ? mnt : "(unknown)", fix_dir, fix_dir, fix_dir, fix_dir, fix_dir,
+                       fix_dir);
+}
+
+int sandbox_check_mount(const struct helper *h, const struct sandbox *sb, md_error *err)
+{
+        char what[PATH_MAX + 16];
+        snprintf(what, sizeof what, "sandbox %s", sb->path);
+        return check_root_writable(h, sb->dirfd, what, sandbox_root_of(h->conf, sb->path), err);
+}
+
+int volume_check_mount(const struct helper *h, const char *source, md_error *err)
+{
+        _cleanup_close_ int fd = open(source, O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "%s", source);
+        return check_root_writable(h, fd, source, source, err);
 }
 
 int volume_check_not_sandboxfs(const char *source, md_error *err)

@@ -12,6 +12,10 @@
  * when the mount is not nosuid,nodev. */
 int sandbox_check_mount(const struct helper *h, const struct sandbox *sb, md_error *err);
 
+/* The same rule for a volume source (absolute, canonical) that the container writes as a user
+ * other than the caller: root, or another uid, could leave a setuid program there. */
+int volume_check_mount(const struct helper *h, const char *source, md_error *err);
+
 /* A volume source (absolute, normalized) must not be, hold or lie in a mesos-sandboxfs mount:
  * sandboxfs shows uid 0 every tenant's sandbox. MD_EXIT_DENIED (77), naming the mount. */
 int volume_check_not_sandboxfs(const char *source, md_error *err);

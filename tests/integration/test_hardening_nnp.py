@@ -248,6 +248,48 @@ class SandboxMount(HelperTestCase):
             self.assertIn("Permission denied", p.stderr.decode())
 
 
+class ReadWriteVolumeMount(HelperTestCase):
+    """The sandbox attack through a read-write volume: a host directory the policy allows, on a
+    mount that honours setuid bits, written by root in a container."""
+
+    SHARED = os.path.join(TOP, "nnp-shared")
+
+    def setUp(self):
+        self.policy = policy_with(callers=ROOT_CALLER.replace(f"volumes         = {VIEW_DIR}",
+                                                              f"volumes         = {self.SHARED}"))
+        super().setUp()
+        os.makedirs(self.SHARED, mode=0o755, exist_ok=True)
+        self.dir = make_sandbox_under(self.SHARED, AGENT1)  # a directory of the caller's in it
+        self.prog = os.path.join(self.dir, "prog")
+        shutil.copy(euid_program(), self.prog)
+        os.chown(self.prog, uid_of(AGENT1), -1)
+        os.chmod(self.prog, 0o755)
+
+    def run_with(self, user, mode):
+        t = task("chown 0:0 /v/prog; chmod 4755 /v/prog",
+                 volumes=[{"container_path": "/v", "host_path": self.dir, "mode": mode}])
+        if user:
+            t["command"]["user"] = user
+        r, cid, _ = launch(AGENT1, t)
+        if r.code == 0:
+            helper(AGENT1, "wait", cid)
+        return r
+
+    def test_root_with_a_rw_volume_on_a_suid_mount_is_refused(self):
+        r = self.run_with("root", "RW")
+        if r.code == 0:
+            out = subprocess.run([self.prog], capture_output=True, **as_user(AGENT1)).stdout.decode()
+            self.fail(f"root wrote a read-write volume on a suid mount; then the caller ran {self.prog}: {out!r}")
+        self.assertExit(r, 78, "nosuid")
+        self.assertIn(self.dir, r.err)
+        self.assertEqual(os.stat(self.prog).st_uid, uid_of(AGENT1))
+
+    def test_read_only_or_as_the_caller_is_fine(self):
+        self.assertExit(self.run_with("root", "RO"), 0)
+        self.assertExit(self.run_with(None, "RW"), 0)  # the caller's own rights: nothing to gain
+        self.assertEqual(os.stat(self.prog).st_uid, uid_of(AGENT1))
+
+
 class UsernsRemapAcceptsAPlainMount(HelperTestCase):
     """Point 2's one exception: with dockerd --userns-remap, root in a container is an unprivileged
     host uid, and the helper (asking GET /info) accepts a sandbox on a plain mount."""
