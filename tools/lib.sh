@@ -101,15 +101,14 @@ md_ensure_user() {
 
 # md_ensure_nosuid_mount DIR: DIR becomes a bind mount of itself with nosuid,nodev. Root in a
 # container can give any owner and mode to what it writes into a sandbox; on such a mount the
-# host honours neither a setuid bit nor a device node found there.
+# host honours neither a setuid bit nor a device node found there, and mesos-docker-helper
+# refuses a sandbox anywhere else. statvfs asks the mount that really holds DIR: findmnt matches
+# mount-table paths, and an entry hidden under a later mount of a parent would fool it.
 md_ensure_nosuid_mount() {
-  local dir=$1 opts
+  local dir=$1
   mkdir -p "$dir"
-  opts=$(findmnt -n -o OPTIONS --target "$dir" 2>/dev/null || true)
-  if [ "$(findmnt -n -o TARGET --target "$dir")" = "$dir" ]; then
-    case ",$opts," in *,nosuid,*) case ",$opts," in *,nodev,*) return 0 ;; esac ;; esac
-  else
-    mount --bind "$dir" "$dir"
-  fi
+  python3 -c 'import os, sys; f = os.statvfs(sys.argv[1]).f_flag
+sys.exit(0 if f & os.ST_NOSUID and f & os.ST_NODEV else 1)' "$dir" && return 0
+  mount --bind "$dir" "$dir"
   mount -o remount,bind,nosuid,nodev "$dir"
 }
