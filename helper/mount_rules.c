@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "docker.h"
 #include "mount_rules.h"
 #include "mounts.h"
 #include "safe_open.h"
@@ -30,13 +29,8 @@ static int daemon_remaps_users(const struct helper *h, bool *on, md_error *err)
 {
         static int known = -1;
         if (known < 0) {
-                struct docker *d = NULL;
                 bool remapped = false;
-                int rc = docker_open(h->conf->docker_socket, &d, err);
-                if (rc == 0)
-                        rc = docker_userns_remap(d, &remapped, err);
-                docker_close(d);
-                if (rc < 0)
+                if (mount_rules_daemon_remaps_users(h, &remapped, err) < 0)
                         return -1;
                 known = remapped;
         }

@@ -19,3 +19,8 @@ int volume_check_mount(const struct helper *h, const char *source, md_error *err
 /* A volume source (absolute, normalized) must not be, hold or lie in a mesos-sandboxfs mount:
  * sandboxfs shows uid 0 every tenant's sandbox. MD_EXIT_DENIED (77), naming the mount. */
 int volume_check_not_sandboxfs(const char *source, md_error *err);
+
+/* Does the Docker daemon remap user namespaces (GET /info)? Defined twice, like
+ * exit_wait_rescue(): in the engine module by asking the daemon (engine_module.c), in the helper
+ * by loading the engine (engine.c), so that the helper itself links no libcurl. */
+int mount_rules_daemon_remaps_users(const struct helper *h, bool *on, md_error *err);
