@@ -197,6 +197,11 @@ static int ensure_root_dir(int parentfd, const char *name, bool create, md_error
 
 int md_record_dir_open(const char *state_dir, bool create, md_error *err)
 {
+        return md_state_subdir_open(state_dir, MD_RECORD_DIR, create, err);
+}
+
+int md_state_subdir_open(const char *state_dir, const char *subdir, bool create, md_error *err)
+{
         if (!state_dir || state_dir[0] != '/')
                 return md_fail(err, MD_EXIT_POLICY, "state dir: not an absolute path");
         _cleanup_free_ char *parent = strdup(state_dir);
@@ -216,7 +221,7 @@ int md_record_dir_open(const char *state_dir, bool create, md_error *err)
         _cleanup_close_ int sfd = ensure_root_dir(pfd, leaf, create, err, state_dir);
         if (sfd < 0)
                 return -1;
-        return ensure_root_dir(sfd, MD_RECORD_DIR, create, err, state_dir);
+        return ensure_root_dir(sfd, subdir, create, err, state_dir);
 }
 
 int md_record_read(int record_dirfd, const char *container, struct md_record *out, md_error *err)

@@ -75,6 +75,8 @@ int md_record_from_json(const json_t *j, struct md_record *out);
 /* Opens STATE_DIR/containers, creating both (root-owned, 0700) when create is set.
  * Refuses a state dir that is a symlink or not owned by root. Returns a dirfd or -1. */
 int md_record_dir_open(const char *state_dir, bool create, md_error *err);
+/* The same for another directory of the state dir's (a single name, no slash). */
+int md_state_subdir_open(const char *state_dir, const char *subdir, bool create, md_error *err);
 
 /* Reads "mesos-ID.json" from the record dir. -ENOENT (returned, err untouched) when absent. */
 int md_record_read(int record_dirfd, const char *container, struct md_record *out, md_error *err);

@@ -35,6 +35,22 @@ const char *md_container_id_of_name(const char *name)
         return md_valid_container_id(name + plen) ? name + plen : NULL;
 }
 
+size_t md_container_name_candidates(const char *arg, char out[2][MD_NAME_MAX + 1])
+{
+        size_t n = 0;
+        if (md_container_id_of_name(arg))
+                snprintf(out[n++], MD_NAME_MAX + 1, "%s", arg);
+        if (md_valid_container_id(arg))
+                snprintf(out[n++], MD_NAME_MAX + 1, "%s%s", MD_CONTAINER_PREFIX, arg);
+        return n;
+}
+
+bool md_is_docker_id_prefix(const char *s)
+{
+        size_t n = s ? strspn(s, "0123456789abcdef") : 0;
+        return n > 0 && n <= 64 && s[n] == '\0';
+}
+
 int md_parse_u64(const char *s, uint64_t *out)
 {
         if (!s || !*s)

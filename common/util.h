@@ -17,6 +17,14 @@ bool md_valid_container_id(const char *id);
 /* "mesos-ID" -> "ID" when the name is a valid mesos- name, else NULL. */
 const char *md_container_id_of_name(const char *name);
 
+/* The container names a command-line ID may mean, in the order to try them: "X" means
+ * "mesos-X"; "mesos-X" means itself, then "mesos-mesos-X" (a Mesos ContainerID may itself
+ * start with "mesos-"). Returns how many (0: arg is no ID at all). */
+size_t md_container_name_candidates(const char *arg, char out[2][MD_NAME_MAX + 1]);
+
+/* True when s is 1 to 64 lower-case hex digits: a docker id or a prefix of one. */
+bool md_is_docker_id_prefix(const char *s);
+
 /* Checked decimal parsing: the whole string, no sign for unsigned, no overflow.
  * Return 0 or -EINVAL/-ERANGE; *out is set only on success. */
 int md_parse_u64(const char *s, uint64_t *out);

@@ -6,9 +6,14 @@
 #include "safe_open.h"
 #include "sandbox.h"
 
+static bool adoptable(const struct helper *h, const struct md_record *r)
+{
+        return r->state == MD_STATE_RUNNING && r->docker_id && r->sandbox && r->owner_uid == h->caller.uid;
+}
+
 int adopt_container(const struct helper *h, const struct md_record *r, md_error *err)
 {
-        if (r->state != MD_STATE_RUNNING || !r->docker_id || !r->sandbox || r->owner_uid != h->caller.uid)
+        if (!adoptable(h, r))
                 return 0;
         struct sandbox sb = {.dirfd = -1};
         struct fsids saved;
@@ -26,6 +31,19 @@ int adopt_container(const struct helper *h, const struct md_record *r, md_error 
                 if (out_fd >= 0)
                         close(out_fd);
                 return -1;
+        }
+        return adopt_container_to(h, r, out_fd, err_fd, err);
+}
+
+int adopt_container_to(const struct helper *h, const struct md_record *r, int out_fd, int err_fd,
+                       md_error *err)
+{
+        if (!adoptable(h, r) || out_fd < 0 || err_fd < 0) {
+                if (out_fd >= 0)
+                        close(out_fd);
+                if (err_fd >= 0)
+                        close(err_fd);
+                return 0;
         }
         struct monitor_config mc = {
                 .docker_socket = h->conf->docker_socket,

@@ -9,3 +9,8 @@
 /* 1 when the container was adopted, 0 when it cannot be here (not the caller's, not RUNNING,
  * no docker id), -1 with err when the adoption failed. */
 int adopt_container(const struct helper *h, const struct md_record *r, md_error *err);
+
+/* The same with the output going to out_fd and err_fd (launch --attach: its own fds 1 and 2,
+ * whose sizes the record's bases were taken from), which are taken and closed either way. */
+int adopt_container_to(const struct helper *h, const struct md_record *r, int out_fd, int err_fd,
+                       md_error *err);

@@ -25,10 +25,11 @@ struct audit_event {
  * non-ASCII are escaped (\u00XX), so one record is always exactly one line. malloc'd. */
 char *audit_format(const struct audit_event *ev, const char *time_rfc3339);
 
-/* Opens (creating, 0600, and its directory 0700) the log: O_APPEND, never through a symlink,
- * a regular root-owned file with one link. */
+/* Opens (creating, 0600, and its directory 0700) the log: O_APPEND, read-write (to find a record
+ * cut short), never through a symlink, a regular root-owned file with one link. */
 int audit_open(const char *path, md_error *err);
 
-/* Appends the record with one write() (O_APPEND keeps concurrent helpers' lines whole), fsyncs,
- * and sends it to syslog. Any failure is an error: the caller must not act. */
+/* Appends the record as one whole line or not at all (one write() under an exclusive flock; a
+ * short write, from the caller's RLIMIT_FSIZE or a full disk, is cut back off), fsyncs, and sends
+ * it to syslog. Any failure is an error: the caller must not act. */
 int audit_write(int fd, const struct audit_event *ev, md_error *err);

@@ -8,6 +8,7 @@
 #include "docker.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
+#include "lookup.h"
 #include "util.h"
 
 #define DESTROY_DEFAULT_GRACE 10
@@ -49,34 +50,14 @@ static int mark_kill_requested(int record_dirfd, const char *name, md_error *err
         return r == -ENOENT ? md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name) : r;
 }
 
-int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
+int destroy_container(struct helper *h, int record_dirfd, const struct md_record *r, unsigned grace,
+                      struct md_record *out, md_error *err)
 {
-        const char *id = NULL;
-        unsigned grace;
-        char name[160];
-        if (parse_args(argc, argv, &id, &grace, err) < 0 || helper_container_name(id, name, err) < 0)
-                return -1;
-        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
-        if (record_dirfd < 0) {
-                md_error_clear(err);
-                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
-        }
-        struct md_record r = {0};
-        if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0) {
-                if (err->exit_code == MD_EXIT_NO_CONTAINER) {
-                        md_error audit_err = {0};
-                        if (helper_audit(h, name, NULL, false, "owner", "no such container of the caller's",
-                                         &audit_err) < 0)
-                                *err = audit_err;
-                }
-                return -1;
-        }
-        _cleanup_free_ char *docker_ref = strdup(r.docker_id ? r.docker_id : name);
-        bool running = r.state != MD_STATE_EXITED;
-        md_record_clear(&r);
-        if (helper_audit(h, name, NULL, true, "owner", "the caller's own container", err) < 0)
-                return -1;
-        if (running) {
+        _cleanup_free_ char *name = strdup(r->container);
+        _cleanup_free_ char *docker_ref = strdup(r->docker_id ? r->docker_id : r->container);
+        if (!name || !docker_ref)
+                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+        if (r->state != MD_STATE_EXITED) {
                 if (mark_kill_requested(record_dirfd, name, err) < 0)
                         return -1;
                 struct docker *d = NULL;
@@ -89,8 +70,27 @@ int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
                         return -1;
                 md_error_clear(err);
         }
-        if (exit_wait_for_record(h, record_dirfd, name, &r, err) < 0)
+        return exit_wait_for_record(h, record_dirfd, name, out, err);
+}
+
+int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
+{
+        const char *id = NULL;
+        unsigned grace;
+        if (parse_args(argc, argv, &id, &grace, err) < 0)
                 return -1;
+        _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
+        struct md_record r = {0};
+        if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
+                return helper_audit_not_found(h, id, err);
+        struct md_record done = {0};
+        int rc = helper_audit(h, r.container, NULL, true, "owner", "the caller's own container", err);
+        if (rc == 0)
+                rc = destroy_container(h, record_dirfd, &r, grace, &done, err);
+        md_record_clear(&r);
+        if (rc < 0)
+                return -1;
+        r = done;
         _cleanup_json_ json_t *o = exit_wait_result_json(&r);
         md_record_clear(&r);
         return helper_print_json(o, err);

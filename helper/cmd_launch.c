@@ -7,14 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "cleanup.h"
 #include "docker.h"
 #include "fetch.h"
+#include "image_access.h"
 #include "json_cleanup.h"
 #include "launch_plan.h"
 #include "monitor.h"
 #include "record.h"
-#include "regauth.h"
 #include "safe_open.h"
 #include "util.h"
 
@@ -122,31 +123,17 @@ int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_
         return -1;
 }
 
+/* The image as the caller may use it: pulled with its credentials when missing, and a private
+ * one that another caller pulled authorized again with this caller's (image_access.h). */
 static int pull_if_needed(struct helper *h, struct docker *d, const struct launch_plan *plan, md_error *err)
 {
-        const char *ref = plan->spec->image_normalized;
-        bool exists = false;
-        if (!plan->spec->force_pull && docker_image_exists(d, ref, &exists, err) < 0)
-                return -1;
-        if (exists)
-                return 0;
-        char registry[IMAGEREF_MAX];
-        imageref_registry(ref, registry);
-        struct regauth_request rr = {
-                .uid = h->caller.uid,
-                .gid = h->caller.gid,
+        struct image_access_request req = {
+                .ref = plan->spec->image_normalized,
                 .sandbox_dirfd = plan->sandbox.dirfd,
-                .registry = registry,
-                .fallback_config = h->conf->registry_config,
+                .container = plan->name,
+                .force_pull = plan->spec->force_pull,
         };
-        _cleanup_free_ char *auth = NULL;
-        if (regauth_lookup(&rr, &auth, err) < 0)
-                return -1;
-        if (docker_image_pull(d, ref, auth, err) < 0) {
-                md_error_prefix(err, "pull %s", ref);
-                return -1;
-        }
-        return 0;
+        return image_access_ensure(h, d, &req, err);
 }
 
 static int print_launched(const struct launch_plan *plan, const char *docker_id,
@@ -199,11 +186,17 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
 }
 
 /* Everything after the decision: fetch, pull, create, start. The record claimed for the name
- * is dropped again when anything fails, so the ID can be launched anew. */
-static int launch_allowed(struct helper *h, const struct launch_plan *plan, int record_dirfd, md_error *err)
+ * is dropped again when anything fails, so the ID can be launched anew. The output goes to
+ * out_fd and err_fd when given (--attach; taken either way), else to the sandbox's files, and
+ * the result is printed only then. */
+static int launch_allowed(struct helper *h, const struct launch_plan *plan, int record_dirfd, int out_fd,
+                          int err_fd, char docker_id[static 65], md_error *err)
 {
-        int out_fd = sandbox_open_output(&h->priv, &plan->sandbox, "stdout", err);
-        int err_fd = out_fd < 0 ? -1 : sandbox_open_output(&h->priv, &plan->sandbox, "stderr", err);
+        bool attached = out_fd >= 0;
+        if (!attached) {
+                out_fd = sandbox_open_output(&h->priv, &plan->sandbox, "stdout", err);
+                err_fd = out_fd < 0 ? -1 : sandbox_open_output(&h->priv, &plan->sandbox, "stderr", err);
+        }
         if (err_fd < 0) {
                 if (out_fd >= 0)
                         close(out_fd);
@@ -217,19 +210,31 @@ static int launch_allowed(struct helper *h, const struct launch_plan *plan, int 
                 close(err_fd);
                 return -1;
         }
-        char docker_id[65] = "";
         struct monitor_started started;
         int rc = create_and_start(h, plan, d, record_dirfd, out_fd, err_fd, docker_id, &started, err);
         docker_close(d);
         if (rc < 0)
                 return -1;
-        return print_launched(plan, docker_id, &started, err);
+        return attached ? 0 : print_launched(plan, docker_id, &started, err);
+}
+
+/* --attach: the forwarded signals wait in a signalfd from the start, and fds 1 and 2 must be
+ * fit for the monitor before anything is decided. */
+static int prepare_attach(int *signal_fd, int *out_fd, int *err_fd, md_error *err)
+{
+        if ((*signal_fd = attach_block_signals(err)) < 0 || (*out_fd = attach_output_fd(1, err)) < 0 ||
+            (*err_fd = attach_output_fd(2, err)) < 0)
+                return -1;
+        return 0;
 }
 
 int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
 {
         struct launch_args args;
         if (launch_parse_args(argc, argv, true, &args, err) < 0)
+                return -1;
+        _cleanup_close_ int signal_fd = -1, out_fd = -1, err_fd = -1;
+        if (args.attach && prepare_attach(&signal_fd, &out_fd, &err_fd, err) < 0)
                 return -1;
         _cleanup_(launch_plan_free) struct launch_plan plan;
         if (launch_plan_build(h, &args, &plan, err) < 0)
@@ -250,9 +255,12 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
         if (record_dirfd < 0 || claim_record(h, record_dirfd, &plan, err) < 0)
                 return -1;
-        if (launch_allowed(h, &plan, record_dirfd, err) < 0) {
+        char docker_id[65] = "";
+        int rc = launch_allowed(h, &plan, record_dirfd, MD_TAKE_FD(out_fd), MD_TAKE_FD(err_fd), docker_id,
+                                err);
+        if (rc < 0) {
                 md_record_remove(record_dirfd, plan.name);
                 return -1;
         }
-        return 0;
+        return args.attach ? attach_wait(h, record_dirfd, plan.name, docker_id, signal_fd, err) : 0;
 }

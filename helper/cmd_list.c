@@ -1,5 +1,4 @@
 /* list: the containers the caller may see, running and finished, from the records. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,6 +6,7 @@
 #include "cleanup.h"
 #include "helper.h"
 #include "json_cleanup.h"
+#include "lookup.h"
 #include "record.h"
 #include "util.h"
 
@@ -15,6 +15,11 @@ static json_t *entry_json(const struct md_record *r)
         return json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:i}", "container", r->container, "docker_id",
                          r->docker_id, "state", md_state_to_string(r->state), "image", r->image, "task_id",
                          r->task_id, "sandbox", r->sandbox, "owner_uid", (json_int_t)r->owner_uid);
+}
+
+static void append_entry(const struct md_record *r, void *arr)
+{
+        json_array_append_new(arr, entry_json(r));
 }
 
 static int sort_by_name(const void *a, const void *b)
@@ -36,32 +41,10 @@ int cmd_list(struct helper *h, int argc, char **argv, md_error *err)
                 md_error_clear(err); /* nothing launched yet */
                 return helper_print_json(arr, err);
         }
-        DIR *dir = fdopendir(record_dirfd);
-        if (!dir) {
-                close(record_dirfd);
-                return md_fail(err, MD_EXIT_FAILED, "state dir %s: cannot list", h->conf->state_dir);
-        }
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-                size_t n = strlen(de->d_name), sl = strlen(MD_RECORD_SUFFIX);
-                if (de->d_name[0] == '.' || n <= sl || strcmp(de->d_name + n - sl, MD_RECORD_SUFFIX) != 0)
-                        continue;
-                char name[MD_NAME_MAX + 1];
-                if (n - sl > MD_NAME_MAX)
-                        continue;
-                memcpy(name, de->d_name, n - sl);
-                name[n - sl] = '\0';
-                if (!md_container_id_of_name(name))
-                        continue;
-                struct md_record r = {0};
-                md_error ignored = {0};
-                if (md_record_read(dirfd(dir), name, &r, &ignored) < 0)
-                        continue; /* being replaced, or corrupt: not the caller's problem */
-                if (helper_may_see(h, r.owner_uid))
-                        json_array_append_new(arr, entry_json(&r));
-                md_record_clear(&r);
-        }
-        closedir(dir);
+        int rc = lookup_each_visible(h, record_dirfd, append_entry, arr, err);
+        close(record_dirfd);
+        if (rc < 0)
+                return -1;
         size_t count = json_array_size(arr);
         json_t **items = calloc(count ? count : 1, sizeof *items);
         if (!items)

@@ -1,6 +1,5 @@
 /* usage ID and update ID: resource statistics and limits of a running container. */
 #include <getopt.h>
-#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,22 +7,19 @@
 #include "docker.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
+#include "lookup.h"
+#include "task.h"
 #include "util.h"
 
 /* Finds the caller's running container and opens the daemon. */
 static int open_running(struct helper *h, const char *id, char name[static 160], char **docker_ref,
                         struct docker **d, md_error *err)
 {
-        if (helper_container_name(id, name, err) < 0)
-                return -1;
-        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
-        if (record_dirfd < 0) {
-                md_error_clear(err);
-                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
-        }
+        _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
         struct md_record r = {0};
-        if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
+        if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
                 return -1;
+        snprintf(name, 160, "%s", r.container);
         bool running = r.state == MD_STATE_RUNNING && r.docker_id;
         *docker_ref = running ? strdup(r.docker_id) : NULL;
         md_record_clear(&r);
@@ -81,6 +77,27 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err)
         return helper_print_json(o, err);
 }
 
+/* Memory and MemorySwap together. Docker made memory+swap twice the memory at create; on cgroup
+ * v1 the kernel refuses a memory limit above memsw.limit_in_bytes, and docker 20.10 drops a
+ * MemorySwap of -1 on update, so a raise beyond the old swap limit needs a real swap limit
+ * with it (runc writes the two in the order that keeps memory <= memsw, up or down). */
+static int memory_update(struct docker *d, const char *ref, uint64_t mem, uint64_t max_mem, json_t *body,
+                         md_error *err)
+{
+        _cleanup_json_ json_t *info = NULL;
+        if (docker_container_inspect(d, ref, &info, err) < 0)
+                return -1;
+        int64_t memory = task_memory_bytes(mem);
+        int64_t swap = task_update_memory_swap(
+                memory, (int64_t)nested_number(info, "HostConfig", "Memory", NULL),
+                (int64_t)nested_number(info, "HostConfig", "MemorySwap", NULL),
+                task_memory_bytes(max_mem) * 2); /* as a launch may: memory-swap up to twice max-mem */
+        if (json_object_set_new(body, "Memory", json_integer(memory)) < 0 ||
+            json_object_set_new(body, "MemorySwap", json_integer(swap)) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+        return 0;
+}
+
 int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
 {
         static const struct option opts[] = {
@@ -122,14 +139,14 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
         }
         /* the seed's translation, as at launch: shares max(1024*cpus, 2), memory max(mem, 32) MiB */
         _cleanup_json_ json_t *body = json_object();
-        if (cpus > 0)
-                json_object_set_new(body, "CpuShares", json_integer((json_int_t)fmax(1024.0 * cpus, 2)));
-        if (mem > 0) {
-                json_int_t bytes = (json_int_t)(mem < 32 ? 32 : mem) * 1024 * 1024;
-                json_object_set_new(body, "Memory", json_integer(bytes));
-                json_object_set_new(body, "MemorySwap", json_integer(-1));
-        }
-        int rc = docker_container_update(d, ref, body, err);
+        int rc = body ? 0 : md_fail(err, MD_EXIT_FAILED, "out of memory");
+        if (rc == 0 && cpus > 0 &&
+            json_object_set_new(body, "CpuShares", json_integer(task_cpu_shares(cpus))) < 0)
+                rc = md_fail(err, MD_EXIT_FAILED, "out of memory");
+        if (rc == 0 && mem > 0)
+                rc = memory_update(d, ref, mem, policy_max_mem_mb(h->section), body, err);
+        if (rc == 0)
+                rc = docker_container_update(d, ref, body, err);
         docker_close(d);
         if (rc < 0)
                 return -1;

@@ -2,22 +2,19 @@
 #include "cleanup.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
+#include "lookup.h"
+#include "util.h"
 
 int cmd_wait(struct helper *h, int argc, char **argv, md_error *err)
 {
         if (argc != 2)
                 return md_fail(err, MD_EXIT_USAGE, "usage: wait ID");
-        char name[160];
-        if (helper_container_name(argv[1], name, err) < 0)
-                return -1;
-        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
-        if (record_dirfd < 0) {
-                md_error_clear(err); /* no state dir yet: no container was ever launched */
-                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name);
-        }
+        _cleanup_close_ int record_dirfd = lookup_open_records(h, argv[1], err);
         struct md_record r = {0};
-        if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
+        if (record_dirfd < 0 || lookup_container(h, record_dirfd, argv[1], &r, err) < 0)
                 return -1;
+        char name[MD_NAME_MAX + 1];
+        snprintf(name, sizeof name, "%s", r.container);
         md_record_clear(&r);
         if (helper_audit(h, name, NULL, true, "owner", "the caller's own container", err) < 0)
                 return -1;

@@ -55,11 +55,12 @@ int engine_run(struct helper *h, int argc, char **argv, md_error *err)
         return loaded->run(h, argc, argv, err);
 }
 
-int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_record *r, md_error *err)
+int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_record *r, int adopt_out_fd,
+                     int adopt_err_fd, md_error *err)
 {
         if (engine_load(err) < 0)
                 return -1;
-        return loaded->rescue(h, record_dirfd, r, err);
+        return loaded->rescue(h, record_dirfd, r, adopt_out_fd, adopt_err_fd, err);
 }
 
 int mount_rules_daemon_remaps_users(const struct helper *h, bool *on, md_error *err)

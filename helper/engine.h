@@ -12,14 +12,15 @@
 
 /* Bumped whenever struct helper, struct md_record or this table changes shape: the helper and the
  * module are built together, and a mismatch (a half-upgraded install) is refused, not guessed at. */
-#define MD_ENGINE_ABI 2
+#define MD_ENGINE_ABI 3
 
 struct md_engine {
         unsigned abi;
         /* runs the engine command argv[0]; -1 with err set on failure */
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
         /* exit_wait_rescue() for a container whose monitor is gone (see exit_wait.h) */
-        int (*rescue)(const struct helper *h, int record_dirfd, const struct md_record *r, md_error *err);
+        int (*rescue)(const struct helper *h, int record_dirfd, const struct md_record *r, int adopt_out_fd,
+                      int adopt_err_fd, md_error *err);
         /* mount_rules_daemon_remaps_users() (see mount_rules.h) */
         int (*remaps_users)(const struct helper *h, bool *on, md_error *err);
 };

@@ -1,4 +1,5 @@
 /* The engine module's entry (engine.h): the commands that talk to the Docker daemon or fetch. */
+#include <fcntl.h>
 #include <string.h>
 
 #include "adopt.h"
@@ -12,8 +13,10 @@ static const struct {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
 } commands[] = {
-        {"launch", cmd_launch}, {"destroy", cmd_destroy}, {"recover", cmd_recover},
-        {"usage", cmd_usage},   {"update", cmd_update},   {"fetch", cmd_fetch},
+        {"launch", cmd_launch},   {"destroy", cmd_destroy}, {"recover", cmd_recover}, {"usage", cmd_usage},
+        {"update", cmd_update},   {"fetch", cmd_fetch},     {"inspect", cmd_inspect}, {"kill", cmd_kill},
+        {"rm", cmd_rm},           {"pull", cmd_pull},       {"exec", cmd_exec},       {"doctor", cmd_doctor},
+        {"monitor", cmd_monitor},
 };
 
 static int engine_dispatch(struct helper *h, int argc, char **argv, md_error *err)
@@ -26,10 +29,15 @@ static int engine_dispatch(struct helper *h, int argc, char **argv, md_error *er
 
 /* A container whose monitor is gone: the owner hands a running one to a new monitor, so its
  * output goes on; anything else (or a failed adoption) is reaped. */
-int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_record *r, md_error *err)
+int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_record *r, int adopt_out_fd,
+                     int adopt_err_fd, md_error *err)
 {
         md_error aerr = {0};
-        if (adopt_container(h, r, &aerr) == 1)
+        /* launch --attach: the new monitor writes on to the helper's own fds */
+        int rc = adopt_out_fd >= 0 ? adopt_container_to(h, r, fcntl(adopt_out_fd, F_DUPFD_CLOEXEC, 3),
+                                                        fcntl(adopt_err_fd, F_DUPFD_CLOEXEC, 3), &aerr)
+                                   : adopt_container(h, r, &aerr);
+        if (rc == 1)
                 return 1;
         return reap_container(h->conf, record_dirfd, r, err);
 }

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -36,6 +37,12 @@ static bool monitor_alive(const struct md_record *r)
 int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
                          md_error *err)
 {
+        return exit_wait_for_record_hooked(h, record_dirfd, name, NULL, out, err);
+}
+
+int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const char *name,
+                                const struct exit_wait_hook *hook, struct md_record *out, md_error *err)
+{
         /* inotify on the record dir: the monitor replaces the record by rename when it changes */
         _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
         if (ino >= 0) {
@@ -55,7 +62,8 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
                 /* a monitor that died (or never ran) cannot write the exit: after a grace period,
                  * reap the container from here so that `wait` never hangs on a dead monitor */
                 if (!monitor_alive(&r) && ++missing_monitor >= 3) {
-                        int rc = exit_wait_rescue(h, record_dirfd, &r, err);
+                        int rc = exit_wait_rescue(h, record_dirfd, &r, hook ? hook->adopt_out_fd : -1,
+                                                  hook ? hook->adopt_err_fd : -1, err);
                         md_record_clear(&r);
                         if (rc < 0)
                                 return -1;
@@ -66,11 +74,16 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
                 } else {
                         md_record_clear(&r);
                 }
-                struct pollfd pfd = {.fd = ino, .events = POLLIN};
-                if (poll(&pfd, ino >= 0 ? 1 : 0, 1000) > 0) {
+                /* without inotify, pfd[0] is ignored (fd -1) and the timeout polls */
+                struct pollfd pfd[2] = {{.fd = ino, .events = POLLIN},
+                                        {.fd = hook ? hook->fd : -1, .events = POLLIN}};
+                if (poll(pfd, 2, 1000) > 0) {
                         char buf[4096];
-                        while (read(ino, buf, sizeof buf) > 0)
-                                ;
+                        if (pfd[0].revents)
+                                while (read(ino, buf, sizeof buf) > 0)
+                                        ;
+                        if (pfd[1].revents)
+                                hook->ready(hook->arg);
                 }
         }
 }

@@ -43,6 +43,22 @@ int helper_container_name(const char *id, char name[static 160], md_error *err)
         return 0;
 }
 
+int helper_audit_not_found(struct helper *h, const char *arg, md_error *err)
+{
+        if (err->exit_code != MD_EXIT_NO_CONTAINER)
+                return -1;
+        /* "mesos-ID" for what reads as an ID, the argument itself for anything else */
+        char names[2][MD_NAME_MAX + 1];
+        if (md_container_name_candidates(arg, names) == 0)
+                snprintf(names[0], sizeof names[0], "%.*s", (int)MD_NAME_MAX, arg ? arg : "");
+        const char *subject = names[0];
+        md_error audit_err = {0};
+        if (helper_audit(h, subject, NULL, false, "owner", "no such container of the caller's", &audit_err) <
+            0)
+                *err = audit_err;
+        return -1;
+}
+
 bool helper_may_see(const struct helper *h, uid_t owner_uid)
 {
         return h->priv.caller_is_root || h->caller.uid == owner_uid;

@@ -17,6 +17,7 @@ struct helper {
         const struct policy_helper_conf *conf;
         const struct policy_section *section; /* the caller's section, NULL: default deny */
         int audit_fd; /* -1 until opened */
+        int exit_status; /* what main exits with when the command succeeds (launch --attach) */
 };
 
 /* One audit record for this command's decision; fails closed (the caller returns the error). */
@@ -28,6 +29,10 @@ int helper_open_audit(struct helper *h, md_error *err);
 
 /* "mesos-ID" from a command-line ID, or MD_EXIT_USAGE naming the ID. */
 int helper_container_name(const char *id, char name[static 160], md_error *err);
+
+/* After a failed lookup of arg: a "no such container" is a denial on the audit trail (another
+ * caller's container looks the same). Returns -1, err kept unless the audit itself failed. */
+int helper_audit_not_found(struct helper *h, const char *arg, md_error *err);
 
 /* May the caller see the container? Root sees all; everyone else only its own. */
 bool helper_may_see(const struct helper *h, uid_t owner_uid);
@@ -45,3 +50,10 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_update(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_policy(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_inspect(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_kill(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_rm(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_pull(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_exec(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_doctor(struct helper *h, int argc, char **argv, md_error *err); /* h->policy NULL: it did not load */
+int cmd_monitor(struct helper *h, int argc, char **argv, md_error *err);

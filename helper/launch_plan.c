@@ -17,6 +17,7 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
                 {"container-id", required_argument, NULL, 'c'},
                 {"sandbox", required_argument, NULL, 's'},
                 {"task", required_argument, NULL, 't'},
+                {"attach", no_argument, NULL, 'a'},
                 {0},
         };
         memset(out, 0, sizeof *out);
@@ -33,6 +34,9 @@ int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *o
                         break;
                 case 't':
                         out->task_file = optarg;
+                        break;
+                case 'a':
+                        out->attach = true;
                         break;
                 default:
                         return md_fail(err, MD_EXIT_USAGE, "unknown or incomplete option \"%s\"",
@@ -154,6 +158,7 @@ struct task_context launch_plan_context(const struct helper *h, const struct lau
                 .owner_uid = h->caller.uid,
                 .volume_host_paths = (const char **)plan->volume_ptrs,
                 .volume_read_only = plan->volume_read_only,
+                .mem_limit_mb = plan->verdict->mem_limit_mb,
         };
 }
 

@@ -25,6 +25,7 @@ struct launch_args {
         const char *id;
         const char *sandbox;
         const char *task_file;
+        bool attach; /* launch --attach: the output on the helper's own fds 1 and 2, the exit awaited */
 };
 int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *out, md_error *err);
 

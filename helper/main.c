@@ -10,13 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "config.h"
 #include "engine.h"
 #include "helper.h"
 #include "hygiene.h"
 
 static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
-                                 "  launch  --container-id ID --sandbox DIR [--task FILE]\n"
+                                 "  launch  --container-id ID --sandbox DIR [--task FILE] [--attach]\n"
                                  "  wait    ID\n"
                                  "  destroy ID [--grace SECONDS]\n"
                                  "  list\n"
@@ -26,7 +27,19 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  fetch   --sandbox DIR [--task FILE]\n"
                                  "  policy  check [FILE]\n"
                                  "  policy  explain --container-id ID --sandbox DIR [--task FILE]\n"
-                                 "  --help | --version\n";
+                                 "  inspect [--type container|image] NAME\n"
+                                 "  kill    ID [--signal SIG]\n"
+                                 "  rm      ID [--force]\n"
+                                 "  pull    IMAGE [--config FILE]\n"
+                                 "  exec    ID [--] CMD [ARG...]\n"
+                                 "  doctor\n"
+                                 "  monitor (root, from mesos-docker-monitor.service)\n"
+                                 "  --help | --version\n"
+                                 "ID: the Mesos ID, mesos-ID, or the docker id (or a unique prefix of it)\n"
+                                 "    of one of the caller's own containers\n"
+                                 "exit: 0 done, 1 failed, 2 no such container, 64 usage, 65 bad task,\n"
+                                 "      69 daemon unavailable, 77 denied, 78 bad policy;\n"
+                                 "      launch --attach and exec: the container's or the command's status\n";
 
 /* run: engine_run for the commands that live in the engine module (engine.h), loaded only for
  * them; creates: it creates or changes a container, so it needs a policy section even for root. */
@@ -35,9 +48,12 @@ static const struct {
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
         bool creates;
 } commands[] = {
-        {"launch", engine_run, true}, {"wait", cmd_wait, false},      {"destroy", engine_run, false},
-        {"list", cmd_list, false},    {"recover", engine_run, false}, {"usage", engine_run, false},
-        {"update", engine_run, true}, {"fetch", engine_run, true},    {"policy", cmd_policy, false},
+        {"launch", engine_run, true},   {"wait", cmd_wait, false},      {"destroy", engine_run, false},
+        {"list", cmd_list, false},      {"recover", engine_run, false}, {"usage", engine_run, false},
+        {"update", engine_run, true},   {"fetch", engine_run, true},    {"policy", cmd_policy, false},
+        {"inspect", engine_run, false}, {"kill", engine_run, false},    {"rm", engine_run, false},
+        {"pull", engine_run, true},     {"exec", engine_run, true},     {"doctor", engine_run, false},
+        {"monitor", engine_run, false},
 };
 
 static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,
@@ -73,6 +89,7 @@ int main(int argc, char **argv)
          * argv[0] NULL and shift the environment into argv for code that assumes otherwise. */
         if (argc < 1 || !argv[0])
                 die(MD_EXIT_USAGE, NULL, "refusing to run with an empty argument vector");
+        activation_take_socket(argc, argv); /* systemd's socket for root's `monitor`, onto fd 0 */
         if (hygiene_fix_fds(&err) < 0 || hygiene_clear_environment(&err) < 0 ||
             hygiene_reset_signals(&err) < 0 || hygiene_fix_process(&err) < 0)
                 die_error(NULL, &err);
@@ -105,11 +122,13 @@ int main(int argc, char **argv)
         /* Phase 3: the root-owned policy, from the build-time path only. `policy check FILE`
          * reads its own file as the caller, but still loads this one to know the audit log. */
         bool checks_own_file = commands[i].run == cmd_policy && argc == 4 && strcmp(argv[2], "check") == 0;
+        bool doctor = strcmp(h.command, "doctor") == 0;
         if (policy_load(MD_POLICY_FILE, MD_POLICY_DIR, true, &h.policy, &err) < 0) {
-                if (!checks_own_file)
+                if (!checks_own_file && !doctor)
                         die_error(h.command, &err);
                 md_error_clear(&err);
-                h.policy = NULL; /* `policy check FILE` needs nothing from the installed policy */
+                h.policy = NULL; /* `policy check FILE` needs nothing from the installed policy;
+                                  * doctor reports why it does not load */
         }
         if (h.policy) {
                 h.conf = policy_helper(h.policy);
@@ -117,11 +136,13 @@ int main(int argc, char **argv)
                 h.section = policy_match_caller(h.policy, &pc);
         }
 
-        /* Default deny: a caller that no section names may do nothing but ask the policy. Root,
-         * who may see every container anyway, still may look after them (wait, list, destroy,
-         * recover, usage); what creates or changes a container needs a section even for root. */
+        /* Default deny: a caller that no section names may do nothing but ask the policy (policy,
+         * doctor). Root, who may see every container anyway, still may look after them (wait,
+         * list, destroy, recover, usage); what creates or changes a container needs a section
+         * even for root. */
         bool creates = commands[i].creates;
-        if (h.policy && !h.section && commands[i].run != cmd_policy && (creates || !h.priv.caller_is_root)) {
+        bool asks = commands[i].run == cmd_policy || doctor;
+        if (h.policy && !h.section && !asks && (creates || !h.priv.caller_is_root)) {
                 if (helper_audit(&h, NULL, NULL, false, MD_POLICY_FILE, "no [caller] section matches", &err) <
                     0)
                         die_error(h.command, &err);
@@ -134,5 +155,5 @@ int main(int argc, char **argv)
         policy_free(h.policy);
         if (rc < 0)
                 die_error(h.command, &err);
-        return 0;
+        return h.exit_status;
 }

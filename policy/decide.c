@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy_internal.h"
@@ -280,6 +281,75 @@ static void decide_user(struct decider *d, const char *req)
         set_rule(d, f, KEY_CONTAINER_USERS);
 }
 
+/* Does the section list KEY=... for this key (values only)? */
+static bool has_values(const struct policy_section *s, const char *key)
+{
+        size_t n = strlen(key);
+        for (size_t i = 0; i < s->n_parameters; i++)
+                if (strncmp(s->parameters[i], key, n) == 0 && s->parameters[i][n] == '=')
+                        return true;
+        return false;
+}
+
+/* KEY alone allows any value; KEY=VALUE that value, compared as docker reads it. */
+static void decide_parameter(struct decider *d, const char *key, const char *value)
+{
+        const struct policy_section *s = d->s;
+        struct policy_finding *f;
+        char canon[POLICY_VALUE_MAX + 8], entry[POLICY_VALUE_MAX + 80], subject[256];
+        /* the value only where it decides: an env value may be a secret, and the subject goes
+         * to the audit log */
+        bool by_value = !listed(s->parameters, s->n_parameters, key) && has_values(s, key);
+        snprintf(subject, sizeof subject, "%s%s%s", key, by_value && value ? "=" : "",
+                 by_value && value ? value : "");
+        if (listed(s->parameters, s->n_parameters, key))
+                f = add(d, POLICY_ASPECT_PARAMETER, true, subject, "%s in parameters", key);
+        else if (!has_values(s, key))
+                f = add(d, POLICY_ASPECT_PARAMETER, false, subject,
+                        has(d, KEY_PARAMETERS) ? "%s not in parameters"
+                                               : "no parameters key: no docker parameter (%s) is allowed",
+                        key);
+        else if (value && policy_parameter_value(key, value, canon, sizeof canon) == 0 &&
+                 snprintf(entry, sizeof entry, "%s=%s", key, canon) < (int)sizeof entry &&
+                 listed(s->parameters, s->n_parameters, entry))
+                f = add(d, POLICY_ASPECT_PARAMETER, true, subject, "%s in parameters", entry);
+        else
+                f = add(d, POLICY_ASPECT_PARAMETER, false, subject,
+                        "%s: this value is not among the %s=VALUE entries of parameters", key, key);
+        set_rule(d, f, KEY_PARAMETERS);
+}
+
+/* A docker parameter that sets CPU or memory, held to the same limits as the task's resources:
+ * what a caller may not ask through `cpus` or `mem` it may not get through a parameter. */
+static void decide_claim(struct decider *d, const struct policy_claim *c)
+{
+        bool cpus = c->kind == POLICY_CLAIM_CPUS;
+        enum policy_key k = cpus ? KEY_MAX_CPUS : KEY_MAX_MEM;
+        enum policy_aspect a = cpus ? POLICY_ASPECT_CPUS : POLICY_ASPECT_MEM;
+        /* memory-swap is memory plus swap: docker gives a task twice its memory when it is not
+         * set, so up to twice max-mem is no more than a task at max-mem gets without it */
+        double limit =
+                cpus ? d->s->max_cpus : (double)d->s->max_mem_mb * (c->kind == POLICY_CLAIM_MEM_SWAP ? 2 : 1);
+        const char *what = cpus ? "max-cpus" : c->kind == POLICY_CLAIM_MEM_SWAP ? "twice max-mem" : "max-mem";
+        const char *unit = cpus ? "cpus" : "MB";
+        char subject[256];
+        snprintf(subject, sizeof subject, "%s=%s", c->parameter, c->value ? c->value : "");
+        struct policy_finding *f;
+        if (!has(d, k))
+                f = add(d, a, false, subject, "no %s key: %s may not set %s", cpus ? "max-cpus" : "max-mem",
+                        c->parameter, cpus ? "cpus" : "memory");
+        else if (c->unlimited)
+                f = add(d, a, false, subject, "%s: no limit at all is more than %s %g %s", c->parameter, what,
+                        limit, unit);
+        else if (!(c->amount >= 0 && c->amount <= limit))
+                f = add(d, a, false, subject, "%s: %g %s is more than %s %g %s", c->parameter, c->amount,
+                        unit, what, limit, unit);
+        else
+                f = add(d, a, true, subject, "%s: %g %s within %s %g %s", c->parameter, c->amount, unit, what,
+                        limit, unit);
+        set_rule(d, f, k);
+}
+
 static void decide_limits(struct decider *d, const struct policy_request *r)
 {
         struct policy_finding *f;
@@ -306,6 +376,24 @@ static void decide_limits(struct decider *d, const struct policy_request *r)
                                 ok ? "within max-mem %llu" : "more than max-mem %llu",
                                 (unsigned long long)d->s->max_mem_mb);
                 set_rule(d, f, KEY_MAX_MEM);
+                if (ok)
+                        d->v->mem_limit_mb = r->mem_mb;
+        } else if (r->image) {
+                /* a container without a memory limit could take all of the host's: a task that
+                 * names no mem runs under the caller's max-mem (interface.md) */
+                bool ok = has(d, KEY_MAX_MEM) && d->s->max_mem_mb > 0;
+                if (ok)
+                        f = add(d, POLICY_ASPECT_MEM, true, "(default)",
+                                "no mem asked: runs under max-mem %llu",
+                                (unsigned long long)d->s->max_mem_mb);
+                else
+                        f = add(d, POLICY_ASPECT_MEM, false, "(default)",
+                                has(d, KEY_MAX_MEM)
+                                        ? "no mem asked and max-mem is 0: no memory limit to run under"
+                                        : "no mem asked and no max-mem key: no memory limit to run under");
+                set_rule(d, f, KEY_MAX_MEM);
+                if (ok)
+                        d->v->mem_limit_mb = d->s->max_mem_mb;
         }
 }
 
@@ -369,16 +457,12 @@ void policy_decide(const struct policy_section *section, const struct policy_cal
                 for (size_t i = 0; i < req->n_volumes; i++)
                         decide_volume(&d, i, &req->volumes[i]);
                 decide_user(&d, req->user);
-                for (size_t i = 0; i < req->n_parameters; i++) {
-                        bool ok = listed(section->parameters, section->n_parameters, req->parameters[i]);
-                        f = add(&d, POLICY_ASPECT_PARAMETER, ok, req->parameters[i],
-                                ok ? "in parameters"
-                                : has(&d, KEY_PARAMETERS)
-                                        ? "not in parameters"
-                                        : "no parameters key: no docker parameter is allowed");
-                        set_rule(&d, f, KEY_PARAMETERS);
-                }
+                for (size_t i = 0; i < req->n_parameters; i++)
+                        decide_parameter(&d, req->parameters[i],
+                                         req->parameter_values ? req->parameter_values[i] : NULL);
                 decide_limits(&d, req);
+                for (size_t i = 0; i < req->n_claims; i++)
+                        decide_claim(&d, &req->claims[i]);
                 for (size_t i = 0; i < req->n_fetch_schemes; i++)
                         decide_fetch(&d, req->fetch_schemes[i]);
         }
@@ -394,5 +478,44 @@ void policy_decide(const struct policy_section *section, const struct policy_cal
                 /* nothing runs on a denial: no user to run as, no volume to mount */
                 out->run_uid = (uid_t)-1;
                 out->run_gid = (gid_t)-1;
+                out->mem_limit_mb = 0;
         }
+}
+
+bool policy_image_allowed(const struct policy_section *section, const char *image, struct policy_finding *out)
+{
+        struct policy_verdict *v = calloc(1, sizeof *v);
+        if (!v || !section) {
+                free(v);
+                memset(out, 0, sizeof *out);
+                out->aspect = section ? POLICY_ASPECT_IMAGE : POLICY_ASPECT_CALLER;
+                snprintf(out->subject, sizeof out->subject, "%s", image);
+                snprintf(out->reason, sizeof out->reason, "%s",
+                         section ? "out of memory" : "no [caller] section matches");
+                return false;
+        }
+        struct decider d = {.s = section, .v = v};
+        decide_image(&d, image);
+        *out = v->findings[0];
+        free(v);
+        return out->allow;
+}
+
+bool policy_exec_allowed(const struct policy_section *s, struct policy_finding *out)
+{
+        memset(out, 0, sizeof *out);
+        out->aspect = POLICY_ASPECT_CALLER;
+        snprintf(out->subject, sizeof out->subject, "exec");
+        if (!s) {
+                snprintf(out->reason, sizeof out->reason, "no [caller] section matches");
+                return false;
+        }
+        out->allow = s->key_line[KEY_EXEC] && s->exec;
+        snprintf(out->reason, sizeof out->reason, "%s",
+                 out->allow              ? "exec = yes"
+                 : s->key_line[KEY_EXEC] ? "exec = no"
+                                         : "no exec key: exec is not allowed");
+        struct decider d = {.s = s};
+        set_rule(&d, out, KEY_EXEC);
+        return out->allow;
 }

@@ -347,3 +347,17 @@ void imageref_registry(const char *normalized, char out[static IMAGEREF_MAX])
         memcpy(out, normalized, n);
         out[n] = '\0';
 }
+
+void imageref_repository(const char *normalized, char out[static IMAGEREF_MAX])
+{
+        size_t end = strcspn(normalized, "@");
+        const char *slash = memrchr(normalized, '/', end);
+        const char *from = slash ? slash : normalized;
+        const char *colon = memrchr(from, ':', end - (size_t)(from - normalized));
+        if (colon)
+                end = (size_t)(colon - normalized);
+        if (end >= IMAGEREF_MAX)
+                end = 0;
+        memcpy(out, normalized, end);
+        out[end] = '\0';
+}

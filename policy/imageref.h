@@ -23,3 +23,7 @@ int imageref_normalize_pattern(const char *pattern, char out[static IMAGEREF_MAX
 
 /* The registry host part of a normalized reference ("docker.io", "localhost:5000"). */
 void imageref_registry(const char *normalized, char out[static IMAGEREF_MAX]);
+
+/* The repository of a normalized reference, without tag or digest
+ * ("localhost:5000/a/b:1@sha256:…" -> "localhost:5000/a/b"). */
+void imageref_repository(const char *normalized, char out[static IMAGEREF_MAX]);

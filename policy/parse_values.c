@@ -22,6 +22,7 @@ static const char *const caller_keys[_KEY_MAX] = {
         [KEY_FETCH_SCHEMES] = "fetch-schemes",
         [KEY_FETCH_MAX_BYTES] = "fetch-max-bytes",
         [KEY_READERS] = "readers",
+        [KEY_EXEC] = "exec",
 };
 
 enum {
@@ -184,16 +185,16 @@ static int set_networks(struct policy_parser *ps, struct policy_section *s, char
         return 0;
 }
 
-static int set_privileged(struct policy_parser *ps, struct policy_section *s, char **words, size_t n)
+static int set_yes_no(struct policy_parser *ps, const char *key, char **words, size_t n, bool *out)
 {
-        if (one_word(ps, "privileged", n) < 0)
+        if (one_word(ps, key, n) < 0)
                 return -1;
         if (strcmp(words[0], "yes") == 0)
-                s->privileged = true;
+                *out = true;
         else if (strcmp(words[0], "no") == 0)
-                s->privileged = false;
+                *out = false;
         else
-                return policy_parse_error(ps, "privileged: expected yes or no, not \"%.64s\"", words[0]);
+                return policy_parse_error(ps, "%s: expected yes or no, not \"%.64s\"", key, words[0]);
         return 0;
 }
 
@@ -286,6 +287,15 @@ static int set_cusers(struct policy_parser *ps, struct policy_section *s, char *
         return 0;
 }
 
+/* A word of a restricted alphabet: lower case, digits and extra, starting with a letter. */
+static bool word_ok(const char *w, const char *extra)
+{
+        bool ok = w[0] >= 'a' && w[0] <= 'z';
+        for (const char *c = w; ok && *c; c++)
+                ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr(extra, *c);
+        return ok && strlen(w) <= 64;
+}
+
 /* Words of a restricted alphabet: docker parameter keys, URI schemes. */
 static int set_words(struct policy_parser *ps, const char *key, const char *extra, char **words, size_t n,
                      char ***out, size_t *n_out)
@@ -294,14 +304,39 @@ static int set_words(struct policy_parser *ps, const char *key, const char *extr
                 return -1;
         for (size_t i = 0; i < n; i++) {
                 const char *w = words[i];
-                bool ok = w[0] >= 'a' && w[0] <= 'z';
-                for (const char *c = w; ok && *c; c++)
-                        ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr(extra, *c);
-                if (!ok || strlen(w) > 64)
+                if (!word_ok(w, extra))
                         return policy_parse_error(ps, "%s: invalid value \"%.64s\"", key, w);
                 if (!((*out)[i] = strdup(w)))
                         return policy_parse_error(ps, "out of memory");
                 (*n_out)++;
+        }
+        return 0;
+}
+
+/* KEY (any value) or KEY=VALUE (that value only): the key as set_words takes it, the value
+ * kept in the form it is compared in (policy_parameter_value). */
+static int set_parameters(struct policy_parser *ps, struct policy_section *s, char **words, size_t n)
+{
+        if (!(s->parameters = strv_new(ps, n)))
+                return -1;
+        for (size_t i = 0; i < n; i++) {
+                char *eq = strchr(words[i], '=');
+                if (eq)
+                        *eq = '\0';
+                if (!word_ok(words[i], "-_"))
+                        return policy_parse_error(ps, "parameters: invalid value \"%.64s\"", words[i]);
+                char value[POLICY_VALUE_MAX + 8];
+                if (eq && policy_parameter_value(words[i], eq + 1, value, sizeof value) < 0)
+                        return policy_parse_error(ps,
+                                                  "parameters: %.64s: invalid value \"%.64s\" (1 to %d "
+                                                  "characters, no blanks)",
+                                                  words[i], eq + 1, POLICY_VALUE_MAX);
+                if (eq ? asprintf(&s->parameters[i], "%s=%s", words[i], value) < 0
+                       : !(s->parameters[i] = strdup(words[i]))) {
+                        s->parameters[i] = NULL;
+                        return policy_parse_error(ps, "out of memory");
+                }
+                s->n_parameters++;
         }
         return 0;
 }
@@ -363,13 +398,13 @@ int policy_set_caller_key(struct policy_parser *ps, const char *key, char **word
         case KEY_NETWORKS:
                 return set_networks(ps, s, words, n);
         case KEY_PRIVILEGED:
-                return set_privileged(ps, s, words, n);
+                return set_yes_no(ps, key, words, n, &s->privileged);
         case KEY_VOLUMES:
                 return set_volumes(ps, s, words, n);
         case KEY_CONTAINER_USERS:
                 return set_cusers(ps, s, words, n);
         case KEY_PARAMETERS:
-                return set_words(ps, key, "-_", words, n, &s->parameters, &s->n_parameters);
+                return set_parameters(ps, s, words, n);
         case KEY_MAX_CPUS:
                 return set_cpus(ps, s, words, n);
         case KEY_MAX_MEM:
@@ -380,6 +415,8 @@ int policy_set_caller_key(struct policy_parser *ps, const char *key, char **word
                 return set_u64(ps, key, words, n, &s->fetch_max_bytes);
         case KEY_READERS:
                 return set_readers(ps, s, words, n);
+        case KEY_EXEC:
+                return set_yes_no(ps, key, words, n, &s->exec);
         case _KEY_MAX:
                 break;
         }

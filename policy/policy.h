@@ -51,6 +51,12 @@ const struct policy_section *policy_match_caller(const struct policy *p, const s
 /* "FILE:LINE" of the section header, for audit records; "" for NULL (no section matched). */
 const char *policy_section_rule(const struct policy_section *s);
 
+/* describe.c: what a section allows, as one paragraph (malloc'd; NULL: out of memory), and the
+ * sections in file order, for `doctor`. */
+char *policy_describe_section(const struct policy_section *s);
+size_t policy_n_sections(const struct policy *p);
+const struct policy_section *policy_section_at(const struct policy *p, size_t i);
+
 /* ----- decisions ----- */
 
 enum policy_aspect {
@@ -73,6 +79,23 @@ struct policy_volume_request {
         bool read_write;
 };
 
+/* A docker parameter that sets CPU or memory, as the amount the policy holds to max-cpus or
+ * max-mem (the task module reads the value: helper/task/resource_params.c). */
+enum policy_claim_kind {
+        POLICY_CLAIM_CPUS, /* CPUs: cpu-shares/1024, cpu-quota/cpu-period, the CPUs of cpuset-cpus */
+        POLICY_CLAIM_MEM, /* MB: memory-reservation, shm-size */
+        POLICY_CLAIM_MEM_SWAP, /* MB of memory plus swap: memory-swap, at most twice max-mem */
+        _POLICY_CLAIM_KIND_MAX,
+};
+
+struct policy_claim {
+        const char *parameter; /* its long name: "cpu-shares" */
+        const char *value; /* as the task wrote it */
+        enum policy_claim_kind kind;
+        double amount; /* CPUs or MB */
+        bool unlimited; /* no limit at all (memory-swap -1): never within a limit */
+};
+
 /* Everything a launch asks for. Absent things are NULL / 0 / false. */
 struct policy_request {
         const char *image; /* normalized reference (imageref_normalize) */
@@ -82,9 +105,13 @@ struct policy_request {
         size_t n_volumes;
         const char *user; /* requested container user; NULL: the default */
         const char *const *parameters; /* docker parameter keys, as the task spells them */
+        const char *const *parameter_values; /* the value of each, as given; NULL: values unknown
+                                              * (then only a KEY alone in parameters allows it) */
         size_t n_parameters;
+        const struct policy_claim *claims; /* parameters that set CPU or memory */
+        size_t n_claims;
         double cpus; /* 0: not requested */
-        uint64_t mem_mb; /* 0: not requested */
+        uint64_t mem_mb; /* 0: not requested (a request with an image then runs under max-mem) */
         const char *const *fetch_schemes; /* lower-case URI schemes the fetch will use */
         size_t n_fetch_schemes;
 };
@@ -106,6 +133,8 @@ struct policy_verdict {
         size_t n_findings;
         uid_t run_uid; /* container user resolved from container-users */
         gid_t run_gid;
+        uint64_t mem_limit_mb; /* the memory limit the container runs under: mem, or max-mem
+                                * when the task names none; 0 when no image was asked */
         bool read_only_capped[64]; /* per req->volumes index (up to 64; more are denied): a rw
                                     * request beneath a `:ro` path is allowed, mounted read-only */
 };
@@ -114,6 +143,15 @@ struct policy_verdict {
  * never here. section NULL denies everything (aspect CALLER). */
 void policy_decide(const struct policy_section *section, const struct policy_caller *caller,
                    const struct policy_request *req, struct policy_verdict *out);
+
+/* Pure: may the section's callers use image (normalized)? *out says why, with the rule
+ * (`inspect`, `pull`). section NULL allows nothing. */
+bool policy_image_allowed(const struct policy_section *section, const char *image,
+                          struct policy_finding *out);
+
+/* Pure: may the section's callers run commands in their own running containers (`exec = yes`;
+ * absent means no)? *out says why, with the rule. */
+bool policy_exec_allowed(const struct policy_section *section, struct policy_finding *out);
 
 /* Fetch limits for a caller's section. */
 uint64_t policy_fetch_max_bytes(const struct policy_section *s); /* 0: no fetching allowed */

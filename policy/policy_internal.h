@@ -24,6 +24,7 @@ enum policy_key {
         KEY_FETCH_SCHEMES,
         KEY_FETCH_MAX_BYTES,
         KEY_READERS,
+        KEY_EXEC,
         _KEY_MAX,
 };
 
@@ -83,7 +84,7 @@ struct policy_section {
         size_t n_volumes;
         struct policy_cuser *cusers;
         size_t n_cusers;
-        char **parameters;
+        char **parameters; /* "KEY" (any value) or "KEY=VALUE" (value as policy_parameter_value) */
         size_t n_parameters;
         double max_cpus;
         uint64_t max_mem_mb;
@@ -92,6 +93,7 @@ struct policy_section {
         uint64_t fetch_max_bytes;
         struct policy_subject *readers;
         size_t n_readers;
+        bool exec; /* `exec = yes`: docker exec into its own containers */
 };
 
 struct policy {
@@ -148,6 +150,12 @@ int policy_set_helper_key(struct policy_parser *ps, const char *key, char **word
 int policy_parse_subject(struct policy_parser *ps, const char *word, const char *what,
                          struct policy_subject *out);
 void policy_subject_clear(struct policy_subject *s);
+
+/* param_values.c: the form in which a value of docker parameter key is compared (a
+ * capability upper case with its CAP_ prefix; other values as written) into buf. -EINVAL for
+ * an empty value, one longer than POLICY_VALUE_MAX or with blanks or control characters. */
+#define POLICY_VALUE_MAX 256
+int policy_parameter_value(const char *key, const char *value, char *buf, size_t size);
 
 /* users.c: user and group look-ups, each name once per load (a name service may take a
  * quarter of a millisecond for a name it does not know, and the helper loads the policy on

@@ -3,7 +3,8 @@
 
 MD_PACKAGES="meson ninja-build pkg-config gcc libcurl4-openssl-dev libjansson-dev libcap-ng-dev
   libfuse3-dev fuse3 libarchive-dev check docker.io docker-registry apache2-utils busybox-static
-  mandoc valgrind python3 curl util-linux passwd clang clang-format libclang-rt-14-dev vsftpd"
+  mandoc valgrind python3 curl util-linux passwd clang clang-format libclang-rt-14-dev vsftpd
+  debhelper dpkg-dev fakeroot lintian systemd logrotate git"
 
 md_log() { printf '==> %s\n' "$*" >&2; }
 md_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -101,14 +102,14 @@ md_ensure_user() {
 
 # md_ensure_nosuid_mount DIR: DIR becomes a bind mount of itself with nosuid,nodev. Root in a
 # container can give any owner and mode to what it writes into a sandbox; on such a mount the
-# host honours neither a setuid bit nor a device node found there, and mesos-docker-helper
-# refuses a sandbox anywhere else. statvfs asks the mount that really holds DIR: findmnt matches
-# mount-table paths, and an entry hidden under a later mount of a parent would fool it.
+# host honours neither a setuid bit nor a device node found there.
 md_ensure_nosuid_mount() {
   local dir=$1
   mkdir -p "$dir"
-  python3 -c 'import os, sys; f = os.statvfs(sys.argv[1]).f_flag
-sys.exit(0 if f & os.ST_NOSUID and f & os.ST_NODEV else 1)' "$dir" && return 0
+  # the flags of the mount the directory is really on (mountinfo can list a hidden one there too)
+  if python3 -c 'import os, sys; f = os.statvfs(sys.argv[1]).f_flag; sys.exit(0 if f & os.ST_NOSUID and f & os.ST_NODEV else 1)' "$dir"; then
+    return 0
+  fi
   mount --bind "$dir" "$dir"
   mount -o remount,bind,nosuid,nodev "$dir"
 }

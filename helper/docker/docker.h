@@ -40,6 +40,17 @@ char *docker_escape(struct docker *d, const char *s);
 
 /* Images */
 int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err);
+/* GET /images/REF/json: the daemon's image object. Not present: MD_EXIT_NO_CONTAINER (2). */
+int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_error *err);
+/* Pure: Docker API >= 1.45 leaves ContainerConfig out, and images built with BuildKit have
+ * it empty; Mesos reads ContainerConfig.Entrypoint and .Env. Fills each that is missing or
+ * null from Config (null when Config has none either). */
+void docker_image_fill_container_config(json_t *image);
+/* GET /distribution/REF/json with X-Registry-Auth (NULL: none): the daemon fetches the manifest
+ * descriptor from the registry with those credentials, moving no layers. 0 when the registry
+ * lets them pull ref; otherwise MD_EXIT_FAILED with the registry's reason ("unauthorized: …",
+ * "no basic auth credentials"). */
+int docker_image_check_access(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
 /* Pulls ref (normalized). registry_auth: base64url JSON for X-Registry-Auth, or NULL.
  * The progress stream is read to the end; an "error" in it fails the pull (exit 1) with
  * the registry's message. No total time limit (layers may be large), but a daemon that
@@ -62,6 +73,13 @@ int docker_container_list(struct docker *d, const char *label_filter, json_t **o
 /* Blocking POST /wait?condition=…; *exit_code from StatusCode. */
 int docker_container_wait(struct docker *d, const char *id, const char *condition, int *exit_code,
                           md_error *err);
+/* exec (health checks): creates the exec (body: the Engine API's ExecConfig), starts it attached
+ * and copies its stdout/stderr onto out_fd/err_fd until the command ends (no time limit), then
+ * reads its exit code. */
+int docker_exec_create(struct docker *d, const char *id, const json_t *body, char exec_id[static 65],
+                       md_error *err);
+int docker_exec_start(struct docker *d, const char *exec_id, int out_fd, int err_fd, md_error *err);
+int docker_exec_exit_code(struct docker *d, const char *exec_id, int *exit_code, md_error *err);
 int docker_container_stats(struct docker *d, const char *id, json_t **out, md_error *err); /* stream=0 */
 int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err);
 

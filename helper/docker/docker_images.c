@@ -1,4 +1,5 @@
-/* Images: whether one is present, and the pull with its streamed progress. */
+/* Images: whether one is present, whether a registry lets given credentials pull one, and the
+ * pull with its streamed progress. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
  * this long is silent. The daemon reports progress far more often than that. */
 #define PULL_STALL_SECONDS 120L
 
-int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err)
+int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_error *err)
 {
         _cleanup_free_ char *esc = docker_escape_path(ref);
         if (!esc)
@@ -27,13 +28,87 @@ int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_erro
                 md_error_prefix(err, "%s", what);
                 return -1;
         }
-        if (status == 404) {
-                *exists = false;
-                return 0;
-        }
+        if (status == 404)
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%.500s: no such image", ref);
         if (status != 200)
                 return docker_fail_status(err, status, j, false, what);
-        *exists = true;
+        if (!json_is_object(j))
+                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon's answer is not a JSON object", what);
+        *out = MD_TAKE_PTR(j);
+        return 0;
+}
+
+int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err)
+{
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_image_inspect(d, ref, &j, err) == 0) {
+                *exists = true;
+                return 0;
+        }
+        if (err->exit_code != MD_EXIT_NO_CONTAINER)
+                return -1;
+        md_error_clear(err);
+        *exists = false;
+        return 0;
+}
+
+void docker_image_fill_container_config(json_t *image)
+{
+        json_t *config = json_object_get(image, "Config");
+        json_t *cc = json_object_get(image, "ContainerConfig");
+        if (!json_is_object(cc)) {
+                cc = json_object();
+                if (!cc || json_object_set_new(image, "ContainerConfig", cc) < 0)
+                        return;
+        }
+        static const char *const keys[] = {"Entrypoint", "Env"};
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+                json_t *v = json_object_get(cc, keys[i]);
+                if (v && !json_is_null(v))
+                        continue;
+                json_t *from = json_object_get(config, keys[i]);
+                json_object_set_new(cc, keys[i], from ? json_deep_copy(from) : json_null());
+        }
+}
+
+/* The X-Registry-Auth header line for registry_auth (NULL: *out NULL); the value must not be
+ * able to end the header and start another. */
+static int auth_header(const char *registry_auth, char **out, md_error *err, const char *what)
+{
+        *out = NULL;
+        if (!registry_auth)
+                return 0;
+        if (strpbrk(registry_auth, "\r\n"))
+                return md_fail(err, MD_EXIT_FAILED, "%s: invalid registry credentials", what);
+        if (asprintf(out, "X-Registry-Auth: %s", registry_auth) < 0) {
+                *out = NULL;
+                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+        }
+        return 0;
+}
+
+int docker_image_check_access(struct docker *d, const char *ref, const char *registry_auth, md_error *err)
+{
+        char what[600];
+        snprintf(what, sizeof what, "registry access to %.500s", ref);
+        _cleanup_free_ char *header = NULL;
+        if (auth_header(registry_auth, &header, err, what) < 0)
+                return -1;
+        _cleanup_free_ char *esc = docker_escape_path(ref);
+        if (!esc)
+                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+        char path[4096];
+        snprintf(path, sizeof path, "/distribution/%s/json", esc);
+        long status = 0;
+        _cleanup_json_ json_t *j = NULL;
+        if (docker_request(d, "GET", path, NULL, header, 0, &status, &j, err) < 0) {
+                md_error_prefix(err, "%s", what);
+                return -1;
+        }
+        /* the daemon answers 401 for refused credentials, 500 for missing ones, 404 for an
+         * unknown manifest: only a descriptor is a yes */
+        if (status != 200)
+                return docker_fail_status(err, status, j, false, what);
         return 0;
 }
 
@@ -141,12 +216,9 @@ int docker_image_pull(struct docker *d, const char *ref, const char *registry_au
 
         _cleanup_slist_ struct curl_slist *headers = curl_slist_append(NULL, "Expect:");
         _cleanup_free_ char *auth = NULL;
-        if (registry_auth) {
-                if (strpbrk(registry_auth, "\r\n") ||
-                    asprintf(&auth, "X-Registry-Auth: %s", registry_auth) < 0) {
-                        auth = NULL;
-                        return md_fail(err, MD_EXIT_FAILED, "%s: invalid registry credentials", what);
-                }
+        if (auth_header(registry_auth, &auth, err, what) < 0)
+                return -1;
+        if (auth) {
                 struct curl_slist *l = headers ? curl_slist_append(headers, auth) : NULL;
                 if (l)
                         headers = l;

@@ -104,3 +104,15 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
  * or names another docker id (MD_EXIT_NO_CONTAINER / MD_EXIT_FAILED), or when this monitor
  * already has the container. */
 int monitor_adopt(const struct monitor_config *cfg, md_error *err);
+
+/* Socket activation (monitor_activated.c, mesos-docker-monitor.socket): checks that fd is a
+ * listening SOCK_SEQPACKET socket bound to STATE_DIR/monitor.sock, where the helper connects,
+ * and makes it non-blocking. MD_EXIT_POLICY names the address the unit must listen on. */
+int monitor_take_activated_socket(const char *state_dir, int fd, md_error *err);
+
+/* Becomes the state dir's monitor on a socket that systemd listens on (checked with
+ * monitor_take_activated_socket). The process must be root's (uid 0, any capabilities
+ * already dropped); it serves until it has been idle for a while, then exits 0 and leaves the
+ * socket to systemd. Failures go to syslog and exit 1. Never returns. */
+__attribute__((noreturn)) void monitor_main_activated(const char *docker_socket, const char *state_dir,
+                                                      int listen_fd);

@@ -29,7 +29,9 @@
 int monitor_become_root_alone(md_error *err)
 {
         if (setresgid(0, 0, 0) == 0) {
-                if (setgroups(0, NULL) < 0)
+                /* Root's helper (the socket-activated monitor) has dropped CAP_SETGID already and
+                 * gets EPERM here; its supplementary groups are root's own, nobody else's. */
+                if (setgroups(0, NULL) < 0 && !(errno == EPERM && getuid() == 0))
                         return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setgroups");
         } else if (errno != EPERM) {
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: setresgid");

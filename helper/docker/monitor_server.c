@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "monitor_internal.h"
@@ -47,10 +48,15 @@ struct server {
         size_t npend;
         int64_t idle_since;
         int64_t accept_paused_until; /* out of fds: the socket is not polled until then */
+        bool activated; /* the socket is systemd's (monitor_activated.c): never unlinked */
 };
 
 static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *err)
 {
+        if (ready_fd < 0) { /* started by systemd: nobody waits on a pipe, the journal has syslog */
+                syslog(LOG_DAEMON | LOG_ERR, "mesos-docker monitor: %s", err->message);
+                _exit(1);
+        }
         struct monitor_report rep;
         memset(&rep, 0, sizeof rep);
         rep.exit_code = err->exit_code ? err->exit_code : MD_EXIT_FAILED;
@@ -272,7 +278,8 @@ static void maybe_exit(struct server *sv, int64_t now)
                 close(lock);
                 return;
         }
-        unlink(sv->sock_path);
+        if (!sv->activated)
+                unlink(sv->sock_path);
         curl_multi_cleanup(sv->ctx.multi);
         docker_close(sv->ctx.docker);
         free(sv->cs);
@@ -327,36 +334,51 @@ static __attribute__((noreturn)) void serve(struct server *sv)
         }
 }
 
-void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd)
+/* ready_fd -1: socket-activated, sv->listen_fd is systemd's listening socket. */
+static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
 {
-        struct server sv = {.state_dir = state_dir, .listen_fd = -1};
-        sv.ctx.docker_socket = docker_socket;
-        sv.ctx.record_dirfd = -1;
         md_error err = {0};
-
-        int *keep[] = {&ready_fd};
+        int *keep[] = {sv->activated ? &sv->listen_fd : &ready_fd};
         if (monitor_become_root_alone(&err) < 0 || monitor_keep_only_fds(keep, 1, &err) < 0)
                 fail_start(ready_fd, &err);
         monitor_quiet_process();
         if (monitor_check_limits(&err) < 0)
                 fail_start(ready_fd, &err);
-        sv.ctx.record_dirfd = md_record_dir_open(state_dir, false, &err);
-        if (sv.ctx.record_dirfd < 0 || listen_on(&sv, &err) < 0)
+        sv->ctx.record_dirfd = md_record_dir_open(sv->state_dir, false, &err);
+        if (sv->ctx.record_dirfd < 0 || (!sv->activated && listen_on(sv, &err) < 0))
                 fail_start(ready_fd, &err);
-        sv.ctx.multi = curl_multi_init();
-        if (!sv.ctx.multi) {
+        sv->ctx.multi = curl_multi_init();
+        if (!sv->ctx.multi) {
                 md_fail(&err, MD_EXIT_FAILED, "monitor: out of memory");
                 fail_start(ready_fd, &err);
         }
         /* The daemon may be away: each launch then tries again, and fails with its reason. */
-        if (docker_open(docker_socket, &sv.ctx.docker, &err) < 0)
-                sv.ctx.docker = NULL;
+        if (docker_open(sv->ctx.docker_socket, &sv->ctx.docker, &err) < 0)
+                sv->ctx.docker = NULL;
 
-        struct monitor_report ready;
-        memset(&ready, 0, sizeof ready);
-        ready.monitor_pid = getpid();
-        md_write_all(ready_fd, &ready, sizeof ready);
-        close(ready_fd);
-        sv.idle_since = md_monotonic_ms();
-        serve(&sv);
+        if (ready_fd >= 0) {
+                struct monitor_report ready;
+                memset(&ready, 0, sizeof ready);
+                ready.monitor_pid = getpid();
+                md_write_all(ready_fd, &ready, sizeof ready);
+                close(ready_fd);
+        }
+        sv->idle_since = md_monotonic_ms();
+        serve(sv);
+}
+
+void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd)
+{
+        struct server sv = {.state_dir = state_dir, .listen_fd = -1};
+        sv.ctx.docker_socket = docker_socket;
+        sv.ctx.record_dirfd = -1;
+        run(&sv, ready_fd);
+}
+
+void monitor_main_activated(const char *docker_socket, const char *state_dir, int listen_fd)
+{
+        struct server sv = {.state_dir = state_dir, .listen_fd = listen_fd, .activated = true};
+        sv.ctx.docker_socket = docker_socket;
+        sv.ctx.record_dirfd = -1;
+        run(&sv, -1);
 }

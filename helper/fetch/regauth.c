@@ -22,6 +22,32 @@ struct sandbox_arg {
         const char *registry;
 };
 
+/* In the child: the answer for one open config file (label names it in errors, prefix in
+ * those of its content). legacy < 0: either format, config.json's "auths" first. */
+static int answer_from_fd(int fd, const char *label, const char *prefix, int legacy, const char *registry,
+                          char **out, size_t *out_len, md_error *err)
+{
+        struct stat st;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return md_fail(err, MD_EXIT_FAILED, "%s: not a regular file", label);
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        int r = md_read_all(fd, REGAUTH_MAX_CONFIG, &text, &len);
+        if (r == -EFBIG)
+                return md_fail(err, MD_EXIT_FAILED, "%s: larger than %d bytes", label, REGAUTH_MAX_CONFIG);
+        if (r < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s", label);
+        char *auth = NULL;
+        if (regauth_from_config_text(text, len, legacy > 0, registry, &auth, err) < 0 ||
+            (legacy < 0 && !auth && regauth_from_config_text(text, len, 1, registry, &auth, err) < 0)) {
+                md_error_prefix(err, "%s", prefix);
+                return -1;
+        }
+        *out = auth ? auth : strdup(NO_MATCH);
+        *out_len = *out ? strlen(*out) : 0;
+        return *out ? 0 : md_fail(err, MD_EXIT_FAILED, "out of memory");
+}
+
 /* The docker CLI reads ~/.docker/config.json and, only when it is absent, ~/.dockercfg. */
 static int sandbox_child(void *arg, char **out, size_t *out_len, md_error *err)
 {
@@ -39,25 +65,9 @@ static int sandbox_child(void *arg, char **out, size_t *out_len, md_error *err)
                         continue;
                 if (fd < 0)
                         return md_fail_errno(err, MD_EXIT_FAILED, -fd, "sandbox %s", files[i].name);
-                struct stat st;
-                if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-                        return md_fail(err, MD_EXIT_FAILED, "sandbox %s: not a regular file", files[i].name);
-                _cleanup_free_ char *text = NULL;
-                size_t len = 0;
-                int r = md_read_all(fd, REGAUTH_MAX_CONFIG, &text, &len);
-                if (r == -EFBIG)
-                        return md_fail(err, MD_EXIT_FAILED, "sandbox %s: larger than %d bytes", files[i].name,
-                                       REGAUTH_MAX_CONFIG);
-                if (r < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -r, "sandbox %s", files[i].name);
-                char *auth = NULL;
-                if (regauth_from_config_text(text, len, files[i].legacy, a->registry, &auth, err) < 0) {
-                        md_error_prefix(err, "sandbox");
-                        return -1;
-                }
-                *out = auth ? auth : strdup(NO_MATCH);
-                *out_len = strlen(*out);
-                return *out ? 0 : md_fail(err, MD_EXIT_FAILED, "out of memory");
+                char label[64];
+                snprintf(label, sizeof label, "sandbox %s", files[i].name);
+                return answer_from_fd(fd, label, "sandbox", files[i].legacy, a->registry, out, out_len, err);
         }
         *out = strdup(NO_CONFIG);
         *out_len = 0;
@@ -119,6 +129,53 @@ int regauth_lookup(const struct regauth_request *req, char **out, md_error *err)
         }
         char *auth = NULL;
         if (req->fallback_config && fallback(req->fallback_config, req->registry, &auth, err) < 0)
+                return -1;
+        *out = auth;
+        return 0;
+}
+
+struct file_arg {
+        const char *path;
+        const char *registry;
+};
+
+/* A config the caller names: opened by the child that became the caller, so it reads exactly
+ * what the caller may read. A missing file gives no credentials, as for the docker CLI. */
+static int file_child(void *arg, char **out, size_t *out_len, md_error *err)
+{
+        const struct file_arg *a = arg;
+        _cleanup_close_ int fd = open(a->path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT) {
+                *out = strdup(NO_CONFIG);
+                *out_len = 0;
+                return *out ? 0 : md_fail(err, MD_EXIT_FAILED, "out of memory");
+        }
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "config %s", a->path);
+        const char *base = strrchr(a->path, '/');
+        int legacy = strcmp(base ? base + 1 : a->path, ".dockercfg") == 0 ? 1 : -1;
+        char label[4200];
+        snprintf(label, sizeof label, "config %s", a->path);
+        return answer_from_fd(fd, label, label, legacy, a->registry, out, out_len, err);
+}
+
+int regauth_lookup_file(uid_t uid, gid_t gid, const char *path, const char *registry,
+                        const char *fallback_config, char **out, md_error *err)
+{
+        if (path) {
+                if (path[0] != '/' || strlen(path) >= 4096)
+                        return md_fail(err, MD_EXIT_USAGE, "--config %.200s: not an absolute path", path);
+                struct file_arg a = {path, registry};
+                _cleanup_free_ char *answer = NULL;
+                if (fetch_child_run(uid, gid, NULL, 0, file_child, &a, 64 * 1024, &answer, err) < 0)
+                        return -1;
+                if (answer && strcmp(answer, NO_CONFIG) != 0 && strcmp(answer, NO_MATCH) != 0) {
+                        *out = MD_TAKE_PTR(answer);
+                        return 0;
+                }
+        }
+        char *auth = NULL;
+        if (fallback_config && fallback(fallback_config, registry, &auth, err) < 0)
                 return -1;
         *out = auth;
         return 0;

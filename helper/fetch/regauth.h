@@ -22,6 +22,12 @@ struct regauth_request {
  * naming the file. */
 int regauth_lookup(const struct regauth_request *req, char **out, md_error *err);
 
+/* The same for `pull --config FILE`: FILE (absolute; a .dockercfg by that name, else either
+ * format) read and parsed by a child that became uid/gid; a missing FILE, or one without
+ * credentials for registry, falls back to the policy's config. path NULL: the fallback only. */
+int regauth_lookup_file(uid_t uid, gid_t gid, const char *path, const char *registry,
+                        const char *fallback_config, char **out, md_error *err);
+
 /* Pure: the header value for registry from a config's text; legacy is the .dockercfg format
  * (top-level registry map) as opposed to config.json ({"auths":{…}}). *out NULL when none. */
 int regauth_from_config_text(const char *text, size_t len, int legacy, const char *registry, char **out,

@@ -35,6 +35,19 @@ int task_apply_parameters(const struct task_spec *t, struct task_param_apply *a,
         return 0;
 }
 
+int task_scratch_host_config(const struct task_spec *t, json_t **out, md_error *err)
+{
+        _cleanup_json_ json_t *config = json_object();
+        _cleanup_json_ json_t *host = json_object();
+        if (!config || !host)
+                return md_fail(err, MD_EXIT_FAILED, "task: out of memory");
+        struct task_param_apply a = {.config = config, .host = host};
+        if (task_apply_parameters(t, &a, err) < 0)
+                return -1;
+        *out = MD_TAKE_PTR(host);
+        return 0;
+}
+
 static int check_key(const struct task_spec *t, size_t i, const struct task_param_info **out, md_error *err)
 {
         char path[TASK_PATH_MAX], q[300];
@@ -80,12 +93,8 @@ int task_check_parameters(struct task_spec *t, md_error *err)
         }
 
         /* the values, on a scratch request: bad ones are 65 before the policy is asked */
-        _cleanup_json_ json_t *config = json_object();
-        _cleanup_json_ json_t *host = json_object();
-        if (!config || !host)
-                return md_fail(err, MD_EXIT_FAILED, "task: out of memory");
-        struct task_param_apply a = {.config = config, .host = host};
-        if (task_apply_parameters(t, &a, err) < 0)
+        _cleanup_json_ json_t *host = NULL;
+        if (task_scratch_host_config(t, &host, err) < 0)
                 return -1;
 
         /* two different answers to "who runs this" would leave the policy judging one and

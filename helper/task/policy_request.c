@@ -84,18 +84,23 @@ int task_policy_request(const struct task_spec *t, const char **volume_host_path
         r.volumes = storage->volumes;
         r.n_volumes = nv;
 
-        /* the policy names parameters by their long names: "e" is asked as "env" */
+        /* the policy names parameters by their long names: "e" is asked as "env"; every value
+         * is judged, for `parameters = KEY=VALUE` */
         size_t np = 0;
         for (size_t i = 0; i < t->n_parameters && np < TASK_MAX_PARAMETERS; i++) {
                 const struct task_param_info *p = task_param_lookup(t->parameters[i].key);
                 if (!p)
                         return md_fail(err, MD_EXIT_BAD_TASK,
                                        "%s.parameters[%zu].key: unknown docker parameter", t->docker_path, i);
-                if (!contains(storage->parameter_keys, np, p->name))
-                        storage->parameter_keys[np++] = p->name;
+                storage->parameter_keys[np] = p->name;
+                storage->parameter_values[np++] = t->parameters[i].value;
         }
         r.parameters = storage->parameter_keys;
+        r.parameter_values = storage->parameter_values;
         r.n_parameters = np;
+        if (task_resource_claims(t, storage->claims, &r.n_claims, err) < 0)
+                return -1;
+        r.claims = storage->claims;
 
         size_t ns = 0;
         for (size_t i = 0; i < t->n_uris && i < TASK_MAX_URIS; i++) {

@@ -29,6 +29,7 @@ enum task_network { TASK_NETWORK_HOST, TASK_NETWORK_BRIDGE, TASK_NETWORK_NONE, _
 #define TASK_MAX_ARGUMENTS 4096
 #define TASK_MAX_ENV 4096
 #define TASK_MAX_RESOURCES 256
+#define TASK_MAX_CLAIMS 8 /* docker parameters that set CPU or memory (task_resource_claims) */
 #define TASK_MAX_CPUS 4096.0 /* beyond any machine: refused as a typo (65) */
 #define TASK_MAX_MEM_MB (UINT64_C(1) << 32) /* 4 PiB */
 
@@ -132,6 +133,7 @@ struct task_context {
         uid_t owner_uid; /* the caller: becomes the label */
         const char **volume_host_paths; /* per spec volume: the resolved absolute host path */
         const bool *volume_read_only; /* per spec volume: final mode after the policy's :ro caps */
+        uint64_t mem_limit_mb; /* the policy's memory limit for a task without mem (its max-mem) */
 };
 
 /* Labels every container carries (design.md: a caller sees and touches only its own). */
@@ -148,7 +150,8 @@ struct task_context {
  * policy request), Labels (the four TASK_LABEL_*; `label` parameters may add others but no
  * org.apache.mesos.docker.* key), WorkingDir /mnt/mesos/sandbox (as Mesos' `-w`), Hostname
  * from container.hostname, HostConfig{Binds, NetworkMode, PortBindings, Privileged,
- * CpuShares max(1024*cpus,2), Memory max(mem,32) MiB (no MemorySwap, as Mesos),
+ * CpuShares max(1024*cpus,2), Memory max(mem,32) MiB, or max(ctx->mem_limit_mb, 32) MiB
+ * when the task names no mem (no MemorySwap, as Mesos: docker makes it twice Memory),
  * LogConfig json-file}, ExposedPorts, AttachStdout/AttachStderr true, Tty false, OpenStdin
  * false. Parameters are translated key by key after these, so they override them as
  * `docker run --KEY=VALUE` after Mesos' own flags would. A volume is read-only when the spec
@@ -161,16 +164,38 @@ json_t *task_create_request(const struct task_spec *t, const struct task_context
  * volumes: only those with an absolute host_path, in spec order, with the resolved path (a
  * NULL or relative resolved path for one of them is MD_EXIT_FAILED). network: a `network`
  * parameter's value when given, else "host"/"bridge"/"none". user: t->container_user.
- * parameters: the long names ("e" is asked as "env", "net" as "network"), each once.
+ * parameters: the long names ("e" is asked as "env", "net" as "network"), one per parameter
+ * with its value as given (parameter_values). claims: task_resource_claims.
  * fetch_schemes: lower case, each once; a bare absolute path is "file". */
 struct task_policy_storage {
         struct policy_volume_request volumes[64];
         const char *parameter_keys[64];
+        const char *parameter_values[64];
         const char *fetch_schemes[64];
         char scheme_buf[64][16];
+        struct policy_claim claims[TASK_MAX_CLAIMS];
 };
 int task_policy_request(const struct task_spec *t, const char **volume_host_paths,
                         struct task_policy_storage *storage, struct policy_request *req, md_error *err);
+
+/* The seed's translation of resources: CpuShares max(1024*cpus, 2), Memory max(mb, 32) MiB. */
+int64_t task_cpu_shares(double cpus);
+int64_t task_memory_bytes(uint64_t mb);
+
+/* The docker parameters that set CPU or memory, as the amounts the policy holds to max-cpus
+ * and max-mem (policy_claim): cpu-shares (shares/1024 cpus), cpu-quota with cpu-period
+ * (quota/period cpus; no claim for 0 or -1, no cap), cpuset-cpus (how many CPUs it names),
+ * memory-swap (MB of memory+swap, -1 unlimited), memory-reservation and shm-size (MB). Read
+ * from the create request the parameters make, so aliases and sizes are read as docker will.
+ * `cpus` and `memory` are refused at parse time (use resources), `kernel-memory` is unknown. */
+int task_resource_claims(const struct task_spec *t, struct policy_claim out[static TASK_MAX_CLAIMS],
+                         size_t *n, md_error *err);
+
+/* The memory+swap limit (bytes) to set with a new memory limit: the ratio the container has
+ * (cur_swap/cur_memory: 2 by docker's default, 1 without swap), docker's default 2 when that
+ * is unknown or unlimited, never below memory nor (when max_swap > 0) above max_swap. Set
+ * together with Memory, so that cgroup v1's memory.limit <= memsw.limit holds either way. */
+int64_t task_update_memory_swap(int64_t memory, int64_t cur_memory, int64_t cur_swap, int64_t max_swap);
 
 /* The docker parameter keys task_create_request translates (long names, NULL-terminated), for
  * `policy check` warnings and the man page. Keys are given without dashes; the aliases e, l,

@@ -87,6 +87,8 @@ const struct task_param_info *task_param_lookup(const char *key);
  * helper's own settings, so a parameter overrides them (as `docker run --KEY=VALUE` after
  * Mesos' own flags does). */
 int task_apply_parameters(const struct task_spec *t, struct task_param_apply *a, md_error *err);
+/* The HostConfig the parameters alone make (task_apply_parameters on a scratch request). */
+int task_scratch_host_config(const struct task_spec *t, json_t **out, md_error *err);
 /* At parse time: every key known and not refused, no single-valued key twice, every value
  * valid (task_apply_parameters on scratch objects), so that a bad task is 65 before the
  * policy is asked. Sets t->container_user and t->privileged from `user` and `privileged`. */

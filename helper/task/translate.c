@@ -6,16 +6,12 @@
  * Mesos sets only the memory limit, not MemorySwap, and neither do we: a `memory-swap`
  * parameter sets it. The json-file log driver is asked for explicitly, whatever the daemon's
  * default is, because the monitor replays its log after a crash (design.md). */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_cleanup.h"
 #include "task_internal.h"
-
-#define MIN_CPU_SHARES 2 /* Mesos' MIN_CPU_SHARES */
-#define MIN_MEMORY_MB 32 /* Mesos' MIN_MEMORY */
 
 _Static_assert(TASK_MAX_VOLUMES <= 64 && TASK_MAX_PARAMETERS <= 64 && TASK_MAX_URIS <= 64,
                "struct task_policy_storage and policy_verdict hold 64 of each");
@@ -222,15 +218,12 @@ json_t *task_create_request(const struct task_spec *t, const struct task_context
         put(&b, host, "NetworkMode", json_string(network_mode(t->network)));
         ports(&b, config, host, t);
         put(&b, host, "Privileged", json_boolean(t->privileged));
-        if (t->cpus > 0) {
-                double shares = floor(1024.0 * t->cpus);
-                put(&b, host, "CpuShares",
-                    json_integer(shares < MIN_CPU_SHARES ? MIN_CPU_SHARES : (json_int_t)shares));
-        }
-        if (t->mem_mb > 0) {
-                uint64_t mb = t->mem_mb < MIN_MEMORY_MB ? MIN_MEMORY_MB : t->mem_mb;
-                put(&b, host, "Memory", json_integer((json_int_t)(mb * 1024 * 1024)));
-        }
+        if (t->cpus > 0)
+                put(&b, host, "CpuShares", json_integer(task_cpu_shares(t->cpus)));
+        /* never without a memory limit: a task that names no mem runs under the policy's */
+        uint64_t mem_mb = t->mem_mb > 0 ? t->mem_mb : ctx->mem_limit_mb;
+        if (mem_mb > 0)
+                put(&b, host, "Memory", json_integer(task_memory_bytes(mem_mb)));
         put(&b, host, "LogConfig", json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
 
         struct task_param_apply a = {.config = config, .host = host};

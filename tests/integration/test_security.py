@@ -435,6 +435,43 @@ class ArgumentPolicy(HelperTestCase):
         self.refused(task("true"), (77,))
 
 
+class ParameterValues(HelperTestCase):
+    """`parameters = KEY=VALUE` allows one value of a root-equivalent key, not the key."""
+
+    policy = HELPER_SECTION + DEFAULT_CALLERS.replace(
+        "parameters      = label env workdir hostname",
+        "parameters      = label env workdir cap-add=NET_BIND_SERVICE cap-add=cap_chown", 1)
+
+    def test_only_the_listed_values(self):
+        # attack: allowing cap-add for NET_BIND_SERVICE allowed SYS_ADMIN and ALL as well
+        for value in ("SYS_ADMIN", "ALL", "all", "cap_sys_admin", "NET_ADMIN", "NET_BIND_SERVICE2"):
+            with self.subTest(value=value):
+                r, cid, _ = launch(AGENT1, task("true", parameters=[{"key": "cap-add", "value": value}]))
+                self.assertExit(r, 77, "cap-add")
+                self.assertFalse(container_exists(f"mesos-{cid}"))
+                rec = [x for x in audit_records() if x["container"] == f"mesos-{cid}"]
+                self.assertEqual([x["decision"] for x in rec], ["deny"])
+                self.assertIn("cap-add", rec[0]["reason"])
+                self.assertRegex(rec[0]["rule"], r"policy\.conf:\d+$")
+        # capabilities are matched as docker reads them: any case, with or without CAP_
+        for values in (["net_bind_service"], ["CAP_NET_BIND_SERVICE", "chown"], ["Cap_Chown"]):
+            with self.subTest(values=values):
+                r, cid, _ = launch(AGENT1, task("sleep 30", parameters=[{"key": "cap-add", "value": v}
+                                                                       for v in values]))
+                self.assertExit(r, 0)
+                try:
+                    _, info = docker_api("GET", f"/containers/mesos-{cid}/json")
+                    self.assertEqual(info["HostConfig"]["CapAdd"], values)
+                finally:
+                    helper(AGENT1, "destroy", cid, "--grace", "0")
+        # a key listed with values only allows nothing else; a key alone allows any value
+        r, cid, _ = launch(AGENT1, task("true", parameters=[{"key": "device", "value": "/dev/sda"}]))
+        self.assertExit(r, 77, "device")
+        r, cid, _ = launch(AGENT1, task("true", parameters=[{"key": "e", "value": "A=anything"}]))
+        self.assertExit(r, 0)
+        helper(AGENT1, "wait", cid)
+
+
 class HugeInputs(HelperTestCase):
 
     def test_huge_and_deep_json(self):

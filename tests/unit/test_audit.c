@@ -1,6 +1,12 @@
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "json_cleanup.h"
@@ -62,6 +68,65 @@ START_TEST(invalid_utf8_is_refused_not_dropped)
 }
 END_TEST
 
+static int temp_log(const char *content)
+{
+        char path[] = "/tmp/md-test-audit-XXXXXX";
+        int fd = mkstemp(path);
+        ck_assert_int_ge(fd, 0);
+        unlink(path);
+        ck_assert_int_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+        /* the helper's log is O_APPEND, read and write */
+        ck_assert_int_eq(fcntl(fd, F_SETFL, O_APPEND), 0);
+        return fd;
+}
+
+static char *log_text(int fd)
+{
+        struct stat st;
+        ck_assert_int_eq(fstat(fd, &st), 0);
+        char *text = calloc(1, (size_t)st.st_size + 1);
+        ck_assert_int_eq(pread(fd, text, (size_t)st.st_size, 0), st.st_size);
+        return text;
+}
+
+static const struct audit_event some_event = {
+        .caller_uid = 7, .command = "list", .allow = true, .reason = "r"};
+
+START_TEST(a_fragment_left_by_a_dead_writer_is_cut_off)
+{
+        int fd = temp_log("{\"whole\":1}\n{\"half");
+        md_error err = {0};
+        ck_assert_int_eq(audit_write(fd, &some_event, &err), 0);
+        char *text = log_text(fd);
+        const char *want = "{\"whole\":1}\n{\"time\"";
+        ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "%s", text);
+        ck_assert_int_eq(text[strlen(text) - 1], '\n');
+        free(text);
+        close(fd);
+}
+END_TEST
+
+START_TEST(a_record_that_does_not_fit_is_cut_back_off)
+{
+        int fd = temp_log("{\"whole\":1}\n");
+        struct rlimit saved, rl;
+        ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &saved), 0);
+        rl = (struct rlimit){20, saved.rlim_max}; /* room for 8 bytes of the record */
+        void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+        md_error err = {0};
+        int r = audit_write(fd, &some_event, &err);
+        setrlimit(RLIMIT_FSIZE, &saved);
+        signal(SIGXFSZ, old);
+        ck_assert_int_eq(r, -1);
+        ck_assert_ptr_nonnull(strstr(err.message, "cut off again"));
+        char *text = log_text(fd);
+        ck_assert_str_eq(text, "{\"whole\":1}\n");
+        free(text);
+        close(fd);
+}
+END_TEST
+
 int main(void)
 {
         Suite *s = suite_create("audit");
@@ -69,6 +134,8 @@ int main(void)
         tcase_add_test(tc, one_line_with_every_field);
         tcase_add_test(tc, control_characters_are_escaped);
         tcase_add_test(tc, invalid_utf8_is_refused_not_dropped);
+        tcase_add_test(tc, a_fragment_left_by_a_dead_writer_is_cut_off);
+        tcase_add_test(tc, a_record_that_does_not_fit_is_cut_back_off);
         suite_add_tcase(s, tc);
         SRunner *sr = srunner_create(s);
         srunner_run_all(sr, CK_NORMAL);

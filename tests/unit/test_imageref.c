@@ -251,6 +251,22 @@ START_TEST(registry)
 }
 END_TEST
 
+START_TEST(repository)
+{
+        char out[IMAGEREF_MAX];
+        imageref_repository("docker.io/library/busybox:latest", out);
+        ck_assert_str_eq(out, "docker.io/library/busybox");
+        imageref_repository("localhost:5000/x:latest", out);
+        ck_assert_str_eq(out, "localhost:5000/x");
+        imageref_repository("127.0.0.1:5000/a/b@sha256:" D64, out);
+        ck_assert_str_eq(out, "127.0.0.1:5000/a/b");
+        imageref_repository("127.0.0.1:5000/a/b:v1@sha256:" D64, out);
+        ck_assert_str_eq(out, "127.0.0.1:5000/a/b");
+        imageref_repository("localhost:5000/x", out);
+        ck_assert_str_eq(out, "localhost:5000/x");
+}
+END_TEST
+
 int main(void)
 {
         Suite *s = suite_create("imageref");
@@ -261,6 +277,7 @@ int main(void)
         tcase_add_test(tc, messages_are_printable);
         tcase_add_test(tc, pattern_normalization);
         tcase_add_test(tc, registry);
+        tcase_add_test(tc, repository);
         suite_add_tcase(s, tc);
         SRunner *sr = srunner_create(s);
         srunner_run_all(sr, CK_NORMAL);

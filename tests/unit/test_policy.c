@@ -84,6 +84,135 @@ static void decide(const struct policy *p, const struct policy_caller *c, const 
 
 /* ---------------------------------------------------------------- parsing */
 
+START_TEST(parameter_values)
+{
+        struct policy *p =
+                parse("[caller alice]\nparameters = env cap-add=NET_BIND_SERVICE cap-add=cap_chown "
+                      "device=/dev/fuse security-opt=label=disable\n");
+        static const struct {
+                const char *key, *value;
+                bool allow;
+                const char *reason;
+        } cases[] = {
+                {"env", "A=1", true, "env in parameters"}, /* KEY alone: any value */
+                {"env", NULL, true, NULL},
+                {"cap-add", "NET_BIND_SERVICE", true, "cap-add=CAP_NET_BIND_SERVICE in parameters"},
+                {"cap-add", "net_bind_service", true, NULL}, /* as docker reads it: any case, */
+                {"cap-add", "CAP_NET_BIND_SERVICE", true, NULL}, /* with or without CAP_ */
+                {"cap-add", "Cap_Chown", true, "cap-add=CAP_CHOWN in parameters"},
+                {"cap-add", "SYS_ADMIN", false, "cap-add: this value is not among the cap-add=VALUE entries"},
+                {"cap-add", "ALL", false, NULL},
+                {"cap-add", "all", false, NULL},
+                {"cap-add", "NET_BIND_SERVICE ", false, NULL},
+                {"cap-add", "", false, NULL},
+                {"cap-add", NULL, false, NULL}, /* a value that cannot be judged is not allowed */
+                {"device", "/dev/fuse", true, NULL},
+                {"device", "/dev/FUSE", false, NULL}, /* paths keep their case */
+                {"device", "/dev/sda", false, NULL},
+                {"device", "/dev/fuse:/dev/fuse:rwm", false, NULL}, /* compared as written */
+                {"security-opt", "label=disable", true, NULL},
+                {"security-opt", "label=DISABLE", false, NULL},
+                {"cap-drop", "NET_BIND_SERVICE", false, "cap-drop not in parameters"},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                const char *keys[] = {cases[i].key}, *values[] = {cases[i].value};
+                struct policy_request r = {.parameters = keys, .parameter_values = values, .n_parameters = 1};
+                decide(p, &alice, &r);
+                const struct policy_finding *f = finding(POLICY_ASPECT_PARAMETER, 0);
+                ck_assert_msg(f->allow == cases[i].allow, "%s=%s: %s", cases[i].key,
+                              cases[i].value ? cases[i].value : "(null)", f->reason);
+                ck_assert_str_eq(f->rule, "t.conf:2");
+                if (cases[i].reason)
+                        ck_assert_msg(strstr(f->reason, cases[i].reason), "%s", f->reason);
+        }
+        /* several values: each judged */
+        const char *keys[] = {"cap-add", "cap-add"}, *values[] = {"chown", "sys_admin"};
+        struct policy_request r = {.parameters = keys, .parameter_values = values, .n_parameters = 2};
+        decide(p, &alice, &r);
+        expect(POLICY_ASPECT_PARAMETER, 0, true, "t.conf:2", NULL);
+        expect(POLICY_ASPECT_PARAMETER, 1, false, "t.conf:2", NULL);
+        ck_assert_str_eq(finding(POLICY_ASPECT_PARAMETER, 1)->subject, "cap-add=sys_admin");
+        /* the value is named only where it decides (an env value may be a secret) */
+        keys[0] = "env";
+        values[0] = "PASSWORD=x";
+        decide(p, &alice, &r);
+        ck_assert_str_eq(finding(POLICY_ASPECT_PARAMETER, 0)->subject, "env");
+        keys[0] = "label";
+        decide(p, &alice, &r);
+        ck_assert_str_eq(finding(POLICY_ASPECT_PARAMETER, 0)->subject, "label");
+        expect(POLICY_ASPECT_PARAMETER, 0, false, "t.conf:2", "label not in parameters");
+        keys[0] = "cap-add";
+        values[0] = "chown";
+        ck_assert(!V.allow);
+        policy_free(p);
+
+        /* KEY alone wins over its KEY=VALUE entries */
+        p = parse("[caller alice]\nparameters = cap-add=CHOWN cap-add\n");
+        r.n_parameters = 2;
+        decide(p, &alice, &r);
+        expect(POLICY_ASPECT_PARAMETER, 0, true, "t.conf:2", "cap-add in parameters");
+        expect(POLICY_ASPECT_PARAMETER, 1, true, "t.conf:2", "cap-add in parameters");
+        policy_free(p);
+
+        REFUSED("[caller x]\nparameters = cap-add=\n", "t.conf:2: parameters: cap-add: invalid value \"\"");
+        REFUSED("[caller x]\nparameters = Cap-add=X\n", "t.conf:2: parameters: invalid value \"Cap-add\"");
+        REFUSED("[caller x]\nparameters = =X\n", "t.conf:2: parameters: invalid value \"\"");
+}
+END_TEST
+
+START_TEST(resource_claims_and_default_mem)
+{
+        struct policy *p = parse("[caller alice]\nmax-cpus = 2\nmax-mem = 1024\nimages = busybox:*\n"
+                                 "container-users = caller\n\n[caller bob]\nmax-cpus = 1\n");
+        struct policy_claim claims[] = {
+                {"cpu-shares", "2048", POLICY_CLAIM_CPUS, 2, false},
+                {"cpu-quota", "300000", POLICY_CLAIM_CPUS, 3, false},
+                {"memory-reservation", "1g", POLICY_CLAIM_MEM, 1024, false},
+                {"shm-size", "2g", POLICY_CLAIM_MEM, 2048, false},
+                {"memory-swap", "2g", POLICY_CLAIM_MEM_SWAP, 2048, false}, /* twice max-mem: allowed */
+                {"memory-swap", "3g", POLICY_CLAIM_MEM_SWAP, 3072, false},
+                {"memory-swap", "-1", POLICY_CLAIM_MEM_SWAP, -1, true},
+                {"cpuset-cpus", "0-99999", POLICY_CLAIM_CPUS, -1, true},
+        };
+        struct policy_request r = {.claims = claims, .n_claims = 8, .mem_mb = 64};
+        decide(p, &alice, &r);
+        expect(POLICY_ASPECT_CPUS, 0, true, "t.conf:2", "cpu-shares: 2 cpus within max-cpus 2 cpus");
+        expect(POLICY_ASPECT_CPUS, 1, false, "t.conf:2", "cpu-quota: 3 cpus is more than max-cpus 2");
+        ck_assert_str_eq(finding(POLICY_ASPECT_CPUS, 1)->subject, "cpu-quota=300000");
+        expect(POLICY_ASPECT_CPUS, 2, false, "t.conf:2", "cpuset-cpus: no limit at all");
+        expect(POLICY_ASPECT_MEM, 0, true, "t.conf:3", NULL); /* mem 64 */
+        ck_assert_uint_eq(V.mem_limit_mb, 0); /* denied: no limit handed out */
+        expect(POLICY_ASPECT_MEM, 1, true, "t.conf:3", "memory-reservation: 1024 MB within max-mem");
+        expect(POLICY_ASPECT_MEM, 2, false, "t.conf:3", "shm-size: 2048 MB is more than max-mem 1024");
+        expect(POLICY_ASPECT_MEM, 3, true, "t.conf:3", "within twice max-mem 2048");
+        expect(POLICY_ASPECT_MEM, 4, false, "t.conf:3", "memory-swap: 3072 MB is more than twice max-mem");
+        expect(POLICY_ASPECT_MEM, 5, false, "t.conf:3", "memory-swap: no limit at all");
+        decide(p, &bob, &r); /* no max-mem key: no memory parameter either */
+        expect(POLICY_ASPECT_MEM, 1, false, "t.conf:7",
+               "no max-mem key: memory-reservation may not set memory");
+        ck_assert_str_eq(finding(POLICY_ASPECT_MEM, 1)->rule, "t.conf:7");
+
+        /* a task without mem: max-mem is its limit; without max-mem it cannot run */
+        struct policy_request bare = {.image = "docker.io/library/busybox:latest"};
+        decide(p, &alice, &bare);
+        expect(POLICY_ASPECT_MEM, 0, true, "t.conf:3", "runs under max-mem 1024");
+        ck_assert_str_eq(finding(POLICY_ASPECT_MEM, 0)->subject, "(default)");
+        ck_assert_uint_eq(V.mem_limit_mb, 1024);
+        decide(p, &bob, &bare);
+        expect(POLICY_ASPECT_MEM, 0, false, "t.conf:7", "no mem asked and no max-mem key");
+        ck_assert_uint_eq(V.mem_limit_mb, 0);
+        bare.mem_mb = 512;
+        decide(p, &alice, &bare);
+        ck_assert_uint_eq(V.mem_limit_mb, 512);
+        policy_free(p);
+        p = parse("[caller alice]\nmax-mem = 0\n");
+        bare.mem_mb = 0;
+        decide(p, &alice, &bare);
+        expect(POLICY_ASPECT_MEM, 0, false, "t.conf:2", "max-mem is 0");
+        policy_free(p);
+}
+END_TEST
+
 START_TEST(example_parses)
 {
         /* the shipped example, found beside this source file */
@@ -496,11 +625,13 @@ START_TEST(networks_privileged_parameters_limits_fetch)
         expect(POLICY_ASPECT_NETWORK, 0, false, "t.conf:3", "only host, bridge or none");
         expect(POLICY_ASPECT_CPUS, 0, false, "t.conf:6", NULL);
 
-        /* nothing requested: no finding for cpus, mem, parameters, fetch */
+        /* nothing requested: no finding for cpus, parameters, fetch; the memory limit is max-mem */
         struct policy_request bare = {.image = "docker.io/library/busybox:latest", .network = "none"};
         decide(p, &alice, &bare);
         ck_assert_msg(V.allow, "%s", V.findings[V.first_denial].reason);
-        ck_assert(!has_finding(POLICY_ASPECT_CPUS) && !has_finding(POLICY_ASPECT_MEM));
+        ck_assert(!has_finding(POLICY_ASPECT_CPUS));
+        expect(POLICY_ASPECT_MEM, 0, true, "t.conf:7", "no mem asked: runs under max-mem 1024");
+        ck_assert_uint_eq(V.mem_limit_mb, 1024);
         ck_assert(!has_finding(POLICY_ASPECT_PARAMETER) && !has_finding(POLICY_ASPECT_FETCH_SCHEME));
         ck_assert(policy_max_cpus(policy_match_caller(p, &alice)) == 2.5);
         ck_assert_uint_eq(policy_max_mem_mb(policy_match_caller(p, &alice)), 1024);
@@ -517,6 +648,37 @@ START_TEST(networks_privileged_parameters_limits_fetch)
         expect(POLICY_ASPECT_FETCH_SCHEME, 0, false, "t.conf:1", "no fetch-max-bytes key");
         ck_assert_uint_eq(policy_fetch_max_bytes(policy_match_caller(p, &alice)), 0);
         policy_free(p);
+}
+END_TEST
+
+START_TEST(image_and_exec_alone)
+{
+        /* inspect and pull judge the image alone; exec is its own key, absent meaning no */
+        struct policy *p = parse("[caller alice]\nimages = busybox:*\nexec = yes\n"
+                                 "[caller bob]\nnetworks = host\nexec = no\n"
+                                 "[caller #3000]\nimages = *\n");
+        struct policy_finding f;
+        const struct policy_section *a = policy_match_caller(p, &alice), *b = policy_match_caller(p, &bob),
+                                    *n = policy_match_caller(p, &anon);
+        ck_assert(policy_image_allowed(a, "docker.io/library/busybox:1", &f));
+        ck_assert_str_eq(f.rule, "t.conf:2");
+        ck_assert(!policy_image_allowed(a, "docker.io/library/alpine:latest", &f));
+        ck_assert_str_eq(f.reason, "no images pattern matches");
+        ck_assert(!policy_image_allowed(b, "docker.io/library/busybox:1", &f));
+        ck_assert_str_eq(f.rule, "t.conf:4");
+        ck_assert(!policy_image_allowed(NULL, "docker.io/library/busybox:1", &f));
+        ck_assert(policy_exec_allowed(a, &f));
+        ck_assert_str_eq(f.rule, "t.conf:3");
+        ck_assert(!policy_exec_allowed(b, &f));
+        ck_assert_str_eq(f.rule, "t.conf:6");
+        ck_assert_str_eq(f.reason, "exec = no");
+        ck_assert(!policy_exec_allowed(n, &f));
+        ck_assert_str_eq(f.rule, "t.conf:7");
+        ck_assert(!policy_exec_allowed(NULL, &f));
+        policy_free(p);
+        REFUSED("[caller alice]\nexec = maybe\n", "t.conf:2: exec: expected yes or no");
+        REFUSED("[caller alice]\nexec = yes no\n", "t.conf:2: exec");
+        REFUSED("[caller alice]\nexec = yes\nexec = yes\n", "t.conf:3: exec: already set");
 }
 END_TEST
 
@@ -960,12 +1122,15 @@ int main(void)
         tcase_set_timeout(tc, 60);
         tcase_add_test(tc, example_parses);
         tcase_add_test(tc, helper_section);
+        tcase_add_test(tc, image_and_exec_alone);
         tcase_add_test(tc, parse_errors);
         tcase_add_test(tc, comments_and_words);
         tcase_add_test(tc, last_match_wins_whole);
         tcase_add_test(tc, default_deny);
         tcase_add_test(tc, images);
         tcase_add_test(tc, networks_privileged_parameters_limits_fetch);
+        tcase_add_test(tc, parameter_values);
+        tcase_add_test(tc, resource_claims_and_default_mem);
         tcase_add_test(tc, volumes);
         tcase_add_test(tc, container_users);
         tcase_add_test(tc, readers);

@@ -761,6 +761,101 @@ START_TEST(test_create_resources)
 }
 END_TEST
 
+START_TEST(test_create_default_memory)
+{
+        /* a task without mem runs under the limit the policy gave (its max-mem), never none */
+        struct task_spec *t = parse_ok(TASK(DOCKER("")));
+        struct task_context c = ctx();
+        c.mem_limit_mb = 2048;
+        md_error err = {0};
+        json_t *req = task_create_request(t, &c, &err);
+        expect(req, "HostConfig.Memory", "2147483648");
+        expect(req, "HostConfig.MemorySwap", "absent");
+        json_decref(req);
+        task_free(t);
+        t = parse_ok(TASK(DOCKER("") ",'resources':[{'name':'mem','scalar':{'value':64}}]"));
+        req = task_create_request(t, &c, &err);
+        expect(req, "HostConfig.Memory", "67108864"); /* the task's own mem first */
+        json_decref(req);
+        task_free(t);
+        ck_assert_int_eq(task_memory_bytes(0), 32 << 20);
+        ck_assert_int_eq(task_cpu_shares(0.5), 512);
+}
+END_TEST
+
+START_TEST(test_resource_claims)
+{
+        struct task_spec *t = parse_ok(
+                TASK(DOCKER(",'parameters':[{'key':'c','value':'2048'},{'key':'cpu-quota','value':'150000'},"
+                            "{'key':'cpu-period','value':'50000'},{'key':'cpuset-cpus','value':'0-3,2,7'},"
+                            "{'key':'memory-swap','value':'1g'},{'key':'memory-reservation','value':'512m'},"
+                            "{'key':'shm-size','value':'1.5m'},{'key':'env','value':'A=1'}]")));
+        struct policy_claim cl[TASK_MAX_CLAIMS];
+        size_t n = 99;
+        md_error err = {0};
+        ck_assert_int_eq(task_resource_claims(t, cl, &n, &err), 0);
+        ck_assert_uint_eq(n, 6);
+        static const struct {
+                const char *parameter, *value;
+                enum policy_claim_kind kind;
+                double amount;
+        } want[] = {
+                {"cpu-shares", "2048", POLICY_CLAIM_CPUS, 2}, /* asked as "c", judged by its name */
+                {"cpu-quota", "150000", POLICY_CLAIM_CPUS, 3}, /* quota/period */
+                {"cpuset-cpus", "0-3,2,7", POLICY_CLAIM_CPUS, 5}, /* 2 counted once */
+                {"memory-swap", "1g", POLICY_CLAIM_MEM_SWAP, 1024},
+                {"memory-reservation", "512m", POLICY_CLAIM_MEM, 512},
+                {"shm-size", "1.5m", POLICY_CLAIM_MEM, 2}, /* whole MB, rounded up */
+        };
+        for (size_t i = 0; i < n; i++) {
+                ck_assert_str_eq(cl[i].parameter, want[i].parameter);
+                ck_assert_str_eq(cl[i].value, want[i].value);
+                ck_assert_int_eq(cl[i].kind, want[i].kind);
+                ck_assert_msg(cl[i].amount == want[i].amount, "%s: %g", cl[i].parameter, cl[i].amount);
+                ck_assert(!cl[i].unlimited);
+        }
+        task_free(t);
+
+        /* no limit at all, a cpuset beyond any machine, and a quota that caps nothing */
+        t = parse_ok(
+                TASK(DOCKER(",'parameters':[{'key':'memory-swap','value':'-1'},"
+                            "{'key':'cpuset-cpus','value':'0-99999'},{'key':'cpu-quota','value':'-1'}]")));
+        ck_assert_int_eq(task_resource_claims(t, cl, &n, &err), 0);
+        ck_assert_uint_eq(n, 2);
+        ck_assert_str_eq(cl[0].parameter, "cpuset-cpus");
+        ck_assert(cl[0].unlimited);
+        ck_assert_str_eq(cl[1].parameter, "memory-swap");
+        ck_assert(cl[1].unlimited);
+        task_free(t);
+
+        /* and they reach the policy request */
+        t = parse_ok(TASK(DOCKER(",'parameters':[{'key':'cpu-shares','value':'512'}]")));
+        struct task_policy_storage storage;
+        struct policy_request req;
+        ck_assert_int_eq(task_policy_request(t, NULL, &storage, &req, &err), 0);
+        ck_assert_uint_eq(req.n_claims, 1);
+        ck_assert(req.claims[0].amount == 0.5);
+        task_free(t);
+}
+END_TEST
+
+START_TEST(test_update_memory_swap)
+{
+        const int64_t M = 1 << 20;
+        /* docker's default ratio, up and down: memory+swap twice the memory */
+        ck_assert_int_eq(task_update_memory_swap(256 * M, 64 * M, 128 * M, 4096 * M), 512 * M);
+        ck_assert_int_eq(task_update_memory_swap(48 * M, 256 * M, 512 * M, 4096 * M), 96 * M);
+        /* a task that asked for no swap keeps none */
+        ck_assert_int_eq(task_update_memory_swap(256 * M, 64 * M, 64 * M, 4096 * M), 256 * M);
+        /* unknown (0) or unlimited (-1) swap: docker's default */
+        ck_assert_int_eq(task_update_memory_swap(256 * M, 64 * M, -1, 4096 * M), 512 * M);
+        ck_assert_int_eq(task_update_memory_swap(256 * M, 0, 0, 4096 * M), 512 * M);
+        /* never above twice max-mem, never below the memory */
+        ck_assert_int_eq(task_update_memory_swap(2048 * M, 32 * M, 4096 * M, 4096 * M), 4096 * M);
+        ck_assert_int_eq(task_update_memory_swap(2048 * M, 64 * M, 128 * M, 1024 * M), 2048 * M);
+}
+END_TEST
+
 START_TEST(test_create_environment_and_labels)
 {
         json_t *req = create_ok(
@@ -1013,10 +1108,15 @@ START_TEST(test_policy_request)
         ck_assert_uint_eq(req.n_volumes, 1); /* the sandbox-relative one is not the policy's */
         ck_assert_str_eq(req.volumes[0].host_path, "/srv/real");
         ck_assert(!req.volumes[0].read_write);
-        ck_assert_uint_eq(req.n_parameters, 3);
+        ck_assert_uint_eq(req.n_parameters, 4); /* each with its value, for KEY=VALUE entries */
         ck_assert_str_eq(req.parameters[0], "env");
-        ck_assert_str_eq(req.parameters[1], "label");
-        ck_assert_str_eq(req.parameters[2], "network");
+        ck_assert_str_eq(req.parameter_values[0], "A=1");
+        ck_assert_str_eq(req.parameters[1], "env");
+        ck_assert_str_eq(req.parameter_values[1], "B=2");
+        ck_assert_str_eq(req.parameters[2], "label");
+        ck_assert_str_eq(req.parameters[3], "network");
+        ck_assert_str_eq(req.parameter_values[3], "my-net");
+        ck_assert_uint_eq(req.n_claims, 0);
         ck_assert_uint_eq(req.n_fetch_schemes, 3);
         ck_assert_str_eq(req.fetch_schemes[0], "https");
         ck_assert_str_eq(req.fetch_schemes[1], "file");
@@ -1130,6 +1230,7 @@ static Suite *task_suite(void)
         tcase_add_test(tc, test_create_no_new_privileges_last);
         tcase_add_loop_test(tc, test_create_command_rules, 0, sizeof cmd_cases / sizeof cmd_cases[0]);
         tcase_add_loop_test(tc, test_create_resources, 0, sizeof res_cases / sizeof res_cases[0]);
+        tcase_add_test(tc, test_create_default_memory);
         tcase_add_test(tc, test_create_environment_and_labels);
         tcase_add_test(tc, test_create_volumes);
         tcase_add_test(tc, test_create_network_ports);
@@ -1140,6 +1241,8 @@ static Suite *task_suite(void)
 
         tc = tcase_create("policy");
         tcase_add_test(tc, test_policy_request);
+        tcase_add_test(tc, test_resource_claims);
+        tcase_add_test(tc, test_update_memory_swap);
         tcase_add_loop_test(tc, test_uri_scheme, 0, sizeof scheme_cases / sizeof scheme_cases[0]);
         tcase_add_test(tc, test_values);
         suite_add_tcase(s, tc);

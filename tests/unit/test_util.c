@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "safe_open.h"
+#include "signals.h"
 #include "util.h"
 
 START_TEST(container_ids)
@@ -34,6 +35,81 @@ START_TEST(container_ids)
         ck_assert_str_eq(md_container_id_of_name("mesos-abc"), "abc");
         ck_assert_ptr_null(md_container_id_of_name("mesos-"));
         ck_assert_ptr_null(md_container_id_of_name("other-abc"));
+}
+END_TEST
+
+START_TEST(id_forms)
+{
+        char c[2][MD_NAME_MAX + 1];
+        ck_assert_uint_eq(md_container_name_candidates("abc", c), 1);
+        ck_assert_str_eq(c[0], "mesos-abc");
+        /* mesos-X is itself first, then the container of the ID "mesos-X" */
+        ck_assert_uint_eq(md_container_name_candidates("mesos-abc", c), 2);
+        ck_assert_str_eq(c[0], "mesos-abc");
+        ck_assert_str_eq(c[1], "mesos-mesos-abc");
+        ck_assert_uint_eq(md_container_name_candidates("mesos-", c), 1);
+        ck_assert_str_eq(c[0], "mesos-mesos-");
+        ck_assert_uint_eq(md_container_name_candidates("mesos-/x", c), 0);
+        ck_assert_uint_eq(md_container_name_candidates("", c), 0);
+        ck_assert_uint_eq(md_container_name_candidates("-x", c), 0);
+        ck_assert_uint_eq(md_container_name_candidates("a b", c), 0);
+        char max[129];
+        memset(max, 'x', 128);
+        max[128] = '\0';
+        ck_assert_uint_eq(md_container_name_candidates(max, c), 1);
+        char mesos_max[6 + 128 + 1];
+        snprintf(mesos_max, sizeof mesos_max, "mesos-%s", max);
+        ck_assert_uint_eq(md_container_name_candidates(mesos_max, c), 1); /* ID too long for "mesos-mesos-" */
+        ck_assert_str_eq(c[0], mesos_max);
+
+        ck_assert(md_is_docker_id_prefix("a"));
+        ck_assert(md_is_docker_id_prefix("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+        ck_assert(
+                !md_is_docker_id_prefix("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"));
+        ck_assert(!md_is_docker_id_prefix("ABC"));
+        ck_assert(!md_is_docker_id_prefix("abg"));
+        ck_assert(!md_is_docker_id_prefix(""));
+        ck_assert(!md_is_docker_id_prefix(NULL));
+}
+END_TEST
+
+START_TEST(signal_names)
+{
+        int s = 0;
+        ck_assert_int_eq(md_parse_signal("KILL", &s), 0);
+        ck_assert_int_eq(s, 9);
+        ck_assert_int_eq(md_parse_signal("SIGTERM", &s), 0);
+        ck_assert_int_eq(s, 15);
+        ck_assert_int_eq(md_parse_signal("sigusr1", &s), 0);
+        ck_assert_int_eq(s, 10);
+        ck_assert_int_eq(md_parse_signal("hup", &s), 0);
+        ck_assert_int_eq(s, 1);
+        ck_assert_int_eq(md_parse_signal("2", &s), 0);
+        ck_assert_int_eq(s, 2);
+        ck_assert_int_eq(md_parse_signal("64", &s), 0);
+        ck_assert_int_eq(s, 64);
+        ck_assert_int_eq(md_parse_signal("RTMIN", &s), 0);
+        ck_assert_int_eq(s, 34);
+        ck_assert_int_eq(md_parse_signal("SIGRTMIN+3", &s), 0);
+        ck_assert_int_eq(s, 37);
+        ck_assert_int_eq(md_parse_signal("RTMAX-1", &s), 0);
+        ck_assert_int_eq(s, 63);
+        s = -1;
+        ck_assert_int_eq(md_parse_signal("0", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("65", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("-9", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("9x", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("SIG", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("SIGFOO", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("RTMIN+31", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("RTMIN-1", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal("", &s), -EINVAL);
+        ck_assert_int_eq(md_parse_signal(NULL, &s), -EINVAL);
+        ck_assert_int_eq(s, -1);
+        ck_assert_str_eq(md_signal_name(15), "SIGTERM");
+        ck_assert_str_eq(md_signal_name(9), "SIGKILL");
+        ck_assert_ptr_null(md_signal_name(0));
+        ck_assert_ptr_null(md_signal_name(40));
 }
 END_TEST
 
@@ -131,6 +207,8 @@ int main(void)
         Suite *s = suite_create("util");
         TCase *tc = tcase_create("util");
         tcase_add_test(tc, container_ids);
+        tcase_add_test(tc, id_forms);
+        tcase_add_test(tc, signal_names);
         tcase_add_test(tc, numbers);
         tcase_add_test(tc, read_all_limits);
         tcase_add_test(tc, beneath_and_symlinks);
