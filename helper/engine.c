@@ -10,6 +10,7 @@
 #include "config.h"
 #include "engine.h"
 #include "exit_wait.h"
+#include "mount_rules.h"
 
 static const struct md_engine *loaded;
 
@@ -60,4 +61,11 @@ int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_r
         if (engine_load(err) < 0)
                 return -1;
         return loaded->rescue(h, record_dirfd, r, adopt_out_fd, adopt_err_fd, err);
+}
+
+int mount_rules_daemon_remaps_users(const struct helper *h, bool *on, md_error *err)
+{
+        if (engine_load(err) < 0)
+                return -1;
+        return loaded->remaps_users(h, on, err);
 }

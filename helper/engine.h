@@ -12,7 +12,7 @@
 
 /* Bumped whenever struct helper, struct md_record or this table changes shape: the helper and the
  * module are built together, and a mismatch (a half-upgraded install) is refused, not guessed at. */
-#define MD_ENGINE_ABI 2
+#define MD_ENGINE_ABI 3
 
 struct md_engine {
         unsigned abi;
@@ -21,6 +21,8 @@ struct md_engine {
         /* exit_wait_rescue() for a container whose monitor is gone (see exit_wait.h) */
         int (*rescue)(const struct helper *h, int record_dirfd, const struct md_record *r, int adopt_out_fd,
                       int adopt_err_fd, md_error *err);
+        /* mount_rules_daemon_remaps_users() (see mount_rules.h) */
+        int (*remaps_users)(const struct helper *h, bool *on, md_error *err);
 };
 
 /* The helper side: loads the module (once) and runs argv[0] in it. */

@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "adopt.h"
+#include "docker.h"
 #include "engine.h"
 #include "exit_wait.h"
+#include "mount_rules.h"
 #include "reap.h"
 
 static const struct {
@@ -40,8 +42,19 @@ int exit_wait_rescue(const struct helper *h, int record_dirfd, const struct md_r
         return reap_container(h->conf, record_dirfd, r, err);
 }
 
+int mount_rules_daemon_remaps_users(const struct helper *h, bool *on, md_error *err)
+{
+        struct docker *d = NULL;
+        int rc = docker_open(h->conf->docker_socket, &d, err);
+        if (rc == 0)
+                rc = docker_userns_remap(d, on, err);
+        docker_close(d);
+        return rc;
+}
+
 __attribute__((visibility("default"))) const struct md_engine md_engine = {
         .abi = MD_ENGINE_ABI,
         .run = engine_dispatch,
         .rescue = exit_wait_rescue,
+        .remaps_users = mount_rules_daemon_remaps_users,
 };

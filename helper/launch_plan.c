@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "launch_plan.h"
 #include "safe_open.h"
+#include "mount_rules.h"
 #include "task_input.h"
 
 int launch_parse_args(int argc, char **argv, bool need_id, struct launch_args *out, md_error *err)
@@ -115,15 +116,21 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
                 plan->volume_fds[i] = -1;
         if (args->id && helper_container_name(args->id, plan->name, err) < 0)
                 return -1;
-        if (sandbox_open(&h->priv, h->conf, args->sandbox, &plan->sandbox, err) < 0)
+        if (sandbox_open(&h->priv, h->conf, args->sandbox, &plan->sandbox, err) < 0 ||
+            sandbox_check_mount(h, &plan->sandbox, err) < 0)
                 return -1;
         if (task_input_read(&h->priv, args->task_file, &plan->spec, err) < 0)
                 return -1;
         if (plan->spec->n_volumes > LAUNCH_MAX_VOLUMES)
                 return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes: more than %d", LAUNCH_MAX_VOLUMES);
-        for (size_t i = 0; i < plan->spec->n_volumes; i++)
+        for (size_t i = 0; i < plan->spec->n_volumes; i++) {
                 if (resolve_volume(h, plan, i, err) < 0)
                         return -1;
+                if (volume_check_not_sandboxfs(plan->volume_paths[i], err) < 0) {
+                        md_error_prefix(err, "container.volumes[%zu].host_path", i);
+                        return -1;
+                }
+        }
 
         static struct task_policy_storage storage; /* large; one plan per process */
         struct policy_request req;
@@ -143,6 +150,17 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
                 if (k < 64 && plan->verdict->read_only_capped[k])
                         plan->volume_read_only[i] = true;
                 k++;
+        }
+        /* a read-write volume written by another user than the caller, root above all, is held to
+         * the sandbox's rule (relative ones are in the sandbox) */
+        bool other_user = plan->verdict->allow && plan->verdict->run_uid != h->caller.uid;
+        for (size_t i = 0; other_user && i < plan->spec->n_volumes; i++) {
+                if (plan->spec->volumes[i].host_path[0] != '/' || plan->volume_read_only[i])
+                        continue;
+                if (volume_check_mount(h, plan->volume_fds[i], plan->volume_paths[i], err) < 0) {
+                        md_error_prefix(err, "container.volumes[%zu].host_path", i);
+                        return -1;
+                }
         }
         return 0;
 }

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "follow.h"
 #include "handle.h"
+#include "mounts.h"
 #include "ops.h"
 #include "policy.h"
 #include "privs.h"
@@ -34,7 +35,8 @@
 #define DEFAULT_IDLE_THREADS 4
 
 /* Forced after the user's -o options, so that none can undo them. */
-#define FORCED_MOUNT_OPTIONS "-oallow_other,ro,nosuid,nodev,noexec,fsname=mesos-sandboxfs,subtype=sandboxfs"
+#define FORCED_MOUNT_OPTIONS                                                                                 \
+        "-oallow_other,ro,nosuid,nodev,noexec,fsname=" MD_SANDBOXFS_FSNAME ",subtype=" MD_SANDBOXFS_SUBTYPE
 
 static __attribute__((noreturn, format(printf, 2, 3))) void die(int code, const char *fmt, ...)
 {

@@ -82,3 +82,8 @@ int docker_exec_start(struct docker *d, const char *exec_id, int out_fd, int err
 int docker_exec_exit_code(struct docker *d, const char *exec_id, int *exit_code, md_error *err);
 int docker_container_stats(struct docker *d, const char *id, json_t **out, md_error *err); /* stream=0 */
 int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err);
+
+/* The daemon: does it remap user namespaces (dockerd --userns-remap, GET /info SecurityOptions
+ * "name=userns")? Then root in a container is an unprivileged uid on the host. */
+int docker_userns_remap(struct docker *d, bool *on, md_error *err);
+bool docker_info_userns_remap(const json_t *info); /* pure, on a GET /info answer */

@@ -189,6 +189,19 @@ static void ports(struct builder *b, json_t *config, json_t *host, const struct 
         }
 }
 
+/* Appends "no-new-privileges" to HostConfig.SecurityOpt, after any security-opt parameter. */
+static void no_new_privileges(struct builder *b, json_t *host)
+{
+        json_t *opts = json_object_get(host, "SecurityOpt");
+        if (!json_is_array(opts)) {
+                opts = json_array();
+                put(b, host, "SecurityOpt", opts);
+                if (!opts)
+                        return;
+        }
+        push(b, opts, json_string("no-new-privileges"));
+}
+
 static const char *network_mode(enum task_network n)
 {
         return n == TASK_NETWORK_BRIDGE ? "bridge" : n == TASK_NETWORK_NONE ? "none" : "host";
@@ -253,6 +266,9 @@ json_t *task_create_request(const struct task_spec *t, const struct task_context
                 return NULL;
         /* whatever a parameter said, the user is the one the policy decided */
         put(&b, config, "User", json_string(user));
+        /* root in the container must not gain privileges from setuid or file-capability binaries;
+         * last in the list, since the daemon lets a later "no-new-privileges=false" win */
+        no_new_privileges(&b, host);
 
         if (b.failed) {
                 md_fail(err, MD_EXIT_FAILED, "create request: out of memory");

@@ -72,7 +72,7 @@ class Recovery(HelperTestCase):
         # a 256 KiB sandbox gets 1 MiB of numbered lines: the task still finishes, the helper
         # and the monitor carry on, and what fitted is a prefix in order, nothing doubled
         sandbox = make_sandbox(AGENT1)
-        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size=256k,uid={uid_of(AGENT1)},gid={uid_of(AGENT1)},mode=0755",
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"nosuid,nodev,size=256k,uid={uid_of(AGENT1)},gid={uid_of(AGENT1)},mode=0755",
                         "tmpfs", sandbox], check=True)
         try:
             cmd = "awk 'BEGIN { for (i = 0; i < 16384; i++) printf \"%08d %054d\\n\", i, i }'"

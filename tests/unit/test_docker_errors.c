@@ -398,6 +398,33 @@ START_TEST(test_500_message)
 }
 END_TEST
 
+/* GET /info: dockerd --userns-remap lists "name=userns" in SecurityOptions */
+static const struct {
+        const char *body;
+        bool remapped;
+} userns_cases[] = {
+        {"{\"SecurityOptions\":[\"name=seccomp,profile=default\"]}", false},
+        {"{\"SecurityOptions\":[\"name=seccomp,profile=default\",\"name=userns\"]}", true},
+        {"{\"SecurityOptions\":[\"name=usernsx\",\"userns\",7]}", false},
+        {"{}", false},
+};
+
+START_TEST(test_userns_remap)
+{
+        _cleanup_free_ char *r = response("200 OK", userns_cases[_i].body);
+        fake_start(FAKE_ANSWER, r);
+        struct docker *d = NULL;
+        md_error err = {0};
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
+        bool on = !userns_cases[_i].remapped;
+        ck_assert_int_eq(docker_userns_remap(d, &on, &err), 0);
+        ck_assert_int_eq(on, userns_cases[_i].remapped);
+        ck_assert_ptr_nonnull(strstr(fk.last_request, "GET /v1.41/info "));
+        docker_close(d);
+        fake_stop();
+}
+END_TEST
+
 START_TEST(test_404_container)
 {
         _cleanup_free_ char *r = response("404 Not Found", "{\"message\":\"No such container: x\"}");
@@ -816,6 +843,7 @@ static Suite *docker_suite(void)
         tcase_add_test(tc, test_silent_after_ping);
         tcase_add_test(tc, test_500_message);
         tcase_add_test(tc, test_404_container);
+        tcase_add_loop_test(tc, test_userns_remap, 0, sizeof userns_cases / sizeof userns_cases[0]);
         tcase_add_test(tc, test_garbage_body);
         tcase_add_test(tc, test_garbage_protocol);
         tcase_add_test(tc, test_oversize_body);

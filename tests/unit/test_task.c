@@ -681,6 +681,20 @@ START_TEST(test_create_basic)
         expect(req, "HostConfig.MemorySwap", "absent");
         expect(req, "HostConfig.PortBindings", "absent");
         expect(req, "HostConfig.LogConfig", "{'Config':{},'Type':'json-file'}");
+        expect(req, "HostConfig.SecurityOpt", "['no-new-privileges']");
+        json_decref(req);
+}
+END_TEST
+
+/* the daemon lets the last no-new-privileges in SecurityOpt win: ours comes after the task's */
+START_TEST(test_create_no_new_privileges_last)
+{
+        json_t *req =
+                create_ok("{'task_id':{'value':'t1'},'container':{'type':'DOCKER','docker':{'image':'b',"
+                          "'parameters':[{'key':'security-opt','value':'no-new-privileges=false'},"
+                          "{'key':'security-opt','value':'no-new-privileges:false'}]}}}");
+        expect(req, "HostConfig.SecurityOpt",
+               "['no-new-privileges=false','no-new-privileges:false','no-new-privileges']");
         json_decref(req);
 }
 END_TEST
@@ -1039,7 +1053,8 @@ static const struct param_case param_cases[] = {
          "[{'CgroupPermissions':'r','PathInContainer':'/dev/xvda','PathOnHost':'/dev/sda'}]"},
         {"device", "/dev/fuse:rw", "HostConfig.Devices",
          "[{'CgroupPermissions':'rw','PathInContainer':'/dev/fuse','PathOnHost':'/dev/fuse'}]"},
-        {"security-opt", "no-new-privileges", "HostConfig.SecurityOpt", "['no-new-privileges']"},
+        {"security-opt", "apparmor=unconfined", "HostConfig.SecurityOpt",
+         "['apparmor=unconfined','no-new-privileges']"},
         {"sysctl", "net.core.somaxconn=1024", "HostConfig.Sysctls", "{'net.core.somaxconn':'1024'}"},
         {"group-add", "audio", "HostConfig.GroupAdd", "['audio']"},
         {"cgroup-parent", "/mesos", "HostConfig.CgroupParent", "'/mesos'"},
@@ -1258,6 +1273,7 @@ static Suite *task_suite(void)
 
         tc = tcase_create("create");
         tcase_add_test(tc, test_create_basic);
+        tcase_add_test(tc, test_create_no_new_privileges_last);
         tcase_add_loop_test(tc, test_create_command_rules, 0, sizeof cmd_cases / sizeof cmd_cases[0]);
         tcase_add_loop_test(tc, test_create_resources, 0, sizeof res_cases / sizeof res_cases[0]);
         tcase_add_test(tc, test_create_default_memory);

@@ -1,0 +1,31 @@
+/* Questions about the daemon itself (GET /info). */
+#include <string.h>
+
+#include "docker.h"
+#include "docker_internal.h"
+#include "json_cleanup.h"
+
+bool docker_info_userns_remap(const json_t *info)
+{
+        /* dockerd --userns-remap lists "name=userns" among its SecurityOptions */
+        size_t i;
+        json_t *opt;
+        json_array_foreach(json_object_get(info, "SecurityOptions"), i, opt)
+        {
+                const char *s = json_string_value(opt);
+                if (s && (strcmp(s, "name=userns") == 0 || strncmp(s, "name=userns,", 12) == 0))
+                        return true;
+        }
+        return false;
+}
+
+int docker_userns_remap(struct docker *d, bool *on, md_error *err)
+{
+        _cleanup_json_ json_t *info = NULL;
+        if (docker_call(d, "GET", "/info", NULL, 0, false, NULL, NULL, &info, err, "daemon info") < 0)
+                return -1;
+        if (!json_is_object(info))
+                return md_fail(err, MD_EXIT_FAILED, "daemon info: the daemon's answer is not a JSON object");
+        *on = docker_info_userns_remap(info);
+        return 0;
+}
