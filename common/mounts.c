@@ -173,3 +173,29 @@ int md_mount_nosuid_nodev(int fd, char *mountpoint, size_t size)
                 name_mount_of(fd, mountpoint, size);
         return 0;
 }
+
+int md_mount_of(int fd, struct md_mount_facts *out)
+{
+        struct statvfs sv;
+        if (fstatvfs(fd, &sv) < 0)
+                return -errno;
+        out->nosuid = sv.f_flag & ST_NOSUID;
+        out->nodev = sv.f_flag & ST_NODEV;
+        name_mount_of(fd, out->mount_point, sizeof out->mount_point);
+        return 0;
+}
+
+static int any_sandboxfs(const struct md_mountinfo_entry *e, void *arg)
+{
+        return md_mountinfo_is_sandboxfs(e) ? copy_mount_point(e, arg) : 0;
+}
+
+int md_mount_find_sandboxfs(char *found, size_t size)
+{
+        _cleanup_free_ char *text = NULL;
+        int r = read_mountinfo(&text);
+        if (r < 0)
+                return r;
+        struct found f = {.out = found, .size = size};
+        return each_mount(text, any_sandboxfs, &f);
+}

@@ -22,6 +22,19 @@
  * it cannot be named; on 1 it is left untouched (the common case reads no mount table). */
 int md_mount_nosuid_nodev(int fd, char *mountpoint, size_t size);
 
+/* What doctor shows of the mount that fd lies on: its flags and where it is mounted. */
+struct md_mount_facts {
+        bool nosuid, nodev;
+        char mount_point[4096]; /* "" when /proc/self/mountinfo does not name it */
+};
+
+/* The facts of the mount fd lies on (O_PATH is enough). 0 or -errno. */
+int md_mount_of(int fd, struct md_mount_facts *out);
+
+/* The mount point of the first mesos-sandboxfs mount of this process's mount table: 1 (found),
+ * 0 (none), or -errno. */
+int md_mount_find_sandboxfs(char *found, size_t size);
+
 /* One line of /proc/self/mountinfo (proc(5)); the strings point into the parsed line, with the
  * kernel's octal escapes ("\040") undone. */
 struct md_mountinfo_entry {

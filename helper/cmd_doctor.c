@@ -15,7 +15,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "docker.h"
-#include "doctor_mount.h"
+#include "mounts.h"
 #include "helper.h"
 #include "json_cleanup.h"
 
@@ -248,8 +248,8 @@ static void check_sandbox_roots(struct doctor *d)
                             "sandbox root %s: %s", root, strerror(-fd));
                         continue;
                 }
-                struct doctor_mount m;
-                int r = doctor_mount_of(fd, &m);
+                struct md_mount_facts m;
+                int r = md_mount_of(fd, &m);
                 if (r < 0) {
                         say(d, WARN, NULL, "sandbox root %s: mount options unknown: %s", root, strerror(-r));
                         continue;
@@ -392,7 +392,7 @@ static void check_monitor(struct doctor *d)
 static void check_sandboxfs(struct doctor *d)
 {
         char point[4096];
-        int r = doctor_find_mount("fuse.sandboxfs", point, sizeof point);
+        int r = md_mount_find_sandboxfs(point, sizeof point);
         if (r == 1)
                 say(d, OK, NULL, "mesos-sandboxfs: mounted on %s", point);
         else

@@ -141,6 +141,12 @@ START_TEST(live_flags)
                 char mnt[PATH_MAX] = "untouched";
                 int want = has_option(e.options, "nosuid") && has_option(e.options, "nodev");
                 int got = md_mount_nosuid_nodev(fd, mnt, sizeof mnt);
+                /* doctor's view of the same mount agrees, and always names it */
+                struct md_mount_facts facts;
+                ck_assert_int_eq(md_mount_of(fd, &facts), 0);
+                ck_assert_int_eq(facts.nosuid, has_option(e.options, "nosuid"));
+                ck_assert_int_eq(facts.nodev, has_option(e.options, "nodev"));
+                ck_assert_str_eq(facts.mount_point, e.mount_point);
                 close(fd);
                 ck_assert_msg(got == want, "%s (%s): got %d", e.mount_point, e.options, got);
                 ck_assert_str_eq(mnt, want ? "untouched" : e.mount_point);
