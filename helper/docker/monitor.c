@@ -40,15 +40,17 @@ static int read_report(int fd, struct monitor_report *rep, int64_t deadline)
         char *p = (char *)rep;
         size_t got = 0;
         while (got < sizeof *rep) {
+                /* past the deadline, what is there is still read: a helper its caller stopped
+                 * and continued takes the answer that came meanwhile */
                 int64_t left = deadline - md_monotonic_ms();
-                if (left <= 0)
-                        return -ETIMEDOUT;
                 struct pollfd pfd = {.fd = fd, .events = POLLIN};
-                int r = poll(&pfd, 1, (int)left);
+                int r = poll(&pfd, 1, left > 0 ? (int)left : 0);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r < 0)
                         return -errno;
+                if (r == 0 && left <= 0)
+                        return -ETIMEDOUT;
                 if (r == 0)
                         continue;
                 ssize_t n = read(fd, p + got, sizeof *rep - got);
