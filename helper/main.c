@@ -98,7 +98,7 @@ int main(int argc, char **argv)
          * only for owner access to root's files (socket, state dir, audit log, policy). The
          * commands that may start the shared monitor keep two capabilities permitted for it
          * alone (privilege.h: keep_for_monitor). */
-        static const char *const start_monitor[] = {"launch", "wait", "destroy", "recover"};
+        static const char *const start_monitor[] = {"launch", "wait", "destroy", "recover", "monitor"};
         for (size_t k = 0; argc >= 2 && k < sizeof start_monitor / sizeof start_monitor[0]; k++)
                 if (strcmp(argv[1], start_monitor[k]) == 0)
                         h.priv.keep_for_monitor = true;
