@@ -1,10 +1,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -49,6 +51,7 @@ void md_record_clear(struct md_record *r)
         free(r->started_at);
         free(r->finished_at);
         free(r->last_log_time);
+        free(r->claim);
         memset(r, 0, sizeof *r);
 }
 
@@ -86,6 +89,7 @@ json_t *md_record_to_json(const struct md_record *r)
         json_object_set_new(o, "stdout_base", json_integer((json_int_t)r->stdout_base));
         json_object_set_new(o, "stderr_base", json_integer((json_int_t)r->stderr_base));
         set_str(o, "last_log_time", r->last_log_time);
+        set_str(o, "claim", r->claim);
         return o;
 }
 
@@ -142,6 +146,7 @@ int md_record_from_json(const json_t *j, struct md_record *out)
         e |= get_str(j, "started_at", &r.started_at);
         e |= get_str(j, "finished_at", &r.finished_at);
         e |= get_str(j, "last_log_time", &r.last_log_time);
+        e |= get_str(j, "claim", &r.claim);
         e |= get_str(j, "state", &state);
         e |= get_str(j, "status", &status);
         e |= get_int(j, "owner_uid", &uid);
@@ -245,29 +250,35 @@ int md_record_read(int record_dirfd, const char *container, struct md_record *ou
         return 0;
 }
 
-int md_record_write(int record_dirfd, const struct md_record *r, md_error *err)
+/* The record, whole and synced, in a new file tmp of the record dir. */
+static int write_file(int record_dirfd, const char *tmp, const struct md_record *r, md_error *err)
 {
-        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 32];
-        snprintf(name, sizeof name, "%s%s", r->container, MD_RECORD_SUFFIX);
-        snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
         _cleanup_json_ json_t *j = md_record_to_json(r);
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
         if (!text)
-                return md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", name);
+                return md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", r->container);
         _cleanup_close_ int fd = md_openat_beneath(record_dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
-        size_t len = strlen(text);
-        text[len] = '\0';
-        int w = md_write_all(fd, text, len);
+        int w = md_write_all(fd, text, strlen(text));
         if (w == 0)
                 w = md_write_all(fd, "\n", 1);
         if (w == 0 && fsync(fd) < 0)
                 w = -errno;
         if (w < 0) {
                 unlinkat(record_dirfd, tmp, 0);
-                return md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", name);
+                return md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", tmp);
         }
+        return 0;
+}
+
+int md_record_write(int record_dirfd, const struct md_record *r, md_error *err)
+{
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 32];
+        snprintf(name, sizeof name, "%s%s", r->container, MD_RECORD_SUFFIX);
+        snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
+        if (write_file(record_dirfd, tmp, r, err) < 0)
+                return -1;
         if (renameat(record_dirfd, tmp, record_dirfd, name) < 0) {
                 int e = errno;
                 unlinkat(record_dirfd, tmp, 0);
@@ -285,18 +296,204 @@ int md_record_remove(int record_dirfd, const char *container)
         return 0;
 }
 
-int md_record_update(int record_dirfd, const char *container, md_record_edit edit, void *arg, md_error *err)
+/* How long a helper waits for a record another process has locked. Only the record's owner
+ * (or root) edits it, so only the owner's own stopped or starved helper makes another wait;
+ * the bound keeps even that from hanging forever. */
+#define RECORD_LOCK_WAIT_MS 30000
+#define RECORD_LOCK_POLL_MS 5
+
+static void sleep_ms(long ms)
 {
-        while (flock(record_dirfd, LOCK_EX) < 0)
-                if (errno != EINTR)
-                        return md_fail_errno(err, MD_EXIT_FAILED, errno, "records: lock");
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+static void record_file_name(const char *container,
+                             char name[static MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1])
+{
+        snprintf(name, MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1, "%s%s", container, MD_RECORD_SUFFIX);
+}
+
+/* The lock of one record is an exclusive flock on the record file itself: no lock file, and
+ * no lock shared between containers, so that whoever holds one (a caller can SIGSTOP its own
+ * helper in the middle of an edit) holds up that record only. A writer replaces the file by
+ * rename while it holds the lock on the old inode; whoever waited then finds the name on a
+ * new inode and locks that one. Returns the locked fd, -ENOENT (no record), or -EWOULDBLOCK
+ * (still locked at the deadline; a deadline of 0 does not wait at all). */
+static int lock_record(int record_dirfd, const char *name, int64_t deadline)
+{
+        for (;;) {
+                int fd = md_openat_beneath(record_dirfd, name, O_RDONLY, 0);
+                if (fd < 0)
+                        return fd;
+                int r;
+                while ((r = flock(fd, LOCK_EX | LOCK_NB)) < 0 && errno == EINTR)
+                        ;
+                if (r < 0) {
+                        int e = errno;
+                        close(fd);
+                        if (e != EWOULDBLOCK)
+                                return -e;
+                        if (!deadline || md_monotonic_ms() >= deadline)
+                                return -EWOULDBLOCK;
+                        sleep_ms(RECORD_LOCK_POLL_MS);
+                        continue;
+                }
+                struct stat locked, now;
+                if (fstat(fd, &locked) == 0 && fstatat(record_dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    locked.st_ino == now.st_ino && locked.st_dev == now.st_dev)
+                        return fd;
+                close(fd); /* replaced (or removed) while we waited: look again */
+        }
+}
+
+/* Read, edit, write under the record's lock. The edit may veto (nonzero: nothing written). */
+typedef int (*record_edit_checked)(struct md_record *r, void *arg);
+
+static int update_locked(int record_dirfd, const char *container, record_edit_checked edit, void *arg,
+                         int64_t deadline, md_error *err)
+{
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+        record_file_name(container, name);
+        int fd = lock_record(record_dirfd, name, deadline);
+        if (fd == -ENOENT || (fd == -EWOULDBLOCK && !deadline))
+                return fd;
+        if (fd == -EWOULDBLOCK) {
+                md_fail(err, MD_EXIT_UNAVAILABLE, "record %s: locked by another process for %d s", name,
+                        RECORD_LOCK_WAIT_MS / 1000);
+                return -ETIMEDOUT;
+        }
+        if (fd < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s: lock", name);
+                return fd;
+        }
         struct md_record rec = {0};
         int r = md_record_read(record_dirfd, container, &rec, err);
         if (r == 0) {
-                edit(&rec, arg);
-                r = md_record_write(record_dirfd, &rec, err);
+                r = edit(&rec, arg);
+                if (r == 0)
+                        r = md_record_write(record_dirfd, &rec, err);
         }
         md_record_clear(&rec);
-        flock(record_dirfd, LOCK_UN);
+        close(fd); /* the lock goes with it */
         return r;
+}
+
+struct plain_edit {
+        md_record_edit edit;
+        void *arg;
+};
+
+static int apply_plain(struct md_record *r, void *arg)
+{
+        struct plain_edit *p = arg;
+        p->edit(r, p->arg);
+        return 0;
+}
+
+int md_record_update(int record_dirfd, const char *container, md_record_edit edit, void *arg, md_error *err)
+{
+        struct plain_edit p = {edit, arg};
+        return update_locked(record_dirfd, container, apply_plain, &p,
+                             md_monotonic_ms() + RECORD_LOCK_WAIT_MS, err);
+}
+
+int md_record_try_update(int record_dirfd, const char *container, md_record_edit edit, void *arg,
+                         md_error *err)
+{
+        struct plain_edit p = {edit, arg};
+        return update_locked(record_dirfd, container, apply_plain, &p, 0, err);
+}
+
+/* Writes r under a temporary name and renames it to its own only when that name is free. */
+static int create_new(int record_dirfd, const struct md_record *r, md_error *err)
+{
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 40];
+        record_file_name(r->container, name);
+        snprintf(tmp, sizeof tmp, ".%s.%ld.new", name, (long)getpid());
+        if (write_file(record_dirfd, tmp, r, err) < 0)
+                return -EIO;
+        /* RENAME_NOREPLACE: the check for a free name and the claim are one step; the record
+         * appears whole and by IN_MOVED_TO, as sandboxfs expects */
+        if (renameat2(record_dirfd, tmp, record_dirfd, name, RENAME_NOREPLACE) == 0)
+                return 0;
+        int e = errno;
+        unlinkat(record_dirfd, tmp, 0);
+        if (e == EEXIST)
+                return -EEXIST;
+        return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s: claim", name);
+}
+
+struct claim_replace {
+        const struct md_record *next;
+};
+
+/* The one rule for reusing an ID: its container has exited, and it was the same owner's. */
+static int replace_if_exited(struct md_record *r, void *arg)
+{
+        const struct claim_replace *c = arg;
+        if (r->state != MD_STATE_EXITED || r->owner_uid != c->next->owner_uid)
+                return -EEXIST;
+        char *container = r->container;
+        r->container = NULL;
+        md_record_clear(r);
+        /* the struct is written, then cleared by the caller: copy every string */
+        struct md_record copy = *c->next;
+        copy.container = container;
+        char **strs[] = {&copy.docker_id,  &copy.task_id,     &copy.image,         &copy.mode, &copy.sandbox,
+                         &copy.started_at, &copy.finished_at, &copy.last_log_time, &copy.claim};
+        for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+                if (*strs[i] && !(*strs[i] = strdup(*strs[i]))) {
+                        for (size_t j = 0; j < i; j++)
+                                free(*strs[j]);
+                        free(container);
+                        return -ENOMEM;
+                }
+        *r = copy;
+        return 0;
+}
+
+int md_record_claim(int record_dirfd, const struct md_record *r, md_error *err)
+{
+        int c = create_new(record_dirfd, r, err);
+        if (c != -EEXIST)
+                return c;
+        /* the name is taken: by a finished container of the same owner, it may be taken over,
+         * under its lock, so that of two launches that try at once exactly one does */
+        struct claim_replace cr = {r};
+        c = update_locked(record_dirfd, r->container, replace_if_exited, &cr,
+                          md_monotonic_ms() + RECORD_LOCK_WAIT_MS, err);
+        if (c == -ENOENT) /* removed meanwhile (a failed launch): try once more from the start */
+                c = create_new(record_dirfd, r, err);
+        if (c == -ENOMEM)
+                md_fail(err, MD_EXIT_FAILED, "container %s: claim: out of memory", r->container);
+        if (c == -EEXIST)
+                md_fail(err, MD_EXIT_FAILED, "container %s: already exists", r->container);
+        return c;
+}
+
+static int veto_unless_claimed(struct md_record *r, void *arg)
+{
+        return r->claim && strcmp(r->claim, arg) == 0 ? 0 : -EPERM;
+}
+
+int md_record_remove_claimed(int record_dirfd, const char *container, const char *claim)
+{
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+        record_file_name(container, name);
+        int fd = lock_record(record_dirfd, name, md_monotonic_ms() + RECORD_LOCK_WAIT_MS);
+        if (fd < 0)
+                return fd == -ENOENT ? 0 : fd;
+        struct md_record rec = {0};
+        md_error ignored = {0};
+        int r = md_record_read(record_dirfd, container, &rec, &ignored);
+        if (r == 0)
+                r = veto_unless_claimed(&rec, (void *)claim);
+        /* still ours, and locked: nobody edits it between the check and the unlink */
+        if (r == 0 && unlinkat(record_dirfd, name, 0) < 0 && errno != ENOENT)
+                r = -errno;
+        md_record_clear(&rec);
+        close(fd);
+        return r == -EPERM ? 0 : r;
 }

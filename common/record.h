@@ -60,6 +60,9 @@ struct md_record {
         uint64_t stdout_base;
         uint64_t stderr_base;
         char *last_log_time; /* RFC 3339 timestamp of the last frame written, NULL if none */
+        /* the launch that claimed the ID: a random token, so that a failed launch removes the
+         * record only while it is still its own (md_record_remove_claimed) */
+        char *claim;
 };
 
 const char *md_state_to_string(enum md_state s);
@@ -87,8 +90,26 @@ int md_record_write(int record_dirfd, const struct md_record *r, md_error *err);
 /* Removes the record; absent is fine. */
 int md_record_remove(int record_dirfd, const char *container);
 
-/* Read-modify-write of a record under an exclusive flock on the record directory (every writer
- * that edits rather than creates takes it: the monitor, destroy, the reaper), so that one's
- * change, such as destroy's kill_requested, is never lost to another's. -ENOENT when absent. */
+/* Read-modify-write of a record under its own lock (an exclusive flock on the record file;
+ * every writer that edits rather than creates takes it: the monitor, destroy, the reaper), so
+ * that one's change, such as destroy's kill_requested, is never lost to another's. There is
+ * no lock on the record directory: a process that holds one record's lock (a helper its
+ * caller has stopped) holds up that record only. md_record_update waits for the lock at most
+ * 30 s (then MD_EXIT_UNAVAILABLE, -ETIMEDOUT); md_record_try_update does not wait and returns
+ * -EWOULDBLOCK (err untouched) when the lock is taken: the monitor's way, which must never
+ * wait on a lock a caller's process can hold. Both return -ENOENT (err untouched) when the
+ * record is absent. */
 typedef void (*md_record_edit)(struct md_record *r, void *arg);
 int md_record_update(int record_dirfd, const char *container, md_record_edit edit, void *arg, md_error *err);
+int md_record_try_update(int record_dirfd, const char *container, md_record_edit edit, void *arg,
+                         md_error *err);
+
+/* Claims r->container for r->owner_uid by creating its record in one step (rename with
+ * RENAME_NOREPLACE): of two launches of one ID exactly one succeeds. A record that is there
+ * already is taken over only when its container has exited and it has the same owner, under
+ * its lock. Otherwise -EEXIST, err "container NAME: already exists". */
+int md_record_claim(int record_dirfd, const struct md_record *r, md_error *err);
+
+/* Removes the record only while it carries the claim token (a launch undoing its own claim);
+ * 0 when absent or someone else's. */
+int md_record_remove_claimed(int record_dirfd, const char *container, const char *claim);

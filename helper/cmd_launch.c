@@ -2,6 +2,7 @@
  * after the policy has allowed it and the decision is on the audit trail. */
 #include <errno.h>
 #include <limits.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,19 +36,17 @@ static int audit_early_failure(struct helper *h, const char *name, md_error *err
 }
 
 /* A record claims the container name for this caller before anything is created: a second
- * launch of the same ID, or another caller's, is refused here. */
-static int claim_record(struct helper *h, int record_dirfd, const struct launch_plan *plan, md_error *err)
+ * launch of the same ID, or another caller's, is refused here (md_record_claim: one atomic
+ * step, so of two launches at once exactly one wins). The claim carries a random token, so
+ * that undoing it removes this launch's record and never a record someone else made since. */
+static int claim_record(struct helper *h, int record_dirfd, const struct launch_plan *plan, char *token,
+                        md_error *err)
 {
-        struct md_record old = {0};
-        int r = md_record_read(record_dirfd, plan->name, &old, err);
-        if (r < 0 && r != -ENOENT)
-                return -1;
-        if (r == 0) {
-                bool busy = old.state != MD_STATE_EXITED || old.owner_uid != h->caller.uid;
-                md_record_clear(&old);
-                if (busy)
-                        return md_fail(err, MD_EXIT_FAILED, "container %s: already exists", plan->name);
-        }
+        unsigned char raw[16];
+        if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "container %s: claim token", plan->name);
+        for (size_t i = 0; i < sizeof raw; i++)
+                snprintf(token + 2 * i, 3, "%02x", raw[i]);
         struct md_record rec = {
                 .container = (char *)plan->name,
                 .task_id = plan->spec->task_id,
@@ -57,8 +56,9 @@ static int claim_record(struct helper *h, int record_dirfd, const struct launch_
                 .owner_uid = h->caller.uid,
                 .owner_gid = h->caller.gid,
                 .state = MD_STATE_CREATED,
+                .claim = token,
         };
-        return md_record_write(record_dirfd, &rec, err);
+        return md_record_claim(record_dirfd, &rec, err) < 0 ? -1 : 0;
 }
 
 /* STATE_DIR/fetch-cache, sticky and writable by all (1733) so each caller makes its own UID
@@ -291,14 +291,15 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
 
         if (launch_plan_check_held(&plan, err) < 0)
                 return -1;
+        char token[33];
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
-        if (record_dirfd < 0 || claim_record(h, record_dirfd, &plan, err) < 0)
+        if (record_dirfd < 0 || claim_record(h, record_dirfd, &plan, token, err) < 0)
                 return -1;
         char docker_id[65] = "";
         int rc = launch_allowed(h, &plan, record_dirfd, MD_TAKE_FD(out_fd), MD_TAKE_FD(err_fd), docker_id,
                                 err);
         if (rc < 0) {
-                md_record_remove(record_dirfd, plan.name);
+                md_record_remove_claimed(record_dirfd, plan.name, token);
                 return -1;
         }
         return args.attach ? attach_wait(h, record_dirfd, plan.name, docker_id, signal_fd, err) : 0;

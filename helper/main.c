@@ -95,7 +95,13 @@ int main(int argc, char **argv)
                 die_error(NULL, &err);
 
         /* Phase 2: who is calling, recorded once; then give up every capability. We keep euid 0
-         * only for owner access to root's files (socket, state dir, audit log, policy). */
+         * only for owner access to root's files (socket, state dir, audit log, policy). The
+         * commands that may start the shared monitor keep two capabilities permitted for it
+         * alone (privilege.h: keep_for_monitor). */
+        static const char *const start_monitor[] = {"launch", "wait", "destroy", "recover", "monitor"};
+        for (size_t k = 0; argc >= 2 && k < sizeof start_monitor / sizeof start_monitor[0]; k++)
+                if (strcmp(argv[1], start_monitor[k]) == 0)
+                        h.priv.keep_for_monitor = true;
         if (privilege_identify(&h.priv, &err) < 0 || privilege_drop_capabilities(&h.priv, &err) < 0)
                 die_error(NULL, &err);
         if (caller_identify(h.priv.caller_uid, h.priv.caller_gid, &h.caller, &err) < 0)

@@ -34,13 +34,26 @@ int privilege_drop_capabilities(const struct privilege *p, md_error *err)
 {
         if (!p->privileged)
                 return 0;
+        /* only what we have: a bounding set without one of them (a container) keeps the rest */
+        capng_get_caps_process();
+        bool keep_nice = p->keep_for_monitor && capng_have_capability(CAPNG_PERMITTED, CAP_SYS_NICE);
+        bool keep_resource = p->keep_for_monitor && capng_have_capability(CAPNG_PERMITTED, CAP_SYS_RESOURCE);
         capng_clear(CAPNG_SELECT_ALL);
+        if (keep_nice)
+                capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_SYS_NICE);
+        if (keep_resource)
+                capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_SYS_RESOURCE);
         if (capng_apply(CAPNG_SELECT_ALL) < 0)
                 return md_fail(err, MD_EXIT_FAILED, "cannot drop capabilities");
         /* Verify against the kernel, not our own bookkeeping. */
         capng_get_caps_process();
-        if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
-                return md_fail(err, MD_EXIT_FAILED, "capabilities still held after the drop");
+        for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
+                bool kept = (keep_nice && cap == CAP_SYS_NICE) || (keep_resource && cap == CAP_SYS_RESOURCE);
+                if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
+                    capng_have_capability(CAPNG_INHERITABLE, cap) ||
+                    (!kept && capng_have_capability(CAPNG_PERMITTED, cap)))
+                        return md_fail(err, MD_EXIT_FAILED, "capability %u still held after the drop", cap);
+        }
         for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
                 if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
                         return md_fail(err, MD_EXIT_FAILED, "capability %u still in the bounding set", cap);

@@ -16,14 +16,21 @@ struct privilege {
         bool caller_is_root; /* real uid 0 in the initial user namespace */
         uid_t caller_uid;
         gid_t caller_gid;
+        /* set before privilege_drop_capabilities by the commands that may start the shared
+         * monitor: CAP_SYS_NICE and CAP_SYS_RESOURCE stay permitted (never effective, nor
+         * inheritable, nor in the bounding set), for the monitor alone to undo the nice value,
+         * scheduling class, OOM score and hard limits of the caller it was forked from
+         * (helper/docker/monitor_state.c). A child that becomes the caller loses them (all its
+         * uids are the caller's). */
+        bool keep_for_monitor;
 };
 
 /* Records, once, who we are. Never infer privilege from geteuid() later. A process in another
  * user namespace is neither privileged nor root, whatever its ids say. */
 int privilege_identify(struct privilege *out, md_error *err);
 
-/* Drops every capability (effective, permitted, inheritable, bounding, ambient) with libcap-ng
- * and verifies that the drop took effect. */
+/* Drops every capability (effective, permitted, inheritable, bounding, ambient) with libcap-ng,
+ * but those p->keep_for_monitor keeps permitted, and verifies that the drop took effect. */
 int privilege_drop_capabilities(const struct privilege *p, md_error *err);
 
 /* setfsuid/setfsgid to the caller while touching its files; returns the previous ids in *saved.

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -41,15 +40,17 @@ static int read_report(int fd, struct monitor_report *rep, int64_t deadline)
         char *p = (char *)rep;
         size_t got = 0;
         while (got < sizeof *rep) {
+                /* past the deadline, what is there is still read: a helper its caller stopped
+                 * and continued takes the answer that came meanwhile */
                 int64_t left = deadline - md_monotonic_ms();
-                if (left <= 0)
-                        return -ETIMEDOUT;
                 struct pollfd pfd = {.fd = fd, .events = POLLIN};
-                int r = poll(&pfd, 1, (int)left);
+                int r = poll(&pfd, 1, left > 0 ? (int)left : 0);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r < 0)
                         return -errno;
+                if (r == 0 && left <= 0)
+                        return -ETIMEDOUT;
                 if (r == 0)
                         continue;
                 ssize_t n = read(fd, p + got, sizeof *rep - got);
@@ -64,30 +65,6 @@ static int read_report(int fd, struct monitor_report *rep, int64_t deadline)
         rep->message[sizeof rep->message - 1] = '\0';
         rep->started_at[sizeof rep->started_at - 1] = '\0';
         return 1;
-}
-
-/* The lock that orders monitor starts and a monitor's idle exit (monitor_server.c). */
-static int take_lock(const char *state_dir, int64_t deadline, md_error *err)
-{
-        char path[4096];
-        if (monitor_socket_path(state_dir, MONITOR_LOCK_NAME, path, sizeof path) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "start the monitor: state dir path too long");
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "start the monitor: open %s", path);
-        while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-                if (errno != EWOULDBLOCK && errno != EINTR) {
-                        int e = errno;
-                        close(fd);
-                        return md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: lock %s", path);
-                }
-                if (md_monotonic_ms() > deadline) {
-                        close(fd);
-                        return md_fail(err, MD_EXIT_UNAVAILABLE, "start the monitor: %s stays locked", path);
-                }
-                sleep_ms(10);
-        }
-        return fd;
 }
 
 /* A connection to the running monitor; -ECONNREFUSED or -ENOENT when there is none. */
@@ -123,22 +100,31 @@ static int connect_monitor(const char *state_dir, md_error *err)
  * monitor is reparented to init (or the nearest subreaper) and outlives helper and agent. */
 static __attribute__((noreturn)) void middle_child(const struct monitor_config *cfg, int ready_fd)
 {
-        setsid();
-        pid_t pid = fork();
-        if (pid == 0)
-                monitor_main(cfg->docker_socket, cfg->state_dir, ready_fd);
+        /* root through and through at once: from here the caller can no longer signal (stop)
+         * this process, nor the monitor it forks */
+        md_error err = {0};
+        pid_t pid = -1;
+        if (monitor_become_root_alone(&err) == 0) {
+                setsid();
+                pid = fork();
+                if (pid == 0)
+                        monitor_main(cfg->docker_socket, cfg->state_dir, ready_fd);
+                if (pid < 0)
+                        md_fail_errno(&err, MD_EXIT_FAILED, errno, "start the monitor: fork");
+        }
         if (pid < 0) {
                 struct monitor_report rep;
                 memset(&rep, 0, sizeof rep);
                 rep.exit_code = MD_EXIT_FAILED;
-                snprintf(rep.message, sizeof rep.message, "start the monitor: fork: %s", strerror(errno));
+                snprintf(rep.message, sizeof rep.message, "%s", err.message);
                 md_write_all(ready_fd, &rep, sizeof rep);
                 _exit(1);
         }
         _exit(0);
 }
 
-/* Starts the monitor (under the lock) and returns once it listens. */
+/* Starts a monitor and returns once it listens (0), or once it found another one starting
+ * or leaving (1: connect again). */
 static int start_monitor(const struct monitor_config *cfg, int64_t deadline, md_error *err)
 {
         int p[2];
@@ -170,23 +156,36 @@ static int start_monitor(const struct monitor_config *cfg, int64_t deadline, md_
                 return md_fail(err, MD_EXIT_FAILED, "start the monitor: it exited without a word");
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "start the monitor: read its word");
+        if (rep.exit_code == MONITOR_START_BUSY)
+                return 1;
         if (rep.exit_code != 0)
                 return md_fail(err, rep.exit_code, "%s", rep.message);
         return 0;
 }
 
-/* Connects to the monitor of the state dir, starting it when it is not there. */
+/* Connects to the monitor of the state dir, starting it when it is not there. No lock: the
+ * monitor alone holds monitor.lock (monitor_server.c), so no other caller's helper, stopped or
+ * starved at any point, stands between this launch and the monitor. A start that finds
+ * another monitor starting or leaving tries to connect again, for at most the deadline. */
 static int reach_monitor(const struct monitor_config *cfg, int64_t deadline, md_error *err)
 {
-        int fd = connect_monitor(cfg->state_dir, err);
-        if (fd != -ECONNREFUSED && fd != -ENOENT)
-                return fd;
-        if (start_monitor(cfg, deadline, err) < 0)
-                return -1;
-        fd = connect_monitor(cfg->state_dir, err);
-        if (fd == -ECONNREFUSED || fd == -ENOENT)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "start the monitor: connect after the start");
-        return fd;
+        long pause = 5;
+        for (;;) {
+                int fd = connect_monitor(cfg->state_dir, err);
+                if (fd != -ECONNREFUSED && fd != -ENOENT)
+                        return fd;
+                if (md_monotonic_ms() > deadline)
+                        return md_fail(err, MD_EXIT_UNAVAILABLE,
+                                       "start the monitor: none answers within %d ms",
+                                       MONITOR_REPORT_TIMEOUT_MS);
+                int r = start_monitor(cfg, deadline, err);
+                if (r < 0)
+                        return -1;
+                if (r == 1) {
+                        sleep_ms(pause);
+                        pause = pause * 2 > 200 ? 200 : pause * 2;
+                }
+        }
 }
 
 static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md_error *err)
@@ -239,17 +238,8 @@ static int hand_over(const struct monitor_config *cfg, bool adopt, struct monito
         if (!valid)
                 return md_fail(err, MD_EXIT_FAILED, "start the monitor: invalid configuration");
         int64_t deadline = md_monotonic_ms() + MONITOR_REPORT_TIMEOUT_MS;
-        int lock = take_lock(cfg->state_dir, deadline, err);
-        if (lock < 0) {
-                if (!adopt)
-                        remove_after_failure(cfg);
-                return -1;
-        }
-        /* The lock is held until the request is in the socket: a monitor about to exit for
-         * idleness sees the connection then, and stays (monitor_server.c). */
         int fd = reach_monitor(cfg, deadline, err);
         int sent = fd < 0 ? -1 : send_request(fd, cfg, adopt, err);
-        close(lock);
         if (sent < 0) {
                 if (fd >= 0)
                         close(fd);

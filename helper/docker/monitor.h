@@ -20,28 +20,33 @@
  *     also refuses a peer whose SO_PEERCRED uid is not 0): monitor_launch connects, sends the
  *     container, its docker id and the docker socket (which must be the monitor's) with the
  *     two output fds (SCM_RIGHTS), and reads one reply.
- *   - Nobody answering there: monitor_launch starts the monitor (fork, setsid, fork: it is
- *     reparented to init and outlives helper and agent) under STATE_DIR/monitor.lock, so
- *     that two launches start one monitor.
- *   - A monitor with no container for 30 s exits and removes its socket; it takes the lock
- *     first and stays for a launch that has connected, and a launch holds the lock from its
- *     connect to its request, so no launch is lost to that exit.
+ *   - Nobody answering there: monitor_launch starts a monitor (fork, setsid, fork: it is
+ *     reparented to init and outlives helper and agent). The monitor holds STATE_DIR/
+ *     monitor.lock while it listens, and only it: of two monitors started at once one
+ *     listens, the other says so and the launch connects again. No launch takes a lock, so
+ *     no caller's stopped or starved helper stands between another caller and the monitor.
+ *   - A monitor with no container for 30 s removes its socket's name, lets the lock go,
+ *     still serves what connected meanwhile, and exits (monitor_server.c).
  * It never execs, is not dumpable, and has no fd but its socket, its record dir and its
  * containers' output files and connections.
  *
  * What the caller of monitor_launch must know (monitor_run.c has the details):
  *   - The record (state CREATED) must exist before the launch; the monitor only updates it.
  *   - Every edit of a record while the monitor runs must go through md_record_update (the
- *     record directory's lock): the monitor rewrites the whole record (RUNNING, the byte
- *     counters about once a second, EXITED) that way, and an unlocked write would lose
- *     its changes or have them lost (destroy's kill_requested).
+ *     record's own lock): the monitor rewrites the whole record (RUNNING, the byte counters
+ *     about once a second, EXITED) that way, and an unlocked write would lose its changes or
+ *     have them lost (destroy's kill_requested). The monitor only tries that lock
+ *     (md_record_try_update) and tries again from its loop: a helper that holds it, stopped
+ *     by its caller, delays that one record, never the loop.
  *   - The record's monitor_pid is the shared monitor's pid: a monitor that died (kill(pid, 0)
  *     fails) no longer writes any of its containers' exits, and the reaper takes over; the
  *     next launch starts a new monitor.
  *   - The container must be created with Tty false (the stream must be frames).
- *   - The monitor is started by whichever launch finds none, and keeps what it cannot undo
- *     of that caller: its cgroup, its gids (without CAP_SETGID), a raised nice value or
- *     oom_score_adj (without CAP_SYS_NICE/CAP_SYS_RESOURCE). A hard RLIMIT_CPU, FSIZE, DATA,
+ *   - The monitor is started by whichever launch finds none, and sets its own process state
+ *     (monitor_state.c: cgroups, CPUs, scheduling, nice, I/O class, OOM score) with the
+ *     CAP_SYS_NICE and CAP_SYS_RESOURCE the helper kept for it; it keeps the caller's gids
+ *     (without CAP_SETGID), and a nice value or OOM score it cannot undo without those
+ *     capabilities (then logged to syslog). A hard RLIMIT_CPU, FSIZE, DATA,
  *     AS or RTTIME, or a hard RLIMIT_NOFILE below 1024, would bind every caller's
  *     containers: a start under one is refused (MD_EXIT_FAILED, the container removed).
  *   - The caller may have dropped every capability: the uid change of a new monitor needs

@@ -49,12 +49,28 @@ struct monitor_report {
 __attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd);
 
 /* monitor_process.c: uids 0 and not dumpable; only the listed fds (moved above 2) and
- * /dev/null as stdio; the caller's limits, signal mask and cwd undone. */
+ * /dev/null as stdio; the caller's limits, signal mask and cwd undone; the capabilities the
+ * helper kept for the monitor raised for monitor_clean_process_state, then all dropped. */
 int monitor_become_root_alone(md_error *err);
+void monitor_raise_kept_capabilities(void);
+int monitor_drop_capabilities(md_error *err);
 int monitor_keep_only_fds(int *fds[], int n, md_error *err);
 void monitor_quiet_process(void);
 /* Refuses limits that the monitor could not undo and that would hurt other callers. */
 int monitor_check_limits(md_error *err);
+
+/* monitor_state.c: the monitor's process state set on purpose, not inherited from the caller
+ * whose launch started it: out of that caller's cgroups (into "mesos-docker-monitor" under
+ * each hierarchy's root), every CPU, SCHED_OTHER at nice 0, I/O class none, oom_score_adj
+ * -500 (0 without CAP_SYS_RESOURCE). Each failure goes to syslog and the monitor carries on.
+ * A monitor started by a service manager, which gave it a cgroup of its own already, passes
+ * MONITOR_STATE_KEEP_CGROUP. Call with the capabilities raised (monitor_raise_kept_capabilities). */
+#define MONITOR_STATE_KEEP_CGROUP (1u << 0)
+void monitor_clean_process_state(unsigned flags);
+
+/* On the start pipe: the new monitor found monitor.lock taken (another monitor is starting, or
+ * leaving); the launch tries to connect again. Not an exit code (those are positive). */
+#define MONITOR_START_BUSY (-1)
 
 /* One HTTP transfer of the monitor's multi handle. */
 struct monitor_xfer {

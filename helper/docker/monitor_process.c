@@ -24,8 +24,9 @@
  * prlimit and setpriority compare uids, and a non-dumpable process needs CAP_SYS_PTRACE.
  * setresuid(0,0,0) needs no capability: the saved uid is already 0 (setuid binary).
  * The gids follow when the process may (CAP_SETGID); when the helper has dropped every
- * capability they stay the caller's, which no check above depends on. Whatever capability
- * is left is dropped: the monitor needs none. */
+ * capability they stay the caller's, which no check above depends on. The capabilities the
+ * helper kept for the monitor (CAP_SYS_NICE, CAP_SYS_RESOURCE: monitor_state.c) stay until
+ * monitor_drop_capabilities. */
 int monitor_become_root_alone(md_error *err)
 {
         if (setresgid(0, 0, 0) == 0) {
@@ -41,13 +42,33 @@ int monitor_become_root_alone(md_error *err)
         uid_t r, e, s;
         if (getresuid(&r, &e, &s) < 0 || r != 0 || e != 0 || s != 0)
                 return md_fail(err, MD_EXIT_FAILED, "monitor: uid change did not take effect");
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: PR_SET_DUMPABLE");
+        return 0;
+}
+
+/* What the helper kept permitted for the monitor becomes effective, for
+ * monitor_clean_process_state and the limits; nothing when it kept none. */
+void monitor_raise_kept_capabilities(void)
+{
+        struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+        memset(caps, 0, sizeof caps);
+        if (syscall(SYS_capget, &hdr, caps) < 0)
+                return;
+        for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+                caps[i].effective = caps[i].permitted;
+        syscall(SYS_capset, &hdr, caps);
+}
+
+/* Every capability, once the process state is set: the monitor needs none to serve. */
+int monitor_drop_capabilities(md_error *err)
+{
         struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
         struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
         memset(none, 0, sizeof none);
         if (syscall(SYS_capset, &hdr, none) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: drop capabilities");
-        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: PR_SET_DUMPABLE");
         return 0;
 }
 
@@ -95,10 +116,11 @@ int monitor_keep_only_fds(int *fds[], int n, md_error *err)
         return 0;
 }
 
-/* The caller chose the helper's rlimits, nice value and OOM score, and the monitor inherited
- * them: a small RLIMIT_FSIZE or RLIMIT_CPU would kill it with SIGXFSZ/SIGXCPU in the middle of
- * a container's life. Raising a hard limit needs CAP_SYS_RESOURCE; without it the soft limit
- * goes up to the hard one, and an exceeded file size is an EFBIG write error, not a death. */
+/* The caller chose the helper's rlimits, and the monitor inherited them (its nice value, OOM
+ * score and the rest: monitor_state.c): a small RLIMIT_FSIZE or RLIMIT_CPU would kill it with
+ * SIGXFSZ/SIGXCPU in the middle of a container's life. Raising a hard limit needs
+ * CAP_SYS_RESOURCE (kept for the monitor, see monitor_state.c); without it the soft limit goes
+ * up to the hard one, and an exceeded file size is an EFBIG write error, not a death. */
 static void reset_limits(void)
 {
         static const int unlimited[] = {RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_AS, RLIMIT_RTTIME};
@@ -115,14 +137,6 @@ static void reset_limits(void)
                 setrlimit(RLIMIT_NOFILE, &files);
         }
         signal(SIGXFSZ, SIG_IGN);
-        setpriority(PRIO_PROCESS, 0, 0);
-        struct sched_param sp = {0};
-        sched_setscheduler(0, SCHED_OTHER, &sp);
-        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-        if (fd >= 0) {
-                md_write_all(fd, "0", 1);
-                close(fd);
-        }
 }
 
 /* The monitor serves every caller's containers, but inherits the limits of the caller whose

@@ -70,6 +70,11 @@ struct monitor_container {
         uint64_t base_out, base_err; /* the files' sizes at the start */
         bool resuming; /* RESUME: the log and the wait are registered */
         bool no_logs; /* the stream was not frames: resuming it would not be either */
+        bool started; /* SETUP: the container runs; RUNNING is not in the record yet (locked) */
+        pid_t pid; /* State.Pid after the start */
+        char started_at[40];
+        bool exit_known; /* FINISH: x is complete; only the record is left to write */
+        long record_backoff; /* the record was locked: the next pause before trying again */
         /* a daemon that is away: when to try again, since when it fails, the next pause */
         int64_t retry_at;
         int64_t failing_since;
@@ -112,15 +117,32 @@ static bool reply(struct monitor_container *c, const md_error *err, bool removed
         return r == 0;
 }
 
-/* Read-modify-write of the record (md_record_update: under the record directory's lock, so
- * that a concurrent `destroy` setting kill_requested is not lost). */
+/* Read-modify-write of the record under its lock, so that a concurrent `destroy` setting
+ * kill_requested is not lost. The lock is only tried, never waited for: the owner's helpers
+ * take it too, and its caller can stop one of them while it holds it, which must not stop
+ * this loop and every other container's output with it. -EWOULDBLOCK (err untouched): the
+ * record is locked now, try again later; -1: failed, err says why. */
 static int record_update(struct monitor_ctx *ctx, struct monitor_container *c, md_record_edit edit, void *arg,
                          md_error *err)
 {
-        int r = md_record_update(ctx->record_dirfd, c->container, edit, arg, err);
+        int r = md_record_try_update(ctx->record_dirfd, c->container, edit, arg, err);
+        if (r == -EWOULDBLOCK)
+                return r;
         if (r == -ENOENT)
                 return md_fail(err, MD_EXIT_FAILED, "record of %s: missing", c->container);
         return r < 0 ? -1 : 0;
+}
+
+/* A record found locked is tried again this much later, then less and less often. */
+#define RECORD_RETRY_FIRST_MS 20
+#define RECORD_RETRY_MAX_MS 1000
+
+static void record_retry_later(struct monitor_container *c, int64_t now)
+{
+        c->record_backoff = c->record_backoff ? c->record_backoff * 2 : RECORD_RETRY_FIRST_MS;
+        if (c->record_backoff > RECORD_RETRY_MAX_MS)
+                c->record_backoff = RECORD_RETRY_MAX_MS;
+        c->retry_at = now + c->record_backoff;
 }
 
 struct running_edit {
@@ -225,10 +247,14 @@ static void xfer_error(struct monitor_xfer *x, const char *what, md_error *err)
         docker_fail_status(err, x->status, j, true, what);
 }
 
+static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now);
+
 /* SETUP: waits for both headers, then starts the container and answers the launch. */
 static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
         struct monitor_stream *s = &c->stream;
+        if (c->started)
+                return now >= c->retry_at ? record_running(ctx, c, now) : false;
         md_error err = {0};
         char what[300];
         struct monitor_xfer *xs[] = {&s->attach, &s->wait};
@@ -264,21 +290,38 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
         json_t *state = json_object_get(info, "State");
         json_t *jpid = json_object_get(state, "Pid");
         const char *at = json_string_value(json_object_get(state, "StartedAt"));
-        pid_t pid =
-                json_is_integer(jpid) && json_integer_value(jpid) > 0 && json_integer_value(jpid) < (1 << 30)
-                        ? (pid_t)json_integer_value(jpid)
-                        : 0;
-        char started_at[40];
-        snprintf(started_at, sizeof started_at, "%s", at ? at : "");
-        if (!started_at[0])
-                md_now_rfc3339(started_at);
-        struct running_edit e = {pid, started_at, c->base_out, c->base_err};
-        if (record_update(ctx, c, edit_running, &e, &err) < 0)
-                return fail_launch(ctx, c, &err, true);
+        c->pid = json_is_integer(jpid) && json_integer_value(jpid) > 0 && json_integer_value(jpid) < (1 << 30)
+                         ? (pid_t)json_integer_value(jpid)
+                         : 0;
+        snprintf(c->started_at, sizeof c->started_at, "%s", at ? at : "");
+        if (!c->started_at[0])
+                md_now_rfc3339(c->started_at);
+        c->started = true;
+        return record_running(ctx, c, now);
+}
 
+/* SETUP, the container started: RUNNING into the record, then the answer. The record is
+ * locked only by its owner's helpers: tried again until the setup deadline, then the launch
+ * fails as any other (the container is removed). */
+static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        md_error err = {0};
+        struct running_edit e = {c->pid, c->started_at, c->base_out, c->base_err};
+        int r = record_update(ctx, c, edit_running, &e, &err);
+        if (r == -EWOULDBLOCK) {
+                if (now <= c->setup_deadline) {
+                        record_retry_later(c, now);
+                        return false;
+                }
+                md_fail(&err, MD_EXIT_UNAVAILABLE, "record of %s: locked by another process", c->container);
+        }
+        if (r < 0)
+                return fail_launch(ctx, c, &err, true);
+        c->record_backoff = 0;
+        c->retry_at = 0;
         c->phase = PH_STREAM;
         c->last_save = now;
-        if (!reply(c, NULL, false, pid, started_at)) {
+        if (!reply(c, NULL, false, c->pid, c->started_at)) {
                 /* The launch gave up waiting and told its caller it failed: a container
                  * nobody knows of must not run. Kill it; the exit is recorded as usual. */
                 docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err);
@@ -427,37 +470,49 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
         if (c->retry_at && now < c->retry_at)
                 return;
         md_error err = {0};
-        _cleanup_json_ json_t *info = NULL;
-        if (need_docker(ctx, &err) < 0 ||
-            docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0) {
-                if (retry_later(c, &err, now))
-                        return;
-        }
         struct exit_info *x = &c->x;
-        if (info) {
-                json_t *state = json_object_get(info, "State");
-                json_t *code = json_object_get(state, "ExitCode");
-                if (json_is_integer(code) && json_integer_value(code) >= 0 &&
-                    json_integer_value(code) <= 0xffff) {
-                        x->exit_code = (int)json_integer_value(code);
-                        x->known = true;
+        if (!c->exit_known) {
+                _cleanup_json_ json_t *info = NULL;
+                if (need_docker(ctx, &err) < 0 ||
+                    docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0) {
+                        if (retry_later(c, &err, now))
+                                return;
                 }
-                x->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
-                const char *at = json_string_value(json_object_get(state, "FinishedAt"));
-                if (at && strncmp(at, "0001-", 5) != 0) /* Go's zero time: not finished */
-                        snprintf(x->finished_at, sizeof x->finished_at, "%s", at);
+                if (info) {
+                        json_t *state = json_object_get(info, "State");
+                        json_t *code = json_object_get(state, "ExitCode");
+                        if (json_is_integer(code) && json_integer_value(code) >= 0 &&
+                            json_integer_value(code) <= 0xffff) {
+                                x->exit_code = (int)json_integer_value(code);
+                                x->known = true;
+                        }
+                        x->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
+                        const char *at = json_string_value(json_object_get(state, "FinishedAt"));
+                        if (at && strncmp(at, "0001-", 5) != 0) /* Go's zero time: not finished */
+                                snprintf(x->finished_at, sizeof x->finished_at, "%s", at);
+                }
+                if (!x->finished_at[0])
+                        md_now_rfc3339(x->finished_at);
+                x->out_bytes = c->stream.out_bytes;
+                x->err_bytes = c->stream.err_bytes;
+                /* The bytes are on disk before the record says EXITED: `wait` returning means
+                 * all the output is there. */
+                fsync(c->stream.out_fd);
+                fsync(c->stream.err_fd);
+                c->exit_known = true;
+                done_retrying(c);
         }
-        if (!x->finished_at[0])
-                md_now_rfc3339(x->finished_at);
-        x->out_bytes = c->stream.out_bytes;
-        x->err_bytes = c->stream.err_bytes;
-        /* The bytes are on disk before the record says EXITED: `wait` returning means all
-         * the output is there. */
-        fsync(c->stream.out_fd);
-        fsync(c->stream.err_fd);
+        /* Locked by one of the owner's helpers (which its caller may have stopped): tried
+         * again, without a limit, and the container is removed only after. The other
+         * containers go on meanwhile; writing without the lock would let that helper, once
+         * continued, put back the RUNNING it read. */
         err = (md_error){0};
-        record_update(ctx, c, edit_exited, x, &err);
+        if (record_update(ctx, c, edit_exited, x, &err) == -EWOULDBLOCK) {
+                record_retry_later(c, now);
+                return;
+        }
         c->phase = PH_REMOVE;
+        c->record_backoff = 0;
         done_retrying(c);
 }
 
@@ -506,6 +561,9 @@ int64_t monitor_container_next_ms(const struct monitor_ctx *ctx, const struct mo
 {
         switch (c->phase) {
         case PH_SETUP:
+                /* started, the record locked: its next try */
+                if (c->started && c->retry_at && c->retry_at < c->setup_deadline + 1)
+                        return c->retry_at;
                 return c->setup_deadline + 1;
         case PH_STREAM:
                 /* the counters, and the drain clock once the exit is known */
@@ -549,7 +607,14 @@ static bool adopt(struct monitor_ctx *ctx, struct monitor_container *c, md_error
         char started_at[40];
         snprintf(started_at, sizeof started_at, "%s", rec.started_at ? rec.started_at : "");
         md_record_clear(&rec);
-        if (!ok || record_update(ctx, c, edit_adopted, NULL, err) < 0)
+        if (!ok)
+                return false;
+        /* locked by the owner's helper: the adopting helper (wait, recover) asks again later */
+        int u = record_update(ctx, c, edit_adopted, NULL, err);
+        if (u == -EWOULDBLOCK)
+                md_fail(err, MD_EXIT_UNAVAILABLE,
+                        "adopt %s: its record is locked by another process; try again", c->container);
+        if (u < 0)
                 return false;
         c->phase = PH_RESUME;
         c->retry_at = md_monotonic_ms();

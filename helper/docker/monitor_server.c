@@ -3,11 +3,17 @@
  * container's transfers in one curl multi loop (monitor_run.c), and exits by itself once it
  * has had no container for MONITOR_IDLE_EXIT_MS.
  *
- * The exit races a launch that has just found the socket: the launch holds STATE_DIR/
- * monitor.lock from its connect until its request is sent, and the monitor takes the same
- * lock, looks for a connection waiting to be accepted, and only then removes its socket and
- * exits (the lock goes with the process). A launch that comes after finds no socket and
- * starts a new monitor. */
+ * STATE_DIR/monitor.lock is held by the listening monitor, for as long as it listens, and by
+ * nobody else: a new monitor that cannot take it (another one listens, or is about to) says so
+ * and exits, so two launches that find no monitor at once start one. No caller's process
+ * ever holds it: a helper its caller has stopped or starved cannot keep anybody from starting
+ * or reaching the monitor.
+ *
+ * The idle exit races a launch that has just found the socket. The monitor first removes its
+ * socket's name (a launch after that finds none and starts a new monitor) and lets the lock
+ * go (the new one may listen at once), then goes on accepting on the socket it still has for
+ * MONITOR_LEAVE_MS: a launch that connected just before is served, by this monitor, to its
+ * container's end; then it closes the socket and exits once it has no container. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -31,6 +37,8 @@
 #define PENDING_TIMEOUT_MS 5000
 /* The loop wakes at least this often (byte counters, deadlines). */
 #define LOOP_TICK_MS 1000
+/* After the socket's name is gone: how long the monitor still accepts on it (see the top). */
+#define MONITOR_LEAVE_MS 1000
 
 struct pending {
         int fd;
@@ -49,6 +57,8 @@ struct server {
         int64_t idle_since;
         int64_t accept_paused_until; /* out of fds: the socket is not polled until then */
         bool activated; /* the socket is systemd's (monitor_activated.c): never unlinked */
+        int lock_fd; /* monitor.lock, held while the socket has its name (not when activated) */
+        int64_t leaving_until; /* 0, or: the name is gone, accepting until then */
 };
 
 static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *err)
@@ -60,6 +70,8 @@ static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *e
         struct monitor_report rep;
         memset(&rep, 0, sizeof rep);
         rep.exit_code = err->exit_code ? err->exit_code : MD_EXIT_FAILED;
+        if (err->exit_code == MONITOR_START_BUSY)
+                rep.exit_code = MONITOR_START_BUSY;
         rep.monitor_pid = getpid();
         snprintf(rep.message, sizeof rep.message, "%s", err->message);
         md_write_all(ready_fd, &rep, sizeof rep);
@@ -72,6 +84,33 @@ int monitor_socket_path(const char *state_dir, const char *name, char *buf, size
         return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+/* monitor.lock, for the monitor's listening life; without waiting: taken means another
+ * monitor listens or is about to (MONITOR_START_BUSY). */
+static int take_lock(struct server *sv, md_error *err)
+{
+        char path[sizeof sv->sock_path];
+        if (monitor_socket_path(sv->state_dir, MONITOR_LOCK_NAME, path, sizeof path) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "monitor: state dir path too long for a socket");
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: open %s", path);
+        int r;
+        while ((r = flock(fd, LOCK_EX | LOCK_NB)) < 0 && errno == EINTR)
+                ;
+        if (r < 0) {
+                int e = errno;
+                close(fd);
+                if (e == EWOULDBLOCK) {
+                        md_fail(err, MD_EXIT_UNAVAILABLE, "monitor: %s is taken", path);
+                        err->exit_code = MONITOR_START_BUSY;
+                        return -1;
+                }
+                return md_fail_errno(err, MD_EXIT_FAILED, e, "monitor: lock %s", path);
+        }
+        sv->lock_fd = fd;
+        return 0;
+}
+
 static int listen_on(struct server *sv, md_error *err)
 {
         if (monitor_socket_path(sv->state_dir, MONITOR_SOCKET_NAME, sv->sock_path, sizeof sv->sock_path) < 0)
@@ -81,8 +120,8 @@ static int listen_on(struct server *sv, md_error *err)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: socket");
         struct sockaddr_un a = {.sun_family = AF_UNIX};
         memcpy(a.sun_path, sv->sock_path, strlen(sv->sock_path) + 1);
-        /* The launch starts a monitor only under the lock and when nobody answers on the
-         * socket: one that is there is a dead monitor's. */
+        /* Under the lock: a socket that is there is a dead monitor's (a leaving one removes
+         * its socket's name before it lets the lock go). */
         if (unlink(sv->sock_path) < 0 && errno != ENOENT) {
                 close(fd);
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: remove %s", sv->sock_path);
@@ -256,34 +295,43 @@ static void step_containers(struct server *sv, int64_t now)
         sv->ctx.containers = kept;
 }
 
-/* Idle long enough: exit unless a launch is at the door (see the top of this file). */
-static void maybe_exit(struct server *sv, int64_t now)
+static __attribute__((noreturn)) void exit_now(struct server *sv)
 {
-        if (sv->n || sv->npend || now - sv->idle_since < MONITOR_IDLE_EXIT_MS)
-                return;
-        char lock_path[sizeof sv->sock_path];
-        if (monitor_socket_path(sv->state_dir, MONITOR_LOCK_NAME, lock_path, sizeof lock_path) < 0)
-                return;
-        int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (lock < 0 && errno != ENOENT)
-                return;
-        /* ENOENT: the state dir is gone, and our socket with it: nobody can reach us. */
-        /* A launch holding the lock is about to connect or has: stay for it. */
-        if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
-                close(lock);
-                return;
-        }
-        struct pollfd pfd = {.fd = sv->listen_fd, .events = POLLIN};
-        if (lock >= 0 && poll(&pfd, 1, 0) != 0) {
-                close(lock);
-                return;
-        }
-        if (!sv->activated)
-                unlink(sv->sock_path);
         curl_multi_cleanup(sv->ctx.multi);
         docker_close(sv->ctx.docker);
         free(sv->cs);
         _exit(0);
+}
+
+/* Idle long enough: leave, without losing a launch at the door (see the top of this file). */
+static void maybe_exit(struct server *sv, int64_t now)
+{
+        if (sv->n || sv->npend)
+                return;
+        if (sv->listen_fd < 0) /* left already; the containers taken meanwhile are done */
+                exit_now(sv);
+        if (sv->leaving_until) {
+                if (now < sv->leaving_until)
+                        return;
+                accept_all(sv, now); /* the last ones in the queue */
+                close(sv->listen_fd);
+                sv->listen_fd = -1;
+                if (sv->n || sv->npend)
+                        return;
+                exit_now(sv);
+        }
+        if (now - sv->idle_since < MONITOR_IDLE_EXIT_MS)
+                return;
+        /* socket-activated: systemd keeps the socket and what is queued on it, and starts the
+         * service again for it */
+        if (sv->activated)
+                exit_now(sv);
+        /* the name first: a launch from now on finds no monitor and starts one, which may
+         * take the lock at once */
+        unlink(sv->sock_path);
+        close(sv->lock_fd);
+        sv->lock_fd = -1;
+        sv->leaving_until = now + MONITOR_LEAVE_MS;
 }
 
 static int next_timeout(const struct server *sv, int64_t now)
@@ -297,6 +345,8 @@ static int next_timeout(const struct server *sv, int64_t now)
         for (size_t i = 0; i < sv->npend; i++)
                 if (sv->pend[i].since + PENDING_TIMEOUT_MS + 1 < wake)
                         wake = sv->pend[i].since + PENDING_TIMEOUT_MS + 1;
+        if (sv->leaving_until && sv->leaving_until < wake)
+                wake = sv->leaving_until;
         return wake <= now ? 0 : (int)(wake - now);
 }
 
@@ -309,8 +359,8 @@ static __attribute__((noreturn)) void serve(struct server *sv)
                 curl_multi_perform(sv->ctx.multi, &running);
                 monitor_stream_collect(sv->ctx.multi);
                 int64_t now = md_monotonic_ms();
-                if ((nextra && extra[0].fd >= 0 && extra[0].revents) ||
-                    (sv->accept_paused_until && now >= sv->accept_paused_until)) {
+                if (sv->listen_fd >= 0 && ((nextra && extra[0].fd >= 0 && extra[0].revents) ||
+                                           (sv->accept_paused_until && now >= sv->accept_paused_until))) {
                         sv->accept_paused_until = 0;
                         accept_all(sv, now);
                 }
@@ -321,7 +371,7 @@ static __attribute__((noreturn)) void serve(struct server *sv)
 
                 nextra = 0;
                 /* extra[0] is the socket, or nothing while accepting is paused */
-                bool paused = md_monotonic_ms() < sv->accept_paused_until;
+                bool paused = md_monotonic_ms() < sv->accept_paused_until || sv->listen_fd < 0;
                 extra[nextra++] = (struct curl_waitfd){.fd = paused ? -1 : sv->listen_fd,
                                                        .events = paused ? 0 : CURL_WAIT_POLLIN};
                 for (size_t i = 0; i < sv->npend; i++)
@@ -341,11 +391,19 @@ static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
         int *keep[] = {sv->activated ? &sv->listen_fd : &ready_fd};
         if (monitor_become_root_alone(&err) < 0 || monitor_keep_only_fds(keep, 1, &err) < 0)
                 fail_start(ready_fd, &err);
+        /* its own process state, before it takes the lock that makes it the monitor */
+        closelog();
+        openlog("mesos-docker-monitor", LOG_PID, LOG_DAEMON);
+        monitor_raise_kept_capabilities();
+        /* systemd gave the activated one a cgroup of its own (mesos-docker.slice) */
+        monitor_clean_process_state(sv->activated ? MONITOR_STATE_KEEP_CGROUP : 0);
         monitor_quiet_process();
-        if (monitor_check_limits(&err) < 0)
+        if (monitor_drop_capabilities(&err) < 0 || monitor_check_limits(&err) < 0)
                 fail_start(ready_fd, &err);
         sv->ctx.record_dirfd = md_record_dir_open(sv->state_dir, false, &err);
-        if (sv->ctx.record_dirfd < 0 || (!sv->activated && listen_on(sv, &err) < 0))
+        /* socket-activated: systemd's socket, and systemd starts one service at a time */
+        if (sv->ctx.record_dirfd < 0 ||
+            (!sv->activated && (take_lock(sv, &err) < 0 || listen_on(sv, &err) < 0)))
                 fail_start(ready_fd, &err);
         sv->ctx.multi = curl_multi_init();
         if (!sv->ctx.multi) {
@@ -369,7 +427,7 @@ static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
 
 void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd)
 {
-        struct server sv = {.state_dir = state_dir, .listen_fd = -1};
+        struct server sv = {.state_dir = state_dir, .listen_fd = -1, .lock_fd = -1};
         sv.ctx.docker_socket = docker_socket;
         sv.ctx.record_dirfd = -1;
         run(&sv, ready_fd);
@@ -377,7 +435,7 @@ void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd
 
 void monitor_main_activated(const char *docker_socket, const char *state_dir, int listen_fd)
 {
-        struct server sv = {.state_dir = state_dir, .listen_fd = listen_fd, .activated = true};
+        struct server sv = {.state_dir = state_dir, .listen_fd = listen_fd, .activated = true, .lock_fd = -1};
         sv.ctx.docker_socket = docker_socket;
         sv.ctx.record_dirfd = -1;
         run(&sv, -1);

@@ -1,7 +1,9 @@
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "json_cleanup.h"
@@ -73,6 +75,13 @@ START_TEST(rejects_bad_records)
 }
 END_TEST
 
+static void remove_tree(const char *dir)
+{
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        ck_assert_int_eq(system(cmd), 0);
+}
+
 START_TEST(write_read_remove)
 {
         if (geteuid() != 0)
@@ -94,9 +103,71 @@ START_TEST(write_read_remove)
         ck_assert_int_eq(md_record_remove(fd, "mesos-x"), 0);
         ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), -ENOENT);
         close(fd);
-        char cmd[256];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        ck_assert_int_eq(system(cmd), 0);
+        remove_tree(dir);
+}
+END_TEST
+
+static void set_running(struct md_record *r, void *arg)
+{
+        r->state = MD_STATE_RUNNING;
+}
+
+/* One record's lock holds up that record only, and the monitor's try does not wait for it;
+ * a claim is one step, taken over only when exited and the same owner's; undoing a claim
+ * removes only the record that still carries its token. */
+START_TEST(claim_and_lock)
+{
+        if (geteuid() != 0)
+                return;
+        char dir[] = "/tmp/md-record-XXXXXX";
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        char state[sizeof dir + 8], path[sizeof state + 64];
+        snprintf(state, sizeof state, "%s/state", dir);
+        md_error err = {0};
+        int fd = md_record_dir_open(state, true, &err);
+        ck_assert_msg(fd >= 0, "%s", err.message);
+        struct md_record a = {
+                .container = "mesos-a", .owner_uid = 5, .state = MD_STATE_CREATED, .claim = "t1"};
+        struct md_record b = {
+                .container = "mesos-b", .owner_uid = 6, .state = MD_STATE_CREATED, .claim = "t2"};
+        ck_assert_int_eq(md_record_claim(fd, &a, &err), 0);
+        ck_assert_int_eq(md_record_claim(fd, &b, &err), 0);
+        /* taken: a second claim of a CREATED record fails, whoever asks */
+        struct md_record a2 = a;
+        a2.claim = "t3";
+        ck_assert_int_eq(md_record_claim(fd, &a2, &err), -EEXIST);
+        ck_assert_ptr_nonnull(strstr(err.message, "already exists"));
+        md_error_clear(&err);
+        /* someone holds a's lock (a stopped helper): b is free, a's try does not wait */
+        snprintf(path, sizeof path, "%s/containers/mesos-a.json", state);
+        int held = open(path, O_RDONLY | O_CLOEXEC);
+        ck_assert_int_eq(flock(held, LOCK_EX), 0);
+        ck_assert_int_eq(md_record_try_update(fd, "mesos-a", set_running, NULL, &err), -EWOULDBLOCK);
+        ck_assert_int_eq(md_record_try_update(fd, "mesos-b", set_running, NULL, &err), 0);
+        close(held);
+        ck_assert_int_eq(md_record_try_update(fd, "mesos-a", set_running, NULL, &err), 0);
+        ck_assert_int_eq(md_record_try_update(fd, "mesos-z", set_running, NULL, &err), -ENOENT);
+        /* an exited record is the same owner's to claim again, not another's */
+        struct md_record back;
+        ck_assert_int_eq(md_record_read(fd, "mesos-a", &back, &err), 0);
+        back.state = MD_STATE_EXITED;
+        ck_assert_int_eq(md_record_write(fd, &back, &err), 0);
+        md_record_clear(&back);
+        struct md_record other = a2;
+        other.owner_uid = 7;
+        ck_assert_int_eq(md_record_claim(fd, &other, &err), -EEXIST);
+        md_error_clear(&err);
+        ck_assert_int_eq(md_record_claim(fd, &a2, &err), 0);
+        /* the first launch's undo leaves the new claim alone; the new one's removes it */
+        ck_assert_int_eq(md_record_remove_claimed(fd, "mesos-a", "t1"), 0);
+        ck_assert_int_eq(md_record_read(fd, "mesos-a", &back, &err), 0);
+        ck_assert_str_eq(back.claim, "t3");
+        ck_assert_int_eq(back.state, MD_STATE_CREATED);
+        md_record_clear(&back);
+        ck_assert_int_eq(md_record_remove_claimed(fd, "mesos-a", "t3"), 0);
+        ck_assert_int_eq(md_record_read(fd, "mesos-a", &back, &err), -ENOENT);
+        close(fd);
+        remove_tree(dir);
 }
 END_TEST
 
@@ -107,6 +178,7 @@ int main(void)
         tcase_add_test(tc, round_trip);
         tcase_add_test(tc, rejects_bad_records);
         tcase_add_test(tc, write_read_remove);
+        tcase_add_test(tc, claim_and_lock);
         suite_add_tcase(s, tc);
         SRunner *sr = srunner_create(s);
         srunner_run_all(sr, CK_NORMAL);
