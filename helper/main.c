@@ -42,19 +42,31 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "      launch --attach and exec: the container's or the command's status\n";
 
 /* run: engine_run for the commands that live in the engine module (engine.h), loaded only for
- * them; creates: it creates or changes a container, so it needs a policy section even for root. */
-static const struct {
+ * them; creates: it creates or changes a container, so it needs a policy section even for root;
+ * starts_monitor: it may start the shared monitor (a launch, or an adoption when it finds a
+ * container's monitor gone), so it keeps two capabilities permitted for that alone. */
+static const struct command {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
-        bool creates;
+        bool creates, starts_monitor;
 } commands[] = {
-        {"launch", engine_run, true},   {"wait", cmd_wait, false},      {"destroy", engine_run, false},
-        {"list", cmd_list, false},      {"recover", engine_run, false}, {"usage", engine_run, false},
-        {"update", engine_run, true},   {"fetch", engine_run, true},    {"policy", cmd_policy, false},
-        {"inspect", engine_run, false}, {"kill", engine_run, false},    {"rm", engine_run, false},
-        {"pull", engine_run, true},     {"exec", engine_run, true},     {"doctor", engine_run, false},
-        {"monitor", engine_run, false},
+        {"launch", engine_run, true, true},   {"wait", cmd_wait, false, true},
+        {"destroy", engine_run, false, true}, {"list", cmd_list, false, false},
+        {"recover", engine_run, false, true}, {"usage", engine_run, false, false},
+        {"update", engine_run, true, false},  {"fetch", engine_run, true, false},
+        {"policy", cmd_policy, false, false}, {"inspect", engine_run, false, false},
+        {"kill", engine_run, false, false},   {"rm", engine_run, false, true},
+        {"pull", engine_run, true, false},    {"exec", engine_run, true, false},
+        {"doctor", engine_run, false, false}, {"monitor", engine_run, false, true},
 };
+
+static const struct command *find_command(const char *name)
+{
+        for (size_t i = 0; name && i < sizeof commands / sizeof commands[0]; i++)
+                if (strcmp(name, commands[i].name) == 0)
+                        return &commands[i];
+        return NULL;
+}
 
 static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,
                                                                 const char *fmt, ...)
@@ -98,10 +110,8 @@ int main(int argc, char **argv)
          * only for owner access to root's files (socket, state dir, audit log, policy). The
          * commands that may start the shared monitor keep two capabilities permitted for it
          * alone (privilege.h: keep_for_monitor). */
-        static const char *const start_monitor[] = {"launch", "wait", "destroy", "recover", "monitor"};
-        for (size_t k = 0; argc >= 2 && k < sizeof start_monitor / sizeof start_monitor[0]; k++)
-                if (strcmp(argv[1], start_monitor[k]) == 0)
-                        h.priv.keep_for_monitor = true;
+        const struct command *cmd = argc >= 2 ? find_command(argv[1]) : NULL;
+        h.priv.keep_for_monitor = cmd && cmd->starts_monitor;
         if (privilege_identify(&h.priv, &err) < 0 || privilege_drop_capabilities(&h.priv, &err) < 0)
                 die_error(NULL, &err);
         if (caller_identify(h.priv.caller_uid, h.priv.caller_gid, &h.caller, &err) < 0)
@@ -117,17 +127,13 @@ int main(int argc, char **argv)
                 printf("mesos-docker-helper %s\n", MD_VERSION);
                 return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
         }
-        size_t i;
-        for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-                if (strcmp(argv[1], commands[i].name) == 0)
-                        break;
-        if (i == sizeof commands / sizeof commands[0])
+        if (!cmd)
                 die(MD_EXIT_USAGE, NULL, "unknown command \"%.64s\" (see --help)", argv[1]);
-        h.command = commands[i].name;
+        h.command = cmd->name;
 
         /* Phase 3: the root-owned policy, from the build-time path only. `policy check FILE`
          * reads its own file as the caller, but still loads this one to know the audit log. */
-        bool checks_own_file = commands[i].run == cmd_policy && argc == 4 && strcmp(argv[2], "check") == 0;
+        bool checks_own_file = cmd->run == cmd_policy && argc == 4 && strcmp(argv[2], "check") == 0;
         bool doctor = strcmp(h.command, "doctor") == 0;
         if (policy_load(MD_POLICY_FILE, MD_POLICY_DIR, true, &h.policy, &err) < 0) {
                 if (!checks_own_file && !doctor)
@@ -146,8 +152,8 @@ int main(int argc, char **argv)
          * doctor). Root, who may see every container anyway, still may look after them (wait,
          * list, destroy, recover, usage); what creates or changes a container needs a section
          * even for root. */
-        bool creates = commands[i].creates;
-        bool asks = commands[i].run == cmd_policy || doctor;
+        bool creates = cmd->creates;
+        bool asks = cmd->run == cmd_policy || doctor;
         if (h.policy && !h.section && !asks && (creates || !h.priv.caller_is_root)) {
                 if (helper_audit(&h, NULL, NULL, false, MD_POLICY_FILE, "no [caller] section matches", &err) <
                     0)
@@ -157,7 +163,7 @@ int main(int argc, char **argv)
         }
 
         /* Phase 4: the command parses its request, decides, audits and acts. */
-        int rc = commands[i].run(&h, argc - 1, argv + 1, &err);
+        int rc = cmd->run(&h, argc - 1, argv + 1, &err);
         policy_free(h.policy);
         if (rc < 0)
                 die_error(h.command, &err);
