@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -198,4 +200,12 @@ int md_mount_find_sandboxfs(char *found, size_t size)
                 return r;
         struct found f = {.out = found, .size = size};
         return each_mount(text, any_sandboxfs, &f);
+}
+
+int md_fd_on_fuse(int fd)
+{
+        struct statfs sf;
+        if (fstatfs(fd, &sf) < 0)
+                return -errno;
+        return sf.f_type == FUSE_SUPER_MAGIC;
 }

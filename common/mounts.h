@@ -22,6 +22,11 @@
  * it cannot be named; on 1 it is left untouched (the common case reads no mount table). */
 int md_mount_nosuid_nodev(int fd, char *mountpoint, size_t size);
 
+/* Is fd on a FUSE filesystem (fstatfs)? 1, 0, or -errno. Any user can mount one
+ * (fusermount3) and stall every write into it by stopping its server: the shared monitor, which
+ * writes every tenant's output in one loop, never writes into such a file. */
+int md_fd_on_fuse(int fd);
+
 /* What doctor shows of the mount that fd lies on: its flags and where it is mounted. */
 struct md_mount_facts {
         bool nosuid, nodev;

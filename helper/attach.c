@@ -4,15 +4,13 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "attach.h"
 #include "docker.h"
 #include "exit_wait.h"
+#include "mounts.h"
 #include "signals.h"
-
-#define FUSE_SUPER_MAGIC 0x65735546
 
 static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
@@ -35,16 +33,16 @@ int attach_output_fd(int fd, md_error *err)
 {
         const char *what = fd == 1 ? "stdout" : "stderr";
         struct stat st;
-        struct statfs sfs;
         int fl = fcntl(fd, F_GETFL);
-        if (fl < 0 || fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
+        int fuse = md_fd_on_fuse(fd);
+        if (fl < 0 || fstat(fd, &st) < 0 || fuse < 0)
                 return md_fail(err, MD_EXIT_USAGE, "--attach: %s is not open", what);
         if (!S_ISREG(st.st_mode) || (fl & O_ACCMODE) == O_RDONLY || !(fl & O_APPEND))
                 return md_fail(err, MD_EXIT_USAGE,
                                "--attach: %s must be a regular file opened for appending (O_APPEND), not a "
                                "pipe or terminal: the shared monitor writes to it",
                                what);
-        if (sfs.f_type == FUSE_SUPER_MAGIC)
+        if (fuse)
                 return md_fail(err, MD_EXIT_USAGE, "--attach: %s is a file on a FUSE filesystem", what);
         int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         if (dup < 0)

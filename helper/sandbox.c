@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "mounts.h"
 #include "safe_open.h"
 #include "sandbox.h"
 
@@ -99,6 +100,14 @@ int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, 
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != priv->caller_uid) {
                 close(fd);
                 return md_fail(err, MD_EXIT_FAILED, "sandbox %s/%s: not a regular file of the caller",
+                               sb->path, name);
+        }
+        /* the shared monitor writes here for the container's whole life (mounts.h) */
+        if (md_fd_on_fuse(fd) != 0) {
+                close(fd);
+                return md_fail(err, MD_EXIT_POLICY,
+                               "sandbox %s/%s: on a FUSE filesystem, whose server could stall the monitor "
+                               "that writes every container's output: put sandboxes on a local filesystem",
                                sb->path, name);
         }
         int fl = fcntl(fd, F_GETFL);

@@ -4,6 +4,7 @@
 MD_PACKAGES="meson ninja-build pkg-config gcc libcurl4-openssl-dev libjansson-dev libcap-ng-dev
   libfuse3-dev fuse3 libarchive-dev check docker.io docker-registry apache2-utils busybox-static
   mandoc valgrind python3 curl util-linux passwd clang clang-format libclang-rt-14-dev vsftpd
+  fuse-overlayfs
   debhelper dpkg-dev fakeroot lintian systemd logrotate git"
 
 md_log() { printf '==> %s\n' "$*" >&2; }

@@ -6,6 +6,7 @@ waits; and two launches of one container ID cannot both claim it."""
 
 import json
 import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -291,6 +292,27 @@ class MonitorHardening(HelperTestCase):
         # and md-agent1's task was copied without a gap or a repeat
         got = read(f"{sb1}/stdout").splitlines()
         self.assertEqual(got, [f"line {i}" for i in range(len(got))])
+
+    def test_a_sandbox_on_fuse_is_refused(self):
+        # Any user can mount a FUSE filesystem on a directory it owns (fusermount3; /dev/fuse is
+        # 0666 on a stock Debian host, closed on this test machine, so root mounts it here for
+        # the agent) and stall every write into it by stopping its server. The monitor writes
+        # every tenant's output in one loop: a sandbox whose output files are on FUSE would let
+        # one caller stop everyone's output. Before the fix the launch was accepted.
+        sandbox = make_sandbox(AGENT1)
+        layers = sandbox + "-layers"
+        for d in ("lower", "upper", "work"):
+            os.makedirs(os.path.join(layers, d))
+        pw = pwd.getpwnam(AGENT1)
+        for root, dirs, _ in os.walk(layers):
+            for d in dirs + [""]:
+                os.chown(os.path.join(root, d), pw.pw_uid, pw.pw_gid)
+        subprocess.run(["fuse-overlayfs", "-o", f"allow_other,nosuid,nodev,lowerdir={layers}/lower,upperdir={layers}/upper,"
+                        f"workdir={layers}/work", sandbox], check=True)
+        self.addCleanup(subprocess.run, ["fusermount3", "-u", "-z", sandbox])
+        r, cid, _ = launch(AGENT1, task("echo hi"), sandbox=sandbox)
+        self.assertExit(r, 78, "FUSE")
+        self.assertFalse(container_exists(f"mesos-{cid}"))
 
     def test_two_launches_of_one_id_exactly_one_wins(self):
         for round_ in range(10):
