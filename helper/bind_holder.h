@@ -15,8 +15,9 @@
  * of its own at that pid holding, at N, a directory it cannot read but can name (O_PATH needs
  * no permission on the directory itself). The holder is forked right before the create, leaves
  * the caller's session, closes every other descriptor (also the caller's stdout, whose EOF the
- * agent waits for) and takes uid 0 as real and saved uid: the caller can no longer signal it,
- * and being the helper's copy it is not dumpable either. It exits when the launch tells it that
+ * agent waits for), takes uid 0 as real and saved uid and moves out of the caller's cgroups
+ * (cgroups.h): the caller can no longer signal it, nor kill it through a delegated cgroup, and
+ * being the helper's copy it is not dumpable either. It exits when the launch tells it that
  * the start is over; a holder whose helper died first stays BIND_HOLDER_LINGER_S, longer than
  * the monitor may take to act on a hand-over it already received, so its pid is not free while
  * a start could still resolve it.

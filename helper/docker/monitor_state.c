@@ -28,12 +28,11 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "cleanup.h"
 #include "monitor_internal.h"
 #include "util.h"
 
-/* The cgroup the monitor moves itself to, directly under each hierarchy's root. */
-#define MONITOR_CGROUP "mesos-docker-monitor"
 /* Below every container (0) and any agent, as dockerd's own -500: the monitor's death stops
  * every tenant's output, where a container's death is its own. */
 #define MONITOR_OOM_SCORE_ADJ "-500"
@@ -45,87 +44,17 @@ static void logged(const char *what, int e)
                strerror(e));
 }
 
-static int write_text(int dirfd, const char *file, const char *text)
-{
-        _cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
-        return md_write_all(fd, text, strlen(text));
-}
-
-/* A new cpuset (v1) has no CPUs and no memory nodes, and takes no process until it has: it
- * gets the root's, all of them. */
-static int fill_cpuset(int rootfd, int dirfd)
-{
-        static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
-        for (size_t i = 0; i < 2; i++) {
-                char buf[4096] = "";
-                _cleanup_close_ int fd = openat(dirfd, files[i], O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
-                        return 0; /* not a cpuset hierarchy */
-                ssize_t n = read(fd, buf, sizeof buf - 1);
-                if (n > 0 && buf[0] != '\n')
-                        continue;
-                _cleanup_close_ int rfd = openat(rootfd, files[i], O_RDONLY | O_CLOEXEC);
-                n = rfd < 0 ? -1 : read(rfd, buf, sizeof buf - 1);
-                if (n <= 0)
-                        return n < 0 ? -errno : -EINVAL;
-                buf[n] = '\0';
-                int r = write_text(dirfd, files[i], buf);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* Into STATE/MONITOR_CGROUP of one mounted hierarchy (v1: per controller; v2: the one tree). */
-static int enter_cgroup(const char *mountpoint)
-{
-        _cleanup_close_ int rootfd = open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (rootfd < 0)
-                return -errno;
-        if (mkdirat(rootfd, MONITOR_CGROUP, 0755) < 0 && errno != EEXIST)
-                return -errno;
-        _cleanup_close_ int dirfd =
-                openat(rootfd, MONITOR_CGROUP, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (dirfd < 0)
-                return -errno;
-        int r = fill_cpuset(rootfd, dirfd);
-        if (r < 0)
-                return r;
-        char pid[24];
-        snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-        return write_text(dirfd, "cgroup.procs", pid);
-}
-
-/* Every cgroup (v1 hierarchy, name=systemd, the v2 tree) mounted here, by /proc/self/mountinfo:
- * "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER". */
+/* Out of the starting caller's cgroups, into the project's own (cgroups.h). */
 static void leave_callers_cgroups(void)
 {
-        FILE *f = fopen("/proc/self/mountinfo", "re");
-        if (!f) {
-                logged("cgroups: /proc/self/mountinfo", errno);
-                return;
+        char where[1024] = "";
+        int r = md_cgroup_enter_own(where, sizeof where);
+        if (r < 0) {
+                char what[1100];
+                snprintf(what, sizeof what, "cgroup %s/%s", where[0] ? where : "(mount table)",
+                         MD_OWN_CGROUP);
+                logged(what, -r);
         }
-        char line[4096];
-        while (fgets(line, sizeof line, f)) {
-                char mountpoint[1024], fstype[64];
-                const char *dash = strstr(line, " - ");
-                if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", mountpoint) != 1 ||
-                    sscanf(dash + 3, "%63s", fstype) != 1)
-                        continue;
-                if (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0)
-                        continue;
-                if (strchr(mountpoint, '\\')) /* an escaped name: not one of the usual mounts */
-                        continue;
-                int r = enter_cgroup(mountpoint);
-                if (r < 0) {
-                        char what[1100];
-                        snprintf(what, sizeof what, "cgroup %s/%s", mountpoint, MONITOR_CGROUP);
-                        logged(what, -r);
-                }
-        }
-        fclose(f);
 }
 
 void monitor_clean_process_state(unsigned flags)

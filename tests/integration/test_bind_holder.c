@@ -38,6 +38,20 @@ static int caller_kill_is_refused(pid_t pid)
         return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* /proc/PID/cgroup, whole: 1 when read. */
+static int read_cgroups(pid_t pid, char *buf, size_t size)
+{
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        ssize_t n = read(fd, buf, size - 1);
+        close(fd);
+        buf[n > 0 ? n : 0] = '\0';
+        return n > 0;
+}
+
 int main(void)
 {
         if (geteuid() != 0) {
@@ -77,6 +91,10 @@ int main(void)
         snprintf(proc, sizeof proc, "/proc/%d/fd/1", (int)holder);
         check(access(proc, F_OK) < 0, "the holder keeps no stdout of the caller");
         check(caller_kill_is_refused(holder), "the caller cannot kill the holder");
+        char hcg[4096], ccg[4096];
+        check(read_cgroups(holder, hcg, sizeof hcg) && read_cgroups(helper, ccg, sizeof ccg) &&
+                      strcmp(hcg, ccg) != 0 && strstr(hcg, "/mesos-docker-monitor"),
+              "the holder left the caller's cgroups for the project's own");
         check(!caller_kill_is_refused(helper), "the caller can kill the helper (it did just now)");
         int st;
         waitpid(helper, &st, 0);

@@ -1,0 +1,93 @@
+/* Leaving a caller's cgroups (cgroups.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "cleanup.h"
+#include "mounts.h"
+#include "util.h"
+
+static int write_text(int dirfd, const char *file, const char *text)
+{
+        _cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        return md_write_all(fd, text, strlen(text));
+}
+
+/* A new cpuset (v1) has no CPUs and no memory nodes, and takes no process until it has: it
+ * gets the root's, all of them. */
+static int fill_cpuset(int rootfd, int dirfd)
+{
+        static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+        for (size_t i = 0; i < 2; i++) {
+                char buf[4096] = "";
+                _cleanup_close_ int fd = openat(dirfd, files[i], O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        return 0; /* not a cpuset hierarchy */
+                ssize_t n = read(fd, buf, sizeof buf - 1);
+                if (n > 0 && buf[0] != '\n')
+                        continue;
+                _cleanup_close_ int rfd = openat(rootfd, files[i], O_RDONLY | O_CLOEXEC);
+                n = rfd < 0 ? -1 : read(rfd, buf, sizeof buf - 1);
+                if (n <= 0)
+                        return n < 0 ? -errno : -EINVAL;
+                buf[n] = '\0';
+                int r = write_text(dirfd, files[i], buf);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Into MD_OWN_CGROUP of the hierarchy mounted at mountpoint. */
+static int enter(const char *mountpoint)
+{
+        _cleanup_close_ int rootfd = open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (rootfd < 0)
+                return -errno;
+        if (mkdirat(rootfd, MD_OWN_CGROUP, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        _cleanup_close_ int dirfd =
+                openat(rootfd, MD_OWN_CGROUP, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dirfd < 0)
+                return -errno;
+        int r = fill_cpuset(rootfd, dirfd);
+        if (r < 0)
+                return r;
+        char pid[24];
+        snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+        return write_text(dirfd, "cgroup.procs", pid);
+}
+
+int md_cgroup_enter_own(char *failed, size_t size)
+{
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return -errno;
+        int first = 0;
+        char *line = NULL;
+        size_t cap = 0;
+        while (getline(&line, &cap, f) > 0) {
+                line[strcspn(line, "\n")] = '\0';
+                struct md_mountinfo_entry e;
+                if (md_mountinfo_parse_line(line, &e) < 0)
+                        continue;
+                if (strcmp(e.fstype, "cgroup") != 0 && strcmp(e.fstype, "cgroup2") != 0)
+                        continue;
+                int r = enter(e.mount_point);
+                if (r < 0 && first == 0) {
+                        first = r;
+                        if (failed && size)
+                                snprintf(failed, size, "%s", e.mount_point);
+                }
+        }
+        free(line);
+        fclose(f);
+        return first;
+}

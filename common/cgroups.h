@@ -1,0 +1,17 @@
+/* Leaving a caller's cgroups. A process the helper forks inherits the cgroups of the agent that
+ * ran it, and the agent may control those (a delegated subtree: cgroup.kill, a tiny memory or
+ * pids limit, the freezer). The project's root-side processes that outlive the helper or serve
+ * everyone (the shared monitor, the holder of checked bind sources) move to a cgroup of their
+ * own under each hierarchy's root. */
+#pragma once
+
+#include <stddef.h>
+
+/* The cgroup of those processes, directly under every hierarchy's root. */
+#define MD_OWN_CGROUP "mesos-docker-monitor"
+
+/* Moves the calling process into MD_OWN_CGROUP of every cgroup hierarchy mounted here (v1
+ * controllers, name=systemd, the v2 tree), making it where missing (a new v1 cpuset gets the
+ * root's CPUs and memory nodes). Needs euid 0, no capability. Tries every hierarchy; returns 0,
+ * or the first failure as -errno with that hierarchy's mount point in failed (if not NULL). */
+int md_cgroup_enter_own(char *failed, size_t size);
