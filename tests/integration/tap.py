@@ -10,6 +10,7 @@ import traceback
 import unittest
 
 NO_SKIP = os.environ.get("MD_TEST_NO_SKIP") == "1"
+_tap = sys.stdout  # where the TAP lines go; main() makes it the only writer of fd 1
 
 
 def skip_suite(why):
@@ -25,7 +26,7 @@ def skip_suite(why):
 
 def _diagnostics(text):
     for line in text.rstrip("\n").splitlines():
-        print(f"# {line}")
+        print(f"# {line}", file=_tap)
 
 
 class TapResult(unittest.TestResult):
@@ -37,8 +38,8 @@ class TapResult(unittest.TestResult):
         self.number += 1
         name = f"{test.__class__.__name__}.{test._testMethodName}" if isinstance(test, unittest.TestCase) \
             else str(test)
-        print(f"{'ok' if ok else 'not ok'} {self.number} - {name}{directive}")
-        sys.stdout.flush()
+        print(f"{'ok' if ok else 'not ok'} {self.number} - {name}{directive}", file=_tap)
+        _tap.flush()
 
     def startTest(self, test):
         super().startTest(test)
@@ -79,13 +80,14 @@ class TapResult(unittest.TestResult):
 def main(module="__main__"):
     """Runs every TestCase of module as TAP on stdout; exit 0 (the TAP lines carry the verdict)."""
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[module])
-    # stdout belongs to TAP: whatever the code under test prints goes to stderr
-    tap_out = os.fdopen(os.dup(1), "w", buffering=1)
+    # stdout belongs to TAP: whatever the tests and the code under test print goes to stderr
+    global _tap
+    sys.stdout.flush()
+    _tap = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
-    sys.stdout = tap_out
-    print("TAP version 13")
-    print(f"1..{suite.countTestCases()}")
+    print("TAP version 13", file=_tap)
+    print(f"1..{suite.countTestCases()}", file=_tap)
     result = TapResult()
     suite.run(result)
-    sys.stdout.flush()
+    _tap.flush()
     sys.exit(0 if result.wasSuccessful() else 1)
