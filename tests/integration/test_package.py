@@ -1,7 +1,7 @@
 """The Debian package (suite 'package'): built twice from a fresh clone by tools/package (the
 second with a newer changelog entry), checked by lintian, installed, upgraded and purged on this
-machine. It installs into /, so run it alone: `flock /run/md-itest.lock meson test -C BUILD
---suite package`. It needs no docker daemon and leaves the shared test prefix alone.
+machine. It installs into /, so run it alone: `meson test -C BUILD --suite package`. It needs
+no docker daemon and leaves the shared test prefix alone.
 
 It packages what is committed (HEAD of the checkout), not the working tree."""
 
@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+import tap
 
 SOURCE = os.environ.get("MD_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
 PACKAGE = "mesos-docker"
@@ -154,9 +156,8 @@ def main():
             not os.path.isfile(os.path.join(SOURCE, ".git")):
         why = f"{SOURCE} is not a git checkout"
     if why:
-        print(f"SKIP: {why}")
-        sys.exit(77)
-    unittest.main(verbosity=2)
+        tap.skip_suite(why)
+    tap.main()
 
 
 if __name__ == "__main__":
