@@ -1,6 +1,7 @@
 /* Leaving a caller's cgroups (cgroups.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +91,53 @@ int md_cgroup_enter_own(char *failed, size_t size)
         free(line);
         fclose(f);
         return first;
+}
+
+/* Is mount_point + path (one line of /proc/self/cgroup) a directory root does not own? */
+static bool delegated_at(const char *mount_point, const char *path)
+{
+        char full[PATH_MAX];
+        if ((size_t)snprintf(full, sizeof full, "%s%s", mount_point, path) >= sizeof full)
+                return true;
+        struct stat st;
+        return stat(full, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid != 0;
+}
+
+bool md_cgroup_delegated(void)
+{
+        _cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        _cleanup_free_ char *own = NULL;
+        size_t len;
+        if (fd < 0 || md_read_all(fd, 64 * 1024, &own, &len) < 0)
+                return true;
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return true;
+        bool delegated = false;
+        char *line = NULL;
+        size_t cap = 0;
+        while (!delegated && getline(&line, &cap, f) > 0) {
+                line[strcspn(line, "\n")] = '\0';
+                struct md_mountinfo_entry e;
+                if (md_mountinfo_parse_line(line, &e) < 0 ||
+                    (strcmp(e.fstype, "cgroup") != 0 && strcmp(e.fstype, "cgroup2") != 0))
+                        continue;
+                /* "ID:CONTROLLERS:PATH" per hierarchy; trying every path under every mount is a
+                 * few stats more than matching controllers, and errs only towards "delegated" */
+                for (char *l = own; !delegated && *l;) {
+                        char *nl = strchr(l, '\n');
+                        if (nl)
+                                *nl = '\0';
+                        char *path = strchr(l, ':');
+                        path = path ? strchr(path + 1, ':') : NULL;
+                        if (path)
+                                delegated = delegated_at(e.mount_point, path + 1);
+                        if (nl)
+                                *nl = '\n';
+                        l = nl ? nl + 1 : l + strlen(l);
+                }
+        }
+        free(line);
+        fclose(f);
+        return delegated;
 }

@@ -51,10 +51,10 @@ static _Noreturn void holder_main(bool privileged, int *keep, size_t n, int sock
          * kill(2) from the caller now fails with EPERM. */
         if (privileged && setresuid(0, 0, 0) < 0)
                 _exit(1);
-        /* and out of the caller's cgroups, where a caller with a delegated subtree could still
-         * kill it (cgroup.kill, a memory limit) and free its pid; staying is what it did before,
-         * so a failure here is not fatal */
-        if (privileged)
+        /* and out of the caller's cgroups when the caller controls them (a delegated subtree:
+         * cgroup.kill, a memory limit) and could kill it and free its pid; staying is what it
+         * did before, so a failure here is not fatal */
+        if (privileged && md_cgroup_delegated())
                 md_cgroup_enter_own(NULL, 0);
         static const int quiet[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM};
         for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +39,21 @@ static int caller_kill_is_refused(pid_t pid)
         return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+#define DELEGATED_HIERARCHY "/sys/fs/cgroup/pids"
+
+/* Moves this process into the cgroup directory dir: 1 when done. */
+static int enter_cgroup(const char *dir)
+{
+        char path[256], pid[24];
+        snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+        int ok = fd >= 0 && write(fd, pid, (size_t)n) == n;
+        if (fd >= 0)
+                close(fd);
+        return ok;
+}
+
 /* /proc/PID/cgroup, whole: 1 when read. */
 static int read_cgroups(pid_t pid, char *buf, size_t size)
 {
@@ -62,8 +78,14 @@ int main(void)
         int p[2];
         if (dir < 0 || pipe(p) < 0)
                 return 1;
+        /* the caller's cgroup is delegated to it (a pids cgroup it owns): the holder must leave it */
+        char deleg[128];
+        snprintf(deleg, sizeof deleg, "%s/md-test-delegated-%d", DELEGATED_HIERARCHY, (int)getpid());
+        int have_deleg = mkdir(deleg, 0755) == 0 && chown(deleg, CALLER, CALLER) == 0;
         pid_t helper = fork();
         if (helper == 0) {
+                if (have_deleg && !enter_cgroup(deleg))
+                        _exit(2);
                 /* what exec of a setuid-root binary by the caller leaves */
                 if (setresuid(CALLER, 0, 0) < 0)
                         _exit(2);
@@ -92,9 +114,11 @@ int main(void)
         check(access(proc, F_OK) < 0, "the holder keeps no stdout of the caller");
         check(caller_kill_is_refused(holder), "the caller cannot kill the holder");
         char hcg[4096], ccg[4096];
+        check(have_deleg, "a cgroup delegated to the caller was made (" DELEGATED_HIERARCHY ")");
         check(read_cgroups(holder, hcg, sizeof hcg) && read_cgroups(helper, ccg, sizeof ccg) &&
-                      strcmp(hcg, ccg) != 0 && strstr(hcg, "/mesos-docker-monitor"),
-              "the holder left the caller's cgroups for the project's own");
+                      strstr(ccg, "md-test-delegated-") && !strstr(hcg, "md-test-delegated-") &&
+                      strstr(hcg, "/mesos-docker-monitor"),
+              "the holder left the caller's delegated cgroup for the project's own");
         check(!caller_kill_is_refused(helper), "the caller can kill the helper (it did just now)");
         int st;
         waitpid(helper, &st, 0);
@@ -102,5 +126,9 @@ int main(void)
         /* it is reparented and lingers: the monitor may still start the container */
         check(kill(holder, 0) == 0, "the holder outlives a killed helper");
         kill(holder, SIGKILL);
+        if (have_deleg) {
+                for (int i = 0; i < 100 && rmdir(deleg) < 0 && errno == EBUSY; i++)
+                        usleep(10000);
+        }
         return failures ? 1 : 0;
 }
