@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <time.h>
 
 #include "cleanup.h"
 #include "docker.h"
@@ -50,6 +51,38 @@ static int mark_kill_requested(int record_dirfd, const char *name, md_error *err
         return r == -ENOENT ? md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name) : r;
 }
 
+#define RM_GONE_POLLS 100
+#define RM_GONE_POLL_MS 100
+
+/* docker rm returns once the container is gone: the monitor removes it only after it has
+ * recorded the exit, so remove it here too (the exit is recorded, the output drained) and wait
+ * for a removal already in progress. */
+int destroy_remove_from_daemon(struct helper *h, const char *docker_id, md_error *err)
+{
+        struct docker *d = NULL;
+        if (docker_open(h->conf->docker_socket, &d, err) < 0)
+                return -1;
+        int rc = docker_container_remove(d, docker_id, err);
+        if (rc < 0 && err->exit_code == MD_EXIT_NO_CONTAINER) { /* the monitor was quicker */
+                md_error_clear(err);
+                docker_close(d);
+                return 0;
+        }
+        for (int i = 0; rc == 0 && i < RM_GONE_POLLS; i++) {
+                _cleanup_json_ json_t *info = NULL;
+                md_error ierr = {0};
+                if (docker_container_inspect(d, docker_id, &info, &ierr) < 0) {
+                        if (ierr.exit_code != MD_EXIT_NO_CONTAINER)
+                                rc = md_fail(err, ierr.exit_code, "%s", ierr.message);
+                        break;
+                }
+                struct timespec ts = {0, RM_GONE_POLL_MS * 1000000L};
+                nanosleep(&ts, NULL);
+        }
+        docker_close(d);
+        return rc;
+}
+
 int destroy_container(struct helper *h, int record_dirfd, const struct md_record *r, unsigned grace,
                       struct md_record *out, md_error *err)
 {
@@ -70,7 +103,14 @@ int destroy_container(struct helper *h, int record_dirfd, const struct md_record
                         return -1;
                 md_error_clear(err);
         }
-        return exit_wait_for_record(h, record_dirfd, name, out, err);
+        if (exit_wait_for_record(h, record_dirfd, name, out, err) < 0)
+                return -1;
+        /* the seed's "stopped and removed": the container is gone when destroy returns */
+        if (out->docker_id && destroy_remove_from_daemon(h, out->docker_id, err) < 0) {
+                md_record_clear(out);
+                return -1;
+        }
+        return 0;
 }
 
 int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)

@@ -12,33 +12,6 @@
 #include "lookup.h"
 #include "util.h"
 
-#define RM_GONE_POLLS 100
-#define RM_GONE_POLL_MS 100
-
-/* docker rm returns once the container is gone: the monitor removes it only after it has
- * recorded the exit, so remove it here too (the exit is recorded, the output drained) and wait
- * for a removal already in progress. */
-static int remove_from_daemon(struct helper *h, const char *docker_id, md_error *err)
-{
-        struct docker *d = NULL;
-        if (docker_open(h->conf->docker_socket, &d, err) < 0)
-                return -1;
-        int rc = docker_container_remove(d, docker_id, err);
-        for (int i = 0; rc == 0 && i < RM_GONE_POLLS; i++) {
-                _cleanup_json_ json_t *info = NULL;
-                md_error ierr = {0};
-                if (docker_container_inspect(d, docker_id, &info, &ierr) < 0) {
-                        if (ierr.exit_code != MD_EXIT_NO_CONTAINER)
-                                rc = md_fail(err, ierr.exit_code, "%s", ierr.message);
-                        break;
-                }
-                struct timespec ts = {0, RM_GONE_POLL_MS * 1000000L};
-                nanosleep(&ts, NULL);
-        }
-        docker_close(d);
-        return rc;
-}
-
 int cmd_rm(struct helper *h, int argc, char **argv, md_error *err)
 {
         static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {0}};
@@ -75,7 +48,7 @@ int cmd_rm(struct helper *h, int argc, char **argv, md_error *err)
                 md_record_clear(&done);
         }
         md_record_clear(&r);
-        if (rc < 0 || (docker_id[0] && remove_from_daemon(h, docker_id, err) < 0))
+        if (rc < 0 || (docker_id[0] && destroy_remove_from_daemon(h, docker_id, err) < 0))
                 return -1;
         md_record_remove(record_dirfd, name);
         _cleanup_json_ json_t *o = json_pack("{s:s, s:b}", "container", name, "removed", true);

@@ -41,5 +41,10 @@ int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const 
 int destroy_container(struct helper *h, int record_dirfd, const struct md_record *r, unsigned grace,
                       struct md_record *out, md_error *err);
 
+/* The container is gone from the daemon when this returns 0 (it removes it, or waits for the
+ * monitor's removal): `docker rm` and the seed's "stopped and removed". Only once the exit is
+ * recorded, so the output has been drained. */
+int destroy_remove_from_daemon(struct helper *h, const char *docker_id, md_error *err);
+
 /* {"container","status","exit_code","signal","oom_killed","finished_at"} */
 json_t *exit_wait_result_json(const struct md_record *r);
