@@ -200,3 +200,10 @@ bool md_pid_alive(pid_t pid)
         const char *p = strrchr(buf, ')');
         return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
+
+void md_one_line(char *s)
+{
+        for (; *s; s++)
+                if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                        *s = ' ';
+}

@@ -38,6 +38,10 @@ int md_read_all(int fd, size_t max, char **out, size_t *out_len);
 /* Writes all of buf, retrying EINTR and short writes. Returns 0 or -errno. */
 int md_write_all(int fd, const void *buf, size_t len);
 
+/* Makes s one line: every control character and DEL becomes a space (a message quoting a path, a
+ * caller's argument or the daemon's answer must not start a line of its own). */
+void md_one_line(char *s);
+
 /* Formats t (UTC, with nanoseconds when ns >= 0) as RFC 3339: 2026-11-25T05:23:11.123456789Z. */
 void md_format_rfc3339(char buf[static 40], time_t t, long ns);
 

@@ -18,6 +18,7 @@
 #include "mounts.h"
 #include "helper.h"
 #include "json_cleanup.h"
+#include "util.h"
 
 /* The socket the helper connects to (helper/docker/monitor_internal.h MONITOR_SOCKET_NAME). */
 #define MONITOR_SOCKET "monitor.sock"
@@ -42,10 +43,7 @@ static __attribute__((format(printf, 4, 5))) void say(struct doctor *d, enum lev
         va_start(ap, fmt);
         vsnprintf(what, sizeof what, fmt, ap);
         va_end(ap);
-        /* one line each, whatever a path or the daemon's answer holds */
-        for (char *p = what; *p; p++)
-                if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                        *p = ' ';
+        md_one_line(what); /* whatever a path or the daemon's answer holds */
         printf("%-4s %s%s%s\n", names[l], what, fix ? "; fix: " : "", fix ? fix : "");
         d->fails += l == FAIL;
         d->warns += l == WARN;

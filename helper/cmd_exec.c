@@ -54,15 +54,11 @@ int cmd_exec(struct helper *h, int argc, char **argv, md_error *err)
         if (argc < 2 || first >= argc || argc - first > EXEC_MAX_ARGS)
                 return md_fail(err, MD_EXIT_USAGE, "usage: exec ID [--] CMD [ARG...]");
         const char *id = argv[1];
-        _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
-        struct md_record r = {0};
-        if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
-                return helper_audit_not_found(h, id, err);
-        char name[MD_NAME_MAX + 1], ref[65];
-        snprintf(name, sizeof name, "%s", r.container);
-        snprintf(ref, sizeof ref, "%s", r.docker_id ? r.docker_id : "");
-        bool running = r.state == MD_STATE_RUNNING && r.docker_id;
-        md_record_clear(&r);
+        struct lookup_target t;
+        if (lookup_target(h, id, &t, err) < 0)
+                return -1;
+        const char *name = t.name, *ref = t.docker_id;
+        bool running = t.running;
         struct policy_finding f;
         bool allowed = policy_exec_allowed(h->section, &f);
         if (helper_audit(h, name, NULL, allowed, f.rule, f.reason, err) < 0)

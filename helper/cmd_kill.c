@@ -25,15 +25,11 @@ int cmd_kill(struct helper *h, int argc, char **argv, md_error *err)
         if (optind != argc - 1)
                 return md_fail(err, MD_EXIT_USAGE, "usage: kill ID [--signal SIG]");
         const char *id = argv[optind];
-        _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
-        struct md_record r = {0};
-        if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
-                return helper_audit_not_found(h, id, err);
-        char name[MD_NAME_MAX + 1], ref[65];
-        snprintf(name, sizeof name, "%s", r.container);
-        snprintf(ref, sizeof ref, "%s", r.docker_id ? r.docker_id : "");
-        bool running = r.state == MD_STATE_RUNNING && r.docker_id;
-        md_record_clear(&r);
+        struct lookup_target t;
+        if (lookup_target(h, id, &t, err) < 0)
+                return -1;
+        const char *name = t.name, *ref = t.docker_id;
+        bool running = t.running;
         char reason[96];
         const char *sig_name = md_signal_name(signo);
         snprintf(reason, sizeof reason, "signal %d%s%s to the caller's own container", signo,

@@ -1,9 +1,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "lookup.h"
 #include "util.h"
 
@@ -112,4 +114,17 @@ int lookup_container(const struct helper *h, int record_dirfd, const char *arg, 
                 }
         }
         return md_fail(err, MD_EXIT_NO_CONTAINER, "%.200s: no such container", arg);
+}
+
+int lookup_target(struct helper *h, const char *arg, struct lookup_target *out, md_error *err)
+{
+        _cleanup_close_ int record_dirfd = lookup_open_records(h, arg, err);
+        struct md_record r = {0};
+        if (record_dirfd < 0 || lookup_container(h, record_dirfd, arg, &r, err) < 0)
+                return helper_audit_not_found(h, arg, err);
+        snprintf(out->name, sizeof out->name, "%s", r.container);
+        snprintf(out->docker_id, sizeof out->docker_id, "%s", r.docker_id ? r.docker_id : "");
+        out->running = r.state == MD_STATE_RUNNING && r.docker_id;
+        md_record_clear(&r);
+        return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "helper.h"
 #include "record.h"
+#include "util.h"
 
 /* Opens the record directory for a lookup of arg; without a state dir no container was ever
  * launched: MD_EXIT_NO_CONTAINER naming arg. Returns the dirfd or -1. */
@@ -16,6 +17,17 @@ int lookup_open_records(const struct helper *h, const char *arg, md_error *err);
  * docker id prefix matches several of the caller's containers. */
 int lookup_container(const struct helper *h, int record_dirfd, const char *arg, struct md_record *out,
                      md_error *err);
+
+/* What kill and exec act on: the container arg names, its docker id, and whether it runs. */
+struct lookup_target {
+        char name[MD_NAME_MAX + 1];
+        char docker_id[65]; /* "" when the record has none */
+        bool running;
+};
+
+/* lookup_open_records + lookup_container for a command that acts on the container: a container
+ * the caller may not see is audited as not found (helper_audit_not_found). 0 or -1 with err. */
+int lookup_target(struct helper *h, const char *arg, struct lookup_target *out, md_error *err);
 
 /* Calls fn with each record the caller may see, in directory order; records being replaced or
  * unreadable are passed over. */

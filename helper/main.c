@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "helper.h"
 #include "hygiene.h"
+#include "util.h"
 
 static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  launch  --container-id ID --sandbox DIR [--task FILE] [--attach]\n"
@@ -76,10 +77,7 @@ static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const 
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        /* one line, whatever the message carries from the caller or the daemon */
-        for (char *p = msg; *p; p++)
-                if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                        *p = ' ';
+        md_one_line(msg); /* whatever it carries from the caller or the daemon */
         if (command)
                 fprintf(stderr, "mesos-docker-helper: %s: %s\n", command, msg);
         else

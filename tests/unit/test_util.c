@@ -12,6 +12,15 @@
 #include "signals.h"
 #include "util.h"
 
+START_TEST(one_line)
+{
+        char s[] = "a\nb\tc\x7f\x01"
+                   "d e";
+        md_one_line(s);
+        ck_assert_str_eq(s, "a b c  d e");
+}
+END_TEST
+
 START_TEST(container_ids)
 {
         ck_assert(md_valid_container_id("a"));
@@ -206,6 +215,7 @@ int main(void)
 {
         Suite *s = suite_create("util");
         TCase *tc = tcase_create("util");
+        tcase_add_test(tc, one_line);
         tcase_add_test(tc, container_ids);
         tcase_add_test(tc, id_forms);
         tcase_add_test(tc, signal_names);
