@@ -23,17 +23,16 @@
 
 /* Entry timeouts: the kernel's dentry cache is shared by all users, and what one reader may see
  * another may not. So the name of a container (mesos-ID in the root) is never cached: every
- * path walk through it comes back to us and a stranger gets ENOENT. What lies below it may be
- * cached (fixed names for a minute, the sandbox's for a second), since no walk reaches it
- * without passing mesos-ID first; only a process
- * that already holds a directory inside (its cwd, an fd), which it could open only when it was
- * allowed to, walks on from there.
+ * path walk through it comes back to us and a stranger gets ENOENT. The fixed names below it
+ * (stdout, follow/, sandbox, …) may be cached, since no walk reaches them without passing
+ * mesos-ID first; only a process that already holds a directory inside (its cwd, an fd), which it
+ * could open only when it was allowed to, walks on from there. Names inside the sandbox are not
+ * cached: its task renames them at will, and a reader must see each rename at once.
  * Attributes are reached only through such a walk or an open file, so the attributes of what
  * cannot change any more, a finished container's logs, may be cached; everything else is
  * asked for afresh (live sizes for tail -f). */
 #define TIMEOUT 0.0
 #define FIXED_ENTRY_TIMEOUT 60.0 /* the names inside mesos-ID, fixed for its whole life */
-#define SANDBOX_ENTRY_TIMEOUT 1.0 /* names in the sandbox, which its task may rename */
 #define FINISHED_ATTR_TIMEOUT 1.0
 #define DIR_ATTR_TIMEOUT 1.0
 
@@ -54,10 +53,9 @@ static double attr_timeout(const struct sbfs_node *n, const struct stat *st)
 static double entry_timeout(const struct sbfs_node *n)
 {
         switch (n->kind) {
-        case SBFS_CT_DIR:
+        case SBFS_CT_DIR: /* every walk through mesos-ID asks who walks */
+        case SBFS_SANDBOX: /* the task renames at will */
                 return TIMEOUT;
-        case SBFS_SANDBOX:
-                return SANDBOX_ENTRY_TIMEOUT;
         default:
                 return FIXED_ENTRY_TIMEOUT;
         }
