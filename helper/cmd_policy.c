@@ -82,6 +82,8 @@ static int policy_explain(struct helper *h, int argc, char **argv, md_error *err
                           plan.spec->image_normalized, "decision", plan.verdict->allow ? "allow" : "deny",
                           "section", h->section ? policy_section_rule(h->section) : NULL, "findings",
                           findings_json(plan.verdict), "create", create);
+        if (!plan.verdict->allow)
+                h->exit_status = MD_EXIT_DENIED; /* after the answer: a script may test the status */
         return helper_print(h, FORMAT_VIEW_POLICY_EXPLAIN, o, err);
 }
 
