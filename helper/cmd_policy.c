@@ -93,7 +93,9 @@ int cmd_policy(struct helper *h, int argc, char **argv, md_error *err)
                 return policy_check(h, argc == 3 ? argv[2] : NULL, err);
         if (argc >= 2 && strcmp(argv[1], "explain") == 0)
                 return policy_explain(h, argc - 1, argv + 1, err);
+        if (argc >= 2 && strcmp(argv[1], "show") == 0)
+                return cmd_policy_show(h, argc - 1, argv + 1, err);
         return md_fail(err, MD_EXIT_USAGE,
                        "usage: policy check [FILE] | policy explain --container-id ID --sandbox DIR "
-                       "[--task FILE]");
+                       "[--task FILE] | policy show [--caller USER]");
 }
