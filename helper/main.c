@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "build_info.h"
 #include "config.h"
 #include "engine.h"
 #include "helper.h"
@@ -36,7 +37,7 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  exec    ID [--] CMD [ARG...]\n"
                                  "  doctor\n"
                                  "  monitor (root, from mesos-docker-monitor.service)\n"
-                                 "  --help | --version\n"
+                                 "  -h | --help,  -V | --version\n"
                                  "list, usage, policy: --format table|json (default: a table on a tty)\n"
                                  "ID: the Mesos ID, mesos-ID, or the docker id (or a unique prefix of it)\n"
                                  "    of one of the caller's own containers\n"
@@ -98,6 +99,21 @@ static int take_format_option(int *argc, char **argv, enum format_style *out, md
         return 0;
 }
 
+/* --version: what this binary is and the paths it was built to use. The policy is loaded only to
+ * say which state dir it names; a policy that does not load is said, not fatal. */
+static int print_version(void)
+{
+        struct policy *p = NULL;
+        md_error err = {0};
+        bool loaded = policy_load(MD_POLICY_FILE, MD_POLICY_DIR, true, &p, &err) == 0;
+        printf("mesos-docker-helper %s\n", MD_VERSION);
+        md_one_line(err.message);
+        md_print_build_info(stdout, loaded ? policy_helper(p)->state_dir : NULL, err.message);
+        printf("engine module: %s\n", MD_ENGINE_PATH);
+        policy_free(p);
+        return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
+}
+
 static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const char *command,
                                                                 const char *fmt, ...)
 {
@@ -150,10 +166,8 @@ int main(int argc, char **argv)
                 fputs(usage_text, stdout);
                 return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
         }
-        if (strcmp(argv[1], "--version") == 0) {
-                printf("mesos-docker-helper %s\n", MD_VERSION);
-                return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
-        }
+        if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+                return print_version();
         if (!cmd)
                 die(MD_EXIT_USAGE, NULL, "unknown command \"%.64s\" (see --help)", argv[1]);
         h.command = cmd->name;
