@@ -203,8 +203,8 @@ static void view_policy_check(FILE *f, const json_t *o)
 }
 
 /* A field of the create request, as text: strings as they are, arrays of strings joined by
- * sep, numbers, booleans as yes/no, objects by their keys (PortBindings). NULL: absent or
- * empty, not shown. */
+ * sep, numbers (sep NULL: a number of bytes), booleans as yes/no, objects by their keys
+ * (PortBindings). NULL: absent or empty, not shown. */
 static char *field_text(const json_t *v, const char *sep)
 {
         char *out = NULL;
@@ -212,8 +212,12 @@ static char *field_text(const json_t *v, const char *sep)
         FILE *m = open_memstream(&out, &len);
         if (!m)
                 return NULL;
+        char bytes[32];
         if (json_is_string(v)) {
                 fputs(json_string_value(v), m);
+        } else if (json_is_integer(v) && !sep) {
+                format_bytes((double)json_integer_value(v), bytes);
+                fputs(bytes, m);
         } else if (json_is_integer(v)) {
                 fprintf(m, "%lld", (long long)json_integer_value(v));
         } else if (json_is_boolean(v)) {
@@ -244,7 +248,8 @@ static char *field_text(const json_t *v, const char *sep)
         return out;
 }
 
-/* The fields of a Docker create request a person checks, with the label to show. */
+/* The fields of a Docker create request a person checks, with the label to show; sep NULL: a
+ * number of bytes. */
 static const struct {
         const char *label, *object, *key, *sep;
 } create_fields[] = {
@@ -258,7 +263,7 @@ static const struct {
         {"mounts", "HostConfig", "Binds", ", "},
         {"privileged", "HostConfig", "Privileged", " "},
         {"cpu shares", "HostConfig", "CpuShares", " "},
-        {"memory (bytes)", "HostConfig", "Memory", " "},
+        {"memory", "HostConfig", "Memory", NULL},
         {"capabilities added", "HostConfig", "CapAdd", ", "},
         {"capabilities dropped", "HostConfig", "CapDrop", ", "},
         {"security options", "HostConfig", "SecurityOpt", ", "},

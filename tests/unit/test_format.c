@@ -131,8 +131,9 @@ START_TEST(explain_allowed_shows_the_container)
                 "\"findings\":[],\"create\":{\"name\":\"mesos-x\",\"body\":{\"Image\":\"i\","
                 "\"Cmd\":[\"/bin/sh\",\"-c\",\"echo "
                 "hi\"],\"HostConfig\":{\"Binds\":[\"/s:/m:rw\",\"/d:/d:ro\"],"
-                "\"Privileged\":false,\"CapAdd\":[]}}}}");
+                "\"Privileged\":false,\"CapAdd\":[],\"Memory\":134217728}}}}");
         assert_has(t, "It would create mesos-x:\n");
+        assert_has(t, "  memory      128.0 MiB\n");
         assert_has(t, "  command     /bin/sh -c echo hi\n");
         assert_has(t, "  mounts      /s:/m:rw, /d:/d:ro\n");
         assert_has(t, "  privileged  no\n");
