@@ -11,7 +11,8 @@
 
 /* A string fit for a terminal: C0 and C1 control characters and DEL become '?', so that a
  * field another user chose (an image, a task id, a path) cannot move the cursor or retitle the
- * window of whoever reads the table. malloc'd; NULL for NULL. */
+ * window of whoever reads the table. jansson holds only valid UTF-8, so a C1 control can only
+ * come as its two-byte form (no lone 0x9b, no overlong ESC). malloc'd; NULL for NULL. */
 static char *clean(const char *s)
 {
         if (!s)
