@@ -10,6 +10,6 @@ void md_print_build_info(FILE *f, const char *state_dir, const char *why)
                 fprintf(f, "state dir: %s\n", state_dir);
         else
                 fprintf(f, "state dir: unknown, the policy does not load: %s\n", why && *why ? why : "?");
-        fprintf(f, "build: setuid install %s, sanitizers %s\n", MD_BUILD_SETUID ? "yes" : "no",
+        fprintf(f, "build: -Dsetuid=%s, -Db_sanitize=%s\n", MD_BUILD_SETUID ? "true" : "false",
                 MD_BUILD_SANITIZE);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "activation.h"
@@ -110,6 +111,11 @@ static int print_version(void)
         md_one_line(err.message);
         md_print_build_info(stdout, loaded ? policy_helper(p)->state_dir : NULL, err.message);
         printf("engine module: %s\n", MD_ENGINE_PATH);
+        /* what the install made of this file (a package sets the bit in its postinst, whatever
+         * the build option said) */
+        struct stat st;
+        bool setuid_root = stat("/proc/self/exe", &st) == 0 && (st.st_mode & S_ISUID) && st.st_uid == 0;
+        printf("this binary: %s\n", setuid_root ? "setuid root" : "not setuid root: it serves root only");
         policy_free(p);
         return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
 }

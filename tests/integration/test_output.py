@@ -178,7 +178,7 @@ class Version(HelperTestCase):
     def expect_build_lines(self, out):
         self.assertIn(f"\npolicy: {POLICY_FILE}, then {POLICY_DIR}/policy.d/*.conf\n", out)
         self.assertIn(f"\nstate dir: {STATE_DIR}\n", out)
-        self.assertRegex(out, r"\nbuild: setuid install yes, sanitizers \S+\n")
+        self.assertRegex(out, r"\nbuild: -Dsetuid=true, -Db_sanitize=\S+\n")
 
     def test_helper(self):
         r = helper(AGENT1, "--version")
@@ -186,6 +186,7 @@ class Version(HelperTestCase):
         self.assertRegex(r.out, r"^mesos-docker-helper \d+\.\d+\.\d+\n")
         self.expect_build_lines(r.out)
         self.assertRegex(r.out, r"\nengine module: /\S+/mesos-docker-engine\.so\n")
+        self.assertIn("\nthis binary: setuid root\n", r.out)
         self.assertEqual(helper(AGENT1, "-V").out, r.out)
 
     def test_a_policy_that_does_not_load_is_said(self):
