@@ -339,6 +339,10 @@ START_TEST(global_options_and_version)
         cli_request_clear(&req);
         ck_assert_int_eq(parse(&req, &err, "-v", NULL), 0);
         ck_assert_int_eq(req.command, CLI_VERSION);
+        ck_assert(!req.verbose); /* what Mesos parses: docker's lines only */
+        ck_assert_int_eq(parse(&req, &err, "-V", NULL), 0);
+        ck_assert_int_eq(req.command, CLI_VERSION);
+        ck_assert(req.verbose);
         REFUSED("unknown flag: --tls", "--tls", "ps");
         REFUSED("flag needs an argument", "-H");
         REFUSED("no command", "-H", "unix:///x");

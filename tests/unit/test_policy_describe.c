@@ -69,6 +69,28 @@ START_TEST(absent_keys_allow_nothing)
 }
 END_TEST
 
+START_TEST(lines_for_policy_show)
+{
+        struct policy *p = parse("[caller alice]\nimages = busybox\nnetworks = host\nexec = yes\n");
+        char *t = policy_describe_lines(policy_section_at(p, 0));
+        ck_assert_ptr_nonnull(t);
+        ck_assert_ptr_null(strstr(t, "[caller")); /* policy show names the section itself */
+        ck_assert_ptr_null(strchr(t, ';'));
+        ck_assert_msg(
+                strncmp(t, "images docker.io/library/busybox:latest\nnetworks host\nprivileged no\n",
+                        strlen("images docker.io/library/busybox:latest\nnetworks host\nprivileged no\n")) ==
+                        0,
+                "%s", t);
+        assert_has(t, "\nexec in its running containers yes\n");
+        ck_assert_int_ne(t[strlen(t) - 1], '\n');
+        free(t);
+        t = policy_describe_section(policy_section_at(p, 0));
+        assert_has(t, "; exec in its running containers yes; ");
+        free(t);
+        policy_free(p);
+}
+END_TEST
+
 START_TEST(sections_in_file_order)
 {
         struct policy *p = parse("[helper]\nstate-dir = /run/x\n[caller a]\n[caller %b]\n");
@@ -85,6 +107,7 @@ Suite *unit_suite(void)
         TCase *tc = tcase_create("policy_describe");
         tcase_add_test(tc, everything_said);
         tcase_add_test(tc, absent_keys_allow_nothing);
+        tcase_add_test(tc, lines_for_policy_show);
         tcase_add_test(tc, sections_in_file_order);
         suite_add_tcase(s, tc);
         return s;
