@@ -50,10 +50,7 @@
 enum phase { PH_SETUP, PH_STREAM, PH_RESUME, PH_FINISH, PH_REMOVE, PH_DONE };
 
 struct exit_info {
-        int exit_code;
-        bool known;
-        bool oom_killed;
-        char finished_at[40];
+        struct md_exit_info e;
         uint64_t out_bytes, err_bytes;
 };
 
@@ -185,25 +182,9 @@ static void save_bytes(struct monitor_ctx *ctx, struct monitor_container *c)
 static void edit_exited(struct md_record *r, void *arg)
 {
         const struct exit_info *x = arg;
-        r->state = MD_STATE_EXITED;
-        r->exit_code = x->known ? x->exit_code : -1;
-        /* Docker reports a container whose init died of signal N as exit code 128+N, the
-         * shell's convention, and cannot tell it from `exit 128+N`. We read 129..192 as a
-         * signal, as a shell would: a destroy (SIGTERM/SIGKILL) and the OOM killer show up
-         * as signal 15/9. exit_code keeps docker's number either way. */
-        r->signal = (x->known && x->exit_code > 128 && x->exit_code <= 128 + 64) ? x->exit_code - 128 : 0;
-        r->oom_killed = x->oom_killed;
-        if (r->kill_requested)
-                r->status = MD_STATUS_KILLED;
-        else if (x->known && x->exit_code == 0)
-                r->status = MD_STATUS_FINISHED;
-        else
-                r->status = MD_STATUS_FAILED;
-        free(r->finished_at);
-        r->finished_at = strdup(x->finished_at);
+        md_record_set_exited(r, &x->e);
         r->stdout_bytes = x->out_bytes;
         r->stderr_bytes = x->err_bytes;
-        r->monitor_pid = 0;
 }
 
 static int64_t record_interval(const struct monitor_ctx *ctx)
@@ -376,10 +357,10 @@ static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, in
                 monitor_stream_abort_attach(s, ctx->multi);
         if (!(s->attach.done && s->wait.done))
                 return;
-        c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
+        c->x.e.known = monitor_stream_exit_code(s, &c->x.e.exit_code);
         /* The attach is a raw stream to the connection's close: a clean end with the exit
          * known is the normal end. Anything else is a daemon that went away. */
-        if (c->x.known && (s->attach.rc == CURLE_OK || s->attach.rc == CURLE_ABORTED_BY_CALLBACK) &&
+        if (c->x.e.known && (s->attach.rc == CURLE_OK || s->attach.rc == CURLE_ABORTED_BY_CALLBACK) &&
             !s->proto_error) {
                 to_finish(c);
                 return;
@@ -444,12 +425,12 @@ static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, in
         /* the daemon answered: a later absence has its own time limit */
         if (s->attach.headers_done || s->wait.headers_done)
                 done_retrying(c);
-        c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
+        c->x.e.known = monitor_stream_exit_code(s, &c->x.e.exit_code);
         bool log_ended = c->no_logs || (s->attach.rc == CURLE_OK && s->attach.status == 200) ||
                          s->attach.rc == CURLE_ABORTED_BY_CALLBACK;
         bool gone = (s->wait.rc == CURLE_OK && s->wait.status == 404) ||
                     (s->attach.rc == CURLE_OK && s->attach.status == 404);
-        if ((c->x.known && log_ended) || gone) {
+        if ((c->x.e.known && log_ended) || gone) {
                 to_finish(c);
                 return;
         }
@@ -478,21 +459,7 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
                         if (retry_later(c, &err, now))
                                 return;
                 }
-                if (info) {
-                        json_t *state = json_object_get(info, "State");
-                        json_t *code = json_object_get(state, "ExitCode");
-                        if (json_is_integer(code) && json_integer_value(code) >= 0 &&
-                            json_integer_value(code) <= 0xffff) {
-                                x->exit_code = (int)json_integer_value(code);
-                                x->known = true;
-                        }
-                        x->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
-                        const char *at = json_string_value(json_object_get(state, "FinishedAt"));
-                        if (at && strncmp(at, "0001-", 5) != 0) /* Go's zero time: not finished */
-                                snprintf(x->finished_at, sizeof x->finished_at, "%s", at);
-                }
-                if (!x->finished_at[0])
-                        md_now_rfc3339(x->finished_at);
+                md_exit_info_from_state(json_object_get(info, "State"), &x->e);
                 x->out_bytes = c->stream.out_bytes;
                 x->err_bytes = c->stream.err_bytes;
                 /* The bytes are on disk before the record says EXITED: `wait` returning means
