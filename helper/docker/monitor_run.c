@@ -339,8 +339,9 @@ static void to_finish(struct monitor_container *c)
         done_retrying(c);
 }
 
-/* STREAM: until the exit is known and the stream has ended. */
-static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+/* STREAM and RESUME alike: the counters into the record now and then, and true once the
+ * output stream and the wait have both ended. */
+static bool streamed(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
         struct monitor_stream *s = &c->stream;
         if (now - c->last_save >= record_interval(ctx)) {
@@ -355,7 +356,14 @@ static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, in
         if (c->exited_at && !s->attach.done && now - c->exited_at > DRAIN_STALL_MS &&
             now - s->last_progress_ms > DRAIN_STALL_MS)
                 monitor_stream_abort_attach(s, ctx->multi);
-        if (!(s->attach.done && s->wait.done))
+        return s->attach.done && s->wait.done;
+}
+
+/* STREAM: until the exit is known and the stream has ended. */
+static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        struct monitor_stream *s = &c->stream;
+        if (!streamed(ctx, c, now))
                 return;
         c->x.e.known = monitor_stream_exit_code(s, &c->x.e.exit_code);
         /* The attach is a raw stream to the connection's close: a clean end with the exit
@@ -410,16 +418,7 @@ static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, in
                 c->exited_at = 0;
                 return;
         }
-        if (now - c->last_save >= record_interval(ctx)) {
-                save_bytes(ctx, c);
-                c->last_save = now;
-        }
-        if (s->wait.done && !c->exited_at)
-                c->exited_at = now;
-        if (c->exited_at && !s->attach.done && now - c->exited_at > DRAIN_STALL_MS &&
-            now - s->last_progress_ms > DRAIN_STALL_MS)
-                monitor_stream_abort_attach(s, ctx->multi);
-        if (!(s->attach.done && s->wait.done))
+        if (!streamed(ctx, c, now))
                 return;
         c->resuming = false;
         /* the daemon answered: a later absence has its own time limit */
