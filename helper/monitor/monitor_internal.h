@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "demux.h"
-#include "docker_internal.h"
+#include "docker.h"
 #include "monitor.h"
 
 /* In the state dir (root-only, 0700). */

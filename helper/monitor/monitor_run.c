@@ -630,7 +630,9 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
                 return NULL;
         }
         const struct docker *d = ctx->docker;
-        long setup_ms = d->connect_ms + d->request_ms + d->request_ms / 2;
+        long connect_ms, request_ms;
+        docker_time_limits(d, &connect_ms, &request_ms);
+        long setup_ms = connect_ms + request_ms + request_ms / 2;
         if (setup_ms > SETUP_DEADLINE_MAX_MS)
                 setup_ms = SETUP_DEADLINE_MAX_MS;
         c->setup_deadline = md_monotonic_ms() + setup_ms;
