@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "json_cleanup.h"
@@ -77,6 +78,7 @@ struct monitor_container {
         int64_t failing_since;
         long backoff;
         struct exit_info x;
+        struct monitor_log_limit log; /* for the errors that come again and again */
 };
 
 int monitor_send_report(int fd, const struct monitor_report *rep)
@@ -173,9 +175,12 @@ static void save_bytes(struct monitor_ctx *ctx, struct monitor_container *c)
         if (s->out_bytes == c->recorded_out && s->err_bytes == c->recorded_err)
                 return;
         md_error err = {0};
-        if (record_update(ctx, c, edit_bytes, s, &err) == 0) {
+        int r = record_update(ctx, c, edit_bytes, s, &err);
+        if (r == 0) {
                 c->recorded_out = s->out_bytes;
                 c->recorded_err = s->err_bytes;
+        } else if (r != -EWOULDBLOCK) {
+                monitor_log(&c->log, LOG_WARNING, c->container, &err);
         }
 }
 
@@ -204,6 +209,8 @@ static void remove_now(struct monitor_ctx *ctx, struct monitor_container *c, boo
 {
         md_error err = {0};
         *removed = ctx->docker && docker_container_remove(ctx->docker, c->docker_id, &err) == 0;
+        if (!*removed && ctx->docker)
+                monitor_log(NULL, LOG_WARNING, c->container, &err);
 }
 
 /* The launch failed: remove the container (when asked), answer, done. */
@@ -213,7 +220,8 @@ static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, co
         bool removed = false;
         if (remove)
                 remove_now(ctx, c, &removed);
-        reply(c, err, removed, 0, NULL);
+        if (!reply(c, err, removed, 0, NULL)) /* the launch gave up: nobody else hears why */
+                monitor_log(NULL, LOG_ERR, c->container, err);
         c->phase = PH_DONE;
         return true;
 }
@@ -305,7 +313,10 @@ static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c,
         if (!reply(c, NULL, false, c->pid, c->started_at)) {
                 /* The launch gave up waiting and told its caller it failed: a container
                  * nobody knows of must not run. Kill it; the exit is recorded as usual. */
-                docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err);
+                if (docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err) < 0) {
+                        md_error_prefix(&err, "the launch gave up waiting, and the kill failed");
+                        monitor_log(NULL, LOG_ERR, c->container, &err);
+                }
         }
         return false;
 }
@@ -399,6 +410,19 @@ static int resume(struct monitor_ctx *ctx, struct monitor_container *c, md_error
         return monitor_stream_resume(s, ctx->multi, ctx->docker, c->docker_id, !c->no_logs, err);
 }
 
+/* RESUME could not go on: again later while the daemon may come back, otherwise on to the
+ * exit without the rest of the output. Said either way (the retries at most once a second). */
+static void resume_failed(struct monitor_container *c, md_error *err, int64_t now)
+{
+        if (retry_later(c, err, now)) {
+                monitor_log(&c->log, LOG_WARNING, c->container, err);
+                return;
+        }
+        md_error_prefix(err, "the rest of its output is lost");
+        monitor_log(NULL, LOG_ERR, c->container, err);
+        to_finish(c);
+}
+
 /* RESUME: until the log has ended and the exit is known, again and again while the daemon
  * is away. */
 static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
@@ -410,8 +434,7 @@ static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, in
                         return;
                 c->retry_at = 0;
                 if (resume(ctx, c, &err) < 0) {
-                        if (!retry_later(c, &err, now))
-                                to_finish(c);
+                        resume_failed(c, &err, now);
                         return;
                 }
                 c->resuming = true;
@@ -440,8 +463,24 @@ static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, in
                 docker_fail_curl(&err, x->rc, x->errbuf, "resume");
         else
                 md_fail(&err, MD_EXIT_FAILED, "resume: HTTP %ld", x->status);
-        if (!retry_later(c, &err, now))
-                to_finish(c);
+        resume_failed(c, &err, now);
+}
+
+/* Output that did not fit in its file (a full disk, a quota) is gone: said once, at the end. */
+static void log_dropped(const struct monitor_container *c)
+{
+        const struct monitor_stream *s = &c->stream;
+        if (!s->dropped_bytes)
+                return;
+        md_error err = {0};
+        int e = s->out_errno ? s->out_errno : s->err_errno;
+        if (e)
+                md_fail_errno(&err, MD_EXIT_FAILED, e, "%llu bytes of output not written to the sandbox",
+                              (unsigned long long)s->dropped_bytes);
+        else
+                md_fail(&err, MD_EXIT_FAILED, "%llu bytes of output not written to the sandbox",
+                        (unsigned long long)s->dropped_bytes);
+        monitor_log(NULL, LOG_ERR, c->container, &err);
 }
 
 /* FINISH: the exit into the record, once the daemon has told what it knows of it. */
@@ -457,10 +496,13 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
                     docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0) {
                         if (retry_later(c, &err, now))
                                 return;
+                        md_error_prefix(&err, "the exit is recorded with what the wait said");
+                        monitor_log(NULL, LOG_WARNING, c->container, &err);
                 }
                 md_exit_info_from_state(json_object_get(info, "State"), &x->e);
                 x->out_bytes = c->stream.out_bytes;
                 x->err_bytes = c->stream.err_bytes;
+                log_dropped(c);
                 /* The bytes are on disk before the record says EXITED: `wait` returning means
                  * all the output is there. */
                 fsync(c->stream.out_fd);
@@ -473,9 +515,14 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
          * containers go on meanwhile; writing without the lock would let that helper, once
          * continued, put back the RUNNING it read. */
         err = (md_error){0};
-        if (record_update(ctx, c, edit_exited, x, &err) == -EWOULDBLOCK) {
+        int r = record_update(ctx, c, edit_exited, x, &err);
+        if (r == -EWOULDBLOCK) {
                 record_retry_later(c, now);
                 return;
+        }
+        if (r < 0) { /* `wait` will not see this exit: recover or the reaper must write it */
+                md_error_prefix(&err, "record the exit");
+                monitor_log(NULL, LOG_ERR, c->container, &err);
         }
         c->phase = PH_REMOVE;
         c->record_backoff = 0;
@@ -489,9 +536,12 @@ static void step_remove(struct monitor_ctx *ctx, struct monitor_container *c, in
         if (c->retry_at && now < c->retry_at)
                 return;
         md_error err = {0};
-        if ((need_docker(ctx, &err) < 0 || docker_container_remove(ctx->docker, c->docker_id, &err) < 0) &&
-            retry_later(c, &err, now))
-                return;
+        if (need_docker(ctx, &err) < 0 || docker_container_remove(ctx->docker, c->docker_id, &err) < 0) {
+                if (retry_later(c, &err, now))
+                        return;
+                md_error_prefix(&err, "the exited container stays (recover --kill-orphans removes it)");
+                monitor_log(NULL, LOG_ERR, c->container, &err);
+        }
         c->phase = PH_DONE;
 }
 

@@ -165,6 +165,9 @@ static void add_container(struct server *sv, struct monitor_container *c)
                 struct monitor_container **p = realloc(sv->cs, cap * sizeof *p);
                 if (!p) {
                         /* cannot keep it: its transfers would run with nobody stepping them */
+                        md_error err = {0};
+                        md_fail(&err, MD_EXIT_FAILED, "out of memory: its output is not streamed");
+                        monitor_log(NULL, LOG_ERR, monitor_container_name(c), &err);
                         monitor_container_free(&sv->ctx, c);
                         return;
                 }
@@ -392,8 +395,7 @@ static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
         if (monitor_become_root_alone(&err) < 0 || monitor_keep_only_fds(keep, 1, &err) < 0)
                 fail_start(ready_fd, &err);
         /* its own process state, before it takes the lock that makes it the monitor */
-        closelog();
-        openlog("mesos-docker-monitor", LOG_PID, LOG_DAEMON);
+        monitor_log_open();
         monitor_raise_kept_capabilities();
         /* systemd gave the activated one a cgroup of its own (mesos-docker.slice) */
         monitor_clean_process_state(sv->activated ? MONITOR_STATE_KEEP_CGROUP : 0);
