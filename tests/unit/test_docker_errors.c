@@ -918,23 +918,38 @@ static void devlog_stop(struct devlog *dl)
 
 /* An error the monitor cannot hand to anyone goes to syslog (LOG_DAEMON, the tag
  * mesos-docker-monitor with its pid): here the remove after a refused start fails as well. */
-START_TEST(test_monitor_logs_to_syslog)
+/* The daemon refuses the start, and then the remove as well: the monitor's error about the
+ * remove has nobody to go to but its log. The launch must still get its answer. */
+static void launch_refused_remove_fails(struct monitor_case *mc)
 {
-        _cleanup_free_ char *r = response("500 Internal Server Error", "{\"message\":\"start refused\"}");
-        struct monitor_case mc;
-        if (geteuid() != 0) {
-                fprintf(stderr, "monitor tests skipped: they need root\n");
-                return;
-        }
-        struct devlog dl;
-        if (!devlog_start(&dl))
-                return;
-        ck_assert(monitor_setup(&mc, ATTACH_OK, r));
+        static const char refused[] =
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                "Connection: close\r\nContent-Length: 27\r\n\r\n"
+                "{\"message\":\"start refused\"}";
+        ck_assert(monitor_setup(mc, ATTACH_OK, refused));
         fk.delete_fails = true;
         struct monitor_started started;
         md_error err = {0};
-        ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
+        ck_assert_int_eq(monitor_launch(&mc->cfg, &started, &err), -1);
         ck_assert_msg(strstr(err.message, "start refused") != NULL, "%s", err.message);
+}
+
+static bool log_test_can_run(struct devlog *dl)
+{
+        if (geteuid() != 0) {
+                fprintf(stderr, "monitor tests skipped: they need root\n");
+                return false;
+        }
+        return devlog_start(dl);
+}
+
+START_TEST(test_monitor_logs_to_syslog)
+{
+        struct monitor_case mc;
+        struct devlog dl;
+        if (!log_test_can_run(&dl))
+                return;
+        launch_refused_remove_fails(&mc);
         char line[2048];
         bool found = devlog_find(&dl, "mesos-fake: remove container", line, sizeof line);
         monitor_teardown(&mc);
@@ -944,6 +959,29 @@ START_TEST(test_monitor_logs_to_syslog)
         ck_assert_msg(strncmp(line, "<28>", 4) == 0, "%s", line);
         ck_assert_msg(strstr(line, " mesos-docker-monitor[") != NULL, "%s", line);
         ck_assert_msg(strstr(line, "HTTP 500") != NULL, "%s", line);
+}
+END_TEST
+
+/* A /dev/log whose queue is full (any local user can fill it) costs the monitor a line, not
+ * its loop: the launch still gets its answer, which comes after the line. */
+START_TEST(test_monitor_log_never_blocks)
+{
+        struct monitor_case mc;
+        struct devlog dl;
+        if (!log_test_can_run(&dl))
+                return;
+        int filler = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/dev/log"};
+        ck_assert_int_eq(connect(filler, (struct sockaddr *)&a, sizeof a), 0);
+        int queued = 0;
+        while (send(filler, "<28>filler", 10, MSG_DONTWAIT) == 10)
+                queued++;
+        ck_assert_int_eq(errno, EAGAIN);
+        ck_assert_int_gt(queued, 0);
+        launch_refused_remove_fails(&mc);
+        monitor_teardown(&mc);
+        close(filler);
+        devlog_stop(&dl);
 }
 END_TEST
 
@@ -982,6 +1020,7 @@ static Suite *docker_suite(void)
         tcase_add_test(tc, test_monitor_malformed_request);
         tcase_add_test(tc, test_monitor_log_line_and_limit);
         tcase_add_test(tc, test_monitor_logs_to_syslog);
+        tcase_add_test(tc, test_monitor_log_never_blocks);
         suite_add_tcase(s, tc);
         return s;
 }
