@@ -79,6 +79,8 @@ struct monitor_log_limit {
         unsigned suppressed; /* lines left out since */
 };
 void monitor_log_open(void);
+/* One line as it is, at priority, never waiting (a full /dev/log loses it). */
+void monitor_log_line(int priority, const char *line);
 /* Logs "CONTAINER: MESSAGE" at priority (LOG_ERR, LOG_WARNING), unless l (NULL: no limit) says
  * one went out less than MONITOR_LOG_INTERVAL_MS ago. */
 void monitor_log(struct monitor_log_limit *l, int priority, const char *container, const md_error *err);

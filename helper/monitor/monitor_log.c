@@ -21,7 +21,8 @@ static int log_fd = -1;
 
 void monitor_log_open(void)
 {
-        /* syslog(3) too, for the settings made before the loop (monitor_state.c) */
+        /* the helper's connection is not ours (its fd is closed by now); syslog(3), should a
+         * library call it, says who we are */
         closelog();
         openlog(MONITOR_LOG_IDENT, LOG_PID, LOG_DAEMON);
 }
@@ -40,7 +41,7 @@ static void log_connect(void)
 }
 
 /* "<PRI>Mmm dd hh:mm:ss TAG[PID]: LINE", as syslog(3) sends it. */
-static void log_send(int priority, const char *line)
+void monitor_log_line(int priority, const char *line)
 {
         char stamp[32] = "";
         struct tm tm;
@@ -93,5 +94,5 @@ void monitor_log(struct monitor_log_limit *l, int priority, const char *containe
         char line[1400];
         monitor_log_format(line, sizeof line, container, err->message[0] ? err->message : "failed",
                            suppressed);
-        log_send(priority, line);
+        monitor_log_line(priority, line);
 }

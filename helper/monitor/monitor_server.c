@@ -64,7 +64,9 @@ struct server {
 static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *err)
 {
         if (ready_fd < 0) { /* started by systemd: nobody waits on a pipe, the journal has syslog */
-                syslog(LOG_DAEMON | LOG_ERR, "mesos-docker monitor: %s", err->message);
+                char line[sizeof err->message + 32];
+                snprintf(line, sizeof line, "mesos-docker monitor: %s", err->message);
+                monitor_log_line(LOG_ERR, line);
                 _exit(1);
         }
         struct monitor_report rep;
