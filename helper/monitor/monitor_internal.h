@@ -1,6 +1,7 @@
 /* Shared by monitor.c (the launching side), monitor_server.c (the shared monitor process, its
- * socket and its loop), monitor_run.c (one container's life in that loop) and
- * monitor_stream.c (its attach and wait transfers). */
+ * socket and its loop), monitor_run.c (one container's life in that loop),
+ * monitor_stream.c (its attach and wait transfers) and monitor_log.c (its log). The monitor
+ * reaches the daemon through docker.h only. */
 #pragma once
 
 #include <stdbool.h>
