@@ -430,3 +430,9 @@ const char *docker_api_version(const struct docker *d)
 {
         return d->api;
 }
+
+void docker_time_limits(const struct docker *d, long *connect_ms, long *request_ms)
+{
+        *connect_ms = d->connect_ms;
+        *request_ms = d->request_ms;
+}
