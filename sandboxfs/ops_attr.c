@@ -68,6 +68,17 @@ bool sbfs_allowed(struct sbfs_reader *r, const struct sbfs_node *n)
         return ok && sbfs_reader_may_see(r, n->ct);
 }
 
+struct sbfs_node *sbfs_node_for(fuse_req_t req, fuse_ino_t ino, struct sbfs_reader *r)
+{
+        sbfs_reader_init(r, req);
+        struct sbfs_node *n = sbfs_node_of(ino);
+        if (!sbfs_allowed(r, n)) {
+                fuse_reply_err(req, ENOENT);
+                return NULL;
+        }
+        return n;
+}
+
 int sbfs_node_stat_fd(const struct sbfs_node *n, struct stat *st)
 {
         return fstatat(n->fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;

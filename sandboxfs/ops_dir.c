@@ -18,12 +18,9 @@
 void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         struct sbfs_reader r;
-        sbfs_reader_init(&r, req);
-        struct sbfs_node *n = sbfs_node_of(ino);
-        if (!sbfs_allowed(&r, n)) {
-                fuse_reply_err(req, ENOENT);
+        struct sbfs_node *n = sbfs_node_for(req, ino, &r);
+        if (!n)
                 return;
-        }
         struct sbfs_handle *d = sbfs_handle_new(n->kind);
         if (!d) {
                 fuse_reply_err(req, ENOMEM);
@@ -195,12 +192,9 @@ static int fill_sandbox(struct dirbuf *b, struct sbfs_handle *d, off_t offset)
 void sbfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, struct fuse_file_info *fi)
 {
         struct sbfs_reader r;
-        sbfs_reader_init(&r, req);
-        struct sbfs_node *n = sbfs_node_of(ino);
-        if (!sbfs_allowed(&r, n)) {
-                fuse_reply_err(req, ENOENT);
+        struct sbfs_node *n = sbfs_node_for(req, ino, &r);
+        if (!n)
                 return;
-        }
         if (size > 1024 * 1024)
                 size = 1024 * 1024;
         _cleanup_free_ char *buf = calloc(1, size);

@@ -73,12 +73,9 @@ static int open_log(struct sbfs_container *ct, enum sbfs_stream s, struct stat *
 void sbfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         struct sbfs_reader r;
-        sbfs_reader_init(&r, req);
-        struct sbfs_node *n = sbfs_node_of(ino);
-        if (!sbfs_allowed(&r, n)) {
-                fuse_reply_err(req, ENOENT);
+        struct sbfs_node *n = sbfs_node_for(req, ino, &r);
+        if (!n)
                 return;
-        }
         if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & (O_TRUNC | O_CREAT))) {
                 fuse_reply_err(req, EROFS);
                 return;

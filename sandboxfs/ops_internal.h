@@ -16,6 +16,9 @@ struct sbfs_node *sbfs_node_of(fuse_ino_t ino);
  * container: the container is still there and the reader may see it; otherwise the reader
  * learns nothing (ENOENT). */
 bool sbfs_allowed(struct sbfs_reader *r, const struct sbfs_node *n);
+/* The node of ino for the reader of req (r, initialized here), or NULL after answering ENOENT:
+ * the start of every handler that takes an inode without an open file. */
+struct sbfs_node *sbfs_node_for(fuse_req_t req, fuse_ino_t ino, struct sbfs_reader *r);
 /* lstat of a sandbox node's O_PATH fd; negative errno. */
 int sbfs_node_stat_fd(const struct sbfs_node *n, struct stat *st);
 /* The attributes a reader sees; negative errno. */

@@ -207,12 +207,9 @@ void sbfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 void sbfs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
         struct sbfs_reader r;
-        sbfs_reader_init(&r, req);
-        struct sbfs_node *n = sbfs_node_of(ino);
-        if (!sbfs_allowed(&r, n)) {
-                fuse_reply_err(req, ENOENT);
+        struct sbfs_node *n = sbfs_node_for(req, ino, &r);
+        if (!n)
                 return;
-        }
         if (n->kind != SBFS_SANDBOX) {
                 fuse_reply_err(req, EINVAL);
                 return;
@@ -232,12 +229,9 @@ void sbfs_readlink(fuse_req_t req, fuse_ino_t ino)
 void sbfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
         struct sbfs_reader r;
-        sbfs_reader_init(&r, req);
-        struct sbfs_node *n = sbfs_node_of(ino);
-        if (!sbfs_allowed(&r, n)) {
-                fuse_reply_err(req, ENOENT);
+        struct sbfs_node *n = sbfs_node_for(req, ino, &r);
+        if (!n)
                 return;
-        }
         if (mask & W_OK) {
                 fuse_reply_err(req, EROFS);
                 return;
