@@ -11,7 +11,7 @@
 #define LAUNCH_MAX_VOLUMES 64
 
 struct launch_plan {
-        char name[160]; /* mesos-ID */
+        char name[MD_NAME_MAX + 1]; /* mesos-ID */
         struct sandbox sandbox;
         struct task_spec *spec;
         char volume_paths[LAUNCH_MAX_VOLUMES][PATH_MAX];
