@@ -94,11 +94,9 @@ void sbfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                         err = h->fd;
                         break;
                 }
-                pthread_mutex_lock(&sbfs_lock);
-                bool finished = n->ct->rec.state == MD_STATE_EXITED;
-                pthread_mutex_unlock(&sbfs_lock);
-                /* a finished container's log no longer changes: keep its pages */
-                fi->keep_cache = unchanged_since_last_open(n, &st) && finished;
+                /* a log as it was at the last open keeps its pages, running or not: one that
+                 * grows while read drops them when a GETATTR sees the new size (AUTO_INVAL_DATA) */
+                fi->keep_cache = unchanged_since_last_open(n, &st);
                 break;
         }
         case SBFS_FOLLOW_LOG: {
