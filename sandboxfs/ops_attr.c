@@ -40,13 +40,15 @@ double sbfs_attr_timeout(const struct sbfs_node *n, const struct stat *st)
         return finished ? FINISHED_ATTR_TIMEOUT : TIMEOUT;
 }
 
-static double entry_timeout(const struct sbfs_node *n)
+/* How long the kernel may keep a name looked up in parent. */
+static double entry_timeout(const struct sbfs_node *parent)
 {
-        switch (n->kind) {
-        case SBFS_CT_DIR: /* every walk through mesos-ID asks who walks */
+        switch (parent->kind) {
+        case SBFS_ROOT: /* mesos-ID: every walk through it asks who walks */
         case SBFS_SANDBOX: /* the task renames at will */
                 return TIMEOUT;
-        default:
+        default: /* the names in mesos-ID/ and follow/, sandbox included: its folder is the
+                  * container's for its whole life (ct->sandbox_fd) */
                 return FIXED_ENTRY_TIMEOUT;
         }
 }
@@ -186,12 +188,12 @@ int sbfs_node_attr(struct sbfs_node *n, struct stat *st)
 }
 
 /* Makes the entry for a node just looked up (one lookup already counted). */
-int sbfs_fill_entry(struct sbfs_node *n, struct fuse_entry_param *e)
+int sbfs_fill_entry(const struct sbfs_node *parent, struct sbfs_node *n, struct fuse_entry_param *e)
 {
         memset(e, 0, sizeof *e);
         e->ino = (uintptr_t)n;
         int r = sbfs_node_attr(n, &e->attr);
         e->attr_timeout = sbfs_attr_timeout(n, &e->attr);
-        e->entry_timeout = entry_timeout(n);
+        e->entry_timeout = entry_timeout(parent);
         return r;
 }

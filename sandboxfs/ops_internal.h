@@ -25,8 +25,8 @@ int sbfs_node_stat_fd(const struct sbfs_node *n, struct stat *st);
 int sbfs_node_attr(struct sbfs_node *n, struct stat *st);
 /* How long the kernel may keep n's attributes st. */
 double sbfs_attr_timeout(const struct sbfs_node *n, const struct stat *st);
-/* The entry for a node just looked up (one lookup already counted); negative errno. */
-int sbfs_fill_entry(struct sbfs_node *n, struct fuse_entry_param *e);
+/* The entry for n, just looked up in parent (one lookup already counted); negative errno. */
+int sbfs_fill_entry(const struct sbfs_node *parent, struct sbfs_node *n, struct fuse_entry_param *e);
 
 /* ops_lookup.c */
 void sbfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);

@@ -145,11 +145,11 @@ void sbfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
         struct sbfs_reader r;
         sbfs_reader_init(&r, req);
-        struct sbfs_node *n = NULL;
-        int err = do_lookup(&r, sbfs_node_of(parent), name, &n);
+        struct sbfs_node *dir = sbfs_node_of(parent), *n = NULL;
+        int err = do_lookup(&r, dir, name, &n);
         struct fuse_entry_param e;
         if (err == 0) {
-                err = sbfs_fill_entry(n, &e);
+                err = sbfs_fill_entry(dir, n, &e);
                 if (err < 0)
                         forget_one(n, 1);
         }
