@@ -13,9 +13,10 @@ static void sbfs_init(void *userdata, struct fuse_conn_info *conn)
         if (conn->capable & FUSE_CAP_SPLICE_MOVE)
                 conn->want |= FUSE_CAP_SPLICE_MOVE;
         conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
-        /* a log whose mtime moved drops its cached pages */
-        if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
-                conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
+        /* no GETATTR before every read of a file whose attributes are not cached (a running
+         * container's logs): its pages are checked at each open (keep_cache), and a size that
+         * moved drops them whenever a GETATTR (stat, a read past the end) sees it */
+        conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
         conn->want &= ~(FUSE_CAP_EXPORT_SUPPORT | FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_POSIX_ACL);
 }
 
