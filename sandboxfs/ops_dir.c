@@ -11,6 +11,7 @@
 #include "access.h"
 #include "cleanup.h"
 #include "handle.h"
+#include "layout.h"
 #include "ops_internal.h"
 #include "util.h"
 #include "watch.h"
@@ -70,32 +71,12 @@ static size_t add_entry(fuse_req_t req, char *p, size_t rem, const char *name, i
         return need > rem ? 0 : need;
 }
 
-/* The fixed entries of a container's folder and of its follow/ folder, with the inode numbers
- * their nodes show in stat (node_ino): ino 0 stands for the sandbox's own, ino 1 for the parent. */
-struct fixed_entry {
-        const char *name;
-        mode_t type;
-        enum sbfs_ino_kind ino;
-};
-static const struct fixed_entry ct_dir[] = {
-        {".", S_IFDIR, SBFS_INO_CT_DIR},          {"..", S_IFDIR, 1},
-        {"stdout", S_IFREG, SBFS_INO_STDOUT},     {"stderr", S_IFREG, SBFS_INO_STDERR},
-        {"follow", S_IFDIR, SBFS_INO_FOLLOW_DIR}, {"sandbox", S_IFDIR, 0},
-        {"info.json", S_IFREG, SBFS_INO_INFO},    {NULL, 0, 0},
-};
-static const struct fixed_entry follow_dir[] = {
-        {".", S_IFDIR, SBFS_INO_FOLLOW_DIR},
-        {"..", S_IFDIR, SBFS_INO_CT_DIR},
-        {"stdout", S_IFREG, SBFS_INO_FOLLOW_STDOUT},
-        {"stderr", S_IFREG, SBFS_INO_FOLLOW_STDERR},
-        {NULL, 0, 0},
-};
-
-static ino_t fixed_entry_ino(const struct sbfs_node *dir, const struct fixed_entry *e)
+/* The inode number readdir shows for a fixed entry: the one its node shows in stat (node_ino). */
+static ino_t layout_ino(const struct sbfs_node *dir, const struct sbfs_layout_entry *e)
 {
-        if (e->ino == 1)
+        if (e->ino == SBFS_LAYOUT_ROOT_INO)
                 return FUSE_ROOT_ID;
-        if (e->ino == 0) {
+        if (e->ino == SBFS_LAYOUT_SANDBOX_INO) {
                 struct stat st;
                 return fstat(dir->ct->sandbox_fd, &st) == 0 ? st.st_ino : 0;
         }
@@ -156,9 +137,9 @@ static int fill_root(struct dirbuf *b, struct sbfs_reader *r, off_t offset)
 /* mesos-ID/ and mesos-ID/follow/: their fixed names, by index. */
 static int fill_fixed(struct dirbuf *b, const struct sbfs_node *n, off_t offset)
 {
-        const struct fixed_entry *entries = n->kind == SBFS_CT_DIR ? ct_dir : follow_dir;
+        const struct sbfs_layout_entry *entries = sbfs_layout(n->kind);
         for (size_t i = (size_t)offset; entries[i].name; i++)
-                if (!dirbuf_add(b, entries[i].name, fixed_entry_ino(n, &entries[i]), entries[i].type >> 12,
+                if (!dirbuf_add(b, entries[i].name, layout_ino(n, &entries[i]), entries[i].type >> 12,
                                 (off_t)i + 1))
                         break;
         return 0;

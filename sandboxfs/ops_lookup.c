@@ -8,6 +8,7 @@
 
 #include "access.h"
 #include "handle.h"
+#include "layout.h"
 #include "ops_internal.h"
 #include "safe_open.h"
 #include "watch.h"
@@ -109,27 +110,15 @@ static int do_lookup(struct sbfs_reader *r, struct sbfs_node *parent, const char
                 break;
         }
         case SBFS_CT_DIR:
-                if (strcmp(name, "stdout") == 0)
-                        n = get_node(parent->ct, SBFS_LOG, SBFS_STDOUT);
-                else if (strcmp(name, "stderr") == 0)
-                        n = get_node(parent->ct, SBFS_LOG, SBFS_STDERR);
-                else if (strcmp(name, "follow") == 0)
-                        n = get_node(parent->ct, SBFS_FOLLOW_DIR, SBFS_STDOUT);
-                else if (strcmp(name, "info.json") == 0)
-                        n = get_node(parent->ct, SBFS_INFO, SBFS_STDOUT);
-                else if (strcmp(name, "sandbox") == 0)
+        case SBFS_FOLLOW_DIR: {
+                const struct sbfs_layout_entry *e = sbfs_layout_find(parent->kind, name);
+                if (!e)
+                        return -ENOENT;
+                if (e->kind == SBFS_SANDBOX)
                         return lookup_sandbox_root(parent->ct, out);
-                else
-                        return -ENOENT;
+                n = get_node(parent->ct, e->kind, e->stream);
                 break;
-        case SBFS_FOLLOW_DIR:
-                if (strcmp(name, "stdout") == 0)
-                        n = get_node(parent->ct, SBFS_FOLLOW_LOG, SBFS_STDOUT);
-                else if (strcmp(name, "stderr") == 0)
-                        n = get_node(parent->ct, SBFS_FOLLOW_LOG, SBFS_STDERR);
-                else
-                        return -ENOENT;
-                break;
+        }
         case SBFS_SANDBOX:
                 return lookup_sandbox(parent, name, out);
         default:
