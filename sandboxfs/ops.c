@@ -1,3 +1,6 @@
+/* The operations table of mesos-sandboxfs, what the connection asks of the kernel (init), and
+ * every operation that would write, refused: the handlers live in ops_lookup.c (names and
+ * attributes), ops_file.c (open files) and ops_dir.c (folders). */
 #include <errno.h>
 #include <limits.h>
 #include <sys/statvfs.h>
