@@ -160,8 +160,8 @@ static void set_docker_id(struct md_record *r, void *arg)
  * was checked (bind_holder.h), not by their paths. */
 struct held_sources {
         char sandbox[BIND_HOLDER_SOURCE_MAX];
-        char volumes[LAUNCH_MAX_VOLUMES][BIND_HOLDER_SOURCE_MAX];
-        const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
+        char volumes[POLICY_MAX_VOLUMES][BIND_HOLDER_SOURCE_MAX];
+        const char *volume_ptrs[POLICY_MAX_VOLUMES];
 };
 
 static int hold_sources(struct helper *h, const struct launch_plan *plan, struct bind_holder *holder,

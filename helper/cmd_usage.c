@@ -12,14 +12,14 @@
 #include "util.h"
 
 /* Finds the caller's running container and opens the daemon. */
-static int open_running(struct helper *h, const char *id, char name[static 160], char **docker_ref,
-                        struct docker **d, md_error *err)
+static int open_running(struct helper *h, const char *id, char name[static MD_NAME_MAX + 1],
+                        char **docker_ref, struct docker **d, md_error *err)
 {
         _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
         struct md_record r = {0};
         if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
                 return -1;
-        snprintf(name, 160, "%s", r.container);
+        snprintf(name, MD_NAME_MAX + 1, "%s", r.container);
         bool running = r.state == MD_STATE_RUNNING && r.docker_id;
         *docker_ref = running ? strdup(r.docker_id) : NULL;
         md_record_clear(&r);
@@ -42,7 +42,7 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err)
 {
         if (argc != 2)
                 return md_fail(err, MD_EXIT_USAGE, "usage: usage ID");
-        char name[160];
+        char name[MD_NAME_MAX + 1];
         _cleanup_free_ char *ref = NULL;
         struct docker *d = NULL;
         if (open_running(h, argv[1], name, &ref, &d, err) < 0)
@@ -116,7 +116,7 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
         }
         if (optind != argc - 1 || (cpus == 0 && mem == 0))
                 return md_fail(err, MD_EXIT_USAGE, "usage: update ID [--cpus N] [--mem MB]");
-        char name[160];
+        char name[MD_NAME_MAX + 1];
         _cleanup_free_ char *ref = NULL;
         struct docker *d = NULL;
         if (open_running(h, argv[optind], name, &ref, &d, err) < 0)

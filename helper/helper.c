@@ -33,13 +33,13 @@ int helper_audit(struct helper *h, const char *container, const char *image, boo
         return audit_write(h->audit_fd, &ev, err);
 }
 
-int helper_container_name(const char *id, char name[static 160], md_error *err)
+int helper_container_name(const char *id, char name[static MD_NAME_MAX + 1], md_error *err)
 {
         if (!md_valid_container_id(id))
                 return md_fail(err, MD_EXIT_USAGE,
                                "container id \"%.*s\": must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}", 200,
                                id ? id : "");
-        snprintf(name, 160, "%s%s", MD_CONTAINER_PREFIX, id);
+        snprintf(name, MD_NAME_MAX + 1, "%s%s", MD_CONTAINER_PREFIX, id);
         return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "format.h"
 #include "policy.h"
 #include "privilege.h"
+#include "util.h"
 
 struct helper {
         const char *command; /* "launch", "wait", … */
@@ -30,7 +31,7 @@ int helper_audit(struct helper *h, const char *container, const char *image, boo
 int helper_open_audit(struct helper *h, md_error *err);
 
 /* "mesos-ID" from a command-line ID, or MD_EXIT_USAGE naming the ID. */
-int helper_container_name(const char *id, char name[static 160], md_error *err);
+int helper_container_name(const char *id, char name[static MD_NAME_MAX + 1], md_error *err);
 
 /* After a failed lookup of arg: a "no such container" is a denial on the audit trail (another
  * caller's container looks the same). Returns -1, err kept unless the audit itself failed. */

@@ -8,16 +8,14 @@
 #include "sandbox.h"
 #include "task.h"
 
-#define LAUNCH_MAX_VOLUMES 64
-
 struct launch_plan {
-        char name[160]; /* mesos-ID */
+        char name[MD_NAME_MAX + 1]; /* mesos-ID */
         struct sandbox sandbox;
         struct task_spec *spec;
-        char volume_paths[LAUNCH_MAX_VOLUMES][PATH_MAX];
-        const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
-        bool volume_read_only[LAUNCH_MAX_VOLUMES];
-        int volume_fds[LAUNCH_MAX_VOLUMES]; /* what was checked, held: it is what gets mounted */
+        char volume_paths[POLICY_MAX_VOLUMES][PATH_MAX];
+        const char *volume_ptrs[POLICY_MAX_VOLUMES];
+        bool volume_read_only[POLICY_MAX_VOLUMES];
+        int volume_fds[POLICY_MAX_VOLUMES]; /* what was checked, held: it is what gets mounted */
         struct policy_verdict *verdict; /* large: heap */
 };
 

@@ -127,6 +127,9 @@ struct policy_finding {
 };
 
 #define POLICY_MAX_FINDINGS 256
+/* The most volumes a request may name (a verdict holds a flag for each): the task parser, the
+ * launch plan and the bind holder take this limit. */
+#define POLICY_MAX_VOLUMES 64
 
 struct policy_verdict {
         bool allow; /* every finding allows */
@@ -137,8 +140,9 @@ struct policy_verdict {
         gid_t run_gid;
         uint64_t mem_limit_mb; /* the memory limit the container runs under: mem, or max-mem
                                 * when the task names none; 0 when no image was asked */
-        bool read_only_capped[64]; /* per req->volumes index (up to 64; more are denied): a rw
-                                    * request beneath a `:ro` path is allowed, mounted read-only */
+        bool read_only_capped[POLICY_MAX_VOLUMES]; /* per req->volumes index (more are denied): a
+                                                    * rw request beneath a `:ro` path is allowed,
+                                                    * mounted read-only */
 };
 
 /* Pure: no I/O except name lookups for container-users names (getpwnam) done in policy_load,

@@ -69,7 +69,7 @@ int task_policy_request(const struct task_spec *t, const char **volume_host_path
         /* only host paths outside the sandbox are the policy's: a relative host_path is in the
          * sandbox, an absolute one is judged as the helper resolved it (symlinks followed) */
         size_t nv = 0;
-        for (size_t i = 0; i < t->n_volumes && i < TASK_MAX_VOLUMES; i++) {
+        for (size_t i = 0; i < t->n_volumes && i < POLICY_MAX_VOLUMES; i++) {
                 if (t->volumes[i].host_path[0] != '/')
                         continue;
                 if (!volume_host_paths || !volume_host_paths[i] || volume_host_paths[i][0] != '/')
