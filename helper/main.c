@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "attach.h"
 #include "config.h"
 #include "engine.h"
 #include "helper.h"
@@ -43,22 +44,23 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "      launch --attach and exec: the container's or the command's status\n";
 
 /* run: engine_run for the commands that live in the engine module (engine.h), loaded only for
- * them; creates: it creates or changes a container, so it needs a policy section even for root;
- * starts_monitor: it may start the shared monitor (a launch, or an adoption when it finds a
- * container's monitor gone), so it keeps two capabilities permitted for that alone. */
+ * them (launch: attach_launch, which waits for an attached launch without it); creates: it creates or changes
+ * a container, so it needs a policy section even for root; starts_monitor: it may start the shared monitor (a
+ * launch, or an adoption when it finds a container's monitor gone), so it keeps two capabilities permitted
+ * for that alone. */
 static const struct command {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
         bool creates, starts_monitor;
 } commands[] = {
-        {"launch", engine_run, true, true},   {"wait", cmd_wait, false, true},
-        {"destroy", engine_run, false, true}, {"list", cmd_list, false, false},
-        {"recover", engine_run, false, true}, {"usage", engine_run, false, false},
-        {"update", engine_run, true, false},  {"fetch", engine_run, true, false},
-        {"policy", cmd_policy, false, false}, {"inspect", engine_run, false, false},
-        {"kill", engine_run, false, false},   {"rm", engine_run, false, true},
-        {"pull", engine_run, true, false},    {"exec", engine_run, true, false},
-        {"doctor", engine_run, false, false}, {"monitor", engine_run, false, true},
+        {"launch", attach_launch, true, true}, {"wait", cmd_wait, false, true},
+        {"destroy", engine_run, false, true},  {"list", cmd_list, false, false},
+        {"recover", engine_run, false, true},  {"usage", engine_run, false, false},
+        {"update", engine_run, true, false},   {"fetch", engine_run, true, false},
+        {"policy", cmd_policy, false, false},  {"inspect", engine_run, false, false},
+        {"kill", engine_run, false, false},    {"rm", engine_run, false, true},
+        {"pull", engine_run, true, false},     {"exec", engine_run, true, false},
+        {"doctor", engine_run, false, false},  {"monitor", engine_run, false, true},
 };
 
 static const struct command *find_command(const char *name)
