@@ -34,6 +34,7 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  rm      ID [--force]\n"
                                  "  pull    IMAGE [--config FILE]\n"
                                  "  exec    ID [--] CMD [ARG...]\n"
+                                 "  refuse  -- DOCKER-ARGS... (mesos-docker: audits a run line it refused)\n"
                                  "  doctor\n"
                                  "  monitor (root, from mesos-docker-monitor.service)\n"
                                  "  --help | --version\n"
@@ -61,6 +62,7 @@ static const struct command {
         {"kill", engine_run, false, false},    {"rm", engine_run, false, true},
         {"pull", engine_run, true, false},     {"exec", engine_run, true, false},
         {"doctor", engine_run, false, false},  {"monitor", engine_run, false, true},
+        {"refuse", cmd_refuse, false, false},
 };
 
 static const struct command *find_command(const char *name)
