@@ -55,5 +55,6 @@ int cmd_refuse(struct helper *h, int argc, char **argv, md_error *err)
         if (helper_audit(h, named_container(argc - 1, argv + 1, name), NULL, false, "docker run command line",
                          refusal.message, err) < 0)
                 return -1;
-        return md_fail(err, MD_EXIT_USAGE, "%s", refusal.message);
+        /* a denial like the policy's: the front end tells 77 (recorded) from 64 (not recorded) */
+        return md_fail(err, MD_EXIT_DENIED, "refused: %s", refusal.message);
 }

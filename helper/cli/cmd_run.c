@@ -103,8 +103,8 @@ void cmd_refused_run(int argc, char **argv)
         if (cli_helper_run(args, -1, NULL, NULL, 0, &res, &err) < 0) {
                 fprintf(stderr, "mesos-docker: the refusal is not audited: %s\n", err.message);
         } else {
-                /* 64: parsed again, refused and audited; anything else says why it is not */
-                if (res.status != 64)
+                /* 77: parsed again, refused and audited; anything else says why it is not */
+                if (res.status != 77)
                         cli_helper_relay_stderr(&res);
                 cli_helper_result_clear(&res);
         }

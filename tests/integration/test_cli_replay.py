@@ -317,6 +317,7 @@ class Denials(HelperTestCase):
         self.assertEqual(len(new), 1, new)
         self.assertEqual((new[0]["decision"], new[0]["caller_uid"]), ("deny", uid_of(AGENT2)), new)
         self.assertIn("unknown flag: --rm", new[0]["reason"])
+        self.assertNotIn("mesos-docker-helper", r.err, "a recorded refusal is the front end's message alone")
 
     def test_the_helper_audits_only_a_line_it_refuses_itself(self):
         """The refusal is recorded by the helper from its own parse of the line: a caller cannot
