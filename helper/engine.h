@@ -1,10 +1,12 @@
 /* The engine: every command that talks to the Docker daemon or fetches, built as a private
  * shared module (mesos-docker-engine.so) that the helper loads only when a command needs it.
  *
- * Why a module: the process an agent keeps alive per container (`wait`) needs nothing but the
- * state dir, yet a process that merely has libcurl, libarchive and their TLS and compression
- * stacks mapped and relocated holds about 1.5 MiB of private dirty memory; without them about
- * 120 kB. A thousand waiting agents' processes are the difference between 1.5 GB and 120 MB. */
+ * Why a module: the process an agent keeps alive per container (`wait`, an attached `launch`)
+ * needs nothing but the state dir, yet a process that merely has libcurl, libarchive and their
+ * TLS and compression stacks mapped and relocated holds about 1.5 MiB of private dirty memory;
+ * without them about 120 kB. A thousand waiting agents' processes are the difference between
+ * 1.5 GB and 120 MB. Such a process that must talk to the daemon (the attached launch itself, a
+ * forwarded signal, an adoption) does it in a child (engine_apart), and so never loads it. */
 #pragma once
 
 #include "helper.h"
