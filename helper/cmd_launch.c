@@ -1,6 +1,7 @@
 /* launch: the seed's sequence — fetch, pull, run with the sandbox mapped, stream the logs —
  * after the policy has allowed it and the decision is on the audit trail. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -8,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach.h"
 #include "bind_holder.h"
 #include "cleanup.h"
 #include "docker.h"
+#include "engine.h"
 #include "fetch.h"
 #include "image_access.h"
 #include "json_cleanup.h"
@@ -255,24 +256,20 @@ static int launch_allowed(struct helper *h, const struct launch_plan *plan, int 
         return attached ? 0 : print_launched(plan, docker_id, &started, err);
 }
 
-/* --attach: the forwarded signals wait in a signalfd from the start, and fds 1 and 2 must be
- * fit for the monitor before anything is decided. */
-static int prepare_attach(int *signal_fd, int *out_fd, int *err_fd, md_error *err)
-{
-        if ((*signal_fd = attach_block_signals(err)) < 0 || (*out_fd = attach_output_fd(1, err)) < 0 ||
-            (*err_fd = attach_output_fd(2, err)) < 0)
-                return -1;
-        return 0;
-}
-
-int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
+/* Parses, decides, audits and launches. Attached (ans not NULL, the helper's attach_launch in
+ * its engine child): the output goes to fds 1 and 2, which attach_launch checked before the
+ * fork (attach_output_fd), and the name and docker id go back in *ans for the helper's wait. */
+static int launch(struct helper *h, int argc, char **argv, struct engine_answer *ans, md_error *err)
 {
         struct launch_args args;
         if (launch_parse_args(argc, argv, true, &args, err) < 0)
                 return -1;
-        _cleanup_close_ int signal_fd = -1, out_fd = -1, err_fd = -1;
-        if (args.attach && prepare_attach(&signal_fd, &out_fd, &err_fd, err) < 0)
-                return -1;
+        if (args.attach != (ans != NULL))
+                return md_fail(err, MD_EXIT_USAGE, "--attach: the helper waits, not the engine");
+        _cleanup_close_ int out_fd = -1, err_fd = -1;
+        if (args.attach &&
+            ((out_fd = fcntl(1, F_DUPFD_CLOEXEC, 3)) < 0 || (err_fd = fcntl(2, F_DUPFD_CLOEXEC, 3)) < 0))
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "--attach: dup the output");
         _cleanup_(launch_plan_free) struct launch_plan plan;
         if (launch_plan_build(h, &args, &plan, err) < 0)
                 return audit_early_failure(h, plan.name, err);
@@ -302,5 +299,19 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
                 md_record_remove_claimed(record_dirfd, plan.name, token);
                 return -1;
         }
-        return args.attach ? attach_wait(h, record_dirfd, plan.name, docker_id, signal_fd, err) : 0;
+        if (ans) {
+                snprintf(ans->container, sizeof ans->container, "%s", plan.name);
+                snprintf(ans->docker_id, sizeof ans->docker_id, "%s", docker_id);
+        }
+        return 0;
+}
+
+int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
+{
+        return launch(h, argc, argv, NULL, err);
+}
+
+int launch_attached(struct helper *h, int argc, char **argv, struct engine_answer *ans, md_error *err)
+{
+        return launch(h, argc, argv, ans, err);
 }

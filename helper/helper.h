@@ -57,6 +57,7 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_policy(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_policy_show(struct helper *h, int argc, char **argv, md_error *err); /* `policy show` */
+int cmd_refuse(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_inspect(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_kill(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_rm(struct helper *h, int argc, char **argv, md_error *err);

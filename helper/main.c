@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "attach.h"
 #include "build_info.h"
 #include "config.h"
 #include "engine.h"
@@ -36,6 +37,7 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "  rm      ID [--force]\n"
                                  "  pull    IMAGE [--config FILE]\n"
                                  "  exec    ID [--] CMD [ARG...]\n"
+                                 "  refuse  -- DOCKER-ARGS... (mesos-docker: audits a run line it refused)\n"
                                  "  doctor\n"
                                  "  monitor (root, from mesos-docker-monitor.service)\n"
                                  "  -h | --help,  -V | --version\n"
@@ -47,23 +49,24 @@ static const char usage_text[] = "usage: mesos-docker-helper COMMAND [ARGS]\n"
                                  "      launch --attach and exec: the container's or the command's status\n";
 
 /* run: engine_run for the commands that live in the engine module (engine.h), loaded only for
- * them; creates: it creates or changes a container, so it needs a policy section even for root;
- * starts_monitor: it may start the shared monitor (a launch, or an adoption when it finds a
- * container's monitor gone), so it keeps two capabilities permitted for that alone; formats:
- * it takes --format (format.h). */
+ * them (launch: attach_launch, which waits for an attached launch without it); creates: it creates
+ * or changes a container, so it needs a policy section even for root; starts_monitor: it may start
+ * the shared monitor (a launch, or an adoption when it finds a container's monitor gone), so it
+ * keeps two capabilities permitted for that alone; formats: it takes --format (format.h). */
 static const struct command {
         const char *name;
         int (*run)(struct helper *h, int argc, char **argv, md_error *err);
         bool creates, starts_monitor, formats;
 } commands[] = {
-        {"launch", engine_run, true, true, false},   {"wait", cmd_wait, false, true, false},
-        {"destroy", engine_run, false, true, false}, {"list", cmd_list, false, false, true},
-        {"recover", engine_run, false, true, false}, {"usage", engine_run, false, false, true},
-        {"update", engine_run, true, false, false},  {"fetch", engine_run, true, false, false},
-        {"policy", cmd_policy, false, false, true},  {"inspect", engine_run, false, false, false},
-        {"kill", engine_run, false, false, false},   {"rm", engine_run, false, true, false},
-        {"pull", engine_run, true, false, false},    {"exec", engine_run, true, false, false},
-        {"doctor", engine_run, false, false, false}, {"monitor", engine_run, false, true, false},
+        {"launch", attach_launch, true, true, false}, {"wait", cmd_wait, false, true, false},
+        {"destroy", engine_run, false, true, false},  {"list", cmd_list, false, false, true},
+        {"recover", engine_run, false, true, false},  {"usage", engine_run, false, false, true},
+        {"update", engine_run, true, false, false},   {"fetch", engine_run, true, false, false},
+        {"policy", cmd_policy, false, false, true},   {"inspect", engine_run, false, false, false},
+        {"kill", engine_run, false, false, false},    {"rm", engine_run, false, true, false},
+        {"pull", engine_run, true, false, false},     {"exec", engine_run, true, false, false},
+        {"doctor", engine_run, false, false, false},  {"monitor", engine_run, false, true, false},
+        {"refuse", cmd_refuse, false, false, false},
 };
 
 static const struct command *find_command(const char *name)

@@ -1,6 +1,7 @@
 /* run and explain run: the translated TaskInfo goes to the helper's launch (or its policy
  * explain) on stdin, with --container-id and --sandbox from the command line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -88,4 +89,26 @@ int cmd_explain(struct cli_request *req, md_error *err)
         }
         cli_helper_result_clear(&res);
         return rc;
+}
+
+void cmd_refused_run(int argc, char **argv)
+{
+        const char **args = calloc((size_t)argc + 2, sizeof *args);
+        if (!args)
+                return;
+        args[0] = "refuse";
+        args[1] = "--";
+        for (int i = 1; i < argc; i++)
+                args[i + 1] = argv[i];
+        struct cli_helper_result res;
+        md_error err = {0};
+        if (cli_helper_run(args, -1, NULL, NULL, 0, &res, &err) < 0) {
+                fprintf(stderr, "mesos-docker: the refusal is not audited: %s\n", err.message);
+        } else {
+                /* 77: parsed again, refused and audited; anything else says why it is not */
+                if (res.status != 77)
+                        cli_helper_relay_stderr(&res);
+                cli_helper_result_clear(&res);
+        }
+        free(args);
 }

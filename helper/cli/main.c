@@ -64,8 +64,11 @@ int main(int argc, char **argv)
         struct cli_request req;
         /* an agent's shell may leave SIGPIPE ignored; a reader going away should end us */
         signal(SIGPIPE, SIG_DFL);
-        if (cli_parse(argc, argv, caller_env, &req, &err) < 0)
+        if (cli_parse(argc, argv, caller_env, &req, &err) < 0) {
+                if (req.command == CLI_RUN)
+                        cmd_refused_run(argc, argv);
                 die(&err);
+        }
         int rc;
         if (req.command == CLI_HELP)
                 rc = fputs(cli_usage_text, stdout) < 0;
