@@ -87,13 +87,22 @@ static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const 
 
 static _Noreturn void die_error(const char *command, const md_error *err)
 {
+        /* A command's synopsis ("usage: wait ID") already names the command: shown as
+         * "usage: mesos-docker-helper wait ID", not after the "wait: " prefix again. */
+        if (err->exit_code == MD_EXIT_USAGE && strncmp(err->message, "usage: ", 7) == 0) {
+                char msg[sizeof err->message];
+                snprintf(msg, sizeof msg, "%s", err->message + 7);
+                md_one_line(msg);
+                fprintf(stderr, "usage: mesos-docker-helper %s\n", msg);
+                exit(MD_EXIT_USAGE);
+        }
         die(err->exit_code ? err->exit_code : MD_EXIT_FAILED, command, "%s", err->message);
 }
 
 int main(int argc, char **argv)
 {
         md_error err = {0};
-        struct helper h = {.audit_fd = -1};
+        struct helper h = {.audit_fd = -1, .priv.caller_cwd = -1};
 
         /* Phase 1: sanitize the process we inherited from an untrusted caller. argc 0 would make
          * argv[0] NULL and shift the environment into argv for code that assumes otherwise. */
@@ -101,7 +110,7 @@ int main(int argc, char **argv)
                 die(MD_EXIT_USAGE, NULL, "refusing to run with an empty argument vector");
         activation_take_socket(argc, argv); /* systemd's socket for root's `monitor`, onto fd 0 */
         if (hygiene_fix_fds(&err) < 0 || hygiene_clear_environment(&err) < 0 ||
-            hygiene_reset_signals(&err) < 0 || hygiene_fix_process(&err) < 0)
+            hygiene_reset_signals(&err) < 0 || hygiene_fix_process(&h.priv.caller_cwd, &err) < 0)
                 die_error(NULL, &err);
 
         /* Phase 2: who is calling, recorded once; then give up every capability. We keep euid 0

@@ -1,5 +1,6 @@
 """Every bad input gets its documented exit code, one clear line naming the field, and changes nothing."""
 
+import json
 import os
 import socket
 import subprocess
@@ -102,6 +103,22 @@ class BadInput(HelperTestCase):
         self.assertExit(helper(AGENT1, "wait"), 64)
         self.assertExit(helper(AGENT1, "destroy", "x", "--grace", "soon"), 64, "--grace")
         self.assertExit(helper(AGENT1, "launch", "--bogus"), 64)
+
+    def test_usage_message_says_usage_once(self):
+        r = helper(AGENT1, "usage")
+        self.assertExit(r, 64)
+        self.assertEqual(r.err, "usage: mesos-docker-helper usage ID\n")
+        self.assertEqual(helper(AGENT1, "wait").err, "usage: mesos-docker-helper wait ID\n")
+
+    def test_relative_task_file_is_read_from_the_callers_directory(self):
+        sandbox = make_sandbox(AGENT1)
+        with open(os.path.join(sandbox, "task.json"), "w") as f:
+            json.dump(task("echo hi"), f)
+        os.chown(os.path.join(sandbox, "task.json"), uid_of(AGENT1), uid_of(AGENT1))
+        r = helper(AGENT1, "policy", "explain", "--container-id", new_id(), "--sandbox", sandbox,
+                   "--task", "task.json", cwd=sandbox)
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()["create"]["body"]["Cmd"], ["/bin/sh", "-c", "echo hi"])
 
     def test_unknown_container(self):
         self.assertExit(helper(AGENT1, "wait", new_id()), 2, "no such container")
