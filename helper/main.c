@@ -87,15 +87,10 @@ static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const 
 
 static _Noreturn void die_error(const char *command, const md_error *err)
 {
-        /* A command's synopsis ("usage: wait ID") already names the command: shown as
-         * "usage: mesos-docker-helper wait ID", not after the "wait: " prefix again. */
-        if (err->exit_code == MD_EXIT_USAGE && strncmp(err->message, "usage: ", 7) == 0) {
-                char msg[sizeof err->message];
-                snprintf(msg, sizeof msg, "%s", err->message + 7);
-                md_one_line(msg);
-                fprintf(stderr, "usage: mesos-docker-helper %s\n", msg);
-                exit(MD_EXIT_USAGE);
-        }
+        /* A command's synopsis ("usage: wait ID") already names the command: no "wait: " before
+         * it ("mesos-docker-helper: usage: wait ID"). */
+        if (err->exit_code == MD_EXIT_USAGE && strncmp(err->message, "usage: ", 7) == 0)
+                die(MD_EXIT_USAGE, NULL, "%s", err->message);
         die(err->exit_code ? err->exit_code : MD_EXIT_FAILED, command, "%s", err->message);
 }
 

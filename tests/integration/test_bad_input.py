@@ -36,6 +36,34 @@ class BadInput(HelperTestCase):
         self.assertExit(self.launch(task("x", network="HOSTT")), 65,
                         'container.docker.network: unknown value "HOSTT"')
 
+    def test_misspelled_fields_are_refused_with_the_nearest_name(self):
+        t = task("x")
+        t["contianer"] = t.pop("container")
+        self.assertExit(self.launch(t), 65, "contianer: no such field in TaskInfo (did you mean container?)")
+        t = task("x")
+        t["container"]["docker"]["netwrok"] = "BRIDGE"
+        self.assertExit(self.launch(t), 65,
+                        "container.docker.netwrok: no such field in DockerInfo (did you mean network?)")
+        t = task("x", uris=[{"value": "http://x/y", "extrat": True}])
+        self.assertExit(self.launch(t), 65, "command.uris[0].extrat: no such field in CommandInfo.URI "
+                                            "(did you mean extract?)")
+
+    def test_mesos_fields_the_helper_does_not_use_are_accepted(self):
+        t = task("x", labels={"labels": [{"key": "a", "value": "b"}]}, health_check={"anything": 1},
+                 discovery={"visibility": "FRAMEWORK"}, kill_policy={"grace_period": {"nanoseconds": 1}},
+                 slave_id={"value": "s1"}, data="aGk=")
+        t["container"]["network_infos"] = [{"name": "x"}]
+        t["command"]["environment"] = {"variables": [{"name": "A", "value": "1"}]}
+        r = helper(AGENT1, "policy", "explain", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1),
+                   stdin=t)
+        self.assertExit(r, 0)
+
+    def test_enum_errors_list_the_values(self):
+        self.assertExit(self.launch(task("x", network="HOSTT")), 65,
+                        'container.docker.network: unknown value "HOSTT" (HOST, BRIDGE, NONE or USER)')
+        t = task("x", volumes=[{"container_path": "/x", "host_path": "y", "mode": "rw"}])
+        self.assertExit(self.launch(t), 65, 'container.volumes[0].mode: unknown value "rw" (RW or RO)')
+
     def test_not_docker_is_65_and_says_so(self):
         t = task("x")
         t["container"]["type"] = "MESOS"
@@ -107,8 +135,8 @@ class BadInput(HelperTestCase):
     def test_usage_message_says_usage_once(self):
         r = helper(AGENT1, "usage")
         self.assertExit(r, 64)
-        self.assertEqual(r.err, "usage: mesos-docker-helper usage ID\n")
-        self.assertEqual(helper(AGENT1, "wait").err, "usage: mesos-docker-helper wait ID\n")
+        self.assertEqual(r.err, "mesos-docker-helper: usage: usage ID\n")
+        self.assertEqual(helper(AGENT1, "wait").err, "mesos-docker-helper: usage: wait ID\n")
 
     def test_relative_task_file_is_read_from_the_callers_directory(self):
         sandbox = make_sandbox(AGENT1)
