@@ -111,7 +111,7 @@ class BadInput(HelperTestCase):
 
     def test_sandbox_outside_root(self):
         r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", "/tmp", stdin=task("x"))
-        self.assertExit(r, 77, "sandbox-root")
+        self.assertExit(r, 77, f"sandbox /tmp: not under a sandbox-root of the policy ({SANDBOX_ROOT})")
         r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", f"{SANDBOX_ROOT}/../../..",
                    stdin=task("x"))
         self.assertIn(r.code, (64, 77))
