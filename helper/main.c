@@ -113,6 +113,14 @@ int main(int argc, char **argv)
          * commands that may start the shared monitor keep two capabilities permitted for it
          * alone (privilege.h: keep_for_monitor). */
         const struct command *cmd = argc >= 2 ? find_command(argv[1]) : NULL;
+        /* Only the commands that read a file the caller names (--task, policy check FILE) keep
+         * its working directory: a `wait` of hours must not hold a mount busy. */
+        if (!cmd || (strcmp(cmd->name, "launch") != 0 && strcmp(cmd->name, "fetch") != 0 &&
+                     strcmp(cmd->name, "policy") != 0)) {
+                if (h.priv.caller_cwd >= 0)
+                        close(h.priv.caller_cwd);
+                h.priv.caller_cwd = -1;
+        }
         h.priv.keep_for_monitor = cmd && cmd->starts_monitor;
         if (privilege_identify(&h.priv, &err) < 0 || privilege_drop_capabilities(&h.priv, &err) < 0)
                 die_error(NULL, &err);
