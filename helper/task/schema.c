@@ -26,10 +26,11 @@ struct field {
 M(task_id, "TaskID", {"value", NULL});
 M(executor_id, "ExecutorID", {"value", NULL});
 M(framework_id, "FrameworkID", {"value", NULL});
+/* agent_id: the v1 API's name of slave_id (include/mesos/v1/mesos.proto) */
 M(agent_id, "SlaveID", {"value", NULL});
 M(scalar, "Value.Scalar", {"value", NULL});
 M(resource, "Resource", {"name", NULL}, {"type", NULL}, {"scalar", &scalar}, {"ranges", NULL}, {"set", NULL},
-  {"text", NULL}, {"role", NULL}, {"provider_id", NULL}, {"allocation_info", NULL}, {"reservation", NULL},
+  {"role", NULL}, {"provider_id", NULL}, {"allocation_info", NULL}, {"reservation", NULL},
   {"reservations", NULL}, {"disk", NULL}, {"revocable", NULL}, {"shared", NULL});
 M(uri, "CommandInfo.URI", {"value", NULL}, {"executable", NULL}, {"extract", NULL}, {"cache", NULL},
   {"output_file", NULL});
