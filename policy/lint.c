@@ -70,7 +70,7 @@ int policy_check_characters(struct policy_parser *ps, const char *s)
         char name[MD_CHAR_NAME_MAX];
         for (size_t i = 0; i < len; i++) {
                 size_t n;
-                if (md_char_lookalike(s + i, len - i, &n)) {
+                if ((unsigned char)s[i] >= 0x80 && md_char_lookalike(s + i, len - i, &n)) {
                         md_char_name(s + i, len - i, name);
                         return policy_parse_error(ps, "column %zu: %s: %s", policy_column(ps, s + i), name,
                                                   instead(name));
