@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "answers.h"
 #include "cli.h"
 #include "task.h"
@@ -512,7 +513,7 @@ START_TEST(answers)
 }
 END_TEST
 
-static Suite *cli_suite(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("cli");
         TCase *tc = tcase_create("core");
@@ -525,13 +526,4 @@ static Suite *cli_suite(void)
         tcase_add_test(tc, answers);
         suite_add_tcase(s, tc);
         return s;
-}
-
-int main(void)
-{
-        SRunner *sr = srunner_create(cli_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "policy.h"
 
 static struct policy *parse(const char *text)
@@ -78,7 +79,7 @@ START_TEST(sections_in_file_order)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("policy_describe");
         TCase *tc = tcase_create("policy_describe");
@@ -86,9 +87,5 @@ int main(void)
         tcase_add_test(tc, absent_keys_allow_nothing);
         tcase_add_test(tc, sections_in_file_order);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "json_cleanup.h"
 #include "record.h"
 
@@ -171,7 +172,7 @@ START_TEST(claim_and_lock)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("record");
         TCase *tc = tcase_create("record");
@@ -180,9 +181,5 @@ int main(void)
         tcase_add_test(tc, write_read_remove);
         tcase_add_test(tc, claim_and_lock);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }
