@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "suggest.h"
 
 START_TEST(distance)
@@ -89,7 +90,7 @@ START_TEST(lookalikes_and_columns)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("suggest");
         TCase *tc = tcase_create("suggest");
@@ -98,9 +99,5 @@ int main(void)
         tcase_add_test(tc, char_names);
         tcase_add_test(tc, lookalikes_and_columns);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }
