@@ -141,13 +141,17 @@ static _Noreturn __attribute__((format(printf, 3, 4))) void die(int code, const 
 
 static _Noreturn void die_error(const char *command, const md_error *err)
 {
+        /* A command's synopsis ("usage: wait ID") already names the command: no "wait: " before
+         * it ("mesos-docker-helper: usage: wait ID"). */
+        if (err->exit_code == MD_EXIT_USAGE && strncmp(err->message, "usage: ", 7) == 0)
+                die(MD_EXIT_USAGE, NULL, "%s", err->message);
         die(err->exit_code ? err->exit_code : MD_EXIT_FAILED, command, "%s", err->message);
 }
 
 int main(int argc, char **argv)
 {
         md_error err = {0};
-        struct helper h = {.audit_fd = -1};
+        struct helper h = {.audit_fd = -1, .priv.caller_cwd = -1};
 
         /* Phase 1: sanitize the process we inherited from an untrusted caller. argc 0 would make
          * argv[0] NULL and shift the environment into argv for code that assumes otherwise. */
@@ -155,7 +159,7 @@ int main(int argc, char **argv)
                 die(MD_EXIT_USAGE, NULL, "refusing to run with an empty argument vector");
         activation_take_socket(argc, argv); /* systemd's socket for root's `monitor`, onto fd 0 */
         if (hygiene_fix_fds(&err) < 0 || hygiene_clear_environment(&err) < 0 ||
-            hygiene_reset_signals(&err) < 0 || hygiene_fix_process(&err) < 0)
+            hygiene_reset_signals(&err) < 0 || hygiene_fix_process(&h.priv.caller_cwd, &err) < 0)
                 die_error(NULL, &err);
 
         /* Phase 2: who is calling, recorded once; then give up every capability. We keep euid 0
@@ -163,6 +167,14 @@ int main(int argc, char **argv)
          * commands that may start the shared monitor keep two capabilities permitted for it
          * alone (privilege.h: keep_for_monitor). */
         const struct command *cmd = argc >= 2 ? find_command(argv[1]) : NULL;
+        /* Only the commands that read a file the caller names (--task, policy check FILE) keep
+         * its working directory: a `wait` of hours must not hold a mount busy. */
+        if (!cmd || (strcmp(cmd->name, "launch") != 0 && strcmp(cmd->name, "fetch") != 0 &&
+                     strcmp(cmd->name, "policy") != 0)) {
+                if (h.priv.caller_cwd >= 0)
+                        close(h.priv.caller_cwd);
+                h.priv.caller_cwd = -1;
+        }
         h.priv.keep_for_monitor = cmd && cmd->starts_monitor;
         if (privilege_identify(&h.priv, &err) < 0 || privilege_drop_capabilities(&h.priv, &err) < 0)
                 die_error(NULL, &err);

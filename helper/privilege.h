@@ -23,6 +23,9 @@ struct privilege {
          * (helper/monitor/monitor_state.c). A child that becomes the caller loses them (all its
          * uids are the caller's). */
         bool keep_for_monitor;
+        /* the caller's working directory (O_PATH, -1 when unknown): the files it names by a
+         * relative path (--task, policy check FILE) are looked up from there, as the caller */
+        int caller_cwd;
 };
 
 /* Records, once, who we are. Never infer privilege from geteuid() later. A process in another

@@ -45,6 +45,14 @@ void policy_free(struct policy *p);
 
 const struct policy_helper_conf *policy_helper(const struct policy *p);
 
+/* Warnings: what loads but is probably not what the author meant (a user or group that does
+ * not exist, an empty file, a look-alike comma…), each "FILE:LINE: warning: message". Parsing
+ * gathers the cheap ones; policy_lint adds those about the whole policy (no sandbox-root, no
+ * [caller] section, a section that a later one hides), for `policy check`. */
+void policy_lint(struct policy *p);
+size_t policy_n_warnings(const struct policy *p);
+const char *policy_warning(const struct policy *p, size_t i); /* NULL past the end */
+
 /* The last section whose subject matches (user name, #UID, %GROUP), or NULL: default deny. */
 const struct policy_section *policy_match_caller(const struct policy *p, const struct policy_caller *c);
 

@@ -147,6 +147,14 @@ int policy_parse_subject(struct policy_parser *ps, const char *word, const char 
         if (r < 0)
                 return policy_parse_error(ps, "%s: cannot look up %s %s: %s", what, group ? "group" : "user",
                                           name, strerror(-r));
+        /* still loaded (a user may be created after the policy), but probably a typo */
+        if (r == 0 && strcmp(what, "subject") == 0)
+                policy_parse_warning(ps,
+                                     "[caller %s]: no such %s \"%s\": the section matches no caller until "
+                                     "that %s exists",
+                                     word, group ? "group" : "user", name, group ? "group" : "user");
+        else if (r == 0)
+                policy_parse_warning(ps, "%s: no such %s \"%s\"", what, group ? "group" : "user", name);
         s.name = strdup(name);
         if (!s.name)
                 return policy_parse_error(ps, "out of memory");

@@ -311,15 +311,40 @@ static const struct {
         {"[caller %a/b]\n", "t.conf:1: subject: invalid group name \"a/b\""},
         {"[caller -x]\n", "t.conf:1: subject: invalid user name"},
         {"[caller x]\nfoo = 1\n", "t.conf:2: unknown key \"foo\" in [caller]"},
-        {"[helper]\nimages = x\n", "t.conf:2: unknown key \"images\" in [helper]"},
+        {"[caller x]\nnetwroks = host\n",
+         "t.conf:2: unknown key \"netwroks\" in [caller] (did you mean networks?)"},
+        {"[helper]\nsandbox-roots = /a\n",
+         "t.conf:2: unknown key \"sandbox-roots\" in [helper] (did you mean sandbox-root?)"},
+        /* a key in the wrong kind of section: most often a [caller …] header is missing */
+        {"[helper]\nimages = x\n",
+         "t.conf:2: images: belongs in a [caller SUBJECT] section, not in [helper]"},
+        {"[caller x]\nsandbox-root = /a\n",
+         "t.conf:2: sandbox-root: belongs in [helper], not in a [caller] section"},
         {"[caller x]\nimages = a\nnetworks = host\nimages = b\n",
          "t.conf:4: images: already set in this section at line 2"},
         {"[helper]\nstate-dir = /a\n[helper]\nstate-dir = /b\n",
          "t.conf:4: state-dir: already set at t.conf:2"},
-        {"images = x\n", "t.conf:1: images: outside a section"},
+        {"images = x\n", "t.conf:1: images: outside a section (it belongs in a [caller SUBJECT] section)"},
+        {"state-dir = /x\n", "t.conf:1: state-dir: outside a section (it belongs in [helper])"},
         {"[caller x]\nimages\n", "t.conf:2: expected KEY = VALUE or [SECTION]"},
         {"[caller x]\nimages =   # nothing\n", "t.conf:2: images: no value"},
-        {"[caller x]\nIMAGES = x\n", "t.conf:2: invalid key \"IMAGES\""},
+        {"[caller x]\nIMAGES = x\n",
+         "t.conf:2: invalid key \"IMAGES\": column 1: 'I' (did you mean images?)"},
+        {"[caller x]\nimag\xc3\xa9s = x\n", "t.conf:2: invalid key \"imag\xc3\xa9s\": column 5: U+00E9"},
+        /* characters that look like the right ones: named, with their column */
+        {"\xef\xbb\xbf[helper]\n", "t.conf:1: column 1: U+FEFF (byte order mark): save the file without it"},
+        {"[caller x]\nimages\xc2\xa0= x\n",
+         "t.conf:2: column 7: U+00A0 (no-break space): write a plain space"},
+        {"[caller x]\nimages = \xe2\x80\x9c"
+         "busybox\xe2\x80\x9d\n",
+         "t.conf:2: column 10: U+201C (left double quotation mark): values are not quoted"},
+        {"[caller x]\nimages = \"busybox:*\"\n",
+         "t.conf:2: column 10: '\"' (quotation mark): values are not quoted"},
+        {"[caller x]\nimages = 'busybox:*'\n",
+         "t.conf:2: column 10: '\'' (apostrophe): values are not quoted"},
+        {"[caller x]\nmax\xe2\x80\x93mem = 1\n", "t.conf:2: column 4: U+2013 (en dash): write '-'"},
+        {"[caller x]\nnetworks = host, bridge\n",
+         "t.conf:2: column 16: ',' (comma): list items are separated by blanks, not commas"},
         {"[caller x]\nnetworks = host warp\n", "t.conf:2: networks: unknown network \"warp\""},
         {"[caller x]\nprivileged = maybe\n", "t.conf:2: privileged: expected yes or no"},
         {"[caller x]\nprivileged = yes no\n", "t.conf:2: privileged: takes one value, not 2"},
@@ -391,6 +416,55 @@ START_TEST(parse_errors)
         ck_assert_int_eq(policy_parse_text("t.conf", h, huge - 1, &p, &err), 0);
         policy_free(p);
         free(h);
+}
+END_TEST
+
+static void warns(const char *text, const char *want)
+{
+        struct policy *p = parse(text);
+        policy_lint(p);
+        bool found = false;
+        for (size_t i = 0; i < policy_n_warnings(p); i++)
+                if (strcmp(policy_warning(p, i), want) == 0)
+                        found = true;
+        ck_assert_msg(found, "no warning \"%s\" for \"%s\" (first: %s)", want, text,
+                      policy_n_warnings(p) ? policy_warning(p, 0) : "none");
+        policy_free(p);
+}
+
+START_TEST(warnings)
+{
+        warns("[caller no-such-user-md]\nimages = x\n",
+              "t.conf:1: warning: [caller no-such-user-md]: no such user \"no-such-user-md\": the section "
+              "matches no caller until that user exists");
+        warns("[caller %no-such-group-md]\nimages = x\n", "t.conf:1: warning: [caller %no-such-group-md]: no "
+                                                          "such group \"no-such-group-md\": the section "
+                                                          "matches no caller until that group exists");
+        warns("[caller root]\nreaders = %no-such-group-md root\n",
+              "t.conf:2: warning: readers: no such group \"no-such-group-md\"");
+        warns("", "t.conf:1: warning: the file is empty");
+        warns("", "t.conf:1: warning: no [caller] section: every caller is denied");
+        warns("# only a comment\n\n", "t.conf:1: warning: the file is empty");
+        warns("[helper]\nstate-dir = /x\n", "t.conf:1: warning: no [caller] section: every caller is denied");
+        warns("[helper]\nstate-dir = /x\n[caller root]\nimages = x\n",
+              "t.conf:1: warning: no sandbox-root in [helper]: every launch and fetch is refused");
+        warns("[caller root]\nimages = x\n",
+              "t.conf:1: warning: no sandbox-root in [helper]: every launch and fetch is refused");
+        warns("[caller root]\nimages = a\n[caller #0]\nimages = b\n",
+              "t.conf:1: warning: [caller root] never applies: [caller #0] at t.conf:3 matches the same "
+              "callers and comes later (the last matching section wins, whole)");
+        warns("[caller %root]\n[caller x]\n[caller %root]\n",
+              "t.conf:1: warning: [caller %root] never applies: [caller %root] at t.conf:3 matches the same "
+              "callers and comes later (the last matching section wins, whole)");
+        warns("[helper]\nsandbox-root = /a, /b\n",
+              "t.conf:2: warning: column 18: ',' (comma): list items are separated by blanks, not commas");
+
+        /* a clean policy has none */
+        struct policy *p = parse("[helper]\nsandbox-root = /a\n[caller root]\nimages = x\n[caller %root]\n");
+        policy_lint(p);
+        ck_assert_msg(policy_n_warnings(p) == 0, "%s", policy_warning(p, 0));
+        ck_assert_ptr_null(policy_warning(p, 0));
+        policy_free(p);
 }
 END_TEST
 
@@ -1126,6 +1200,7 @@ Suite *unit_suite(void)
         tcase_add_test(tc, image_and_exec_alone);
         tcase_add_test(tc, parse_errors);
         tcase_add_test(tc, comments_and_words);
+        tcase_add_test(tc, warnings);
         tcase_add_test(tc, last_match_wins_whole);
         tcase_add_test(tc, default_deny);
         tcase_add_test(tc, images);
