@@ -320,12 +320,10 @@ START_TEST(test_nobody_listening)
 {
         struct docker *d = NULL;
         md_error err = {0};
-        int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(docker_open("/nonexistent/docker.sock", &d, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
         ck_assert_ptr_null(d);
         ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/docker.sock"));
-        ck_assert_int_lt(md_monotonic_ms() - t0, 1000);
 
         /* a socket file whose server is gone: connection refused */
         fake_start(FAKE_ANSWER, "");
@@ -363,7 +361,9 @@ START_TEST(test_silent_daemon)
         ck_assert_int_eq(docker_open(fk.path, &d, &err), -1);
         int64_t took = md_monotonic_ms() - t0;
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
-        ck_assert_msg(took >= 600 && took < 6000, "took %lld ms", (long long)took);
+        /* it waited the request limit out (a lower bound load cannot break); that it gave up at
+         * all is the case's timeout's to check, not a timed assertion's */
+        ck_assert_msg(took >= 600, "took %lld ms", (long long)took);
         ck_assert_ptr_nonnull(strstr(err.message, "unavailable"));
         fake_stop();
 }
@@ -377,11 +377,8 @@ START_TEST(test_silent_after_ping)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
-        int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
-        int64_t took = md_monotonic_ms() - t0;
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
-        ck_assert_msg(took < 6000, "took %lld ms", (long long)took);
         ck_assert_ptr_null(j);
         docker_close(d);
         fake_stop();
@@ -765,11 +762,8 @@ START_TEST(test_monitor_silent_attach)
         docker_set_timeouts(300, 1000);
         struct monitor_started started;
         md_error err = {0};
-        int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
-        int64_t took = md_monotonic_ms() - t0;
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
-        ck_assert_msg(took < 10000, "took %lld ms", (long long)took);
         ck_assert_ptr_null(strstr(fk.seen, "/start\n"));
         ck_assert_ptr_nonnull(strstr(fk.seen, "DELETE "));
         monitor_teardown(&mc);
