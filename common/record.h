@@ -10,10 +10,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <jansson.h>
 
 #include "error.h"
+#include "util.h"
 
 #define MD_RECORD_DIR "containers"
 #define MD_RECORD_SUFFIX ".json"
@@ -90,6 +92,23 @@ int md_record_write(int record_dirfd, const struct md_record *r, md_error *err);
 /* Removes the record; absent is fine. */
 int md_record_remove(int record_dirfd, const char *container);
 
+/* "mesos-ID.json" -> "mesos-ID" in name; false for any other file name (the temporary files
+ * of a write start with '.'). */
+bool md_record_name_of_file(const char *file, char name[static MD_NAME_MAX + 1]);
+
+/* The one listing of the record dir (list, lookups, sandboxfs, pruning): calls fn with the
+ * name ("mesos-ID") of each record, in directory order; other files are passed over. A
+ * nonzero return of fn stops the walk and is returned; -errno when the dir cannot be read. */
+typedef int (*md_record_name_fn)(int record_dirfd, const char *name, void *arg);
+int md_record_each(int record_dirfd, md_record_name_fn fn, void *arg);
+
+/* Removes the record when pred, given it as read under its lock and the locked file's
+ * stat, says so (nonzero); with wait, waits for the lock as md_record_update does, otherwise
+ * a locked record (being edited) is left alone. 1 removed, 0 not (absent, vetoed or
+ * locked), -errno. */
+typedef bool (*md_record_pred)(const struct md_record *r, const struct stat *st, void *arg);
+int md_record_remove_if(int record_dirfd, const char *container, md_record_pred pred, void *arg, bool wait);
+
 /* Read-modify-write of a record under its own lock (an exclusive flock on the record file;
  * every writer that edits rather than creates takes it: the monitor, destroy, the reaper), so
  * that one's change, such as destroy's kill_requested, is never lost to another's. There is
@@ -113,3 +132,4 @@ int md_record_claim(int record_dirfd, const struct md_record *r, md_error *err);
 /* Removes the record only while it carries the claim token (a launch undoing its own claim);
  * 0 when absent or someone else's. */
 int md_record_remove_claimed(int record_dirfd, const char *container, const char *claim);
+

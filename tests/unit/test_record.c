@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "json_cleanup.h"
@@ -112,6 +113,17 @@ static void set_running(struct md_record *r, void *arg)
         r->state = MD_STATE_RUNNING;
 }
 
+/* A fresh state dir under dir (a mkdtemp template): the record dir's fd. */
+static int make_state_dir(char *dir, char state[static sizeof "/tmp/md-record-XXXXXX" + 8])
+{
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(state, sizeof "/tmp/md-record-XXXXXX" + 8, "%s/state", dir);
+        md_error err = {0};
+        int fd = md_record_dir_open(state, true, &err);
+        ck_assert_msg(fd >= 0, "%s", err.message);
+        return fd;
+}
+
 /* One record's lock holds up that record only, and the monitor's try does not wait for it;
  * a claim is one step, taken over only when exited and the same owner's; undoing a claim
  * removes only the record that still carries its token. */
@@ -120,12 +132,9 @@ START_TEST(claim_and_lock)
         if (geteuid() != 0)
                 return;
         char dir[] = "/tmp/md-record-XXXXXX";
-        ck_assert_ptr_nonnull(mkdtemp(dir));
         char state[sizeof dir + 8], path[sizeof state + 64];
-        snprintf(state, sizeof state, "%s/state", dir);
+        int fd = make_state_dir(dir, state);
         md_error err = {0};
-        int fd = md_record_dir_open(state, true, &err);
-        ck_assert_msg(fd >= 0, "%s", err.message);
         struct md_record a = {
                 .container = "mesos-a", .owner_uid = 5, .state = MD_STATE_CREATED, .claim = "t1"};
         struct md_record b = {
@@ -171,6 +180,39 @@ START_TEST(claim_and_lock)
 }
 END_TEST
 
+static int count_name(int dirfd, const char *name, void *arg)
+{
+        (*(int *)arg)++;
+        return strcmp(name, "mesos-stop") == 0 ? 7 : 0;
+}
+
+/* The one listing: record names only, never the temporary files of a write. */
+START_TEST(each_lists_records_only)
+{
+        char dir[] = "/tmp/md-record-XXXXXX";
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        const char *files[] = {"mesos-a.json",     "mesos-b.json", ".mesos-c.json.12.tmp",
+                               "mesos-d.json.new", "other.json",   "mesos-.json"};
+        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+                close(openat(fd, files[i], O_CREAT | O_WRONLY, 0600));
+        int n = 0;
+        ck_assert_int_eq(md_record_each(fd, count_name, &n), 0);
+        ck_assert_int_eq(n, 2);
+        char name[MD_NAME_MAX + 1];
+        ck_assert(md_record_name_of_file("mesos-x.y.json", name));
+        ck_assert_str_eq(name, "mesos-x.y");
+        ck_assert(!md_record_name_of_file(".mesos-x.json", name));
+        ck_assert(!md_record_name_of_file("mesos-x.json.tmp", name));
+        /* a nonzero return stops the walk */
+        close(openat(fd, "mesos-stop.json", O_CREAT | O_WRONLY, 0600));
+        n = 0;
+        ck_assert_int_eq(md_record_each(fd, count_name, &n), 7);
+        close(fd);
+        remove_tree(dir);
+}
+END_TEST
+
 int main(void)
 {
         Suite *s = suite_create("record");
@@ -179,6 +221,7 @@ int main(void)
         tcase_add_test(tc, rejects_bad_records);
         tcase_add_test(tc, write_read_remove);
         tcase_add_test(tc, claim_and_lock);
+        tcase_add_test(tc, each_lists_records_only);
         suite_add_tcase(s, tc);
         SRunner *sr = srunner_create(s);
         srunner_run_all(sr, CK_NORMAL);
