@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "error.h"
@@ -133,3 +134,18 @@ int md_record_claim(int record_dirfd, const struct md_record *r, md_error *err);
  * 0 when absent or someone else's. */
 int md_record_remove_claimed(int record_dirfd, const char *container, const char *claim);
 
+/* Retention (record_prune.c; policy [helper] keep-exited). A record whose container has exited
+ * is pruned once keep_s seconds have passed both since the container finished (finished_at)
+ * and since its exit was recorded (the record file's mtime: the exit is the last write of a
+ * record, so a record written less than keep_s ago is never even read). MD_KEEP_FOREVER keeps
+ * every record; 0 prunes an exit at the next opportunity. */
+#define MD_KEEP_FOREVER INT64_C(-1)
+bool md_record_expired(const struct md_record *r, const struct stat *st, int64_t keep_s, time_t now);
+
+/* Removes the expired records, each under its lock (a locked one waits for the next round; a
+ * launch reusing the ID claims it afresh). Returns how many it removed, or -errno. */
+int md_record_prune(int record_dirfd, int64_t keep_s, time_t now);
+
+/* An RFC 3339 time as Docker and md_format_rfc3339 write it ("2026-01-02T03:04:05.678Z",
+ * "+01:00" offsets too) in seconds since the epoch; false when it is none (or Go's zero time). */
+bool md_record_time(const char *rfc3339, time_t *out);
