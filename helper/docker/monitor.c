@@ -108,7 +108,7 @@ static __attribute__((noreturn)) void middle_child(const struct monitor_config *
                 setsid();
                 pid = fork();
                 if (pid == 0)
-                        monitor_main(cfg->docker_socket, cfg->state_dir, ready_fd);
+                        monitor_main(cfg->docker_socket, cfg->state_dir, cfg->keep_exited, ready_fd);
                 if (pid < 0)
                         md_fail_errno(&err, MD_EXIT_FAILED, errno, "start the monitor: fork");
         }

@@ -46,7 +46,8 @@ struct monitor_report {
 
 /* monitor_server.c: the monitor process; never returns. ready_fd gets one report once the
  * socket listens (or why it does not), then is closed. */
-__attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd);
+__attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir,
+                                            int64_t keep_exited, int ready_fd);
 
 /* monitor_process.c: uids 0 and not dumpable; only the listed fds (moved above 2) and
  * /dev/null as stdio; the caller's limits, signal mask and cwd undone; the capabilities the
