@@ -194,6 +194,7 @@ static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md
         memset(&q, 0, sizeof q);
         q.version = MONITOR_REQUEST_VERSION;
         q.adopt = adopt;
+        q.keep_exited = cfg->keep_exited;
         snprintf(q.docker_socket, sizeof q.docker_socket, "%s", cfg->docker_socket);
         snprintf(q.container, sizeof q.container, "%s", cfg->container);
         snprintf(q.docker_id, sizeof q.docker_id, "%s", cfg->docker_id);

@@ -24,13 +24,14 @@
 int monitor_socket_path(const char *state_dir, const char *name, char *buf, size_t size);
 
 /* One SOCK_SEQPACKET message from monitor_launch, with the two output fds (SCM_RIGHTS). */
-#define MONITOR_REQUEST_VERSION 1
+#define MONITOR_REQUEST_VERSION 2
 struct monitor_request {
         uint32_t version;
         char docker_socket[256];
         char container[128];
         char docker_id[72];
         uint32_t adopt; /* monitor_adopt: the container runs already, its monitor is gone */
+        int64_t keep_exited; /* the launching helper's policy: the monitor prunes with the newest */
 };
 
 /* The monitor's answer, one message: that the container runs, or why not. The same struct

@@ -240,6 +240,8 @@ static int take_request(struct server *sv, int fd)
                         return 1;
                 }
         }
+        /* the policy may have changed since this monitor started: the newest launch's retention */
+        sv->keep_exited = q.keep_exited;
         struct monitor_container *c = monitor_container_begin(&sv->ctx, &q, fds[0], fds[1], fd);
         if (c)
                 add_container(sv, c);
