@@ -240,8 +240,12 @@ static int take_request(struct server *sv, int fd)
                         return 1;
                 }
         }
-        /* the policy may have changed since this monitor started: the newest launch's retention */
-        sv->keep_exited = q.keep_exited;
+        /* the policy may have changed since this monitor started: the newest launch's retention,
+         * from the next round on (a shorter one must not wait for the longer one's timer) */
+        if (q.keep_exited != sv->keep_exited) {
+                sv->keep_exited = q.keep_exited;
+                sv->next_prune = 0;
+        }
         struct monitor_container *c = monitor_container_begin(&sv->ctx, &q, fds[0], fds[1], fd);
         if (c)
                 add_container(sv, c);
