@@ -4,9 +4,10 @@ the retention; list's --running/--exited filters and each entry's exit code and 
 agents."""
 
 import os
+import time
 
 from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, HELPER_SECTION, STATE_DIR, HelperTestCase, helper,
-                     launch, main, run_task, task, uid_of, wait_until)
+                     launch, main, run_task, task, uid_of, wait_until, write_policy)
 
 
 def record_path(name):
@@ -33,14 +34,31 @@ class ShortRetention(HelperTestCase):
         self.assertExit(again, 2, "record was pruned")
         self.assertIn("kept for 2s: keep-exited", again.err)
 
-    def test_list_prunes_and_wait_says_so(self):
+    def test_list_and_recover_prune_without_the_monitor(self):
+        # launched under "never": the monitor that ran them prunes nothing
+        write_policy(HELPER_SECTION + "keep-exited   = never\n" + DEFAULT_CALLERS)
+        names = []
+        for _ in range(2):
+            _, w, _ = run_task(AGENT2, task("true"))
+            self.assertExit(w, 0)
+            names.append(w.json()["container"])
+        write_policy(self.policy)
+        time.sleep(3)  # past the 2s retention; no launch tells the monitor of it
+        self.assertTrue(all(os.path.exists(record_path(n)) for n in names))
+        # list prunes before it answers (as another agent: the records are not its own)
+        self.assertNotIn(names[0], listed(AGENT1))
+        self.assertFalse(any(os.path.exists(record_path(n)) for n in names))
+        self.assertExit(helper(AGENT2, "wait", names[0]), 2, "keep-exited")
+
+    def test_recover_prunes(self):
+        write_policy(HELPER_SECTION + "keep-exited   = never\n" + DEFAULT_CALLERS)
         _, w, _ = run_task(AGENT2, task("true"))
-        self.assertExit(w, 0)
         name = w.json()["container"]
-        self.assertIn(name, listed(AGENT2, "--exited"))
-        self.assertTrue(wait_until(lambda: name not in listed(AGENT2), 60, interval=0.5))
+        write_policy(self.policy)
+        time.sleep(3)
+        self.assertTrue(os.path.exists(record_path(name)))
+        self.assertExit(helper(AGENT2, "recover"), 0)
         self.assertFalse(os.path.exists(record_path(name)))
-        self.assertExit(helper(AGENT2, "wait", name), 2, "keep-exited")
 
     def test_running_container_is_never_pruned(self):
         r, cid, _ = launch(AGENT1, task("exec sleep 60"))
