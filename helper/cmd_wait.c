@@ -12,7 +12,7 @@
  * it exited longer ago than the retention and was pruned. Say which retention. */
 static int no_record(const struct helper *h, md_error *err)
 {
-        if (err->exit_code != MD_EXIT_NO_CONTAINER)
+        if (err->exit_code != MD_EXIT_NO_CONTAINER || h->conf->keep_exited < 0) /* never pruned */
                 return -1;
         char keep[24], msg[sizeof err->message];
         policy_format_duration(h->conf->keep_exited, keep);
