@@ -181,24 +181,20 @@ static int scan(void)
         int r = md_record_each(record_dirfd, load_one, NULL);
         if (r < 0)
                 return r;
-        /* records that vanished while nobody watched (queue overflow) */
-        for (;;) {
-                char gone[MD_NAME_MAX + 1] = "";
-                pthread_mutex_lock(&sbfs_lock);
-                for (struct sbfs_container *c = sbfs_ct_next(0); c; c = c->next) {
-                        char file[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
-                        snprintf(file, sizeof file, "%s%s", c->name, MD_RECORD_SUFFIX);
-                        struct stat st;
-                        if (fstatat(record_dirfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
-                                snprintf(gone, sizeof gone, "%s", c->name);
-                                break;
-                        }
+        /* records that vanished while nobody watched (queue overflow, as when thousands are
+         * pruned at once): one pass, not one per record gone */
+        pthread_mutex_lock(&sbfs_lock);
+        for (struct sbfs_container *c = sbfs_ct_next(0), *next; c; c = next) {
+                next = c->next;
+                char file[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+                snprintf(file, sizeof file, "%s%s", c->name, MD_RECORD_SUFFIX);
+                struct stat st;
+                if (fstatat(record_dirfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+                        unwatch(c);
+                        sbfs_ct_remove(c);
                 }
-                pthread_mutex_unlock(&sbfs_lock);
-                if (!gone[0])
-                        break;
-                drop(gone);
         }
+        pthread_mutex_unlock(&sbfs_lock);
         return 0;
 }
 
