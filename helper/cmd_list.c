@@ -71,7 +71,7 @@ int cmd_list(struct helper *h, int argc, char **argv, md_error *err)
         int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
         if (record_dirfd < 0) {
                 md_error_clear(err); /* nothing launched yet */
-                return helper_print_json(arr, err);
+                return helper_print(h, FORMAT_VIEW_LIST, arr, err);
         }
         /* what list shows is never past the retention, whether or not a monitor runs to prune */
         md_record_prune(record_dirfd, h->conf->keep_exited, time(NULL));
@@ -91,5 +91,5 @@ int cmd_list(struct helper *h, int argc, char **argv, md_error *err)
         for (size_t i = 0; i < count; i++)
                 json_array_append_new(arr, items[i]);
         free(items);
-        return helper_print_json(arr, err);
+        return helper_print(h, FORMAT_VIEW_LIST, arr, err);
 }

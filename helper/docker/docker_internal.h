@@ -53,6 +53,11 @@ int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char 
  * when container_path is set. Always returns -1. */
 int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path, const char *what);
 
+/* docker_request, with a failure to get an answer at all prefixed by what ("inspect image X"). */
+int docker_request_what(struct docker *d, const char *method, const char *path, const json_t *body,
+                        const char *extra_header, long timeout_ms, long *status, json_t **response,
+                        md_error *err, const char *what);
+
 /* docker_request, then the status check: 2xx (or one of ok_extra, 0-terminated) is success. */
 int docker_call(struct docker *d, const char *method, const char *path, const json_t *body, long timeout_ms,
                 bool container_path, const long *ok_extra, long *status, json_t **response, md_error *err,

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "json_cleanup.h"
 #include "record.h"
 
@@ -292,7 +293,7 @@ START_TEST(prune)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("record");
         TCase *tc = tcase_create("record");
@@ -305,9 +306,5 @@ int main(void)
         tcase_add_test(tc, expiry);
         tcase_add_test(tc, prune);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

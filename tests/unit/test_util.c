@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "safe_open.h"
 #include "signals.h"
 #include "util.h"
@@ -211,7 +212,7 @@ START_TEST(rfc3339)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("util");
         TCase *tc = tcase_create("util");
@@ -224,9 +225,5 @@ int main(void)
         tcase_add_test(tc, beneath_and_symlinks);
         tcase_add_test(tc, rfc3339);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }
