@@ -12,14 +12,19 @@ _mesos_docker_helper_ids()
 # "  destroy ID [--grace SECONDS]": the command names, or that command's options.
 _mesos_docker_helper_usage()
 {
-        local lines
-        lines=$("$1" --help 2>&1 | grep -E '^  -*[a-z]')
+        local help lines
+        help=$("$1" --help 2>&1)
+        lines=$(grep -E '^  -*[a-z]' <<<"$help")
         if [[ -z $2 ]]; then
                 grep -Eo '^  [a-z]+' <<<"$lines" | sed 's/^  //' | sort -u
-                grep -E '^  --' <<<"$lines" | grep -Eo -- '--[a-z]+'
+                grep -E '^  -' <<<"$lines" | grep -Eo -- '--[a-z]+'
         else
                 grep -E "^  $2( |\$)" <<<"$lines" | sed -E "s/^  $2//" | grep -Eo -- '(^|[[ |])--[a-z-]*' |
                         grep -Eo -- '--[a-z-]*'
+                # options shared by several commands: "list, usage, policy: --format table|json"
+                grep -E '^[a-z]+(, [a-z]+)*: -' <<<"$help" | while IFS=: read -r cmds opts; do
+                        [[ ", $cmds, " == *", ${2%% *}, "* ]] && grep -Eo -- '--[a-z-]+' <<<"$opts"
+                done
         fi
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "format.h"
 #include "json_cleanup.h"
 
@@ -184,7 +185,7 @@ START_TEST(ages_sizes_and_styles)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("format");
         TCase *tc = tcase_create("format");
@@ -198,9 +199,5 @@ int main(void)
         tcase_add_test(tc, policy_show_lines_and_default_deny);
         tcase_add_test(tc, ages_sizes_and_styles);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }
