@@ -29,7 +29,7 @@ static json_t *entry_json(const struct md_record *r, time_t now)
                          "image", r->image, "task_id", r->task_id, "sandbox", r->sandbox, "owner_uid",
                          (json_int_t)r->owner_uid, "exit_code",
                          r->state == MD_STATE_EXITED ? json_integer(r->exit_code) : json_null(), "started_at",
-                         r->started_at, "finished_at", r->finished_at, "age", age_json(r, now));
+                         r->started_at, "finished_at", r->finished_at, "age_s", age_json(r, now));
 }
 
 enum list_filter { LIST_ALL, LIST_RUNNING, LIST_EXITED };

@@ -88,8 +88,8 @@ class ListFilters(HelperTestCase):
         self.assertNotIn(done1, run1)
         self.assertEqual(run1[running]["state"], "running")
         self.assertIsNone(run1[running]["exit_code"])
-        self.assertIsInstance(run1[running]["age"], int)
-        self.assertGreaterEqual(run1[running]["age"], 0)
+        self.assertIsInstance(run1[running]["age_s"], int)
+        self.assertGreaterEqual(run1[running]["age_s"], 0)
         self.assertIsNone(run1[running]["finished_at"])
 
         ex1 = listed(AGENT1, "--exited")
@@ -98,11 +98,19 @@ class ListFilters(HelperTestCase):
         self.assertNotIn(done2, ex1)  # another agent's
         self.assertEqual(ex1[done1]["exit_code"], 3)
         self.assertEqual(ex1[done1]["finished_at"], w1.json()["finished_at"])
-        self.assertIsInstance(ex1[done1]["age"], int)
-        self.assertGreaterEqual(ex1[done1]["age"], 0)
+        self.assertIsInstance(ex1[done1]["age_s"], int)
+        self.assertGreaterEqual(ex1[done1]["age_s"], 0)
         for e in ex1.values():
             self.assertEqual(e["state"], "exited")
             self.assertEqual(e["owner_uid"], uid_of(AGENT1))
+
+        # the table shows the same: exit code and age in their columns
+        t = helper(AGENT1, "list", "--exited", "--format", "table")
+        self.assertExit(t, 0)
+        row = [line.split() for line in t.out.splitlines() if line.startswith(done1 + " ")]
+        self.assertEqual(row[0][1:3], ["exited", "3"], t.out)
+        self.assertRegex(row[0][3], r"^\d+[smhd]$")
+        self.assertNotIn(running, t.out)
 
         ex2 = listed(AGENT2, "--exited")
         self.assertIn(done2, ex2)
