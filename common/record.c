@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -333,6 +334,39 @@ int md_record_remove(int record_dirfd, const char *container)
         return 0;
 }
 
+bool md_record_name_of_file(const char *file, char name[static MD_NAME_MAX + 1])
+{
+        size_t len = strlen(file), slen = strlen(MD_RECORD_SUFFIX);
+        if (file[0] == '.' || len <= slen || len - slen > MD_NAME_MAX ||
+            strcmp(file + len - slen, MD_RECORD_SUFFIX) != 0)
+                return false;
+        memcpy(name, file, len - slen);
+        name[len - slen] = '\0';
+        return md_container_id_of_name(name) != NULL;
+}
+
+int md_record_each(int record_dirfd, md_record_name_fn fn, void *arg)
+{
+        /* a directory stream of its own: closedir closes the fd it was given, and a shared
+         * offset would make two walks (sandboxfs's threads) skip each other's entries */
+        int fd = openat(record_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                int e = errno;
+                close(fd);
+                return -e;
+        }
+        int r = 0;
+        char name[MD_NAME_MAX + 1];
+        for (struct dirent *e; r == 0 && (e = readdir(d));)
+                if (md_record_name_of_file(e->d_name, name))
+                        r = fn(record_dirfd, name, arg);
+        closedir(d);
+        return r;
+}
+
 /* How long a helper waits for a record another process has locked. Only the record's owner
  * (or root) edits it, so only the owner's own stopped or starved helper makes another wait;
  * the bound keeps even that from hanging forever. */
@@ -510,27 +544,35 @@ int md_record_claim(int record_dirfd, const struct md_record *r, md_error *err)
         return c;
 }
 
-static int veto_unless_claimed(struct md_record *r, void *arg)
+int md_record_remove_if(int record_dirfd, const char *container, md_record_pred pred, void *arg, bool wait)
 {
-        return r->claim && strcmp(r->claim, arg) == 0 ? 0 : -EPERM;
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+        record_file_name(container, name);
+        int fd = lock_record(record_dirfd, name, wait ? md_monotonic_ms() + RECORD_LOCK_WAIT_MS : 0);
+        if (fd == -ENOENT || (fd == -EWOULDBLOCK && !wait))
+                return 0;
+        if (fd < 0)
+                return fd;
+        struct md_record rec = {0};
+        md_error ignored = {0};
+        struct stat st;
+        int r = md_record_read(record_dirfd, container, &rec, &ignored) == 0 && fstat(fd, &st) == 0 &&
+                pred(&rec, &st, arg);
+        /* still as pred saw it, and locked: nobody edits it between the check and the unlink */
+        if (r && unlinkat(record_dirfd, name, 0) < 0)
+                r = errno == ENOENT ? 0 : -errno;
+        md_record_clear(&rec);
+        close(fd);
+        return r;
+}
+
+static bool carries_claim(const struct md_record *r, const struct stat *st, void *arg)
+{
+        return r->claim && strcmp(r->claim, arg) == 0;
 }
 
 int md_record_remove_claimed(int record_dirfd, const char *container, const char *claim)
 {
-        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
-        record_file_name(container, name);
-        int fd = lock_record(record_dirfd, name, md_monotonic_ms() + RECORD_LOCK_WAIT_MS);
-        if (fd < 0)
-                return fd == -ENOENT ? 0 : fd;
-        struct md_record rec = {0};
-        md_error ignored = {0};
-        int r = md_record_read(record_dirfd, container, &rec, &ignored);
-        if (r == 0)
-                r = veto_unless_claimed(&rec, (void *)claim);
-        /* still ours, and locked: nobody edits it between the check and the unlink */
-        if (r == 0 && unlinkat(record_dirfd, name, 0) < 0 && errno != ENOENT)
-                r = -errno;
-        md_record_clear(&rec);
-        close(fd);
-        return r == -EPERM ? 0 : r;
+        int r = md_record_remove_if(record_dirfd, container, carries_claim, (void *)claim, true);
+        return r < 0 ? r : 0;
 }

@@ -10,10 +10,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "error.h"
+#include "util.h"
 
 #define MD_RECORD_DIR "containers"
 #define MD_RECORD_SUFFIX ".json"
@@ -109,6 +112,23 @@ int md_record_write(int record_dirfd, const struct md_record *r, md_error *err);
 /* Removes the record; absent is fine. */
 int md_record_remove(int record_dirfd, const char *container);
 
+/* "mesos-ID.json" -> "mesos-ID" in name; false for any other file name (the temporary files
+ * of a write start with '.'). */
+bool md_record_name_of_file(const char *file, char name[static MD_NAME_MAX + 1]);
+
+/* The one listing of the record dir (list, lookups, sandboxfs, pruning): calls fn with the
+ * name ("mesos-ID") of each record, in directory order; other files are passed over. A
+ * nonzero return of fn stops the walk and is returned; -errno when the dir cannot be read. */
+typedef int (*md_record_name_fn)(int record_dirfd, const char *name, void *arg);
+int md_record_each(int record_dirfd, md_record_name_fn fn, void *arg);
+
+/* Removes the record when pred, given it as read under its lock and the locked file's
+ * stat, says so (nonzero); with wait, waits for the lock as md_record_update does, otherwise
+ * a locked record (being edited) is left alone. 1 removed, 0 not (absent, vetoed or
+ * locked), -errno. */
+typedef bool (*md_record_pred)(const struct md_record *r, const struct stat *st, void *arg);
+int md_record_remove_if(int record_dirfd, const char *container, md_record_pred pred, void *arg, bool wait);
+
 /* Read-modify-write of a record under its own lock (an exclusive flock on the record file;
  * every writer that edits rather than creates takes it: the monitor, destroy, the reaper), so
  * that one's change, such as destroy's kill_requested, is never lost to another's. There is
@@ -132,3 +152,19 @@ int md_record_claim(int record_dirfd, const struct md_record *r, md_error *err);
 /* Removes the record only while it carries the claim token (a launch undoing its own claim);
  * 0 when absent or someone else's. */
 int md_record_remove_claimed(int record_dirfd, const char *container, const char *claim);
+
+/* Retention (record_prune.c; policy [helper] keep-exited). A record whose container has exited
+ * is pruned once keep_s seconds have passed both since the container finished (finished_at)
+ * and since its exit was recorded (the record file's mtime: the exit is the last write of a
+ * record, so a record written less than keep_s ago is never even read). MD_KEEP_FOREVER keeps
+ * every record; 0 prunes an exit at the next opportunity. */
+#define MD_KEEP_FOREVER INT64_C(-1)
+bool md_record_expired(const struct md_record *r, const struct stat *st, int64_t keep_s, time_t now);
+
+/* Removes the expired records, each under its lock (a locked one waits for the next round; a
+ * launch reusing the ID claims it afresh). Returns how many it removed, or -errno. */
+int md_record_prune(int record_dirfd, int64_t keep_s, time_t now);
+
+/* An RFC 3339 time as Docker and md_format_rfc3339 write it ("2026-01-02T03:04:05.678Z",
+ * "+01:00" offsets too) in seconds since the epoch; false when it is none (or Go's zero time). */
+bool md_record_time(const char *rfc3339, time_t *out);

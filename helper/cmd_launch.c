@@ -218,6 +218,7 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
                 .state_dir = h->conf->state_dir,
                 .stdout_fd = out_fd,
                 .stderr_fd = err_fd,
+                .keep_exited = h->conf->keep_exited,
         };
         /* the monitor takes the output fds, and removes the container if it cannot start it */
         return monitor_launch(&mc, started, err);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "adopt.h"
 #include "cleanup.h"
@@ -136,6 +137,8 @@ int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
         if (record_dirfd < 0)
                 return -1;
+        /* after an agent restart: the records that aged out while no monitor ran */
+        md_record_prune(record_dirfd, h->conf->keep_exited, time(NULL));
         struct docker *d = NULL;
         if (docker_open(h->conf->docker_socket, &d, err) < 0)
                 return -1;

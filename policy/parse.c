@@ -271,6 +271,8 @@ int policy_finish(struct policy *p, md_error *err)
             set_default(&h->audit_log, DEFAULT_AUDIT_LOG, err) < 0 ||
             set_default(&h->docker_socket, DEFAULT_DOCKER_SOCKET, err) < 0)
                 return -1;
+        if (!p->keep_exited_set)
+                h->keep_exited = POLICY_KEEP_EXITED_DEFAULT;
         if (!h->sandbox_roots) {
                 h->sandbox_roots = calloc(1, sizeof *h->sandbox_roots);
                 if (!h->sandbox_roots)

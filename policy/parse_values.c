@@ -32,6 +32,7 @@ enum {
         HKEY_AUDIT_LOG,
         HKEY_DOCKER_SOCKET,
         HKEY_REGISTRY_CONFIG,
+        HKEY_KEEP_EXITED,
         _HKEY_MAX
 };
 _Static_assert(sizeof((struct policy *)0)->helper_rule / sizeof(char *) == _HKEY_MAX,
@@ -42,6 +43,7 @@ static const char *const helper_keys[_HKEY_MAX] = {
         [HKEY_AUDIT_LOG] = "audit-log",
         [HKEY_DOCKER_SOCKET] = "docker-socket",
         [HKEY_REGISTRY_CONFIG] = "registry-config",
+        [HKEY_KEEP_EXITED] = "keep-exited",
 };
 
 static int key_index(const char *key, const char *const *keys, int n)
@@ -92,6 +94,46 @@ int policy_misplaced_key(struct policy_parser *ps, const char *key, const char *
                                           policy_key_hint(key, hint));
         return policy_parse_error(ps, "unknown key \"%.64s\" in %s%s", key, where,
                                   policy_key_hint(key, hint));
+}
+
+#define DURATION_MAX_S INT64_C(3650 * 86400)
+
+static const struct {
+        char unit;
+        int64_t seconds;
+} duration_units[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+
+int policy_parse_duration(const char *s, int64_t *out)
+{
+        if (strcmp(s, "never") == 0) {
+                *out = POLICY_KEEP_FOREVER;
+                return 0;
+        }
+        size_t digits = strspn(s, "0123456789");
+        if (digits == 0 || digits > 10 || (s[digits] && s[digits + 1]))
+                return -EINVAL;
+        int64_t unit = s[digits] ? 0 : 1;
+        for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++)
+                if (s[digits] == duration_units[i].unit)
+                        unit = duration_units[i].seconds;
+        int64_t v = strtoll(s, NULL, 10) * unit;
+        if (!unit || v > DURATION_MAX_S)
+                return -EINVAL;
+        *out = v;
+        return 0;
+}
+
+void policy_format_duration(int64_t seconds, char buf[static 24])
+{
+        if (seconds < 0) {
+                snprintf(buf, 24, "never");
+                return;
+        }
+        size_t i = 0;
+        while (seconds && seconds % duration_units[i].seconds)
+                i++;
+        snprintf(buf, 24, "%lld%c", (long long)(seconds / duration_units[i].seconds),
+                 seconds ? duration_units[i].unit : 's');
 }
 
 int policy_normalize_path(const char *in, char **out, const char **why)
@@ -180,6 +222,15 @@ int policy_set_helper_key(struct policy_parser *ps, const char *key, char **word
         }
         if (one_word(ps, key, n) < 0)
                 return -1;
+        if (k == HKEY_KEEP_EXITED) {
+                if (policy_parse_duration(words[0], &h->keep_exited) < 0)
+                        return policy_parse_error(ps,
+                                                  "keep-exited: \"%.64s\": not a duration (30s, 10m, 6h, "
+                                                  "2d, up to 3650d, or never)",
+                                                  words[0]);
+                ps->p->keep_exited_set = true;
+                return 0;
+        }
         char **slot = k == HKEY_STATE_DIR       ? &h->state_dir
                       : k == HKEY_AUDIT_LOG     ? &h->audit_log
                       : k == HKEY_DOCKER_SOCKET ? &h->docker_socket

@@ -21,7 +21,19 @@ struct policy_helper_conf {
         char *audit_log; /* default /var/log/mesos-docker/audit.log */
         char *docker_socket; /* default /var/run/docker.sock */
         char *registry_config; /* root-owned docker config.json used when the sandbox has none; NULL = none */
+        /* keep-exited: how long the record of an exited container stays, in seconds
+         * (record.h md_record_prune); POLICY_KEEP_FOREVER: always. Default 6 h, as Mesos'
+         * --docker_remove_delay. */
+        int64_t keep_exited;
 };
+#define POLICY_KEEP_FOREVER INT64_C(-1)
+#define POLICY_KEEP_EXITED_DEFAULT INT64_C(6 * 3600)
+
+/* A keep-exited value: "never", or a count with a unit: s, m, h, d (a bare count is seconds),
+ * at most 3650d: "30s", "10m", "6h", "2d", "0" (at the next opportunity). 0 or -EINVAL. */
+int policy_parse_duration(const char *s, int64_t *out);
+/* The same back, in the largest unit that divides it ("6h", "90s", "never"). */
+void policy_format_duration(int64_t seconds, char buf[static 24]);
 
 /* Who executed the helper (or who reads through mesos-sandboxfs). */
 struct policy_caller {

@@ -98,7 +98,8 @@ struct policy_section {
 
 struct policy {
         struct policy_helper_conf helper;
-        char *helper_rule[5]; /* unused slots NULL; where each [helper] key was set */
+        char *helper_rule[6]; /* unused slots NULL; where each [helper] key was set */
+        bool keep_exited_set;
         struct policy_section **sections;
         size_t n_sections;
         char **files; /* names of the files read, for rules */

@@ -108,7 +108,7 @@ static __attribute__((noreturn)) void middle_child(const struct monitor_config *
                 setsid();
                 pid = fork();
                 if (pid == 0)
-                        monitor_main(cfg->docker_socket, cfg->state_dir, ready_fd);
+                        monitor_main(cfg->docker_socket, cfg->state_dir, cfg->keep_exited, ready_fd);
                 if (pid < 0)
                         md_fail_errno(&err, MD_EXIT_FAILED, errno, "start the monitor: fork");
         }
@@ -194,6 +194,7 @@ static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md
         memset(&q, 0, sizeof q);
         q.version = MONITOR_REQUEST_VERSION;
         q.adopt = adopt;
+        q.keep_exited = cfg->keep_exited;
         snprintf(q.docker_socket, sizeof q.docker_socket, "%s", cfg->docker_socket);
         snprintf(q.container, sizeof q.container, "%s", cfg->container);
         snprintf(q.docker_id, sizeof q.docker_id, "%s", cfg->docker_id);

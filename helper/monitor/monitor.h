@@ -73,6 +73,7 @@
  *     containers' copying (the daemon holds their output meanwhile; nothing is lost). */
 #pragma once
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -84,6 +85,9 @@ struct monitor_config {
         const char *state_dir; /* where the record lives (md_record_dir_open) */
         int stdout_fd; /* O_WRONLY|O_APPEND, owned by the caller; the monitor takes them */
         int stderr_fd;
+        /* the policy's keep-exited, seconds (policy_helper_conf): the monitor this starts prunes
+         * the state dir's expired records with it (md_record_prune); < 0 keeps them */
+        int64_t keep_exited;
 };
 
 struct monitor_started {
@@ -120,4 +124,4 @@ int monitor_take_activated_socket(const char *state_dir, int fd, md_error *err);
  * already dropped); it serves until it has been idle for a while, then exits 0 and leaves the
  * socket to systemd. Failures go to syslog and exit 1. Never returns. */
 __attribute__((noreturn)) void monitor_main_activated(const char *docker_socket, const char *state_dir,
-                                                      int listen_fd);
+                                                      int64_t keep_exited, int listen_fd);

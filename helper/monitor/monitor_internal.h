@@ -25,13 +25,14 @@
 int monitor_socket_path(const char *state_dir, const char *name, char *buf, size_t size);
 
 /* One SOCK_SEQPACKET message from monitor_launch, with the two output fds (SCM_RIGHTS). */
-#define MONITOR_REQUEST_VERSION 1
+#define MONITOR_REQUEST_VERSION 2
 struct monitor_request {
         uint32_t version;
         char docker_socket[256];
         char container[128];
         char docker_id[72];
         uint32_t adopt; /* monitor_adopt: the container runs already, its monitor is gone */
+        int64_t keep_exited; /* the launching helper's policy: the monitor prunes with the newest */
 };
 
 /* The monitor's answer, one message: that the container runs, or why not. The same struct
@@ -47,7 +48,8 @@ struct monitor_report {
 
 /* monitor_server.c: the monitor process; never returns. ready_fd gets one report once the
  * socket listens (or why it does not), then is closed. */
-__attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd);
+__attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir,
+                                            int64_t keep_exited, int ready_fd);
 
 /* monitor_process.c: uids 0 and not dumpable; only the listed fds (moved above 2) and
  * /dev/null as stdio; the caller's limits, signal mask and cwd undone; the capabilities the

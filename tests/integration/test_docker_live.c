@@ -158,7 +158,7 @@ static int launch_full(struct docker *d, struct run *r, const char *script, cons
         ck_assert(out >= 0 && errfd >= 0);
         if (prefill_err)
                 ck_assert_int_eq(md_write_all(errfd, prefill_err, strlen(prefill_err)), 0);
-        struct monitor_config cfg = {sock, r->name, r->docker_id, r->state_dir, out, errfd};
+        struct monitor_config cfg = {sock, r->name, r->docker_id, r->state_dir, out, errfd, MD_KEEP_FOREVER};
         if (as_setuid_helper)
                 return launch_as_setuid_helper(&cfg, &r->started, err);
         int rc = monitor_launch(&cfg, &r->started, err);
@@ -572,7 +572,7 @@ START_TEST(test_start_refused)
         struct md_record rec = {.container = r.name, .docker_id = r.docker_id, .state = MD_STATE_CREATED};
         ck_assert_int_eq(md_record_write(r.record_dirfd, &rec, &err), 0);
         int out = open("/dev/null", O_WRONLY | O_CLOEXEC), errfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        struct monitor_config cfg = {sock, r.name, r.docker_id, r.state_dir, out, errfd};
+        struct monitor_config cfg = {sock, r.name, r.docker_id, r.state_dir, out, errfd, MD_KEEP_FOREVER};
         ck_assert_int_eq(monitor_launch(&cfg, &r.started, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "/no/such/program") != NULL, "%s", err.message);
@@ -785,7 +785,8 @@ static struct monitor_config reopen_config(struct run *r, const char *sock_path)
         int out = open(r->out_path, O_WRONLY | O_APPEND | O_CLOEXEC);
         int errfd = open(r->err_path, O_WRONLY | O_APPEND | O_CLOEXEC);
         ck_assert(out >= 0 && errfd >= 0);
-        return (struct monitor_config){sock_path, r->name, r->docker_id, r->state_dir, out, errfd};
+        return (struct monitor_config){sock_path, r->name, r->docker_id,   r->state_dir,
+                                       out,       errfd,   MD_KEEP_FOREVER};
 }
 
 /* The monitor dies (SIGKILL) while the container writes: monitor_adopt hands the container to

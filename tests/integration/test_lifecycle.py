@@ -110,7 +110,7 @@ class Lifecycle(HelperTestCase):
         self.assertEqual(entries[cid2]["state"], "exited")
         for e in entries.values():
             self.assertEqual(set(e), {"container", "docker_id", "state", "image", "task_id", "sandbox",
-                                      "owner_uid"})
+                                      "owner_uid", "exit_code", "started_at", "finished_at", "age_s"})
             self.assertEqual(e["owner_uid"], uid_of(AGENT1))
         self.assertExit(helper(AGENT1, "destroy", cid1, "--grace", "0"), 0)
 

@@ -697,7 +697,8 @@ static bool monitor_setup(struct monitor_case *mc, enum fake_attach attach, cons
                                           ID,
                                           mc->state,
                                           open("/dev/null", O_WRONLY | O_CLOEXEC),
-                                          open("/dev/null", O_WRONLY | O_CLOEXEC)};
+                                          open("/dev/null", O_WRONLY | O_CLOEXEC),
+                                          MD_KEEP_FOREVER};
         return true;
 }
 

@@ -244,7 +244,7 @@ START_TEST(example_parses)
         struct policy_caller mesos = {.uid = 999, .gid = 999, .name = "mesos"};
         const struct policy_section *s = policy_match_caller(p, &mesos);
         ck_assert_ptr_nonnull(s);
-        ck_assert_ptr_nonnull(strstr(policy_section_rule(s), "policy.conf.example:22"));
+        ck_assert_ptr_nonnull(strstr(policy_section_rule(s), "policy.conf.example:23"));
         struct policy_request r = {.image = "registry.example.com:5000/team/app:v2",
                                    .network = "bridge",
                                    .cpus = 4,
@@ -382,6 +382,53 @@ static const struct {
         {"[caller x]\nimages = x\x1b[31m\n", "t.conf:2: control character 0x1b"},
         {"[caller x]\n\nimages = x\rnetworks = host\n", "t.conf:3: control character 0x0d"},
 };
+
+/* keep-exited: the units, "never", the default, the refusals; and back to text. */
+START_TEST(keep_exited_durations)
+{
+        static const struct {
+                const char *text;
+                int64_t seconds;
+        } ok[] = {{"0", 0},      {"45", 45},     {"30s", 30},   {"10m", 600},
+                  {"6h", 21600}, {"2d", 172800}, {"never", -1}, {"3650d", 3650LL * 86400},
+                  {"0090s", 90}};
+        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+                int64_t v = -2;
+                ck_assert_msg(policy_parse_duration(ok[i].text, &v) == 0, "refused %s", ok[i].text);
+                ck_assert_int_eq(v, ok[i].seconds);
+        }
+        const char *bad[] = {"",   "h",     "6H",           "6hh",   "6 h", "-1", "1.5h",
+                             "6w", "3651d", "99999999999s", "Never", "6h ", "+6h"};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+                int64_t v = 7;
+                ck_assert_msg(policy_parse_duration(bad[i], &v) == -EINVAL, "accepted \"%s\"", bad[i]);
+                ck_assert_int_eq(v, 7);
+        }
+        char buf[24];
+        static const struct {
+                int64_t seconds;
+                const char *text;
+        } shown[] = {{21600, "6h"}, {90, "90s"}, {0, "0s"}, {172800, "2d"}, {-1, "never"}, {3660, "61m"}};
+        for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+                policy_format_duration(shown[i].seconds, buf);
+                ck_assert_str_eq(buf, shown[i].text);
+        }
+        struct policy *p = parse("[helper]\nstate-dir = /run/x\n");
+        ck_assert_int_eq(policy_helper(p)->keep_exited, POLICY_KEEP_EXITED_DEFAULT);
+        ck_assert_int_eq(POLICY_KEEP_EXITED_DEFAULT, 6 * 3600);
+        policy_free(p);
+        p = parse("[helper]\nkeep-exited = 30s\n");
+        ck_assert_int_eq(policy_helper(p)->keep_exited, 30);
+        policy_free(p);
+        p = parse("[helper]\nkeep-exited = never\n");
+        ck_assert_int_eq(policy_helper(p)->keep_exited, POLICY_KEEP_FOREVER);
+        policy_free(p);
+        REFUSED("[helper]\nkeep-exited = 6 hours\n", "t.conf:2: keep-exited: takes one value");
+        REFUSED("[helper]\nkeep-exited = 6hours\n", "t.conf:2: keep-exited: \"6hours\": not a duration");
+        REFUSED("[helper]\nkeep-exited = 1h\n[helper]\nkeep-exited = 2h\n",
+                "t.conf:4: keep-exited: already set at t.conf:2");
+}
+END_TEST
 
 START_TEST(parse_errors)
 {
@@ -1214,6 +1261,7 @@ Suite *unit_suite(void)
         tcase_add_test(tc, dropins_in_name_order);
         tcase_add_test(tc, owner_checks_as_anyone);
         tcase_add_test(tc, owner_checks_as_root);
+        tcase_add_test(tc, keep_exited_durations);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_run.h"
@@ -113,6 +114,17 @@ static void set_running(struct md_record *r, void *arg)
         r->state = MD_STATE_RUNNING;
 }
 
+/* A fresh state dir under dir (a mkdtemp template): the record dir's fd. */
+static int make_state_dir(char *dir, char state[static sizeof "/tmp/md-record-XXXXXX" + 8])
+{
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(state, sizeof "/tmp/md-record-XXXXXX" + 8, "%s/state", dir);
+        md_error err = {0};
+        int fd = md_record_dir_open(state, true, &err);
+        ck_assert_msg(fd >= 0, "%s", err.message);
+        return fd;
+}
+
 /* One record's lock holds up that record only, and the monitor's try does not wait for it;
  * a claim is one step, taken over only when exited and the same owner's; undoing a claim
  * removes only the record that still carries its token. */
@@ -121,12 +133,9 @@ START_TEST(claim_and_lock)
         if (geteuid() != 0)
                 return;
         char dir[] = "/tmp/md-record-XXXXXX";
-        ck_assert_ptr_nonnull(mkdtemp(dir));
         char state[sizeof dir + 8], path[sizeof state + 64];
-        snprintf(state, sizeof state, "%s/state", dir);
+        int fd = make_state_dir(dir, state);
         md_error err = {0};
-        int fd = md_record_dir_open(state, true, &err);
-        ck_assert_msg(fd >= 0, "%s", err.message);
         struct md_record a = {
                 .container = "mesos-a", .owner_uid = 5, .state = MD_STATE_CREATED, .claim = "t1"};
         struct md_record b = {
@@ -237,6 +246,118 @@ START_TEST(exit_out_of_range_and_zero_time)
 }
 END_TEST
 
+static int count_name(int dirfd, const char *name, void *arg)
+{
+        (*(int *)arg)++;
+        return strcmp(name, "mesos-stop") == 0 ? 7 : 0;
+}
+
+/* The one listing: record names only, never the temporary files of a write. */
+START_TEST(each_lists_records_only)
+{
+        char dir[] = "/tmp/md-record-XXXXXX";
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        const char *files[] = {"mesos-a.json",     "mesos-b.json", ".mesos-c.json.12.tmp",
+                               "mesos-d.json.new", "other.json",   "mesos-.json"};
+        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+                close(openat(fd, files[i], O_CREAT | O_WRONLY, 0600));
+        int n = 0;
+        ck_assert_int_eq(md_record_each(fd, count_name, &n), 0);
+        ck_assert_int_eq(n, 2);
+        char name[MD_NAME_MAX + 1];
+        ck_assert(md_record_name_of_file("mesos-x.y.json", name));
+        ck_assert_str_eq(name, "mesos-x.y");
+        ck_assert(!md_record_name_of_file(".mesos-x.json", name));
+        ck_assert(!md_record_name_of_file("mesos-x.json.tmp", name));
+        /* a nonzero return stops the walk */
+        close(openat(fd, "mesos-stop.json", O_CREAT | O_WRONLY, 0600));
+        n = 0;
+        ck_assert_int_eq(md_record_each(fd, count_name, &n), 7);
+        close(fd);
+        remove_tree(dir);
+}
+END_TEST
+
+START_TEST(record_time)
+{
+        time_t t;
+        ck_assert(md_record_time("1970-01-01T00:01:40Z", &t));
+        ck_assert_int_eq(t, 100);
+        ck_assert(md_record_time("2026-01-02T03:04:05.123456789Z", &t));
+        ck_assert_int_eq(t, 1767323045);
+        ck_assert(md_record_time("2026-01-02T04:04:05+01:00", &t));
+        ck_assert_int_eq(t, 1767323045);
+        ck_assert(!md_record_time("0001-01-01T00:00:00Z", &t)); /* Go's zero time */
+        ck_assert(!md_record_time("2026-01-02 03:04:05Z", &t));
+        ck_assert(!md_record_time("2026-01-02T03:04:05", &t));
+        ck_assert(!md_record_time("2026-01-02T03:04:05Zjunk", &t));
+        ck_assert(!md_record_time(NULL, &t));
+}
+END_TEST
+
+/* Expired: exited, keep_s since it finished and since the exit was written. */
+START_TEST(expiry)
+{
+        struct md_record r = {
+                .container = "mesos-a", .state = MD_STATE_EXITED, .finished_at = "1970-01-01T00:01:40Z"};
+        struct stat st = {0};
+        st.st_mtim.tv_sec = 100;
+        ck_assert(md_record_expired(&r, &st, 50, 150));
+        ck_assert(!md_record_expired(&r, &st, 50, 149));
+        ck_assert(!md_record_expired(&r, &st, MD_KEEP_FOREVER, 1000000));
+        ck_assert(md_record_expired(&r, &st, 0, 100));
+        /* written later than it finished (a late reap): the write counts */
+        st.st_mtim.tv_sec = 200;
+        ck_assert(!md_record_expired(&r, &st, 50, 150));
+        ck_assert(md_record_expired(&r, &st, 50, 250));
+        /* no finish time: the write alone */
+        r.finished_at = NULL;
+        ck_assert(md_record_expired(&r, &st, 50, 250));
+        r.state = MD_STATE_RUNNING;
+        ck_assert(!md_record_expired(&r, &st, 0, 1000000));
+}
+END_TEST
+
+/* Pruning removes the expired exited records only, and leaves a locked one for later. */
+START_TEST(prune)
+{
+        if (geteuid() != 0)
+                return;
+        char dir[] = "/tmp/md-record-XXXXXX";
+        char state[sizeof dir + 8], path[sizeof state + 64];
+        int fd = make_state_dir(dir, state);
+        md_error err = {0};
+        const char *names[] = {"mesos-old", "mesos-new", "mesos-run", "mesos-locked"};
+        for (size_t i = 0; i < 4; i++) {
+                struct md_record r = {.container = (char *)names[i],
+                                      .state = i == 2 ? MD_STATE_RUNNING : MD_STATE_EXITED,
+                                      .finished_at =
+                                              i == 1 ? "2999-01-01T00:00:00Z" : "2000-01-01T00:00:00Z"};
+                ck_assert_int_eq(md_record_write(fd, &r, &err), 0);
+        }
+        snprintf(path, sizeof path, "%s/containers/mesos-locked.json", state);
+        int held = open(path, O_RDONLY | O_CLOEXEC);
+        ck_assert_int_eq(flock(held, LOCK_EX), 0);
+        time_t now = time(NULL);
+        /* just written: not even read */
+        ck_assert_int_eq(md_record_prune(fd, 60, now), 0);
+        ck_assert_int_eq(md_record_prune(fd, MD_KEEP_FOREVER, now + 3600), 0);
+        ck_assert_int_eq(md_record_prune(fd, 60, now + 3600), 1);
+        struct md_record back;
+        ck_assert_int_eq(md_record_read(fd, "mesos-old", &back, &err), -ENOENT);
+        ck_assert_int_eq(md_record_read(fd, "mesos-run", &back, &err), 0);
+        md_record_clear(&back);
+        close(held);
+        ck_assert_int_eq(md_record_prune(fd, 60, now + 3600), 1);
+        ck_assert_int_eq(md_record_read(fd, "mesos-locked", &back, &err), -ENOENT);
+        ck_assert_int_eq(md_record_read(fd, "mesos-new", &back, &err), 0);
+        md_record_clear(&back);
+        close(fd);
+        remove_tree(dir);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
         Suite *s = suite_create("record");
@@ -247,6 +368,10 @@ Suite *unit_suite(void)
         tcase_add_test(tc, claim_and_lock);
         tcase_add_test(tc, exit_from_state);
         tcase_add_test(tc, exit_out_of_range_and_zero_time);
+        tcase_add_test(tc, each_lists_records_only);
+        tcase_add_test(tc, record_time);
+        tcase_add_test(tc, expiry);
+        tcase_add_test(tc, prune);
         suite_add_tcase(s, tc);
         return s;
 }
