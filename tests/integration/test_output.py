@@ -46,7 +46,7 @@ class Formats(HelperTestCase):
     def test_json_on_a_pipe_is_what_it_was(self):
         r = helper(AGENT1, "policy", "check")
         self.assertExit(r, 0)
-        self.assertEqual(r.out, json.dumps({"file": POLICY_FILE, "valid": True}, separators=(",", ":")) + "\n")
+        self.assertEqual(r.out, json.dumps({"file": POLICY_FILE, "valid": True, "warnings": []}, separators=(",", ":")) + "\n")
         r = helper(AGENT1, "list")
         self.assertExit(r, 0)
         self.assertIsInstance(r.json(), list)
@@ -57,7 +57,7 @@ class Formats(HelperTestCase):
         self.assertEqual(t.code, 0, t)
         self.assertEqual(t.out, f"{POLICY_FILE}: valid\n")
         t = on_tty(AGENT1, "policy", "check", "--format", "json")
-        self.assertEqual(json.loads(t.out), {"file": POLICY_FILE, "valid": True})
+        self.assertEqual(json.loads(t.out), {"file": POLICY_FILE, "valid": True, "warnings": []})
         r = helper(AGENT1, "policy", "check", "--format=table")
         self.assertExit(r, 0)
         self.assertEqual(r.out, f"{POLICY_FILE}: valid\n")
