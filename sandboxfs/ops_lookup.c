@@ -28,6 +28,27 @@ static struct sbfs_node *get_node(struct sbfs_container *ct, enum sbfs_kind kind
         return n;
 }
 
+/* The node of a sandbox entry from its fresh O_PATH fd (or a negative errno), which it takes
+ * over: known by its device and inode, so the same file is one node however it was reached. */
+static int sandbox_node(struct sbfs_container *ct, int fd, struct sbfs_node **out)
+{
+        if (fd < 0)
+                return fd;
+        struct stat st;
+        if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+                int e = errno;
+                close(fd);
+                return -e;
+        }
+        pthread_mutex_lock(&sbfs_lock);
+        struct sbfs_node *n = sbfs_node_get(ct, SBFS_SANDBOX, SBFS_STDOUT, fd, st.st_dev, st.st_ino);
+        pthread_mutex_unlock(&sbfs_lock);
+        if (!n)
+                return -ENOMEM;
+        *out = n;
+        return 0;
+}
+
 /* A name inside a sandbox directory, by the parent's O_PATH fd: openat2 beneath it without
  * following any symlink (a symlink is returned as itself), as the owner could. */
 static int lookup_sandbox(struct sbfs_node *parent, const char *name, struct sbfs_node **out)
@@ -43,42 +64,12 @@ static int lookup_sandbox(struct sbfs_node *parent, const char *name, struct sbf
                 return -EACCES;
         if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
                 return -ENOENT;
-        int fd = md_openat_beneath(parent->fd, name, O_PATH, 0);
-        if (fd < 0)
-                return fd;
-        struct stat st;
-        if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        pthread_mutex_lock(&sbfs_lock);
-        struct sbfs_node *n = sbfs_node_get(ct, SBFS_SANDBOX, SBFS_STDOUT, fd, st.st_dev, st.st_ino);
-        pthread_mutex_unlock(&sbfs_lock);
-        if (!n)
-                return -ENOMEM;
-        *out = n;
-        return 0;
+        return sandbox_node(ct, md_openat_beneath(parent->fd, name, O_PATH, 0), out);
 }
 
 static int lookup_sandbox_root(struct sbfs_container *ct, struct sbfs_node **out)
 {
-        int fd = md_openat_beneath(ct->sandbox_fd, ".", O_PATH | O_DIRECTORY, 0);
-        if (fd < 0)
-                return fd;
-        struct stat st;
-        if (fstat(fd, &st) < 0) {
-                int e = errno;
-                close(fd);
-                return -e;
-        }
-        pthread_mutex_lock(&sbfs_lock);
-        struct sbfs_node *n = sbfs_node_get(ct, SBFS_SANDBOX, SBFS_STDOUT, fd, st.st_dev, st.st_ino);
-        pthread_mutex_unlock(&sbfs_lock);
-        if (!n)
-                return -ENOMEM;
-        *out = n;
-        return 0;
+        return sandbox_node(ct, md_openat_beneath(ct->sandbox_fd, ".", O_PATH | O_DIRECTORY, 0), out);
 }
 
 /* The child called name of parent, as this reader may see it; one lookup counted. */
