@@ -37,9 +37,14 @@ static int check_file_as_caller(void *userdata, char **out, size_t *out_len, md_
 static int policy_check(struct helper *h, const char *file, md_error *err)
 {
         if (file) {
-                _cleanup_free_ char *ok = NULL;
-                size_t len;
-                if (caller_child_run(&h->priv, check_file_as_caller, (void *)file, 16, &ok, &len, err) < 0)
+                static const int codes[] = {MD_EXIT_POLICY, MD_EXIT_BAD_TASK, 0};
+                const struct caller_child c = {
+                        .uid = h->priv.caller_uid,
+                        .gid = h->priv.caller_gid,
+                        .max_out = 16,
+                        .exit_codes = codes,
+                };
+                if (caller_child_run(&c, check_file_as_caller, (void *)file, NULL, NULL, err) < 0)
                         return -1;
         }
         _cleanup_json_ json_t *o = json_pack("{s:s, s:b}", "file", file ? file : MD_POLICY_FILE, "valid", 1);

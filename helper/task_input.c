@@ -45,10 +45,20 @@ static int read_and_validate(void *userdata, char **out, size_t *out_len, md_err
 int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out,
                     md_error *err)
 {
+        static const int codes[] = {MD_EXIT_USAGE, MD_EXIT_BAD_TASK, MD_EXIT_POLICY, 0};
+        static const int stdin_fd[] = {0};
+        bool from_stdin = !task_file || strcmp(task_file, "-") == 0;
+        const struct caller_child c = {
+                .uid = priv->caller_uid,
+                .gid = priv->caller_gid,
+                .keep_fds = from_stdin ? stdin_fd : NULL,
+                .n_keep = from_stdin ? 1 : 0,
+                .max_out = TASK_MAX_TEXT,
+                .exit_codes = codes,
+        };
         _cleanup_free_ char *canonical = NULL;
         size_t len;
-        if (caller_child_run(priv, read_and_validate, (void *)task_file, TASK_MAX_TEXT, &canonical, &len,
-                             err) < 0)
+        if (caller_child_run(&c, read_and_validate, (void *)task_file, &canonical, &len, err) < 0)
                 return -1;
         return task_parse(canonical, len, out, err);
 }
