@@ -19,9 +19,6 @@
 
 /* ---- fetch_uri.c: pure URI and name handling ---- */
 
-/* The URI without its leading white space (" \t\n\r", as Mesos trims it). */
-const char *fetch_uri_trim(const char *uri);
-
 /* The file name Mesos' fetcher gives a URI: the basename of its path, without query or
  * fragment. -EINVAL when there is none (a URI ending in '/', no path, "." or ".."). */
 int fetch_uri_basename(const char *uri, char *out, size_t out_len);

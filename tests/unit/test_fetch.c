@@ -15,29 +15,6 @@
 #include "fetch_internal.h"
 #include "util.h"
 
-START_TEST(schemes)
-{
-        char s[16];
-        ck_assert_int_eq(fetch_uri_scheme("http://a/b", s), 0);
-        ck_assert_str_eq(s, "http");
-        ck_assert_int_eq(fetch_uri_scheme("  \t\nHTTPS://a/b", s), 0);
-        ck_assert_str_eq(s, "https");
-        ck_assert_int_eq(fetch_uri_scheme("/abs/path", s), 0);
-        ck_assert_str_eq(s, "file");
-        ck_assert_int_eq(fetch_uri_scheme(" /abs", s), 0);
-        ck_assert_str_eq(s, "file");
-        ck_assert_int_eq(fetch_uri_scheme("file:///etc/x", s), 0);
-        ck_assert_str_eq(s, "file");
-        ck_assert_int_eq(fetch_uri_scheme("ftp://h/x", s), 0);
-        ck_assert_str_eq(s, "ftp");
-        ck_assert_int_eq(fetch_uri_scheme("relative/path", s), -1);
-        ck_assert_int_eq(fetch_uri_scheme("", s), -1);
-        ck_assert_int_eq(fetch_uri_scheme("1http://x", s), -1);
-        ck_assert_int_eq(fetch_uri_scheme("averyveryverylongscheme://x", s), -1);
-        ck_assert_str_eq(fetch_uri_trim(" \r\n\thttp://x"), "http://x");
-}
-END_TEST
-
 START_TEST(basenames)
 {
         char b[256];
@@ -487,7 +464,6 @@ int main(void)
 {
         Suite *s = suite_create("fetch");
         TCase *pure = tcase_create("pure");
-        tcase_add_test(pure, schemes);
         tcase_add_test(pure, basenames);
         tcase_add_test(pure, output_paths);
         tcase_add_test(pure, archive_kinds);
