@@ -23,18 +23,6 @@
 
 #define LAUNCH_FETCH_CACHE_MAX_BYTES (UINT64_C(1) << 30) /* per caller */
 
-/* The denial of a sandbox check is a decision too: it goes on the trail before we fail. */
-static int audit_early_failure(struct helper *h, const char *name, md_error *err)
-{
-        if (err->exit_code != MD_EXIT_DENIED)
-                return -1;
-        md_error audit_err = {0};
-        if (helper_audit(h, name[0] ? name : NULL, NULL, false, "[helper] sandbox-root", err->message,
-                         &audit_err) < 0)
-                *err = audit_err;
-        return -1;
-}
-
 /* A record claims the container name for this caller before anything is created: a second
  * launch of the same ID, or another caller's, is refused here (md_record_claim: one atomic
  * step, so of two launches at once exactly one wins). The claim carries a random token, so
@@ -115,13 +103,8 @@ int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_
         if (fetch_run(&req, err) == 0)
                 return 0;
         /* a redirect to a scheme the policy does not list is a denial found late: audit it too */
-        if (err->exit_code == MD_EXIT_DENIED) {
-                md_error audit_err = {0};
-                if (helper_audit(h, plan->name[0] ? plan->name : NULL, NULL, false,
-                                 policy_section_rule(h->section), err->message, &audit_err) < 0)
-                        *err = audit_err;
-        }
-        return -1;
+        return helper_audit_denied(h, plan->name[0] ? plan->name : NULL, NULL,
+                                   policy_section_rule(h->section), err);
 }
 
 /* The image as the caller may use it: pulled with its credentials when missing, and a private
@@ -274,17 +257,17 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
         if (args.attach && prepare_attach(&signal_fd, &out_fd, &err_fd, err) < 0)
                 return -1;
         _cleanup_(launch_plan_free) struct launch_plan plan;
+        /* the denial of a sandbox check is a decision too: it goes on the trail before we fail */
         if (launch_plan_build(h, &args, &plan, err) < 0)
-                return audit_early_failure(h, plan.name, err);
+                return helper_audit_denied(h, plan.name[0] ? plan.name : NULL, NULL, "[helper] sandbox-root",
+                                           err);
 
         const char *image = plan.spec->image_normalized;
         if (!plan.verdict->allow) {
                 char why[1024];
                 launch_plan_denial(&plan, why, sizeof why);
                 const struct policy_finding *f = &plan.verdict->findings[plan.verdict->first_denial];
-                if (helper_audit(h, plan.name, image, false, f->rule, why, err) < 0)
-                        return -1;
-                return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
+                return helper_deny(h, plan.name, image, f->rule, why, err);
         }
         if (helper_audit(h, plan.name, image, true, policy_section_rule(h->section), "allowed", err) < 0)
                 return -1;
