@@ -5,6 +5,7 @@
 #include "cleanup.h"
 #include "fetch.h"
 #include "json_cleanup.h"
+#include "launch_fetch.h"
 #include "launch_plan.h"
 
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
