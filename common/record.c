@@ -406,6 +406,17 @@ int md_record_try_update(int record_dirfd, const char *container, md_record_edit
         return update_locked(record_dirfd, container, apply_plain, &p, 0, err);
 }
 
+static void set_kill_requested(struct md_record *r, void *arg)
+{
+        if (r->state != MD_STATE_EXITED)
+                r->kill_requested = true;
+}
+
+int md_record_request_kill(int record_dirfd, const char *container, md_error *err)
+{
+        return md_record_update(record_dirfd, container, set_kill_requested, NULL, err);
+}
+
 /* Writes r under a temporary name and renames it to its own only when that name is free. */
 static int create_new(int record_dirfd, const struct md_record *r, md_error *err)
 {

@@ -104,6 +104,11 @@ int md_record_update(int record_dirfd, const char *container, md_record_edit edi
 int md_record_try_update(int record_dirfd, const char *container, md_record_edit edit, void *arg,
                          md_error *err);
 
+/* Marks a record not exited yet so that its exit is reported KILLED whatever the code (destroy,
+ * recover --kill-orphans), under its lock as md_record_update. -ENOENT (err untouched) when
+ * the record is absent; an exited record is left as it is. */
+int md_record_request_kill(int record_dirfd, const char *container, md_error *err);
+
 /* Claims r->container for r->owner_uid by creating its record in one step (rename with
  * RENAME_NOREPLACE): of two launches of one ID exactly one succeeds. A record that is there
  * already is taken over only when its container has exited and it has the same owner, under

@@ -38,16 +38,10 @@ static int parse_args(int argc, char **argv, const char **id, unsigned *grace, m
         return 0;
 }
 
-static void set_kill_requested(struct md_record *r, void *arg)
-{
-        if (r->state != MD_STATE_EXITED)
-                r->kill_requested = true;
-}
-
 /* Marks the record so that the monitor reports KILLED whatever exit code the stop produces. */
 static int mark_kill_requested(int record_dirfd, const char *name, md_error *err)
 {
-        int r = md_record_update(record_dirfd, name, set_kill_requested, NULL, err);
+        int r = md_record_request_kill(record_dirfd, name, err);
         return r == -ENOENT ? md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name) : r;
 }
 

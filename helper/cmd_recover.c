@@ -68,12 +68,6 @@ static bool is_known(const struct recover_args *a, const char *id)
         return false;
 }
 
-static void recover_mark_killed(struct md_record *r, void *arg)
-{
-        if (r->state != MD_STATE_EXITED)
-                r->kill_requested = true;
-}
-
 /* One container the daemon has with our managed-by label and the caller as owner. */
 static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd, const struct recover_args *a,
                            json_t *c, md_error *err)
@@ -96,7 +90,7 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 r.docker_id = strdup(docker_id);
         if (a->kill_orphans && !known) {
                 if (have_record && r.state != MD_STATE_EXITED)
-                        md_record_update(record_dirfd, name, recover_mark_killed, NULL, err);
+                        md_record_request_kill(record_dirfd, name, err);
                 md_error ignored = {0};
                 docker_container_stop(d, docker_id, 0, &ignored);
                 action = "killed";

@@ -100,6 +100,19 @@ START_TEST(write_read_remove)
         ck_assert_int_eq(back.state, MD_STATE_RUNNING);
         md_record_clear(&back);
         ck_assert_int_eq(md_record_read(fd, "mesos-y", &back, &err), -ENOENT);
+        /* a kill request marks a running record, never an exited one */
+        ck_assert_int_eq(md_record_request_kill(fd, "mesos-x", &err), 0);
+        ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), 0);
+        ck_assert(back.kill_requested);
+        md_record_clear(&back);
+        struct md_record done = {.container = "mesos-e", .owner_uid = 5, .state = MD_STATE_EXITED};
+        ck_assert_int_eq(md_record_write(fd, &done, &err), 0);
+        ck_assert_int_eq(md_record_request_kill(fd, "mesos-e", &err), 0);
+        ck_assert_int_eq(md_record_read(fd, "mesos-e", &back, &err), 0);
+        ck_assert(!back.kill_requested);
+        md_record_clear(&back);
+        ck_assert_int_eq(md_record_request_kill(fd, "mesos-y", &err), -ENOENT);
+        ck_assert_int_eq(md_record_remove(fd, "mesos-e"), 0);
         ck_assert_int_eq(md_record_remove(fd, "mesos-x"), 0);
         ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), -ENOENT);
         close(fd);
