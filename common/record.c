@@ -236,17 +236,23 @@ int md_record_read(int record_dirfd, const char *container, struct md_record *ou
         _cleanup_close_ int fd = md_openat_beneath(record_dirfd, name, O_RDONLY, 0);
         if (fd == -ENOENT)
                 return -ENOENT;
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", name);
+        if (fd < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", name);
+                return fd;
+        }
         _cleanup_free_ char *buf = NULL;
         size_t len;
         int r = md_read_all(fd, RECORD_MAX_BYTES, &buf, &len);
-        if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "record %s", name);
+        if (r < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -r, "record %s", name);
+                return r;
+        }
         json_error_t jerr;
         _cleanup_json_ json_t *j = json_loadb(buf, len, 0, &jerr);
-        if (!j || md_record_from_json(j, out) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "record %s: corrupt", name);
+        if (!j || md_record_from_json(j, out) < 0) {
+                md_fail(err, MD_EXIT_FAILED, "record %s: corrupt", name);
+                return -EBADMSG;
+        }
         return 0;
 }
 
@@ -255,11 +261,15 @@ static int write_file(int record_dirfd, const char *tmp, const struct md_record 
 {
         _cleanup_json_ json_t *j = md_record_to_json(r);
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-        if (!text)
-                return md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", r->container);
+        if (!text) {
+                md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", r->container);
+                return -ENOMEM;
+        }
         _cleanup_close_ int fd = md_openat_beneath(record_dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
+        if (fd < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
+                return fd;
+        }
         int w = md_write_all(fd, text, strlen(text));
         if (w == 0)
                 w = md_write_all(fd, "\n", 1);
@@ -267,7 +277,8 @@ static int write_file(int record_dirfd, const char *tmp, const struct md_record 
                 w = -errno;
         if (w < 0) {
                 unlinkat(record_dirfd, tmp, 0);
-                return md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", tmp);
+                md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", tmp);
+                return w;
         }
         return 0;
 }
@@ -277,12 +288,14 @@ int md_record_write(int record_dirfd, const struct md_record *r, md_error *err)
         char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 32];
         snprintf(name, sizeof name, "%s%s", r->container, MD_RECORD_SUFFIX);
         snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
-        if (write_file(record_dirfd, tmp, r, err) < 0)
-                return -1;
+        int w = write_file(record_dirfd, tmp, r, err);
+        if (w < 0)
+                return w;
         if (renameat(record_dirfd, tmp, record_dirfd, name) < 0) {
                 int e = errno;
                 unlinkat(record_dirfd, tmp, 0);
-                return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s", name);
+                md_fail_errno(err, MD_EXIT_FAILED, e, "record %s", name);
+                return -e;
         }
         return 0;
 }
@@ -423,8 +436,9 @@ static int create_new(int record_dirfd, const struct md_record *r, md_error *err
         char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 40];
         record_file_name(r->container, name);
         snprintf(tmp, sizeof tmp, ".%s.%ld.new", name, (long)getpid());
-        if (write_file(record_dirfd, tmp, r, err) < 0)
-                return -EIO;
+        int w = write_file(record_dirfd, tmp, r, err);
+        if (w < 0)
+                return w == -EEXIST ? -EIO : w; /* -EEXIST says: the name is taken */
         /* RENAME_NOREPLACE: the check for a free name and the claim are one step; the record
          * appears whole and by IN_MOVED_TO, as sandboxfs expects */
         if (renameat2(record_dirfd, tmp, record_dirfd, name, RENAME_NOREPLACE) == 0)
@@ -433,7 +447,8 @@ static int create_new(int record_dirfd, const struct md_record *r, md_error *err
         unlinkat(record_dirfd, tmp, 0);
         if (e == EEXIST)
                 return -EEXIST;
-        return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s: claim", name);
+        md_fail_errno(err, MD_EXIT_FAILED, e, "record %s: claim", name);
+        return -e;
 }
 
 struct claim_replace {

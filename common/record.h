@@ -81,7 +81,11 @@ int md_record_dir_open(const char *state_dir, bool create, md_error *err);
 /* The same for another directory of the state dir's (a single name, no slash). */
 int md_state_subdir_open(const char *state_dir, const char *subdir, bool create, md_error *err);
 
-/* Reads "mesos-ID.json" from the record dir. -ENOENT (returned, err untouched) when absent. */
+/* The functions below return 0 or a negative errno, never -1 for "see err": err is set for
+ * every failure but those each one names as leaving it untouched. */
+
+/* Reads "mesos-ID.json" from the record dir. -ENOENT (returned, err untouched) when absent;
+ * -EBADMSG for a corrupt record. */
 int md_record_read(int record_dirfd, const char *container, struct md_record *out, md_error *err);
 
 /* Atomic replace of the record (temporary file, fsync, rename). */
