@@ -67,31 +67,37 @@ static int read_report(int fd, struct monitor_report *rep, int64_t deadline)
         return 1;
 }
 
-/* A connection to the running monitor; -ECONNREFUSED or -ENOENT when there is none. */
+/* A connection to the running monitor; -ECONNREFUSED or -ENOENT (err untouched) when there is
+ * none, another negative errno with err set when it cannot be reached. */
 static int connect_monitor(const char *state_dir, md_error *err)
 {
         struct sockaddr_un a = {.sun_family = AF_UNIX};
-        if (monitor_socket_path(state_dir, MONITOR_SOCKET_NAME, a.sun_path, sizeof a.sun_path) < 0)
-                return md_fail(err, MD_EXIT_FAILED,
-                               "start the monitor: state dir path too long for a socket");
+        if (monitor_socket_path(state_dir, MONITOR_SOCKET_NAME, a.sun_path, sizeof a.sun_path) < 0) {
+                md_fail(err, MD_EXIT_FAILED, "start the monitor: state dir path too long for a socket");
+                return -ENAMETOOLONG;
+        }
         int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "start the monitor: socket");
+        if (fd < 0) {
+                int e = errno;
+                md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: socket");
+                return -e;
+        }
         while (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
                 int e = errno;
                 if (e == EINTR)
                         continue;
                 close(fd);
-                if (e == ECONNREFUSED || e == ENOENT)
-                        return -e;
-                return md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: connect to %s", a.sun_path);
+                if (e != ECONNREFUSED && e != ENOENT)
+                        md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: connect to %s", a.sun_path);
+                return -e;
         }
         /* Only a root process can have bound a socket in the root-only state dir; say so anyway. */
         struct ucred cred;
         socklen_t len = sizeof cred;
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
                 close(fd);
-                return md_fail(err, MD_EXIT_FAILED, "start the monitor: %s is not root's", a.sun_path);
+                md_fail(err, MD_EXIT_FAILED, "start the monitor: %s is not root's", a.sun_path);
+                return -EPERM;
         }
         return fd;
 }
@@ -172,8 +178,10 @@ static int reach_monitor(const struct monitor_config *cfg, int64_t deadline, md_
         long pause = 5;
         for (;;) {
                 int fd = connect_monitor(cfg->state_dir, err);
-                if (fd != -ECONNREFUSED && fd != -ENOENT)
+                if (fd >= 0)
                         return fd;
+                if (fd != -ECONNREFUSED && fd != -ENOENT)
+                        return -1;
                 if (md_monotonic_ms() > deadline)
                         return md_fail(err, MD_EXIT_UNAVAILABLE,
                                        "start the monitor: none answers within %d ms",
