@@ -35,12 +35,8 @@ int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
         _cleanup_close_ int log_fd = sandbox_open_output(&h->priv, &plan.sandbox, "stderr", err);
         if (log_fd < 0)
                 return -1;
-        if (launch_fetch_uris(h, &plan, log_fd, err) < 0) {
-                /* the fetcher's messages start with "fetch: ", which the command already says */
-                if (strncmp(err->message, "fetch: ", 7) == 0)
-                        memmove(err->message, err->message + 7, strlen(err->message + 7) + 1);
+        if (launch_fetch_uris(h, &plan, log_fd, err) < 0)
                 return -1;
-        }
         _cleanup_json_ json_t *o = json_pack("{s:s, s:i}", "sandbox", plan.sandbox.path, "fetched",
                                              (json_int_t)plan.spec->n_uris);
         return helper_print_json(o, err);

@@ -164,7 +164,10 @@ static int launch_allowed(struct helper *h, const struct launch_plan *plan, int 
                 return -1;
         }
         struct docker *d = NULL;
-        if (launch_fetch_uris(h, plan, err_fd, err) < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
+        int fetched = launch_fetch_uris(h, plan, err_fd, err);
+        if (fetched < 0)
+                md_error_prefix(err, "fetch"); /* launch does more than fetch: say which step failed */
+        if (fetched < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
             pull_if_needed(h, d, plan, err) < 0) {
                 docker_close(d);
                 close(out_fd);

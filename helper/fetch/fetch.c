@@ -38,8 +38,5 @@ int fetch_run(const struct fetch_request *req, md_error *err)
         int keep[] = {req->sandbox_dirfd, req->cache_dirfd, req->log_fd};
         const struct caller_child c =
                 fetch_caller_child(req->uid, req->gid, keep, sizeof keep / sizeof *keep, 0);
-        int r = caller_child_run(&c, fetch_child, (void *)req, NULL, NULL, err);
-        if (r < 0)
-                md_error_prefix(err, "fetch");
-        return r;
+        return caller_child_run(&c, fetch_child, (void *)req, NULL, NULL, err);
 }

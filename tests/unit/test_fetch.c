@@ -228,7 +228,7 @@ START_TEST(fetch_failures_name_the_uri)
         md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
-        ck_assert_str_eq(err.message, "fetch: /nonexistent/file-xyz: No such file or directory");
+        ck_assert_str_eq(err.message, "/nonexistent/file-xyz: No such file or directory");
         _cleanup_free_ char *log = read_at(sandbox_fd, "stderr");
         ck_assert_ptr_nonnull(
                 strstr(log, "fetch failed: /nonexistent/file-xyz: No such file or directory\n"));
@@ -237,7 +237,7 @@ START_TEST(fetch_failures_name_the_uri)
         req = request(&dir, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
-        ck_assert_str_eq(err.message, "fetch: file:///tmp: not a regular file");
+        ck_assert_str_eq(err.message, "file:///tmp: not a regular file");
 
         const char *only_http[] = {"http"};
         write_file(src_path("x"), "x", 1);
@@ -258,7 +258,7 @@ START_TEST(fetch_failures_name_the_uri)
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
-        ck_assert_str_eq(err.message, "fetch: gopher://h/x: unsupported scheme gopher");
+        ck_assert_str_eq(err.message, "gopher://h/x: unsupported scheme gopher");
 
         const char *bad_outputs[] = {"../escape", "/etc/x", "a/../../b", "d/"};
         for (size_t i = 0; i < 4; i++) {
