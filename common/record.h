@@ -69,6 +69,8 @@ const char *md_state_to_string(enum md_state s);
 const char *md_status_to_string(enum md_status s); /* NULL for MD_STATUS_NONE */
 
 void md_record_clear(struct md_record *r);
+/* `_cleanup_record_ struct md_record r = {0};`: cleared when it goes out of scope */
+#define _cleanup_record_ __attribute__((cleanup(md_record_clear)))
 
 /* Serialization; the JSON names are the struct's. from_json returns -EINVAL on a record
  * that lacks container/owner_uid or has wrong types, and sets *out only on success. */

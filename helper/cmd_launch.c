@@ -163,21 +163,18 @@ static int launch_allowed(struct helper *h, const struct launch_plan *plan, int 
                         close(out_fd);
                 return -1;
         }
-        struct docker *d = NULL;
+        _cleanup_docker_ struct docker *d = NULL;
         int fetched = launch_fetch_uris(h, plan, err_fd, err);
         if (fetched < 0)
                 md_error_prefix(err, "fetch"); /* launch does more than fetch: say which step failed */
         if (fetched < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
             pull_if_needed(h, d, plan, err) < 0) {
-                docker_close(d);
                 close(out_fd);
                 close(err_fd);
                 return -1;
         }
         struct monitor_started started;
-        int rc = create_and_start(h, plan, d, record_dirfd, out_fd, err_fd, docker_id, &started, err);
-        docker_close(d);
-        if (rc < 0)
+        if (create_and_start(h, plan, d, record_dirfd, out_fd, err_fd, docker_id, &started, err) < 0)
                 return -1;
         return attached ? 0 : print_launched(plan, docker_id, &started, err);
 }

@@ -81,7 +81,7 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 return NULL;
         const char *action = "none";
         bool known = is_known(a, id);
-        struct md_record r = {0};
+        _cleanup_record_ struct md_record r = {0};
         bool have_record = md_record_read(record_dirfd, name, &r, err) == 0;
         md_error_clear(err);
         /* a helper killed between the create and writing the id leaves a record without one:
@@ -109,10 +109,8 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 docker_container_remove(d, docker_id, &ignored);
         }
         const char *state = json_string_value(json_object_get(c, "State"));
-        json_t *o = json_pack("{s:s, s:s, s:s?, s:b, s:s}", "container", name, "docker_id", docker_id,
-                              "state", state, "known", known, "action", action);
-        md_record_clear(&r);
-        return o;
+        return json_pack("{s:s, s:s, s:s?, s:b, s:s}", "container", name, "docker_id", docker_id, "state",
+                         state, "known", known, "action", action);
 }
 
 int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
@@ -130,7 +128,7 @@ int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
         if (record_dirfd < 0)
                 return -1;
-        struct docker *d = NULL;
+        _cleanup_docker_ struct docker *d = NULL;
         if (docker_open(h->conf->docker_socket, &d, err) < 0)
                 return -1;
         char filter[128];
@@ -139,10 +137,8 @@ int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
         else
                 snprintf(filter, sizeof filter, "%s=%u", TASK_LABEL_OWNER, (unsigned)h->caller.uid);
         _cleanup_json_ json_t *list = NULL;
-        if (docker_container_list(d, filter, &list, err) < 0) {
-                docker_close(d);
+        if (docker_container_list(d, filter, &list, err) < 0)
                 return -1;
-        }
         _cleanup_json_ json_t *out = json_array();
         size_t i;
         json_t *c;
@@ -160,6 +156,5 @@ int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
                 if (o)
                         json_array_append_new(out, o);
         }
-        docker_close(d);
         return helper_print_json(out, err);
 }

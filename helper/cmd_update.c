@@ -55,7 +55,7 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
                 return md_fail(err, MD_EXIT_USAGE, "usage: update ID [--cpus N] [--mem MB]");
         char name[160];
         _cleanup_free_ char *ref = NULL;
-        struct docker *d = NULL;
+        _cleanup_docker_ struct docker *d = NULL;
         if (running_open(h, argv[optind], name, &ref, &d, err) < 0)
                 return -1;
         char why[256] = "";
@@ -66,14 +66,10 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
                 snprintf(why, sizeof why, "mem %llu: more than max-mem %llu", (unsigned long long)mem,
                          (unsigned long long)policy_max_mem_mb(h->section));
         if (helper_audit(h, name, NULL, !why[0], policy_section_rule(h->section),
-                         why[0] ? why : "within limits", err) < 0) {
-                docker_close(d);
+                         why[0] ? why : "within limits", err) < 0)
                 return -1;
-        }
-        if (why[0]) {
-                docker_close(d);
+        if (why[0])
                 return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
-        }
         /* the seed's translation, as at launch: shares max(1024*cpus, 2), memory max(mem, 32) MiB */
         _cleanup_json_ json_t *body = json_object();
         int rc = body ? 0 : md_fail(err, MD_EXIT_FAILED, "out of memory");
@@ -84,7 +80,6 @@ int cmd_update(struct helper *h, int argc, char **argv, md_error *err)
                 rc = memory_update(d, ref, mem, policy_max_mem_mb(h->section), body, err);
         if (rc == 0)
                 rc = docker_container_update(d, ref, body, err);
-        docker_close(d);
         if (rc < 0)
                 return -1;
         _cleanup_json_ json_t *o = json_pack("{s:s, s:O}", "container", name, "updated", body);
