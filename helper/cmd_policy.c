@@ -38,9 +38,12 @@ static int policy_check(struct helper *h, const char *file, md_error *err)
 {
         if (file) {
                 static const int codes[] = {MD_EXIT_POLICY, MD_EXIT_BAD_TASK, 0};
+                static const int stdin_fd[] = {0}; /* for a file such as /dev/stdin */
                 const struct caller_child c = {
                         .uid = h->priv.caller_uid,
                         .gid = h->priv.caller_gid,
+                        .keep_fds = stdin_fd,
+                        .n_keep = 1,
                         .max_out = 16,
                         .exit_codes = codes,
                 };

@@ -46,13 +46,13 @@ int task_input_read(const struct privilege *priv, const char *task_file, struct 
                     md_error *err)
 {
         static const int codes[] = {MD_EXIT_USAGE, MD_EXIT_BAD_TASK, MD_EXIT_POLICY, 0};
+        /* stdin is the caller's: "-", or a path such as /dev/stdin, reads it */
         static const int stdin_fd[] = {0};
-        bool from_stdin = !task_file || strcmp(task_file, "-") == 0;
         const struct caller_child c = {
                 .uid = priv->caller_uid,
                 .gid = priv->caller_gid,
-                .keep_fds = from_stdin ? stdin_fd : NULL,
-                .n_keep = from_stdin ? 1 : 0,
+                .keep_fds = stdin_fd,
+                .n_keep = 1,
                 .max_out = TASK_MAX_TEXT,
                 .exit_codes = codes,
         };
