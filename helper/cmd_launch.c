@@ -108,6 +108,14 @@ static int hold_sources(struct helper *h, const struct launch_plan *plan, struct
         return 0;
 }
 
+/* The one place a container whose start failed is removed on the helper's side: after a
+ * failed create or record write, and after a start the monitor did not keep (monitor.h). */
+static void remove_failed_start(struct docker *d, const char *docker_id)
+{
+        md_error ignored = {0};
+        docker_container_remove(d, docker_id, &ignored);
+}
+
 /* Creates the container and hands it, with the output fds, to the monitor, which starts it.
  * The fds are consumed either way; on failure no container is left behind. The holder of the
  * bind sources lives from before the create until the monitor's word that the start is over. */
@@ -126,10 +134,8 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
         _cleanup_json_ json_t *body = task_create_request(plan->spec, &ctx, err);
         if (!body || docker_container_create(d, plan->name, body, docker_id, err) < 0 ||
             md_record_update(record_dirfd, plan->name, set_docker_id, docker_id, err) < 0) {
-                if (docker_id[0]) {
-                        md_error ignored = {0};
-                        docker_container_remove(d, docker_id, &ignored);
-                }
+                if (docker_id[0])
+                        remove_failed_start(d, docker_id);
                 close(out_fd);
                 close(err_fd);
                 return -1;
@@ -142,8 +148,12 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
                 .stdout_fd = out_fd,
                 .stderr_fd = err_fd,
         };
-        /* the monitor takes the output fds, and removes the container if it cannot start it */
-        return monitor_launch(&mc, started, err);
+        /* the monitor takes the output fds; a container it does not keep is ours to remove */
+        if (monitor_launch(&mc, started, err) == 0)
+                return 0;
+        if (!started->monitor_keeps)
+                remove_failed_start(d, docker_id);
+        return -1;
 }
 
 /* Everything after the decision: fetch, pull, create, start. The record claimed for the name

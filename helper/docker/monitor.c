@@ -227,22 +227,14 @@ static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md
         return 0;
 }
 
-static void remove_after_failure(const struct monitor_config *cfg)
-{
-        struct docker *d = NULL;
-        md_error ignored = {0};
-        if (docker_open(cfg->docker_socket, &d, &ignored) == 0) {
-                docker_container_remove(d, cfg->docker_id, &ignored);
-                docker_close(d);
-        }
-}
-
-/* Both launch and adopt: the request to the monitor and its one reply. A failed launch
- * removes the container; a failed adoption leaves it (the reaper's, or the next try's). */
+/* Both launch and adopt: the request to the monitor and its one reply. Whether the monitor
+ * keeps a container it failed to launch goes to out (the launcher removes it otherwise); a
+ * failed adoption leaves it (the reaper's, or the next try's). */
 static int hand_over(const struct monitor_config *cfg, bool adopt, struct monitor_started *out, md_error *err)
 {
         bool valid = valid_config(cfg);
         _cleanup_close_ int out_fd = cfg->stdout_fd, err_fd = cfg->stderr_fd;
+        out->monitor_keeps = false;
         if (!valid)
                 return md_fail(err, MD_EXIT_FAILED, "start the monitor: invalid configuration");
         int64_t deadline = md_monotonic_ms() + MONITOR_REPORT_TIMEOUT_MS;
@@ -251,8 +243,6 @@ static int hand_over(const struct monitor_config *cfg, bool adopt, struct monito
         if (sent < 0) {
                 if (fd >= 0)
                         close(fd);
-                if (!adopt)
-                        remove_after_failure(cfg);
                 return -1;
         }
         struct monitor_report rep;
@@ -260,23 +250,19 @@ static int hand_over(const struct monitor_config *cfg, bool adopt, struct monito
         int r = read_report(fd, &rep, deadline);
         /* Closing the connection is how a late monitor learns we gave up (its send fails). */
         close(fd);
+        out->monitor_keeps = r == -ETIMEDOUT;
         if (r == -ETIMEDOUT)
                 return md_fail(err, MD_EXIT_UNAVAILABLE,
                                "start container %s: docker daemon unavailable: no answer within %d ms",
                                cfg->container, MONITOR_REPORT_TIMEOUT_MS);
-        if (r <= 0) {
-                if (!adopt)
-                        remove_after_failure(cfg);
-                if (r == 0)
-                        return md_fail(err, MD_EXIT_FAILED,
-                                       "start container %s: the monitor exited without a word",
-                                       cfg->container);
+        if (r == 0)
+                return md_fail(err, MD_EXIT_FAILED, "start container %s: the monitor exited without a word",
+                               cfg->container);
+        if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "start container %s: read the monitor's report",
                                      cfg->container);
-        }
         if (rep.exit_code != 0) {
-                if (!rep.removed && !adopt)
-                        remove_after_failure(cfg);
+                out->monitor_keeps = rep.removed;
                 return md_fail(err, rep.exit_code, "%s", rep.message);
         }
         out->monitor_pid = rep.monitor_pid;
