@@ -55,6 +55,43 @@ void md_record_clear(struct md_record *r)
         memset(r, 0, sizeof *r);
 }
 
+void md_exit_info_from_state(const json_t *state, struct md_exit_info *x)
+{
+        json_t *code = json_object_get(state, "ExitCode");
+        if (json_is_integer(code) && json_integer_value(code) >= 0 && json_integer_value(code) <= 0xffff) {
+                x->exit_code = (int)json_integer_value(code);
+                x->known = true;
+        }
+        if (state)
+                x->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
+        const char *at = json_string_value(json_object_get(state, "FinishedAt"));
+        if (at && strncmp(at, "0001-", 5) != 0) /* Go's zero time: not finished */
+                snprintf(x->finished_at, sizeof x->finished_at, "%s", at);
+        if (!x->finished_at[0])
+                md_now_rfc3339(x->finished_at);
+}
+
+void md_record_set_exited(struct md_record *r, const struct md_exit_info *x)
+{
+        r->state = MD_STATE_EXITED;
+        r->monitor_pid = 0;
+        r->exit_code = x->known ? x->exit_code : -1;
+        /* Docker reports a container whose init died of signal N as exit code 128+N, the
+         * shell's convention, and cannot tell it from `exit 128+N`. We read 129..192 as a
+         * signal, as a shell would: a destroy (SIGTERM/SIGKILL) and the OOM killer show up
+         * as signal 15/9. exit_code keeps docker's number either way. */
+        r->signal = (x->known && x->exit_code > 128 && x->exit_code <= 128 + 64) ? x->exit_code - 128 : 0;
+        r->oom_killed = x->oom_killed;
+        if (r->kill_requested)
+                r->status = MD_STATUS_KILLED;
+        else if (x->known && x->exit_code == 0)
+                r->status = MD_STATUS_FINISHED;
+        else
+                r->status = MD_STATUS_FAILED;
+        free(r->finished_at);
+        r->finished_at = strdup(x->finished_at);
+}
+
 static void set_str(json_t *o, const char *key, const char *v)
 {
         json_object_set_new(o, key, v ? json_string(v) : json_null());

@@ -72,6 +72,25 @@ void md_record_clear(struct md_record *r);
 /* `_cleanup_record_ struct md_record r = {0};`: cleared when it goes out of scope */
 #define _cleanup_record_ __attribute__((cleanup(md_record_clear)))
 
+/* A container's exit as the daemon tells it, the one way every writer of EXITED reads it
+ * (the monitor, the reaper): exit_code is the container's only when known; finished_at is
+ * RFC 3339 and never empty. */
+struct md_exit_info {
+        bool known;
+        int exit_code; /* 0..65535 when known */
+        bool oom_killed;
+        char finished_at[40];
+};
+/* Reads the inspect's State object (NULL: the container is gone) into x. An ExitCode that
+ * is not an integer in 0..65535 leaves x->known and x->exit_code as they were (the monitor
+ * may know the code from the wait); Go's zero time "0001-..." is not a FinishedAt; a time
+ * that x does not have by then is now. */
+void md_exit_info_from_state(const json_t *state, struct md_exit_info *x);
+/* Writes x into r: EXITED, no monitor, exit_code (-1 when not known), the signal docker's
+ * 128+N stands for (129..192), oom_killed, finished_at, and the status: KILLED when
+ * kill_requested whatever the code, FINISHED for a known 0, FAILED otherwise. */
+void md_record_set_exited(struct md_record *r, const struct md_exit_info *x);
+
 /* Serialization; the JSON names are the struct's. from_json returns -EINVAL on a record
  * that lacks container/owner_uid or has wrong types, and sets *out only on success. */
 json_t *md_record_to_json(const struct md_record *r);

@@ -39,7 +39,7 @@ int cmd_list(struct helper *h, int argc, char **argv, md_error *err)
         int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
         if (record_dirfd < 0) {
                 md_error_clear(err); /* nothing launched yet */
-                return helper_print_json(arr, err);
+                return helper_print(h, FORMAT_VIEW_LIST, arr, err);
         }
         int rc = lookup_each_visible(h, record_dirfd, append_entry, arr, err);
         close(record_dirfd);
@@ -56,5 +56,5 @@ int cmd_list(struct helper *h, int argc, char **argv, md_error *err)
         for (size_t i = 0; i < count; i++)
                 json_array_append_new(arr, items[i]);
         free(items);
-        return helper_print_json(arr, err);
+        return helper_print(h, FORMAT_VIEW_LIST, arr, err);
 }

@@ -51,7 +51,7 @@ static int policy_check(struct helper *h, const char *file, md_error *err)
                         return -1;
         }
         _cleanup_json_ json_t *o = json_pack("{s:s, s:b}", "file", file ? file : MD_POLICY_FILE, "valid", 1);
-        return helper_print_json(o, err);
+        return helper_print(h, FORMAT_VIEW_POLICY_CHECK, o, err);
 }
 
 static json_t *findings_json(const struct policy_verdict *v)
@@ -90,7 +90,9 @@ static int policy_explain(struct helper *h, int argc, char **argv, md_error *err
                           plan.spec->image_normalized, "decision", plan.verdict->allow ? "allow" : "deny",
                           "section", h->section ? policy_section_rule(h->section) : NULL, "findings",
                           findings_json(plan.verdict), "create", create);
-        return helper_print_json(o, err);
+        if (!plan.verdict->allow)
+                h->exit_status = MD_EXIT_DENIED; /* after the answer: a script may test the status */
+        return helper_print(h, FORMAT_VIEW_POLICY_EXPLAIN, o, err);
 }
 
 int cmd_policy(struct helper *h, int argc, char **argv, md_error *err)
@@ -99,7 +101,9 @@ int cmd_policy(struct helper *h, int argc, char **argv, md_error *err)
                 return policy_check(h, argc == 3 ? argv[2] : NULL, err);
         if (argc >= 2 && strcmp(argv[1], "explain") == 0)
                 return policy_explain(h, argc - 1, argv + 1, err);
+        if (argc >= 2 && strcmp(argv[1], "show") == 0)
+                return cmd_policy_show(h, argc - 1, argv + 1, err);
         return md_fail(err, MD_EXIT_USAGE,
                        "usage: policy check [FILE] | policy explain --container-id ID --sandbox DIR "
-                       "[--task FILE]");
+                       "[--task FILE] | policy show [--caller USER]");
 }

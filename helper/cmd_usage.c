@@ -52,5 +52,5 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err)
                           nested_number(stats, "cpu_stats", "cpu_usage", "usage_in_kernelmode") / 1e9,
                           "cpus_limit", shares > 0 ? shares / 1024.0 : 0.0, "mem_rss_bytes", (json_int_t)rss,
                           "mem_limit_bytes", (json_int_t)mem_limit);
-        return helper_print_json(o, err);
+        return helper_print(h, FORMAT_VIEW_USAGE, o, err);
 }

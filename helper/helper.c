@@ -92,3 +92,12 @@ int helper_print_json(json_t *value, md_error *err)
                 return md_fail(err, MD_EXIT_FAILED, "cannot write the result to stdout");
         return 0;
 }
+
+int helper_print(const struct helper *h, enum format_view view, json_t *value, md_error *err)
+{
+        if (h->format != FORMAT_TABLE)
+                return helper_print_json(value, err);
+        if (format_print(stdout, view, value) < 0)
+                return md_fail(err, MD_EXIT_FAILED, "cannot write the result to stdout");
+        return 0;
+}

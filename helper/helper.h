@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "caller.h"
 #include "error.h"
+#include "format.h"
 #include "policy.h"
 #include "privilege.h"
 
@@ -18,6 +19,7 @@ struct helper {
         const struct policy_section *section; /* the caller's section, NULL: default deny */
         int audit_fd; /* -1 until opened */
         int exit_status; /* what main exits with when the command succeeds (launch --attach) */
+        enum format_style format; /* --format, or a table when stdout is a terminal */
 };
 
 /* One audit record for this command's decision; fails closed (the caller returns the error). */
@@ -51,6 +53,9 @@ bool helper_may_see(const struct helper *h, uid_t owner_uid);
 /* Prints one JSON value and a newline on stdout, and checks that it got there. */
 int helper_print_json(json_t *value, md_error *err);
 
+/* The command's result as h->format says: that JSON, or view of it for a person (format.h). */
+int helper_print(const struct helper *h, enum format_view view, json_t *value, md_error *err);
+
 /* The commands. Each returns 0 or -1 with err set; argv[0] is the command name. */
 int cmd_launch(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_wait(struct helper *h, int argc, char **argv, md_error *err);
@@ -61,6 +66,7 @@ int cmd_usage(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_update(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_policy(struct helper *h, int argc, char **argv, md_error *err);
+int cmd_policy_show(struct helper *h, int argc, char **argv, md_error *err); /* `policy show` */
 int cmd_inspect(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_kill(struct helper *h, int argc, char **argv, md_error *err);
 int cmd_rm(struct helper *h, int argc, char **argv, md_error *err);

@@ -20,7 +20,7 @@ struct privilege {
          * monitor: CAP_SYS_NICE and CAP_SYS_RESOURCE stay permitted (never effective, nor
          * inheritable, nor in the bounding set), for the monitor alone to undo the nice value,
          * scheduling class, OOM score and hard limits of the caller it was forked from
-         * (helper/docker/monitor_state.c). A child that becomes the caller loses them (all its
+         * (helper/monitor/monitor_state.c). A child that becomes the caller loses them (all its
          * uids are the caller's). */
         bool keep_for_monitor;
 };

@@ -54,6 +54,8 @@ const char *policy_section_rule(const struct policy_section *s);
 /* describe.c: what a section allows, as one paragraph (malloc'd; NULL: out of memory), and the
  * sections in file order, for `doctor`. */
 char *policy_describe_section(const struct policy_section *s);
+/* The same clauses without the header, one a line, for `policy show`. */
+char *policy_describe_lines(const struct policy_section *s);
 size_t policy_n_sections(const struct policy *p);
 const struct policy_section *policy_section_at(const struct policy *p, size_t i);
 

@@ -47,6 +47,7 @@ struct cli_request {
         char **names;
         size_t n_names;
         const char *inspect_type; /* "container", "image" or NULL (either) */
+        bool verbose; /* -V: the version with the helper's paths and build */
         bool all; /* ps -a */
         bool no_trunc; /* ps --no-trunc */
         bool follow; /* logs -f */

@@ -80,10 +80,12 @@ int cmd_explain(struct cli_request *req, md_error *err)
         if (cli_helper_run(args, task_fd, NULL, NULL, 0, &res, err) < 0)
                 return -1;
         int rc = 0;
-        if (res.status != 0)
+        if (res.status == 0 || (res.status == MD_EXIT_DENIED && res.out_len > 0)) {
+                fwrite(res.out, 1, res.out_len, stdout); /* a denial is an answer too, with status 77 */
+                rc = res.status;
+        } else {
                 rc = cli_helper_failure(&res, "container", NULL, res.status);
-        else
-                fwrite(res.out, 1, res.out_len, stdout);
+        }
         cli_helper_result_clear(&res);
         return rc;
 }

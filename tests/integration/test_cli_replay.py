@@ -312,7 +312,7 @@ class Denials(HelperTestCase):
         cid, sandbox = new_uuid(), make_sandbox(AGENT2)
         before = len(audit_records())
         r = cli(AGENT2, "explain", *run_1x(cid, sandbox, "echo x", extra=["--privileged"])[2:])
-        self.assertEqual(r.code, 0, r)
+        self.assertEqual(r.code, 77, r)
         e = json.loads(r.out)
         self.assertEqual(e["decision"], "deny")
         self.assertIn("privileged", [f["aspect"] for f in e["findings"] if f["decision"] == "deny"])

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "skip.h"
 #include "docker.h"
 #include "json_cleanup.h"
@@ -1073,9 +1074,5 @@ int main(void)
         if (geteuid() != 0) {
                 return skip_suite("needs root");
         }
-        SRunner *sr = srunner_create(live_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return check_run(live_suite());
 }

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "skip.h"
 #include "cleanup.h"
 #include "fetch_internal.h"
@@ -948,15 +949,12 @@ int main(void)
         tcase_add_test(tc, tls_verified);
         tcase_set_timeout(tc, 120);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
+        int status = check_run(s);
         kill(-server_pid, SIGKILL);
         waitpid(server_pid, NULL, 0);
         char cmd[4300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
         if (system(cmd) != 0)
                 fprintf(stderr, "could not remove %s\n", work);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return status;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "caller_child.h"
+#include "check_run.h"
 #include "cleanup.h"
 #include "util.h"
 
@@ -218,7 +219,7 @@ START_TEST(close_fds_except)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("caller_child");
         TCase *tc = tcase_create("caller_child");
@@ -232,9 +233,5 @@ int main(void)
         tcase_add_test(tc, gone_parent_detected);
         tcase_add_test(tc, close_fds_except);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "cleanup.h"
 #include "fetch_internal.h"
 #include "util.h"
@@ -460,7 +461,7 @@ START_TEST(cache_dir_open)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("fetch");
         TCase *pure = tcase_create("pure");
@@ -479,9 +480,5 @@ int main(void)
         tcase_add_test(run, cache_dir_open);
         tcase_set_timeout(run, 60);
         suite_add_tcase(s, run);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

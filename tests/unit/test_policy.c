@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "policy.h"
 
 #define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -1115,7 +1116,7 @@ START_TEST(owner_checks_as_root)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("policy");
         TCase *tc = tcase_create("policy");
@@ -1139,9 +1140,5 @@ int main(void)
         tcase_add_test(tc, owner_checks_as_anyone);
         tcase_add_test(tc, owner_checks_as_root);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "json_cleanup.h"
 #include "record.h"
 
@@ -195,7 +196,72 @@ START_TEST(claim_and_lock)
 }
 END_TEST
 
-int main(void)
+/* The one way EXITED is written (the monitor and the reaper): the code only in range, Go's
+ * zero time not a FinishedAt, now when there is none, the signal and status from the code. */
+START_TEST(exit_from_state)
+{
+        _cleanup_json_ json_t *state = json_pack("{s:i, s:b, s:s}", "ExitCode", 137, "OOMKilled", 1,
+                                                 "FinishedAt", "2026-01-02T03:04:05Z");
+        struct md_exit_info x = {0};
+        md_exit_info_from_state(state, &x);
+        ck_assert(x.known);
+        ck_assert_int_eq(x.exit_code, 137);
+        ck_assert(x.oom_killed);
+        ck_assert_str_eq(x.finished_at, "2026-01-02T03:04:05Z");
+        struct md_record r = {.state = MD_STATE_RUNNING, .monitor_pid = 42};
+        md_record_set_exited(&r, &x);
+        ck_assert_int_eq(r.state, MD_STATE_EXITED);
+        ck_assert_int_eq(r.monitor_pid, 0);
+        ck_assert_int_eq(r.exit_code, 137);
+        ck_assert_int_eq(r.signal, 9);
+        ck_assert_int_eq(r.status, MD_STATUS_FAILED);
+        ck_assert(r.oom_killed);
+        ck_assert_str_eq(r.finished_at, "2026-01-02T03:04:05Z");
+        /* kill_requested decides KILLED whatever the code, and 0 is FINISHED otherwise */
+        x.exit_code = 0;
+        md_record_set_exited(&r, &x);
+        ck_assert_int_eq(r.status, MD_STATUS_FINISHED);
+        ck_assert_int_eq(r.signal, 0);
+        r.kill_requested = true;
+        md_record_set_exited(&r, &x);
+        ck_assert_int_eq(r.status, MD_STATUS_KILLED);
+        md_record_clear(&r);
+}
+END_TEST
+
+START_TEST(exit_out_of_range_and_zero_time)
+{
+        const json_int_t bad[] = {-1, 0x10000, 1LL << 40};
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+                _cleanup_json_ json_t *state =
+                        json_pack("{s:I, s:s}", "ExitCode", bad[i], "FinishedAt", "0001-01-01T00:00:00Z");
+                struct md_exit_info x = {0};
+                md_exit_info_from_state(state, &x);
+                ck_assert(!x.known);
+                /* Go's zero time is no finish: now instead, in RFC 3339 */
+                ck_assert(strncmp(x.finished_at, "0001-", 5) != 0);
+                ck_assert_int_eq(strlen(x.finished_at) >= 20, 1);
+                ck_assert_int_eq(x.finished_at[4], '-');
+                struct md_record r = {0};
+                md_record_set_exited(&r, &x);
+                ck_assert_int_eq(r.exit_code, -1);
+                ck_assert_int_eq(r.signal, 0);
+                ck_assert_int_eq(r.status, MD_STATUS_FAILED);
+                md_record_clear(&r);
+        }
+        /* a code known from the wait stays when the State has none (inspect failed, gone) */
+        struct md_exit_info x = {.known = true, .exit_code = 3};
+        md_exit_info_from_state(NULL, &x);
+        ck_assert(x.known);
+        ck_assert_int_eq(x.exit_code, 3);
+        ck_assert(x.finished_at[0]);
+        _cleanup_json_ json_t *string_code = json_pack("{s:s}", "ExitCode", "7");
+        md_exit_info_from_state(string_code, &x);
+        ck_assert_int_eq(x.exit_code, 3);
+}
+END_TEST
+
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("record");
         TCase *tc = tcase_create("record");
@@ -203,10 +269,8 @@ int main(void)
         tcase_add_test(tc, rejects_bad_records);
         tcase_add_test(tc, write_read_remove);
         tcase_add_test(tc, claim_and_lock);
+        tcase_add_test(tc, exit_from_state);
+        tcase_add_test(tc, exit_out_of_range_and_zero_time);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "access.h"
 #include "info.h"
 #include "policy.h"
@@ -285,7 +286,7 @@ START_TEST(visibility)
 }
 END_TEST
 
-static Suite *sbfs_suite(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("sbfs");
         TCase *tc = tcase_create("pure");
@@ -300,13 +301,4 @@ static Suite *sbfs_suite(void)
         tcase_add_test(tc, visibility);
         suite_add_tcase(s, tc);
         return s;
-}
-
-int main(void)
-{
-        SRunner *sr = srunner_create(sbfs_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "json_cleanup.h"
 #include "task.h"
 #include "task_internal.h"
@@ -1221,7 +1222,7 @@ START_TEST(test_values)
 }
 END_TEST
 
-static Suite *task_suite(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("task");
         TCase *tc = tcase_create("parse");
@@ -1259,13 +1260,4 @@ static Suite *task_suite(void)
         tcase_add_test(tc, test_values);
         suite_add_tcase(s, tc);
         return s;
-}
-
-int main(void)
-{
-        SRunner *sr = srunner_create(task_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "safe_open.h"
 #include "signals.h"
 #include "uri.h"
@@ -252,7 +253,7 @@ START_TEST(uri_scheme)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("util");
         TCase *tc = tcase_create("util");
@@ -266,9 +267,5 @@ int main(void)
         tcase_add_test(tc, rfc3339);
         tcase_add_loop_test(tc, uri_scheme, 0, sizeof scheme_cases / sizeof scheme_cases[0]);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

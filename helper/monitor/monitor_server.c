@@ -64,7 +64,9 @@ struct server {
 static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *err)
 {
         if (ready_fd < 0) { /* started by systemd: nobody waits on a pipe, the journal has syslog */
-                syslog(LOG_DAEMON | LOG_ERR, "mesos-docker monitor: %s", err->message);
+                char line[sizeof err->message + 32];
+                snprintf(line, sizeof line, "mesos-docker monitor: %s", err->message);
+                monitor_log_line(LOG_ERR, line);
                 _exit(1);
         }
         struct monitor_report rep;
@@ -165,6 +167,9 @@ static void add_container(struct server *sv, struct monitor_container *c)
                 struct monitor_container **p = realloc(sv->cs, cap * sizeof *p);
                 if (!p) {
                         /* cannot keep it: its transfers would run with nobody stepping them */
+                        md_error err = {0};
+                        md_fail(&err, MD_EXIT_FAILED, "out of memory: its output is not streamed");
+                        monitor_log(NULL, LOG_ERR, monitor_container_name(c), &err);
                         monitor_container_free(&sv->ctx, c);
                         return;
                 }
@@ -392,8 +397,7 @@ static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
         if (monitor_become_root_alone(&err) < 0 || monitor_keep_only_fds(keep, 1, &err) < 0)
                 fail_start(ready_fd, &err);
         /* its own process state, before it takes the lock that makes it the monitor */
-        closelog();
-        openlog("mesos-docker-monitor", LOG_PID, LOG_DAEMON);
+        monitor_log_open();
         monitor_raise_kept_capabilities();
         /* systemd gave the activated one a cgroup of its own (mesos-docker.slice) */
         monitor_clean_process_state(sv->activated ? MONITOR_STATE_KEEP_CGROUP : 0);
