@@ -274,17 +274,23 @@ int md_record_read(int record_dirfd, const char *container, struct md_record *ou
         _cleanup_close_ int fd = md_openat_beneath(record_dirfd, name, O_RDONLY, 0);
         if (fd == -ENOENT)
                 return -ENOENT;
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", name);
+        if (fd < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", name);
+                return fd;
+        }
         _cleanup_free_ char *buf = NULL;
         size_t len;
         int r = md_read_all(fd, RECORD_MAX_BYTES, &buf, &len);
-        if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "record %s", name);
+        if (r < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -r, "record %s", name);
+                return r;
+        }
         json_error_t jerr;
         _cleanup_json_ json_t *j = json_loadb(buf, len, 0, &jerr);
-        if (!j || md_record_from_json(j, out) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "record %s: corrupt", name);
+        if (!j || md_record_from_json(j, out) < 0) {
+                md_fail(err, MD_EXIT_FAILED, "record %s: corrupt", name);
+                return -EBADMSG;
+        }
         return 0;
 }
 
@@ -293,11 +299,15 @@ static int write_file(int record_dirfd, const char *tmp, const struct md_record 
 {
         _cleanup_json_ json_t *j = md_record_to_json(r);
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-        if (!text)
-                return md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", r->container);
+        if (!text) {
+                md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", r->container);
+                return -ENOMEM;
+        }
         _cleanup_close_ int fd = md_openat_beneath(record_dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
+        if (fd < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
+                return fd;
+        }
         int w = md_write_all(fd, text, strlen(text));
         if (w == 0)
                 w = md_write_all(fd, "\n", 1);
@@ -305,7 +315,8 @@ static int write_file(int record_dirfd, const char *tmp, const struct md_record 
                 w = -errno;
         if (w < 0) {
                 unlinkat(record_dirfd, tmp, 0);
-                return md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", tmp);
+                md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", tmp);
+                return w;
         }
         return 0;
 }
@@ -315,12 +326,14 @@ int md_record_write(int record_dirfd, const struct md_record *r, md_error *err)
         char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 32];
         snprintf(name, sizeof name, "%s%s", r->container, MD_RECORD_SUFFIX);
         snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
-        if (write_file(record_dirfd, tmp, r, err) < 0)
-                return -1;
+        int w = write_file(record_dirfd, tmp, r, err);
+        if (w < 0)
+                return w;
         if (renameat(record_dirfd, tmp, record_dirfd, name) < 0) {
                 int e = errno;
                 unlinkat(record_dirfd, tmp, 0);
-                return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s", name);
+                md_fail_errno(err, MD_EXIT_FAILED, e, "record %s", name);
+                return -e;
         }
         return 0;
 }
@@ -477,14 +490,26 @@ int md_record_try_update(int record_dirfd, const char *container, md_record_edit
         return update_locked(record_dirfd, container, apply_plain, &p, 0, err);
 }
 
+static void set_kill_requested(struct md_record *r, void *arg)
+{
+        if (r->state != MD_STATE_EXITED)
+                r->kill_requested = true;
+}
+
+int md_record_request_kill(int record_dirfd, const char *container, md_error *err)
+{
+        return md_record_update(record_dirfd, container, set_kill_requested, NULL, err);
+}
+
 /* Writes r under a temporary name and renames it to its own only when that name is free. */
 static int create_new(int record_dirfd, const struct md_record *r, md_error *err)
 {
         char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 40];
         record_file_name(r->container, name);
         snprintf(tmp, sizeof tmp, ".%s.%ld.new", name, (long)getpid());
-        if (write_file(record_dirfd, tmp, r, err) < 0)
-                return -EIO;
+        int w = write_file(record_dirfd, tmp, r, err);
+        if (w < 0)
+                return w == -EEXIST ? -EIO : w; /* -EEXIST says: the name is taken */
         /* RENAME_NOREPLACE: the check for a free name and the claim are one step; the record
          * appears whole and by IN_MOVED_TO, as sandboxfs expects */
         if (renameat2(record_dirfd, tmp, record_dirfd, name, RENAME_NOREPLACE) == 0)
@@ -493,7 +518,8 @@ static int create_new(int record_dirfd, const struct md_record *r, md_error *err
         unlinkat(record_dirfd, tmp, 0);
         if (e == EEXIST)
                 return -EEXIST;
-        return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s: claim", name);
+        md_fail_errno(err, MD_EXIT_FAILED, e, "record %s: claim", name);
+        return -e;
 }
 
 struct claim_replace {
@@ -556,8 +582,12 @@ int md_record_remove_if(int record_dirfd, const char *container, md_record_pred 
         struct md_record rec = {0};
         md_error ignored = {0};
         struct stat st;
-        int r = md_record_read(record_dirfd, container, &rec, &ignored) == 0 && fstat(fd, &st) == 0 &&
-                pred(&rec, &st, arg);
+        /* a record that cannot be read (corrupt: -EBADMSG) is left, and said so */
+        int r = md_record_read(record_dirfd, container, &rec, &ignored);
+        if (r == 0)
+                r = fstat(fd, &st) == 0 && pred(&rec, &st, arg);
+        else if (r == -ENOENT)
+                r = 0;
         /* still as pred saw it, and locked: nobody edits it between the check and the unlink */
         if (r && unlinkat(record_dirfd, name, 0) < 0)
                 r = errno == ENOENT ? 0 : -errno;

@@ -72,6 +72,8 @@ const char *md_state_to_string(enum md_state s);
 const char *md_status_to_string(enum md_status s); /* NULL for MD_STATUS_NONE */
 
 void md_record_clear(struct md_record *r);
+/* `_cleanup_record_ struct md_record r = {0};`: cleared when it goes out of scope */
+#define _cleanup_record_ __attribute__((cleanup(md_record_clear)))
 
 /* A container's exit as the daemon tells it, the one way every writer of EXITED reads it
  * (the monitor, the reaper): exit_code is the container's only when known; finished_at is
@@ -103,7 +105,11 @@ int md_record_dir_open(const char *state_dir, bool create, md_error *err);
 /* The same for another directory of the state dir's (a single name, no slash). */
 int md_state_subdir_open(const char *state_dir, const char *subdir, bool create, md_error *err);
 
-/* Reads "mesos-ID.json" from the record dir. -ENOENT (returned, err untouched) when absent. */
+/* The functions below return 0 or a negative errno, never -1 for "see err": err is set for
+ * every failure but those each one names as leaving it untouched. */
+
+/* Reads "mesos-ID.json" from the record dir. -ENOENT (returned, err untouched) when absent;
+ * -EBADMSG for a corrupt record. */
 int md_record_read(int record_dirfd, const char *container, struct md_record *out, md_error *err);
 
 /* Atomic replace of the record (temporary file, fsync, rename). */
@@ -125,7 +131,7 @@ int md_record_each(int record_dirfd, md_record_name_fn fn, void *arg);
 /* Removes the record when pred, given it as read under its lock and the locked file's
  * stat, says so (nonzero); with wait, waits for the lock as md_record_update does, otherwise
  * a locked record (being edited) is left alone. 1 removed, 0 not (absent, vetoed or
- * locked), -errno. */
+ * locked), -errno (-EBADMSG: the record cannot be read, and stays). */
 typedef bool (*md_record_pred)(const struct md_record *r, const struct stat *st, void *arg);
 int md_record_remove_if(int record_dirfd, const char *container, md_record_pred pred, void *arg, bool wait);
 
@@ -142,6 +148,11 @@ typedef void (*md_record_edit)(struct md_record *r, void *arg);
 int md_record_update(int record_dirfd, const char *container, md_record_edit edit, void *arg, md_error *err);
 int md_record_try_update(int record_dirfd, const char *container, md_record_edit edit, void *arg,
                          md_error *err);
+
+/* Marks a record not exited yet so that its exit is reported KILLED whatever the code (destroy,
+ * recover --kill-orphans), under its lock as md_record_update. -ENOENT (err untouched) when
+ * the record is absent; an exited record is left as it is. */
+int md_record_request_kill(int record_dirfd, const char *container, md_error *err);
 
 /* Claims r->container for r->owner_uid by creating its record in one step (rename with
  * RENAME_NOREPLACE): of two launches of one ID exactly one succeeds. A record that is there

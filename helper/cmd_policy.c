@@ -72,10 +72,20 @@ static int policy_check(struct helper *h, const char *file, md_error *err)
 {
         _cleanup_free_ char *warnings = NULL;
         if (file) {
+                static const int codes[] = {MD_EXIT_POLICY, MD_EXIT_BAD_TASK, 0};
+                /* stdin, for a file such as /dev/stdin; the caller's directory, for a relative one */
+                const int keep[] = {0, h->priv.caller_cwd};
+                const struct caller_child c = {
+                        .uid = h->priv.caller_uid,
+                        .gid = h->priv.caller_gid,
+                        .keep_fds = keep,
+                        .n_keep = h->priv.caller_cwd >= 0 ? 2 : 1,
+                        .max_out = POLICY_CHECK_MAX_WARNINGS_BYTES,
+                        .exit_codes = codes,
+                };
                 struct check_source src = {file, h->priv.caller_cwd};
                 size_t len;
-                if (caller_child_run(&h->priv, check_file_as_caller, &src, POLICY_CHECK_MAX_WARNINGS_BYTES,
-                                     &warnings, &len, err) < 0)
+                if (caller_child_run(&c, check_file_as_caller, &src, &warnings, &len, err) < 0)
                         return -1;
         } else if (!(warnings = warnings_text(h->policy))) {
                 return md_fail(err, MD_EXIT_FAILED, "out of memory");

@@ -59,6 +59,25 @@ int helper_audit_not_found(struct helper *h, const char *arg, md_error *err)
         return -1;
 }
 
+int helper_audit_denied(struct helper *h, const char *container, const char *image, const char *rule,
+                        md_error *err)
+{
+        if (err->exit_code != MD_EXIT_DENIED)
+                return -1;
+        md_error audit_err = {0};
+        if (helper_audit(h, container, image, false, rule, err->message, &audit_err) < 0)
+                *err = audit_err;
+        return -1;
+}
+
+int helper_deny(struct helper *h, const char *container, const char *image, const char *rule, const char *why,
+                md_error *err)
+{
+        if (helper_audit(h, container, image, false, rule, why, err) < 0)
+                return -1;
+        return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
+}
+
 bool helper_may_see(const struct helper *h, uid_t owner_uid)
 {
         return h->priv.caller_is_root || h->caller.uid == owner_uid;

@@ -37,6 +37,17 @@ int helper_container_name(const char *id, char name[static MD_NAME_MAX + 1], md_
  * caller's container looks the same). Returns -1, err kept unless the audit itself failed. */
 int helper_audit_not_found(struct helper *h, const char *arg, md_error *err);
 
+/* After a failure: when err is a denial (MD_EXIT_DENIED, e.g. a sandbox outside the roots, a
+ * redirect to a scheme the policy does not list), it is a decision and goes on the audit trail
+ * under rule, with err's message as the reason. Returns -1, err kept unless the audit failed. */
+int helper_audit_denied(struct helper *h, const char *container, const char *image, const char *rule,
+                        md_error *err);
+
+/* A denial the policy decided: audited under rule with why, then err is MD_EXIT_DENIED
+ * "denied: why". Returns -1. */
+int helper_deny(struct helper *h, const char *container, const char *image, const char *rule, const char *why,
+                md_error *err);
+
 /* May the caller see the container? Root sees all; everyone else only its own. */
 bool helper_may_see(const struct helper *h, uid_t owner_uid);
 

@@ -43,7 +43,3 @@ struct task_context launch_plan_context(const struct helper *h, const struct lau
 
 /* "image docker.io/library/x:latest: not allowed by any images pattern (policy.conf:12)" */
 void launch_plan_denial(const struct launch_plan *plan, char *buf, size_t len);
-
-/* The seed's step 1: every command.uris entry into the sandbox, as the caller (cmd_launch.c).
- * log_fd is the sandbox's stderr, where the fetch log goes. */
-int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_fd, md_error *err);

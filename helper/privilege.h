@@ -44,6 +44,3 @@ struct fsids {
 };
 void privilege_as_caller(const struct privilege *p, struct fsids *saved);
 void privilege_restore(const struct fsids *saved);
-
-/* In a forked child: become the caller completely (all three uids and gids) and verify it. */
-int privilege_become_caller(const struct privilege *p, md_error *err);

@@ -54,10 +54,22 @@ static int read_and_validate(void *userdata, char **out, size_t *out_len, md_err
 int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out,
                     md_error *err)
 {
+        static const int codes[] = {MD_EXIT_USAGE, MD_EXIT_BAD_TASK, MD_EXIT_POLICY, 0};
+        /* stdin is the caller's: "-", or a path such as /dev/stdin, reads it; a relative path is
+         * found from the caller's working directory */
+        const int keep[] = {0, priv->caller_cwd};
+        const struct caller_child c = {
+                .uid = priv->caller_uid,
+                .gid = priv->caller_gid,
+                .keep_fds = keep,
+                .n_keep = priv->caller_cwd >= 0 ? 2 : 1,
+                .max_out = TASK_MAX_TEXT,
+                .exit_codes = codes,
+        };
         _cleanup_free_ char *canonical = NULL;
         size_t len;
         struct task_source src = {task_file, priv->caller_cwd};
-        if (caller_child_run(priv, read_and_validate, &src, TASK_MAX_TEXT, &canonical, &len, err) < 0)
+        if (caller_child_run(&c, read_and_validate, &src, &canonical, &len, err) < 0)
                 return -1;
         return task_parse(canonical, len, out, err);
 }

@@ -21,6 +21,12 @@ struct docker;
 
 int docker_open(const char *socket_path, struct docker **out, md_error *err);
 void docker_close(struct docker *d);
+static inline void docker_closep(struct docker **d)
+{
+        docker_close(*d);
+}
+/* `_cleanup_docker_ struct docker *d = NULL;`: closed when it goes out of scope */
+#define _cleanup_docker_ __attribute__((cleanup(docker_closep)))
 const char *docker_api_version(const struct docker *d); /* "1.41" */
 
 /* Changes the connect and per-request time limits of the connections docker_open makes

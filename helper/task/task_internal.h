@@ -103,8 +103,6 @@ int task_check_parameters(struct task_spec *t, md_error *err);
 int task_param_bool(const char *v, bool *out);
 
 /* ----- helpers shared by translate and parameters ----- */
-/* Lower-case URI scheme into out ("file" for a bare absolute path); -1 when none. */
-int task_uri_scheme(const char *uri, char out[static 16]);
 /* Parses a docker size ("64m", "1g", "512", "1.5GiB") into bytes, 1024-based as docker's
  * RAMInBytes. */
 int task_parse_size(const char *s, int64_t *out);

@@ -159,12 +159,21 @@ static int launch_full(struct docker *d, struct run *r, const char *script, cons
         if (prefill_err)
                 ck_assert_int_eq(md_write_all(errfd, prefill_err, strlen(prefill_err)), 0);
         struct monitor_config cfg = {sock, r->name, r->docker_id, r->state_dir, out, errfd, MD_KEEP_FOREVER};
-        if (as_setuid_helper)
-                return launch_as_setuid_helper(&cfg, &r->started, err);
-        int rc = monitor_launch(&cfg, &r->started, err);
-        /* the fds belong to the monitor now: closed here either way */
-        ck_assert_int_eq(fcntl(out, F_GETFD), -1);
-        ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
+        int rc;
+        if (as_setuid_helper) {
+                rc = launch_as_setuid_helper(&cfg, &r->started, err);
+        } else {
+                rc = monitor_launch(&cfg, &r->started, err);
+                /* the fds belong to the monitor now: closed here either way */
+                ck_assert_int_eq(fcntl(out, F_GETFD), -1);
+                ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
+        }
+        /* as the helper's launch does: a container the monitor does not keep is the launcher's
+         * to remove */
+        if (rc < 0 && !r->started.monitor_keeps) {
+                md_error ignored = {0};
+                docker_container_remove(d, r->docker_id, &ignored);
+        }
         return rc;
 }
 
@@ -574,6 +583,7 @@ START_TEST(test_start_refused)
         int out = open("/dev/null", O_WRONLY | O_CLOEXEC), errfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
         struct monitor_config cfg = {sock, r.name, r.docker_id, r.state_dir, out, errfd, MD_KEEP_FOREVER};
         ck_assert_int_eq(monitor_launch(&cfg, &r.started, &err), -1);
+        ck_assert(r.started.monitor_keeps); /* the monitor removed it, not the launcher */
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "/no/such/program") != NULL, "%s", err.message);
         assert_gone(d, r.docker_id);

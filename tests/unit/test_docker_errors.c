@@ -728,6 +728,7 @@ START_TEST(test_monitor_start_refused)
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "no space left on device") != NULL, "%s", err.message);
+        ck_assert(started.monitor_keeps); /* removed by the monitor: not the launcher's to remove */
         /* attach and wait before the start, then the container is removed */
         pthread_mutex_lock(&fk.lock);
         char *attach = strstr(fk.seen, "/attach\n"), *wait = strstr(fk.seen, "/wait\n");
@@ -788,6 +789,7 @@ START_TEST(test_monitor_other_socket)
         other.stderr_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
         ck_assert_int_eq(monitor_launch(&other, &started, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert(!started.monitor_keeps); /* refused, not touched: the launcher removes it */
         ck_assert_msg(strstr(err.message, fk.path) != NULL, "%s", err.message);
         monitor_teardown(&mc);
 }

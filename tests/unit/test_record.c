@@ -84,6 +84,11 @@ static void remove_tree(const char *dir)
         ck_assert_int_eq(system(cmd), 0);
 }
 
+static void set_running(struct md_record *r, void *arg)
+{
+        r->state = MD_STATE_RUNNING;
+}
+
 START_TEST(write_read_remove)
 {
         if (geteuid() != 0)
@@ -102,17 +107,36 @@ START_TEST(write_read_remove)
         ck_assert_int_eq(back.state, MD_STATE_RUNNING);
         md_record_clear(&back);
         ck_assert_int_eq(md_record_read(fd, "mesos-y", &back, &err), -ENOENT);
+        /* a kill request marks a running record, never an exited one */
+        ck_assert_int_eq(md_record_request_kill(fd, "mesos-x", &err), 0);
+        ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), 0);
+        ck_assert(back.kill_requested);
+        md_record_clear(&back);
+        struct md_record done = {.container = "mesos-e", .owner_uid = 5, .state = MD_STATE_EXITED};
+        ck_assert_int_eq(md_record_write(fd, &done, &err), 0);
+        ck_assert_int_eq(md_record_request_kill(fd, "mesos-e", &err), 0);
+        ck_assert_int_eq(md_record_read(fd, "mesos-e", &back, &err), 0);
+        ck_assert(!back.kill_requested);
+        md_record_clear(&back);
+        ck_assert_int_eq(md_record_request_kill(fd, "mesos-y", &err), -ENOENT);
+        /* a corrupt record is an errno of its own, never -1 (-EPERM): removing a claim on it
+         * is a failure, not "someone else's" */
+        int bad = openat(fd, "mesos-c.json", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        ck_assert_int_eq(write(bad, "{", 1), 1);
+        close(bad);
+        md_error_clear(&err);
+        ck_assert_int_eq(md_record_read(fd, "mesos-c", &back, &err), -EBADMSG);
+        ck_assert_ptr_nonnull(strstr(err.message, "corrupt"));
+        ck_assert_int_eq(md_record_update(fd, "mesos-c", set_running, NULL, &err), -EBADMSG);
+        ck_assert_int_eq(md_record_remove_claimed(fd, "mesos-c", "t"), -EBADMSG);
+        ck_assert_int_eq(md_record_remove(fd, "mesos-c"), 0);
+        ck_assert_int_eq(md_record_remove(fd, "mesos-e"), 0);
         ck_assert_int_eq(md_record_remove(fd, "mesos-x"), 0);
         ck_assert_int_eq(md_record_read(fd, "mesos-x", &back, &err), -ENOENT);
         close(fd);
         remove_tree(dir);
 }
 END_TEST
-
-static void set_running(struct md_record *r, void *arg)
-{
-        r->state = MD_STATE_RUNNING;
-}
 
 /* A fresh state dir under dir (a mkdtemp template): the record dir's fd. */
 static int make_state_dir(char *dir, char state[static sizeof "/tmp/md-record-XXXXXX" + 8])

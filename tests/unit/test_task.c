@@ -1216,40 +1216,6 @@ START_TEST(test_policy_request)
 }
 END_TEST
 
-struct scheme_case {
-        const char *uri;
-        const char *scheme;
-};
-
-static const struct scheme_case scheme_cases[] = {
-        {"http://h/x", "http"},
-        {"HTTPS://h/x", "https"},
-        {"ftp://h", "ftp"},
-        {"file:///x", "file"},
-        {"/abs/path", "file"},
-        {"  /abs", "file"},
-        {"hdfs://nn/x", "hdfs"},
-        {"s3+x.y-z:a", "s3+x.y-z"},
-        {"rel/path", NULL},
-        {"", NULL},
-        {"1http://x", NULL},
-        {":x", NULL},
-        {"averyveryverylongscheme://x", NULL},
-};
-
-START_TEST(test_uri_scheme)
-{
-        char out[16];
-        int r = task_uri_scheme(scheme_cases[_i].uri, out);
-        if (scheme_cases[_i].scheme) {
-                ck_assert_int_eq(r, 0);
-                ck_assert_str_eq(out, scheme_cases[_i].scheme);
-        } else {
-                ck_assert_int_eq(r, -1);
-        }
-}
-END_TEST
-
 START_TEST(test_values)
 {
         int64_t n;
@@ -1319,7 +1285,6 @@ Suite *unit_suite(void)
         tcase_add_test(tc, test_policy_request);
         tcase_add_test(tc, test_resource_claims);
         tcase_add_test(tc, test_update_memory_swap);
-        tcase_add_loop_test(tc, test_uri_scheme, 0, sizeof scheme_cases / sizeof scheme_cases[0]);
         tcase_add_test(tc, test_values);
         suite_add_tcase(s, tc);
         return s;
