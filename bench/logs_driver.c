@@ -85,10 +85,14 @@ static int launcher(const char *sock, const char *state_dir, const char *out_pat
         int errfd = open(err_path, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (out < 0 || errfd < 0)
                 die("output files: %s", strerror(errno));
-        struct monitor_config cfg = {sock, name, docker_id, state_dir, out, errfd};
+        struct monitor_config cfg = {sock, name, docker_id, state_dir, out, errfd, MD_KEEP_FOREVER};
         struct monitor_started started;
-        if (monitor_launch(&cfg, &started, &err) < 0)
+        if (monitor_launch(&cfg, &started, &err) < 0) {
+                md_error ignored = {0};
+                if (!started.monitor_keeps) /* as the helper does: the launcher removes it */
+                        docker_container_remove(d, docker_id, &ignored);
                 die("%s", err.message);
+        }
         printf("%s %s %d\n", name, docker_id, (int)started.monitor_pid);
         docker_close(d);
         return 0;

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -53,6 +54,43 @@ void md_record_clear(struct md_record *r)
         free(r->last_log_time);
         free(r->claim);
         memset(r, 0, sizeof *r);
+}
+
+void md_exit_info_from_state(const json_t *state, struct md_exit_info *x)
+{
+        json_t *code = json_object_get(state, "ExitCode");
+        if (json_is_integer(code) && json_integer_value(code) >= 0 && json_integer_value(code) <= 0xffff) {
+                x->exit_code = (int)json_integer_value(code);
+                x->known = true;
+        }
+        if (state)
+                x->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
+        const char *at = json_string_value(json_object_get(state, "FinishedAt"));
+        if (at && strncmp(at, "0001-", 5) != 0) /* Go's zero time: not finished */
+                snprintf(x->finished_at, sizeof x->finished_at, "%s", at);
+        if (!x->finished_at[0])
+                md_now_rfc3339(x->finished_at);
+}
+
+void md_record_set_exited(struct md_record *r, const struct md_exit_info *x)
+{
+        r->state = MD_STATE_EXITED;
+        r->monitor_pid = 0;
+        r->exit_code = x->known ? x->exit_code : -1;
+        /* Docker reports a container whose init died of signal N as exit code 128+N, the
+         * shell's convention, and cannot tell it from `exit 128+N`. We read 129..192 as a
+         * signal, as a shell would: a destroy (SIGTERM/SIGKILL) and the OOM killer show up
+         * as signal 15/9. exit_code keeps docker's number either way. */
+        r->signal = (x->known && x->exit_code > 128 && x->exit_code <= 128 + 64) ? x->exit_code - 128 : 0;
+        r->oom_killed = x->oom_killed;
+        if (r->kill_requested)
+                r->status = MD_STATUS_KILLED;
+        else if (x->known && x->exit_code == 0)
+                r->status = MD_STATUS_FINISHED;
+        else
+                r->status = MD_STATUS_FAILED;
+        free(r->finished_at);
+        r->finished_at = strdup(x->finished_at);
 }
 
 static void set_str(json_t *o, const char *key, const char *v)
@@ -236,17 +274,23 @@ int md_record_read(int record_dirfd, const char *container, struct md_record *ou
         _cleanup_close_ int fd = md_openat_beneath(record_dirfd, name, O_RDONLY, 0);
         if (fd == -ENOENT)
                 return -ENOENT;
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", name);
+        if (fd < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", name);
+                return fd;
+        }
         _cleanup_free_ char *buf = NULL;
         size_t len;
         int r = md_read_all(fd, RECORD_MAX_BYTES, &buf, &len);
-        if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "record %s", name);
+        if (r < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -r, "record %s", name);
+                return r;
+        }
         json_error_t jerr;
         _cleanup_json_ json_t *j = json_loadb(buf, len, 0, &jerr);
-        if (!j || md_record_from_json(j, out) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "record %s: corrupt", name);
+        if (!j || md_record_from_json(j, out) < 0) {
+                md_fail(err, MD_EXIT_FAILED, "record %s: corrupt", name);
+                return -EBADMSG;
+        }
         return 0;
 }
 
@@ -255,11 +299,15 @@ static int write_file(int record_dirfd, const char *tmp, const struct md_record 
 {
         _cleanup_json_ json_t *j = md_record_to_json(r);
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-        if (!text)
-                return md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", r->container);
+        if (!text) {
+                md_fail(err, MD_EXIT_FAILED, "record %s: out of memory", r->container);
+                return -ENOMEM;
+        }
         _cleanup_close_ int fd = md_openat_beneath(record_dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
+        if (fd < 0) {
+                md_fail_errno(err, MD_EXIT_FAILED, -fd, "record %s", tmp);
+                return fd;
+        }
         int w = md_write_all(fd, text, strlen(text));
         if (w == 0)
                 w = md_write_all(fd, "\n", 1);
@@ -267,7 +315,8 @@ static int write_file(int record_dirfd, const char *tmp, const struct md_record 
                 w = -errno;
         if (w < 0) {
                 unlinkat(record_dirfd, tmp, 0);
-                return md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", tmp);
+                md_fail_errno(err, MD_EXIT_FAILED, -w, "record %s", tmp);
+                return w;
         }
         return 0;
 }
@@ -277,12 +326,14 @@ int md_record_write(int record_dirfd, const struct md_record *r, md_error *err)
         char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 32];
         snprintf(name, sizeof name, "%s%s", r->container, MD_RECORD_SUFFIX);
         snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
-        if (write_file(record_dirfd, tmp, r, err) < 0)
-                return -1;
+        int w = write_file(record_dirfd, tmp, r, err);
+        if (w < 0)
+                return w;
         if (renameat(record_dirfd, tmp, record_dirfd, name) < 0) {
                 int e = errno;
                 unlinkat(record_dirfd, tmp, 0);
-                return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s", name);
+                md_fail_errno(err, MD_EXIT_FAILED, e, "record %s", name);
+                return -e;
         }
         return 0;
 }
@@ -294,6 +345,39 @@ int md_record_remove(int record_dirfd, const char *container)
         if (unlinkat(record_dirfd, name, 0) < 0 && errno != ENOENT)
                 return -errno;
         return 0;
+}
+
+bool md_record_name_of_file(const char *file, char name[static MD_NAME_MAX + 1])
+{
+        size_t len = strlen(file), slen = strlen(MD_RECORD_SUFFIX);
+        if (file[0] == '.' || len <= slen || len - slen > MD_NAME_MAX ||
+            strcmp(file + len - slen, MD_RECORD_SUFFIX) != 0)
+                return false;
+        memcpy(name, file, len - slen);
+        name[len - slen] = '\0';
+        return md_container_id_of_name(name) != NULL;
+}
+
+int md_record_each(int record_dirfd, md_record_name_fn fn, void *arg)
+{
+        /* a directory stream of its own: closedir closes the fd it was given, and a shared
+         * offset would make two walks (sandboxfs's threads) skip each other's entries */
+        int fd = openat(record_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                int e = errno;
+                close(fd);
+                return -e;
+        }
+        int r = 0;
+        char name[MD_NAME_MAX + 1];
+        for (struct dirent *e; r == 0 && (e = readdir(d));)
+                if (md_record_name_of_file(e->d_name, name))
+                        r = fn(record_dirfd, name, arg);
+        closedir(d);
+        return r;
 }
 
 /* How long a helper waits for a record another process has locked. Only the record's owner
@@ -406,14 +490,26 @@ int md_record_try_update(int record_dirfd, const char *container, md_record_edit
         return update_locked(record_dirfd, container, apply_plain, &p, 0, err);
 }
 
+static void set_kill_requested(struct md_record *r, void *arg)
+{
+        if (r->state != MD_STATE_EXITED)
+                r->kill_requested = true;
+}
+
+int md_record_request_kill(int record_dirfd, const char *container, md_error *err)
+{
+        return md_record_update(record_dirfd, container, set_kill_requested, NULL, err);
+}
+
 /* Writes r under a temporary name and renames it to its own only when that name is free. */
 static int create_new(int record_dirfd, const struct md_record *r, md_error *err)
 {
         char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1], tmp[sizeof name + 40];
         record_file_name(r->container, name);
         snprintf(tmp, sizeof tmp, ".%s.%ld.new", name, (long)getpid());
-        if (write_file(record_dirfd, tmp, r, err) < 0)
-                return -EIO;
+        int w = write_file(record_dirfd, tmp, r, err);
+        if (w < 0)
+                return w == -EEXIST ? -EIO : w; /* -EEXIST says: the name is taken */
         /* RENAME_NOREPLACE: the check for a free name and the claim are one step; the record
          * appears whole and by IN_MOVED_TO, as sandboxfs expects */
         if (renameat2(record_dirfd, tmp, record_dirfd, name, RENAME_NOREPLACE) == 0)
@@ -422,7 +518,8 @@ static int create_new(int record_dirfd, const struct md_record *r, md_error *err
         unlinkat(record_dirfd, tmp, 0);
         if (e == EEXIST)
                 return -EEXIST;
-        return md_fail_errno(err, MD_EXIT_FAILED, e, "record %s: claim", name);
+        md_fail_errno(err, MD_EXIT_FAILED, e, "record %s: claim", name);
+        return -e;
 }
 
 struct claim_replace {
@@ -473,27 +570,39 @@ int md_record_claim(int record_dirfd, const struct md_record *r, md_error *err)
         return c;
 }
 
-static int veto_unless_claimed(struct md_record *r, void *arg)
+int md_record_remove_if(int record_dirfd, const char *container, md_record_pred pred, void *arg, bool wait)
 {
-        return r->claim && strcmp(r->claim, arg) == 0 ? 0 : -EPERM;
+        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+        record_file_name(container, name);
+        int fd = lock_record(record_dirfd, name, wait ? md_monotonic_ms() + RECORD_LOCK_WAIT_MS : 0);
+        if (fd == -ENOENT || (fd == -EWOULDBLOCK && !wait))
+                return 0;
+        if (fd < 0)
+                return fd;
+        struct md_record rec = {0};
+        md_error ignored = {0};
+        struct stat st;
+        /* a record that cannot be read (corrupt: -EBADMSG) is left, and said so */
+        int r = md_record_read(record_dirfd, container, &rec, &ignored);
+        if (r == 0)
+                r = fstat(fd, &st) == 0 && pred(&rec, &st, arg);
+        else if (r == -ENOENT)
+                r = 0;
+        /* still as pred saw it, and locked: nobody edits it between the check and the unlink */
+        if (r && unlinkat(record_dirfd, name, 0) < 0)
+                r = errno == ENOENT ? 0 : -errno;
+        md_record_clear(&rec);
+        close(fd);
+        return r;
+}
+
+static bool carries_claim(const struct md_record *r, const struct stat *st, void *arg)
+{
+        return r->claim && strcmp(r->claim, arg) == 0;
 }
 
 int md_record_remove_claimed(int record_dirfd, const char *container, const char *claim)
 {
-        char name[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
-        record_file_name(container, name);
-        int fd = lock_record(record_dirfd, name, md_monotonic_ms() + RECORD_LOCK_WAIT_MS);
-        if (fd < 0)
-                return fd == -ENOENT ? 0 : fd;
-        struct md_record rec = {0};
-        md_error ignored = {0};
-        int r = md_record_read(record_dirfd, container, &rec, &ignored);
-        if (r == 0)
-                r = veto_unless_claimed(&rec, (void *)claim);
-        /* still ours, and locked: nobody edits it between the check and the unlink */
-        if (r == 0 && unlinkat(record_dirfd, name, 0) < 0 && errno != ENOENT)
-                r = -errno;
-        md_record_clear(&rec);
-        close(fd);
-        return r == -EPERM ? 0 : r;
+        int r = md_record_remove_if(record_dirfd, container, carries_claim, (void *)claim, true);
+        return r < 0 ? r : 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -206,4 +207,39 @@ void md_one_line(char *s)
         for (; *s; s++)
                 if ((unsigned char)*s < 0x20 || *s == 0x7f)
                         *s = ' ';
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+        int x = *(const int *)a, y = *(const int *)b;
+        return (x > y) - (x < y);
+}
+
+/* close_range exists since Linux 5.9; older kernels get the loop */
+static void close_fds(unsigned lo, unsigned hi)
+{
+        if (syscall(SYS_close_range, lo, hi, 0U) == 0 || errno != ENOSYS)
+                return;
+        long max = sysconf(_SC_OPEN_MAX);
+        unsigned end = max > 0 && max <= INT_MAX ? (unsigned)max - 1 : 65535;
+        for (unsigned fd = lo; fd <= end && fd <= hi; fd++)
+                close((int)fd);
+}
+
+void md_close_fds_except(const int *keep, size_t n, int from)
+{
+        int sorted[256];
+        size_t m = 0;
+        for (size_t i = 0; i < n && m < 256; i++)
+                if (keep[i] >= from)
+                        sorted[m++] = keep[i];
+        qsort(sorted, m, sizeof *sorted, cmp_int);
+        unsigned lo = (unsigned)from;
+        for (size_t i = 0; i < m; i++) {
+                if ((unsigned)sorted[i] > lo)
+                        close_fds(lo, (unsigned)sorted[i] - 1);
+                if ((unsigned)sorted[i] + 1 > lo)
+                        lo = (unsigned)sorted[i] + 1;
+        }
+        close_fds(lo, ~0U);
 }

@@ -55,3 +55,7 @@ int64_t md_monotonic_ms(void);
  * zombie waiting for a parent that has not reaped it yet (a killed monitor reparented to an init
  * that reaps slowly still answers kill 0). */
 bool md_pid_alive(pid_t pid);
+
+/* Closes every fd from `from` on but keep[0..n) (at most 256; fds below `from` are untouched):
+ * what a child must not inherit (the audit log, the state dir, the caller's files). */
+void md_close_fds_except(const int *keep, size_t n, int from);

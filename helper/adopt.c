@@ -52,6 +52,7 @@ int adopt_container_to(const struct helper *h, const struct md_record *r, int ou
                 .state_dir = h->conf->state_dir,
                 .stdout_fd = out_fd,
                 .stderr_fd = err_fd,
+                .keep_exited = h->conf->keep_exited,
         };
         return monitor_adopt(&mc, err) < 0 ? -1 : 1; /* the fds are the monitor's either way */
 }

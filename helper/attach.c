@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "attach.h"
-#include "docker.h"
+#include "cleanup.h"
+#include "engine.h"
 #include "exit_wait.h"
+#include "launch_plan.h"
 #include "mounts.h"
 #include "signals.h"
 
@@ -57,7 +59,21 @@ struct forwarder {
         int signal_fd;
 };
 
-/* One kill per signal read; a container that has just exited answers 409, which is fine. */
+struct kill_call {
+        const char *docker_id;
+        int signo;
+};
+
+static int kill_in_engine(struct helper *h, const struct md_engine *e, void *arg, struct engine_answer *ans,
+                          md_error *err)
+{
+        (void)ans;
+        struct kill_call *c = arg;
+        return e->kill(h, c->docker_id, c->signo, err);
+}
+
+/* One kill per signal read, by the engine in a child (engine_apart); a container that has just
+ * exited answers 409, which is fine. */
 static void forward_signals(void *arg)
 {
         struct forwarder *f = arg;
@@ -69,17 +85,13 @@ static void forward_signals(void *arg)
                 md_error e = {0};
                 if (helper_audit(f->h, f->name, NULL, true, "owner", reason, &e) < 0)
                         continue; /* fail closed: no record, no kill */
-                struct docker *d = NULL;
-                char num[16];
-                snprintf(num, sizeof num, "%u", si.ssi_signo);
-                if (docker_open(f->h->conf->docker_socket, &d, &e) == 0)
-                        docker_container_kill(d, f->docker_id, num, &e);
-                docker_close(d);
+                struct kill_call c = {f->docker_id, (int)si.ssi_signo};
+                engine_apart(f->h, kill_in_engine, &c, NULL, &e);
         }
 }
 
-int attach_wait(struct helper *h, int record_dirfd, const char *name, const char *docker_id, int signal_fd,
-                md_error *err)
+static int attach_wait(struct helper *h, int record_dirfd, const char *name, const char *docker_id,
+                       int signal_fd, md_error *err)
 {
         struct forwarder f = {h, name, docker_id, signal_fd};
         /* a monitor that dies meanwhile is replaced, writing on to our own fds 1 and 2 */
@@ -94,4 +106,44 @@ int attach_wait(struct helper *h, int record_dirfd, const char *name, const char
         /* the daemon reports a death by signal N as 128+N already, as docker run exits */
         h->exit_status = code & 0xff;
         return 0;
+}
+
+struct launch_call {
+        int argc;
+        char **argv;
+};
+
+static int launch_in_engine(struct helper *h, const struct md_engine *e, void *arg, struct engine_answer *ans,
+                            md_error *err)
+{
+        struct launch_call *c = arg;
+        return e->launch_attached(h, c->argc, c->argv, ans, err);
+}
+
+int attach_launch(struct helper *h, int argc, char **argv, md_error *err)
+{
+        struct launch_args args;
+        if (launch_parse_args(argc, argv, true, &args, err) < 0)
+                return -1;
+        if (!args.attach)
+                return engine_run(h, argc, argv, err);
+        /* the forwarded signals wait in the signalfd from the start (the child inherits the
+         * mask), and fds 1 and 2 must be fit for the monitor before anything is decided */
+        _cleanup_close_ int signal_fd = attach_block_signals(err);
+        if (signal_fd < 0)
+                return -1;
+        for (int fd = 1; fd <= 2; fd++) {
+                int dup = attach_output_fd(fd, err);
+                if (dup < 0)
+                        return -1;
+                close(dup);
+        }
+        struct launch_call c = {argc, argv};
+        struct engine_answer ans;
+        if (engine_apart(h, launch_in_engine, &c, &ans, err) < 0)
+                return -1;
+        _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, false, err);
+        if (record_dirfd < 0)
+                return -1;
+        return attach_wait(h, record_dirfd, ans.container, ans.docker_id, signal_fd, err);
 }

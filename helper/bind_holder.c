@@ -12,26 +12,7 @@
 
 #include "bind_holder.h"
 #include "cgroups.h"
-
-static int cmp_int(const void *a, const void *b)
-{
-        int x = *(const int *)a, y = *(const int *)b;
-        return (x > y) - (x < y);
-}
-
-/* Everything but keep[0..n), from fd 0 on: the caller's stdin/stdout/stderr too, since an agent
- * reading the helper's stdout waits for its last writer to go. */
-static void close_all_but(int *keep, size_t n)
-{
-        qsort(keep, n, sizeof *keep, cmp_int);
-        unsigned lo = 0;
-        for (size_t i = 0; i < n; i++) {
-                if ((unsigned)keep[i] > lo)
-                        close_range(lo, (unsigned)keep[i] - 1, 0);
-                lo = (unsigned)keep[i] + 1;
-        }
-        close_range(lo, ~0U, 0);
-}
+#include "util.h"
 
 static void sleep_s(time_t s)
 {
@@ -44,7 +25,9 @@ static void sleep_s(time_t s)
 static _Noreturn void holder_main(bool privileged, int *keep, size_t n, int sock)
 {
         keep[n] = sock;
-        close_all_but(keep, n + 1);
+        /* from fd 0 on: the caller's stdin/stdout/stderr too, since an agent reading the
+         * helper's stdout waits for its last writer to go */
+        md_close_fds_except(keep, n + 1, 0);
         /* out of the caller's session and terminal: no SIGHUP or job-control signal reaches it */
         setsid();
         /* Real and saved uid 0 (euid and saved uid are 0 already, so no capability is needed):

@@ -31,9 +31,10 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "policy.h"
 #include "privilege.h"
 
-#define BIND_HOLDER_MAX_FDS 65 /* the sandbox and 64 volumes */
+#define BIND_HOLDER_MAX_FDS (1 + POLICY_MAX_VOLUMES) /* the sandbox and the volumes */
 #define BIND_HOLDER_SOURCE_MAX 48 /* "/proc/PID/fd/N" */
 #define BIND_HOLDER_LINGER_S 600
 

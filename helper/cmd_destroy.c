@@ -38,16 +38,10 @@ static int parse_args(int argc, char **argv, const char **id, unsigned *grace, m
         return 0;
 }
 
-static void set_kill_requested(struct md_record *r, void *arg)
-{
-        if (r->state != MD_STATE_EXITED)
-                r->kill_requested = true;
-}
-
 /* Marks the record so that the monitor reports KILLED whatever exit code the stop produces. */
 static int mark_kill_requested(int record_dirfd, const char *name, md_error *err)
 {
-        int r = md_record_update(record_dirfd, name, set_kill_requested, NULL, err);
+        int r = md_record_request_kill(record_dirfd, name, err);
         return r == -ENOENT ? md_fail(err, MD_EXIT_NO_CONTAINER, "%s: no such container", name) : r;
 }
 
@@ -59,13 +53,12 @@ static int mark_kill_requested(int record_dirfd, const char *name, md_error *err
  * for a removal already in progress. */
 int destroy_remove_from_daemon(struct helper *h, const char *docker_id, md_error *err)
 {
-        struct docker *d = NULL;
+        _cleanup_docker_ struct docker *d = NULL;
         if (docker_open(h->conf->docker_socket, &d, err) < 0)
                 return -1;
         int rc = docker_container_remove(d, docker_id, err);
         if (rc < 0 && err->exit_code == MD_EXIT_NO_CONTAINER) { /* the monitor was quicker */
                 md_error_clear(err);
-                docker_close(d);
                 return 0;
         }
         for (int i = 0; rc == 0 && i < RM_GONE_POLLS; i++) {
@@ -79,7 +72,6 @@ int destroy_remove_from_daemon(struct helper *h, const char *docker_id, md_error
                 struct timespec ts = {0, RM_GONE_POLL_MS * 1000000L};
                 nanosleep(&ts, NULL);
         }
-        docker_close(d);
         return rc;
 }
 
@@ -93,11 +85,10 @@ int destroy_container(struct helper *h, int record_dirfd, const struct md_record
         if (r->state != MD_STATE_EXITED) {
                 if (mark_kill_requested(record_dirfd, name, err) < 0)
                         return -1;
-                struct docker *d = NULL;
+                _cleanup_docker_ struct docker *d = NULL;
                 if (docker_open(h->conf->docker_socket, &d, err) < 0)
                         return -1;
                 int rc = docker_container_stop(d, docker_ref, grace, err);
-                docker_close(d);
                 /* already gone is fine: the monitor (or wait's reaper) records the exit */
                 if (rc < 0 && err->exit_code != MD_EXIT_NO_CONTAINER)
                         return -1;
@@ -120,18 +111,13 @@ int cmd_destroy(struct helper *h, int argc, char **argv, md_error *err)
         if (parse_args(argc, argv, &id, &grace, err) < 0)
                 return -1;
         _cleanup_close_ int record_dirfd = lookup_open_records(h, id, err);
-        struct md_record r = {0};
+        _cleanup_record_ struct md_record r = {0};
         if (record_dirfd < 0 || lookup_container(h, record_dirfd, id, &r, err) < 0)
                 return helper_audit_not_found(h, id, err);
-        struct md_record done = {0};
-        int rc = helper_audit(h, r.container, NULL, true, "owner", "the caller's own container", err);
-        if (rc == 0)
-                rc = destroy_container(h, record_dirfd, &r, grace, &done, err);
-        md_record_clear(&r);
-        if (rc < 0)
+        _cleanup_record_ struct md_record done = {0};
+        if (helper_audit(h, r.container, NULL, true, "owner", "the caller's own container", err) < 0 ||
+            destroy_container(h, record_dirfd, &r, grace, &done, err) < 0)
                 return -1;
-        r = done;
-        _cleanup_json_ json_t *o = exit_wait_result_json(&r);
-        md_record_clear(&r);
+        _cleanup_json_ json_t *o = exit_wait_result_json(&done);
         return helper_print_json(o, err);
 }

@@ -20,7 +20,7 @@
 #include "json_cleanup.h"
 #include "util.h"
 
-/* The socket the helper connects to (helper/docker/monitor_internal.h MONITOR_SOCKET_NAME). */
+/* The socket the helper connects to (helper/monitor/monitor_internal.h MONITOR_SOCKET_NAME). */
 #define MONITOR_SOCKET "monitor.sock"
 /* The daemon check should not keep an operator waiting as long as a launch would. */
 #define DOCTOR_CONNECT_MS 3000

@@ -5,6 +5,7 @@
 #include "cleanup.h"
 #include "fetch.h"
 #include "json_cleanup.h"
+#include "launch_fetch.h"
 #include "launch_plan.h"
 
 int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
@@ -13,15 +14,8 @@ int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
         if (launch_parse_args(argc, argv, false, &args, err) < 0)
                 return -1;
         _cleanup_(launch_plan_free) struct launch_plan plan;
-        if (launch_plan_build(h, &args, &plan, err) < 0) {
-                if (err->exit_code == MD_EXIT_DENIED) {
-                        md_error audit_err = {0};
-                        if (helper_audit(h, NULL, NULL, false, "[helper] sandbox-root", err->message,
-                                         &audit_err) < 0)
-                                *err = audit_err;
-                }
-                return -1;
-        }
+        if (launch_plan_build(h, &args, &plan, err) < 0)
+                return helper_audit_denied(h, NULL, NULL, "[helper] sandbox-root", err);
         /* only the fetch aspects matter here: the image is not pulled, nothing is run */
         const struct policy_finding *denial = NULL;
         for (size_t i = 0; i < plan.verdict->n_findings && !denial; i++) {
@@ -34,21 +28,15 @@ int cmd_fetch(struct helper *h, int argc, char **argv, md_error *err)
                 char why[1024];
                 snprintf(why, sizeof why, "%s %s: %s (%s)", policy_aspect_to_string(denial->aspect),
                          denial->subject, denial->reason, denial->rule);
-                if (helper_audit(h, NULL, NULL, false, denial->rule, why, err) < 0)
-                        return -1;
-                return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
+                return helper_deny(h, NULL, NULL, denial->rule, why, err);
         }
         if (helper_audit(h, NULL, NULL, true, policy_section_rule(h->section), "allowed", err) < 0)
                 return -1;
         _cleanup_close_ int log_fd = sandbox_open_output(&h->priv, &plan.sandbox, "stderr", err);
         if (log_fd < 0)
                 return -1;
-        if (launch_fetch_uris(h, &plan, log_fd, err) < 0) {
-                /* the fetcher's messages start with "fetch: ", which the command already says */
-                if (strncmp(err->message, "fetch: ", 7) == 0)
-                        memmove(err->message, err->message + 7, strlen(err->message + 7) + 1);
+        if (launch_fetch_uris(h, &plan, log_fd, err) < 0)
                 return -1;
-        }
         _cleanup_json_ json_t *o = json_pack("{s:s, s:i}", "sandbox", plan.sandbox.path, "fetched",
                                              (json_int_t)plan.spec->n_uris);
         return helper_print_json(o, err);

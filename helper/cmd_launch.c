@@ -1,6 +1,7 @@
 /* launch: the seed's sequence — fetch, pull, run with the sandbox mapped, stream the logs —
  * after the policy has allowed it and the decision is on the audit trail. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -8,32 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach.h"
 #include "bind_holder.h"
 #include "cleanup.h"
 #include "docker.h"
+#include "engine.h"
 #include "fetch.h"
 #include "image_access.h"
 #include "json_cleanup.h"
+#include "launch_fetch.h"
 #include "launch_plan.h"
 #include "monitor.h"
 #include "record.h"
 #include "safe_open.h"
 #include "util.h"
-
-#define LAUNCH_FETCH_CACHE_MAX_BYTES (UINT64_C(1) << 30) /* per caller */
-
-/* The denial of a sandbox check is a decision too: it goes on the trail before we fail. */
-static int audit_early_failure(struct helper *h, const char *name, md_error *err)
-{
-        if (err->exit_code != MD_EXIT_DENIED)
-                return -1;
-        md_error audit_err = {0};
-        if (helper_audit(h, name[0] ? name : NULL, NULL, false, "[helper] sandbox-root", err->message,
-                         &audit_err) < 0)
-                *err = audit_err;
-        return -1;
-}
 
 /* A record claims the container name for this caller before anything is created: a second
  * launch of the same ID, or another caller's, is refused here (md_record_claim: one atomic
@@ -59,69 +47,6 @@ static int claim_record(struct helper *h, int record_dirfd, const struct launch_
                 .claim = token,
         };
         return md_record_claim(record_dirfd, &rec, err) < 0 ? -1 : 0;
-}
-
-/* STATE_DIR/fetch-cache, sticky and writable by all (1733) so each caller makes its own UID
- * directory with its own rights; root owns it, so nobody can swap it. A caller whose cache
- * cannot be opened fetches without one. */
-static int open_fetch_cache(struct helper *h)
-{
-        char root[PATH_MAX];
-        snprintf(root, sizeof root, "%s/fetch-cache", h->conf->state_dir);
-        md_error ignored = {0};
-        _cleanup_close_ int state_fd = md_open_dir_nofollow(h->conf->state_dir);
-        /* umask took the group/other bits; without the chmod the cache stays unusable, not unsafe */
-        if (state_fd >= 0 && mkdirat(state_fd, "fetch-cache", 0700) == 0 &&
-            fchmodat(state_fd, "fetch-cache", 01733, 0) < 0)
-                return -1;
-        int fd = fetch_cache_dir_open(root, h->caller.uid, h->caller.gid, &ignored);
-        return fd < 0 ? -1 : fd;
-}
-
-int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_fd, md_error *err)
-{
-        const struct task_spec *t = plan->spec;
-        if (t->n_uris == 0)
-                return 0;
-        struct fetch_item items[64];
-        if (t->n_uris > 64)
-                return md_fail(err, MD_EXIT_BAD_TASK, "command.uris: more than 64");
-        for (size_t i = 0; i < t->n_uris; i++)
-                items[i] = (struct fetch_item){
-                        .uri = t->uris[i].value,
-                        .executable = t->uris[i].executable,
-                        .extract = t->uris[i].extract,
-                        .cache = t->uris[i].cache,
-                        .output_file = t->uris[i].output_file,
-                };
-        /* every scheme the task uses was allowed with the plan; redirects are held to the policy's list */
-        const char *const *schemes;
-        size_t n_schemes = policy_fetch_schemes(h->section, &schemes);
-        /* the per-caller cache lives in the state dir's fetch-cache/UID; without one, no cache */
-        _cleanup_close_ int cache_dirfd = open_fetch_cache(h);
-        struct fetch_request req = {
-                .uid = h->caller.uid,
-                .gid = h->caller.gid,
-                .sandbox_dirfd = plan->sandbox.dirfd,
-                .items = items,
-                .n_items = t->n_uris,
-                .allowed_schemes = schemes,
-                .n_allowed_schemes = n_schemes,
-                .max_bytes = policy_fetch_max_bytes(h->section),
-                .cache_dirfd = cache_dirfd,
-                .cache_max_bytes = LAUNCH_FETCH_CACHE_MAX_BYTES,
-                .log_fd = log_fd,
-        };
-        if (fetch_run(&req, err) == 0)
-                return 0;
-        /* a redirect to a scheme the policy does not list is a denial found late: audit it too */
-        if (err->exit_code == MD_EXIT_DENIED) {
-                md_error audit_err = {0};
-                if (helper_audit(h, plan->name[0] ? plan->name : NULL, NULL, false,
-                                 policy_section_rule(h->section), err->message, &audit_err) < 0)
-                        *err = audit_err;
-        }
-        return -1;
 }
 
 /* The image as the caller may use it: pulled with its credentials when missing, and a private
@@ -160,8 +85,8 @@ static void set_docker_id(struct md_record *r, void *arg)
  * was checked (bind_holder.h), not by their paths. */
 struct held_sources {
         char sandbox[BIND_HOLDER_SOURCE_MAX];
-        char volumes[LAUNCH_MAX_VOLUMES][BIND_HOLDER_SOURCE_MAX];
-        const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
+        char volumes[POLICY_MAX_VOLUMES][BIND_HOLDER_SOURCE_MAX];
+        const char *volume_ptrs[POLICY_MAX_VOLUMES];
 };
 
 static int hold_sources(struct helper *h, const struct launch_plan *plan, struct bind_holder *holder,
@@ -184,6 +109,14 @@ static int hold_sources(struct helper *h, const struct launch_plan *plan, struct
         return 0;
 }
 
+/* The one place a container whose start failed is removed on the helper's side: after a
+ * failed create or record write, and after a start the monitor did not keep (monitor.h). */
+static void remove_failed_start(struct docker *d, const char *docker_id)
+{
+        md_error ignored = {0};
+        docker_container_remove(d, docker_id, &ignored);
+}
+
 /* Creates the container and hands it, with the output fds, to the monitor, which starts it.
  * The fds are consumed either way; on failure no container is left behind. The holder of the
  * bind sources lives from before the create until the monitor's word that the start is over. */
@@ -202,10 +135,8 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
         _cleanup_json_ json_t *body = task_create_request(plan->spec, &ctx, err);
         if (!body || docker_container_create(d, plan->name, body, docker_id, err) < 0 ||
             md_record_update(record_dirfd, plan->name, set_docker_id, docker_id, err) < 0) {
-                if (docker_id[0]) {
-                        md_error ignored = {0};
-                        docker_container_remove(d, docker_id, &ignored);
-                }
+                if (docker_id[0])
+                        remove_failed_start(d, docker_id);
                 close(out_fd);
                 close(err_fd);
                 return -1;
@@ -217,9 +148,14 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
                 .state_dir = h->conf->state_dir,
                 .stdout_fd = out_fd,
                 .stderr_fd = err_fd,
+                .keep_exited = h->conf->keep_exited,
         };
-        /* the monitor takes the output fds, and removes the container if it cannot start it */
-        return monitor_launch(&mc, started, err);
+        /* the monitor takes the output fds; a container it does not keep is ours to remove */
+        if (monitor_launch(&mc, started, err) == 0)
+                return 0;
+        if (!started->monitor_keeps)
+                remove_failed_start(d, docker_id);
+        return -1;
 }
 
 /* Everything after the decision: fetch, pull, create, start. The record claimed for the name
@@ -239,52 +175,48 @@ static int launch_allowed(struct helper *h, const struct launch_plan *plan, int 
                         close(out_fd);
                 return -1;
         }
-        struct docker *d = NULL;
-        if (launch_fetch_uris(h, plan, err_fd, err) < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
+        _cleanup_docker_ struct docker *d = NULL;
+        int fetched = launch_fetch_uris(h, plan, err_fd, err);
+        if (fetched < 0)
+                md_error_prefix(err, "fetch"); /* launch does more than fetch: say which step failed */
+        if (fetched < 0 || docker_open(h->conf->docker_socket, &d, err) < 0 ||
             pull_if_needed(h, d, plan, err) < 0) {
-                docker_close(d);
                 close(out_fd);
                 close(err_fd);
                 return -1;
         }
         struct monitor_started started;
-        int rc = create_and_start(h, plan, d, record_dirfd, out_fd, err_fd, docker_id, &started, err);
-        docker_close(d);
-        if (rc < 0)
+        if (create_and_start(h, plan, d, record_dirfd, out_fd, err_fd, docker_id, &started, err) < 0)
                 return -1;
         return attached ? 0 : print_launched(plan, docker_id, &started, err);
 }
 
-/* --attach: the forwarded signals wait in a signalfd from the start, and fds 1 and 2 must be
- * fit for the monitor before anything is decided. */
-static int prepare_attach(int *signal_fd, int *out_fd, int *err_fd, md_error *err)
-{
-        if ((*signal_fd = attach_block_signals(err)) < 0 || (*out_fd = attach_output_fd(1, err)) < 0 ||
-            (*err_fd = attach_output_fd(2, err)) < 0)
-                return -1;
-        return 0;
-}
-
-int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
+/* Parses, decides, audits and launches. Attached (ans not NULL, the helper's attach_launch in
+ * its engine child): the output goes to fds 1 and 2, which attach_launch checked before the
+ * fork (attach_output_fd), and the name and docker id go back in *ans for the helper's wait. */
+static int launch(struct helper *h, int argc, char **argv, struct engine_answer *ans, md_error *err)
 {
         struct launch_args args;
         if (launch_parse_args(argc, argv, true, &args, err) < 0)
                 return -1;
-        _cleanup_close_ int signal_fd = -1, out_fd = -1, err_fd = -1;
-        if (args.attach && prepare_attach(&signal_fd, &out_fd, &err_fd, err) < 0)
-                return -1;
+        if (args.attach != (ans != NULL))
+                return md_fail(err, MD_EXIT_USAGE, "--attach: the helper waits, not the engine");
+        _cleanup_close_ int out_fd = -1, err_fd = -1;
+        if (args.attach &&
+            ((out_fd = fcntl(1, F_DUPFD_CLOEXEC, 3)) < 0 || (err_fd = fcntl(2, F_DUPFD_CLOEXEC, 3)) < 0))
+                return md_fail_errno(err, MD_EXIT_FAILED, errno, "--attach: dup the output");
         _cleanup_(launch_plan_free) struct launch_plan plan;
+        /* the denial of a sandbox check is a decision too: it goes on the trail before we fail */
         if (launch_plan_build(h, &args, &plan, err) < 0)
-                return audit_early_failure(h, plan.name, err);
+                return helper_audit_denied(h, plan.name[0] ? plan.name : NULL, NULL, "[helper] sandbox-root",
+                                           err);
 
         const char *image = plan.spec->image_normalized;
         if (!plan.verdict->allow) {
                 char why[1024];
                 launch_plan_denial(&plan, why, sizeof why);
                 const struct policy_finding *f = &plan.verdict->findings[plan.verdict->first_denial];
-                if (helper_audit(h, plan.name, image, false, f->rule, why, err) < 0)
-                        return -1;
-                return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
+                return helper_deny(h, plan.name, image, f->rule, why, err);
         }
         if (helper_audit(h, plan.name, image, true, policy_section_rule(h->section), "allowed", err) < 0)
                 return -1;
@@ -302,5 +234,19 @@ int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
                 md_record_remove_claimed(record_dirfd, plan.name, token);
                 return -1;
         }
-        return args.attach ? attach_wait(h, record_dirfd, plan.name, docker_id, signal_fd, err) : 0;
+        if (ans) {
+                snprintf(ans->container, sizeof ans->container, "%s", plan.name);
+                snprintf(ans->docker_id, sizeof ans->docker_id, "%s", docker_id);
+        }
+        return 0;
+}
+
+int cmd_launch(struct helper *h, int argc, char **argv, md_error *err)
+{
+        return launch(h, argc, argv, NULL, err);
+}
+
+int launch_attached(struct helper *h, int argc, char **argv, struct engine_answer *ans, md_error *err)
+{
+        return launch(h, argc, argv, ans, err);
 }

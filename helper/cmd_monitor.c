@@ -30,5 +30,5 @@ int cmd_monitor(struct helper *h, int argc, char **argv, md_error *err)
         if (dirfd < 0)
                 return -1;
         close(dirfd);
-        monitor_main_activated(h->conf->docker_socket, h->conf->state_dir, 0);
+        monitor_main_activated(h->conf->docker_socket, h->conf->state_dir, h->conf->keep_exited, 0);
 }

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "adopt.h"
 #include "cleanup.h"
@@ -68,12 +69,6 @@ static bool is_known(const struct recover_args *a, const char *id)
         return false;
 }
 
-static void recover_mark_killed(struct md_record *r, void *arg)
-{
-        if (r->state != MD_STATE_EXITED)
-                r->kill_requested = true;
-}
-
 /* One container the daemon has with our managed-by label and the caller as owner. */
 static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd, const struct recover_args *a,
                            json_t *c, md_error *err)
@@ -87,7 +82,7 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 return NULL;
         const char *action = "none";
         bool known = is_known(a, id);
-        struct md_record r = {0};
+        _cleanup_record_ struct md_record r = {0};
         bool have_record = md_record_read(record_dirfd, name, &r, err) == 0;
         md_error_clear(err);
         /* a helper killed between the create and writing the id leaves a record without one:
@@ -96,7 +91,7 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 r.docker_id = strdup(docker_id);
         if (a->kill_orphans && !known) {
                 if (have_record && r.state != MD_STATE_EXITED)
-                        md_record_update(record_dirfd, name, recover_mark_killed, NULL, err);
+                        md_record_request_kill(record_dirfd, name, err);
                 md_error ignored = {0};
                 docker_container_stop(d, docker_id, 0, &ignored);
                 action = "killed";
@@ -115,10 +110,8 @@ static json_t *recover_one(struct helper *h, struct docker *d, int record_dirfd,
                 docker_container_remove(d, docker_id, &ignored);
         }
         const char *state = json_string_value(json_object_get(c, "State"));
-        json_t *o = json_pack("{s:s, s:s, s:s?, s:b, s:s}", "container", name, "docker_id", docker_id,
-                              "state", state, "known", known, "action", action);
-        md_record_clear(&r);
-        return o;
+        return json_pack("{s:s, s:s, s:s?, s:b, s:s}", "container", name, "docker_id", docker_id, "state",
+                         state, "known", known, "action", action);
 }
 
 int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
@@ -136,7 +129,9 @@ int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
         _cleanup_close_ int record_dirfd = md_record_dir_open(h->conf->state_dir, true, err);
         if (record_dirfd < 0)
                 return -1;
-        struct docker *d = NULL;
+        /* after an agent restart: the records that aged out while no monitor ran */
+        md_record_prune(record_dirfd, h->conf->keep_exited, time(NULL));
+        _cleanup_docker_ struct docker *d = NULL;
         if (docker_open(h->conf->docker_socket, &d, err) < 0)
                 return -1;
         char filter[128];
@@ -145,10 +140,8 @@ int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
         else
                 snprintf(filter, sizeof filter, "%s=%u", TASK_LABEL_OWNER, (unsigned)h->caller.uid);
         _cleanup_json_ json_t *list = NULL;
-        if (docker_container_list(d, filter, &list, err) < 0) {
-                docker_close(d);
+        if (docker_container_list(d, filter, &list, err) < 0)
                 return -1;
-        }
         _cleanup_json_ json_t *out = json_array();
         size_t i;
         json_t *c;
@@ -166,6 +159,5 @@ int cmd_recover(struct helper *h, int argc, char **argv, md_error *err)
                 if (o)
                         json_array_append_new(out, o);
         }
-        docker_close(d);
         return helper_print_json(out, err);
 }

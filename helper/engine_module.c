@@ -1,5 +1,6 @@
 /* The engine module's entry (engine.h): the commands that talk to the Docker daemon or fetch. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "adopt.h"
@@ -52,9 +53,23 @@ int mount_rules_daemon_remaps_users(const struct helper *h, bool *on, md_error *
         return rc;
 }
 
+static int kill_container(const struct helper *h, const char *docker_id, int signo, md_error *err)
+{
+        char num[16];
+        snprintf(num, sizeof num, "%d", signo);
+        struct docker *d = NULL;
+        int rc = docker_open(h->conf->docker_socket, &d, err);
+        if (rc == 0)
+                rc = docker_container_kill(d, docker_id, num, err);
+        docker_close(d);
+        return rc;
+}
+
 __attribute__((visibility("default"))) const struct md_engine md_engine = {
         .abi = MD_ENGINE_ABI,
         .run = engine_dispatch,
         .rescue = exit_wait_rescue,
         .remaps_users = mount_rules_daemon_remaps_users,
+        .launch_attached = launch_attached,
+        .kill = kill_container,
 };

@@ -33,13 +33,13 @@ int helper_audit(struct helper *h, const char *container, const char *image, boo
         return audit_write(h->audit_fd, &ev, err);
 }
 
-int helper_container_name(const char *id, char name[static 160], md_error *err)
+int helper_container_name(const char *id, char name[static MD_NAME_MAX + 1], md_error *err)
 {
         if (!md_valid_container_id(id))
                 return md_fail(err, MD_EXIT_USAGE,
                                "container id \"%.*s\": must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}", 200,
                                id ? id : "");
-        snprintf(name, 160, "%s%s", MD_CONTAINER_PREFIX, id);
+        snprintf(name, MD_NAME_MAX + 1, "%s%s", MD_CONTAINER_PREFIX, id);
         return 0;
 }
 
@@ -59,6 +59,25 @@ int helper_audit_not_found(struct helper *h, const char *arg, md_error *err)
         return -1;
 }
 
+int helper_audit_denied(struct helper *h, const char *container, const char *image, const char *rule,
+                        md_error *err)
+{
+        if (err->exit_code != MD_EXIT_DENIED)
+                return -1;
+        md_error audit_err = {0};
+        if (helper_audit(h, container, image, false, rule, err->message, &audit_err) < 0)
+                *err = audit_err;
+        return -1;
+}
+
+int helper_deny(struct helper *h, const char *container, const char *image, const char *rule, const char *why,
+                md_error *err)
+{
+        if (helper_audit(h, container, image, false, rule, why, err) < 0)
+                return -1;
+        return md_fail(err, MD_EXIT_DENIED, "denied: %s", why);
+}
+
 bool helper_may_see(const struct helper *h, uid_t owner_uid)
 {
         return h->priv.caller_is_root || h->caller.uid == owner_uid;
@@ -70,6 +89,15 @@ int helper_print_json(json_t *value, md_error *err)
         if (!text)
                 return md_fail(err, MD_EXIT_FAILED, "out of memory");
         if (printf("%s\n", text) < 0 || fflush(stdout) != 0)
+                return md_fail(err, MD_EXIT_FAILED, "cannot write the result to stdout");
+        return 0;
+}
+
+int helper_print(const struct helper *h, enum format_view view, json_t *value, md_error *err)
+{
+        if (h->format != FORMAT_TABLE)
+                return helper_print_json(value, err);
+        if (format_print(stdout, view, value) < 0)
                 return md_fail(err, MD_EXIT_FAILED, "cannot write the result to stdout");
         return 0;
 }

@@ -72,9 +72,22 @@ int hygiene_reset_signals(md_error *err)
         return 0;
 }
 
-int hygiene_fix_process(md_error *err)
+int hygiene_open_caller_path(int caller_cwd, const char *path, int flags)
+{
+        if (path[0] != '/' && caller_cwd < 0) {
+                errno = ENOENT; /* relative to a working directory we could not keep */
+                return -1;
+        }
+        return openat(caller_cwd, path, flags);
+}
+
+int hygiene_fix_process(int *caller_cwd, md_error *err)
 {
         umask(022);
+        /* Kept for the paths the caller names relative to it (`--task`, `policy check FILE`),
+         * which are opened later, as the caller, from there: O_PATH gives no right to read the
+         * directory, and a look-up from it still needs the caller's search permission. */
+        *caller_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (chdir("/") < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "chdir /");
         struct rlimit no_core = {0, 0};

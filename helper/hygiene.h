@@ -18,7 +18,13 @@ int hygiene_clear_environment(md_error *err);
  * halfway through an audit record. */
 int hygiene_reset_signals(md_error *err);
 
-/* umask 022, cwd "/", core dumps off, not dumpable (no ptrace, no /proc/PID/fd by the caller),
+/* umask 022, cwd "/" (the caller's working directory kept in *caller_cwd as an O_PATH fd, -1
+ * when it cannot be opened), core dumps off, not dumpable (no ptrace, no /proc/PID/fd by the caller),
  * no-new-privs, and resource limits that the caller could have lowered to make us fail midway
  * (open files) restored within the hard limit. */
-int hygiene_fix_process(md_error *err);
+int hygiene_fix_process(int *caller_cwd, md_error *err);
+
+/* openat(2) of a path the caller named on the command line: a relative path is looked up from
+ * the caller's working directory (hygiene_fix_process kept it), not from "/". Call it where
+ * the caller's rights apply (a caller child), so that the look-up is the caller's. */
+int hygiene_open_caller_path(int caller_cwd, const char *path, int flags);

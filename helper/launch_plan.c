@@ -112,7 +112,7 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
 {
         memset(plan, 0, sizeof *plan);
         plan->sandbox.dirfd = -1;
-        for (size_t i = 0; i < LAUNCH_MAX_VOLUMES; i++)
+        for (size_t i = 0; i < POLICY_MAX_VOLUMES; i++)
                 plan->volume_fds[i] = -1;
         if (args->id && helper_container_name(args->id, plan->name, err) < 0)
                 return -1;
@@ -121,8 +121,8 @@ int launch_plan_build(struct helper *h, const struct launch_args *args, struct l
                 return -1;
         if (task_input_read(&h->priv, args->task_file, &plan->spec, err) < 0)
                 return -1;
-        if (plan->spec->n_volumes > LAUNCH_MAX_VOLUMES)
-                return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes: more than %d", LAUNCH_MAX_VOLUMES);
+        if (plan->spec->n_volumes > POLICY_MAX_VOLUMES)
+                return md_fail(err, MD_EXIT_BAD_TASK, "container.volumes: more than %d", POLICY_MAX_VOLUMES);
         for (size_t i = 0; i < plan->spec->n_volumes; i++) {
                 if (resolve_volume(h, plan, i, err) < 0)
                         return -1;
@@ -182,14 +182,14 @@ void launch_plan_free(struct launch_plan *plan)
 {
         if (plan->sandbox.dirfd >= 0)
                 close(plan->sandbox.dirfd);
-        for (size_t i = 0; i < LAUNCH_MAX_VOLUMES; i++)
+        for (size_t i = 0; i < POLICY_MAX_VOLUMES; i++)
                 if (plan->volume_fds[i] >= 0)
                         close(plan->volume_fds[i]);
         task_free(plan->spec);
         free(plan->verdict);
         memset(plan, 0, sizeof *plan);
         plan->sandbox.dirfd = -1;
-        for (size_t i = 0; i < LAUNCH_MAX_VOLUMES; i++)
+        for (size_t i = 0; i < POLICY_MAX_VOLUMES; i++)
                 plan->volume_fds[i] = -1;
 }
 

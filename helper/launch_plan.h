@@ -8,16 +8,14 @@
 #include "sandbox.h"
 #include "task.h"
 
-#define LAUNCH_MAX_VOLUMES 64
-
 struct launch_plan {
-        char name[160]; /* mesos-ID */
+        char name[MD_NAME_MAX + 1]; /* mesos-ID */
         struct sandbox sandbox;
         struct task_spec *spec;
-        char volume_paths[LAUNCH_MAX_VOLUMES][PATH_MAX];
-        const char *volume_ptrs[LAUNCH_MAX_VOLUMES];
-        bool volume_read_only[LAUNCH_MAX_VOLUMES];
-        int volume_fds[LAUNCH_MAX_VOLUMES]; /* what was checked, held: it is what gets mounted */
+        char volume_paths[POLICY_MAX_VOLUMES][PATH_MAX];
+        const char *volume_ptrs[POLICY_MAX_VOLUMES];
+        bool volume_read_only[POLICY_MAX_VOLUMES];
+        int volume_fds[POLICY_MAX_VOLUMES]; /* what was checked, held: it is what gets mounted */
         struct policy_verdict *verdict; /* large: heap */
 };
 
@@ -45,7 +43,3 @@ struct task_context launch_plan_context(const struct helper *h, const struct lau
 
 /* "image docker.io/library/x:latest: not allowed by any images pattern (policy.conf:12)" */
 void launch_plan_denial(const struct launch_plan *plan, char *buf, size_t len);
-
-/* The seed's step 1: every command.uris entry into the sandbox, as the caller (cmd_launch.c).
- * log_fd is the sandbox's stderr, where the fetch log goes. */
-int launch_fetch_uris(struct helper *h, const struct launch_plan *plan, int log_fd, md_error *err);

@@ -1,6 +1,4 @@
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,38 +17,30 @@ int lookup_open_records(const struct helper *h, const char *arg, md_error *err)
         return fd;
 }
 
+struct visit {
+        const struct helper *h;
+        lookup_visitor fn;
+        void *arg;
+};
+
+static int visit_one(int record_dirfd, const char *name, void *arg)
+{
+        struct visit *v = arg;
+        struct md_record r = {0};
+        md_error ignored = {0};
+        if (md_record_read(record_dirfd, name, &r, &ignored) < 0)
+                return 0; /* being replaced, or corrupt: not the caller's problem */
+        if (helper_may_see(v->h, r.owner_uid))
+                v->fn(&r, v->arg);
+        md_record_clear(&r);
+        return 0;
+}
+
 int lookup_each_visible(const struct helper *h, int record_dirfd, lookup_visitor fn, void *arg, md_error *err)
 {
-        /* a dup: closedir closes the fd it was given */
-        int fd = fcntl(record_dirfd, F_DUPFD_CLOEXEC, 3);
-        DIR *dir = fd < 0 ? NULL : fdopendir(fd);
-        if (!dir) {
-                if (fd >= 0)
-                        close(fd);
+        struct visit v = {h, fn, arg};
+        if (md_record_each(record_dirfd, visit_one, &v) < 0)
                 return md_fail(err, MD_EXIT_FAILED, "state dir %s: cannot list", h->conf->state_dir);
-        }
-        rewinddir(dir);
-        struct dirent *de;
-        size_t sl = strlen(MD_RECORD_SUFFIX);
-        while ((de = readdir(dir))) {
-                size_t n = strlen(de->d_name);
-                if (de->d_name[0] == '.' || n <= sl || n - sl > MD_NAME_MAX ||
-                    strcmp(de->d_name + n - sl, MD_RECORD_SUFFIX) != 0)
-                        continue;
-                char name[MD_NAME_MAX + 1];
-                memcpy(name, de->d_name, n - sl);
-                name[n - sl] = '\0';
-                if (!md_container_id_of_name(name))
-                        continue;
-                struct md_record r = {0};
-                md_error ignored = {0};
-                if (md_record_read(record_dirfd, name, &r, &ignored) < 0)
-                        continue; /* being replaced, or corrupt: not the caller's problem */
-                if (helper_may_see(h, r.owner_uid))
-                        fn(&r, arg);
-                md_record_clear(&r);
-        }
-        closedir(dir);
         return 0;
 }
 

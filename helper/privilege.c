@@ -73,19 +73,3 @@ void privilege_restore(const struct fsids *saved)
         setfsgid(saved->gid);
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
-
-int privilege_become_caller(const struct privilege *p, md_error *err)
-{
-        if (setresgid(p->caller_gid, p->caller_gid, p->caller_gid) < 0 ||
-            setresuid(p->caller_uid, p->caller_uid, p->caller_uid) < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "cannot become uid %u",
-                                     (unsigned)p->caller_uid);
-        uid_t r, e, s;
-        gid_t rg, eg, sg;
-        if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 || r != p->caller_uid ||
-            e != p->caller_uid || s != p->caller_uid || rg != p->caller_gid || eg != p->caller_gid ||
-            sg != p->caller_gid)
-                return md_fail(err, MD_EXIT_FAILED, "ids did not change to the caller's");
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        return 0;
-}

@@ -20,9 +20,12 @@ struct privilege {
          * monitor: CAP_SYS_NICE and CAP_SYS_RESOURCE stay permitted (never effective, nor
          * inheritable, nor in the bounding set), for the monitor alone to undo the nice value,
          * scheduling class, OOM score and hard limits of the caller it was forked from
-         * (helper/docker/monitor_state.c). A child that becomes the caller loses them (all its
+         * (helper/monitor/monitor_state.c). A child that becomes the caller loses them (all its
          * uids are the caller's). */
         bool keep_for_monitor;
+        /* the caller's working directory (O_PATH, -1 when unknown): the files it names by a
+         * relative path (--task, policy check FILE) are looked up from there, as the caller */
+        int caller_cwd;
 };
 
 /* Records, once, who we are. Never infer privilege from geteuid() later. A process in another
@@ -41,6 +44,3 @@ struct fsids {
 };
 void privilege_as_caller(const struct privilege *p, struct fsids *saved);
 void privilege_restore(const struct fsids *saved);
-
-/* In a forked child: become the caller completely (all three uids and gids) and verify it. */
-int privilege_become_caller(const struct privilege *p, md_error *err);

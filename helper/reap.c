@@ -1,4 +1,3 @@
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,23 +17,9 @@ static void edit_exited(struct md_record *r, void *arg)
         const struct exit_info *e = arg;
         if (r->state == MD_STATE_EXITED)
                 return;
-        json_t *state = json_object_get(e->info, "State");
-        r->state = MD_STATE_EXITED;
-        r->monitor_pid = 0;
-        if (e->info) {
-                r->exit_code = (int)json_integer_value(json_object_get(state, "ExitCode"));
-                r->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
-                json_t *fin = json_object_get(state, "FinishedAt");
-                free(r->finished_at);
-                r->finished_at = json_is_string(fin) ? strdup(json_string_value(fin)) : NULL;
-        } else {
-                r->exit_code = -1; /* removed behind our back: the code is not known */
-        }
-        /* the daemon reports death by signal N as exit code 128+N */
-        r->signal = r->exit_code > 128 && r->exit_code < 128 + NSIG ? r->exit_code - 128 : 0;
-        r->status = r->kill_requested   ? MD_STATUS_KILLED
-                    : r->exit_code == 0 ? MD_STATUS_FINISHED
-                                        : MD_STATUS_FAILED;
+        struct md_exit_info x = {0};
+        md_exit_info_from_state(json_object_get(e->info, "State"), &x);
+        md_record_set_exited(r, &x);
 }
 
 int reap_container(const struct policy_helper_conf *conf, int record_dirfd, const struct md_record *r,

@@ -55,9 +55,16 @@ int sandbox_open(const struct privilege *priv, const struct policy_helper_conf *
                 if (md_path_is_beneath(norm, conf->sandbox_roots[i]) &&
                     strcmp(norm, conf->sandbox_roots[i]) != 0)
                         beneath = true;
-        if (!beneath)
-                return md_fail(err, MD_EXIT_DENIED, "sandbox %s: not under a sandbox-root of the policy",
-                               norm);
+        if (!beneath) {
+                /* the roots, so that the agent's --work_dir can be set to match */
+                char roots[512] = "";
+                size_t len = 0;
+                for (size_t i = 0; i < conf->n_sandbox_roots && len < sizeof roots; i++)
+                        len += (size_t)snprintf(roots + len, sizeof roots - len, "%s%s", i ? " " : "",
+                                                conf->sandbox_roots[i]);
+                return md_fail(err, MD_EXIT_DENIED, "sandbox %s: not under a sandbox-root of the policy (%s)",
+                               norm, conf->n_sandbox_roots ? roots : "the policy sets none");
+        }
 
         struct fsids saved;
         privilege_as_caller(priv, &saved);

@@ -6,15 +6,24 @@
 
 #include "caller_child.h"
 #include "cleanup.h"
+#include "hygiene.h"
 #include "json_cleanup.h"
 #include "task_input.h"
 #include "util.h"
 
+struct task_source {
+        const char *file; /* NULL or "-": stdin */
+        int caller_cwd; /* where a relative file is found */
+};
+
 static int read_and_validate(void *userdata, char **out, size_t *out_len, md_error *err)
 {
-        const char *file = userdata;
+        const struct task_source *src = userdata;
+        const char *file = src->file;
         bool from_stdin = !file || strcmp(file, "-") == 0;
-        _cleanup_close_ int fd = from_stdin ? dup(0) : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd =
+                from_stdin ? dup(0)
+                           : hygiene_open_caller_path(src->caller_cwd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_USAGE, errno, "task file %s",
                                      from_stdin ? "(stdin)" : file);
@@ -45,10 +54,22 @@ static int read_and_validate(void *userdata, char **out, size_t *out_len, md_err
 int task_input_read(const struct privilege *priv, const char *task_file, struct task_spec **out,
                     md_error *err)
 {
+        static const int codes[] = {MD_EXIT_USAGE, MD_EXIT_BAD_TASK, MD_EXIT_POLICY, 0};
+        /* stdin is the caller's: "-", or a path such as /dev/stdin, reads it; a relative path is
+         * found from the caller's working directory */
+        const int keep[] = {0, priv->caller_cwd};
+        const struct caller_child c = {
+                .uid = priv->caller_uid,
+                .gid = priv->caller_gid,
+                .keep_fds = keep,
+                .n_keep = priv->caller_cwd >= 0 ? 2 : 1,
+                .max_out = TASK_MAX_TEXT,
+                .exit_codes = codes,
+        };
         _cleanup_free_ char *canonical = NULL;
         size_t len;
-        if (caller_child_run(priv, read_and_validate, (void *)task_file, TASK_MAX_TEXT, &canonical, &len,
-                             err) < 0)
+        struct task_source src = {task_file, priv->caller_cwd};
+        if (caller_child_run(&c, read_and_validate, &src, &canonical, &len, err) < 0)
                 return -1;
         return task_parse(canonical, len, out, err);
 }

@@ -134,7 +134,7 @@ static void decide_volume(struct decider *d, size_t idx, const struct policy_vol
         const char *path = r->host_path ? r->host_path : "";
         struct policy_finding *f;
         if (idx >= sizeof d->v->read_only_capped / sizeof d->v->read_only_capped[0]) {
-                f = add(d, POLICY_ASPECT_VOLUME, false, path, "more than 64 volumes");
+                f = add(d, POLICY_ASPECT_VOLUME, false, path, "more than %d volumes", POLICY_MAX_VOLUMES);
                 set_rule(d, f, KEY_VOLUMES);
                 return;
         }

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "policy_internal.h"
+#include "suggest.h"
 
 #define DEFAULT_STATE_DIR "/run/mesos-docker"
 #define DEFAULT_AUDIT_LOG "/var/log/mesos-docker/audit.log"
@@ -96,6 +97,10 @@ static int start_section(struct policy_parser *ps, char *inner)
         ps->in_helper = false;
         if (n == 1 && strcmp(words[0], "helper") == 0) {
                 ps->in_helper = true;
+                if (!ps->p->helper_file) {
+                        ps->p->helper_file = ps->file;
+                        ps->p->helper_line = ps->line;
+                }
                 return 0;
         }
         if (n == 0 || strcmp(words[0], "caller") != 0)
@@ -125,22 +130,39 @@ static int start_section(struct policy_parser *ps, char *inner)
         return policy_parse_subject(ps, words[1], "subject", &s->subject);
 }
 
-static bool valid_key(const char *k)
+/* The first character that cannot be in a key, or NULL when k is a valid key. */
+static const char *invalid_in_key(const char *k)
 {
-        if (!*k)
-                return false;
         for (; *k; k++)
                 if (!((*k >= 'a' && *k <= 'z') || *k == '-'))
-                        return false;
-        return true;
+                        return k;
+        return NULL;
+}
+
+static int invalid_key(struct policy_parser *ps, const char *key)
+{
+        if (!*key)
+                return policy_parse_error(ps, "invalid key \"\" (expected KEY = VALUE)");
+        const char *bad = invalid_in_key(key);
+        char name[MD_CHAR_NAME_MAX], lower[65], hint[96];
+        md_char_name(bad, strlen(bad), name);
+        size_t n = 0;
+        for (; key[n] && n < sizeof lower - 1; n++)
+                lower[n] = key[n] >= 'A' && key[n] <= 'Z' ? (char)(key[n] - 'A' + 'a') : key[n];
+        lower[n] = '\0';
+        return policy_parse_error(ps, "invalid key \"%.64s\": column %zu: %s%s", key, policy_column(ps, bad),
+                                  name, policy_key_hint(lower, hint));
 }
 
 static int parse_line(struct policy_parser *ps, char *line)
 {
         strip_comment(line);
+        if (policy_check_characters(ps, line) < 0)
+                return -1;
         char *s = trim(line);
         if (!*s)
                 return 0;
+        ps->entries++;
         if (*s == '[') {
                 size_t n = strlen(s);
                 if (s[n - 1] != ']')
@@ -153,17 +175,22 @@ static int parse_line(struct policy_parser *ps, char *line)
                 return policy_parse_error(ps, "expected KEY = VALUE or [SECTION]");
         *eq = '\0';
         char *key = trim(s);
-        if (!valid_key(key))
-                return policy_parse_error(ps, "invalid key \"%.64s\"", key);
+        if (!*key || invalid_in_key(key))
+                return invalid_key(ps, key);
         if (!ps->section && !ps->in_helper)
-                return policy_parse_error(ps, "%s: outside a section", key);
+                return policy_misplaced_key(ps, key, NULL);
         char *words[POLICY_LINE_MAX / 2 + 1];
         size_t n = split_words(eq + 1, words, sizeof words / sizeof words[0]);
         if (n == 0)
                 return policy_parse_error(ps, "%s: no value", key);
-        if (ps->in_helper)
-                return policy_set_helper_key(ps, key, words, n);
-        return policy_set_caller_key(ps, key, words, n);
+        int r = ps->in_helper ? policy_set_helper_key(ps, key, words, n)
+                              : policy_set_caller_key(ps, key, words, n);
+        if (policy_key_is_list(key)) {
+                if (r < 0)
+                        return policy_comma_error(ps, words, n);
+                policy_comma_warning(ps, words, n);
+        }
+        return r;
 }
 
 int policy_parse_into(struct policy *p, const char *name, const char *text, size_t len, md_error *err)
@@ -187,9 +214,12 @@ int policy_parse_into(struct policy *p, const char *name, const char *text, size
                         return policy_parse_error(&ps, "line too long (more than %d bytes)", POLICY_LINE_MAX);
                 if (memchr(text + pos, '\0', n))
                         return policy_parse_error(&ps, "NUL byte");
-                char buf[POLICY_LINE_MAX + 1];
+                char buf[POLICY_LINE_MAX + 1], raw[POLICY_LINE_MAX + 1];
                 memcpy(buf, text + pos, n);
                 buf[n] = '\0';
+                memcpy(raw, buf, n + 1);
+                ps.raw = raw;
+                ps.buf = buf;
                 for (size_t i = 0; i < n; i++)
                         if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
                                 return policy_parse_error(&ps, "control character 0x%02x",
@@ -198,6 +228,8 @@ int policy_parse_into(struct policy *p, const char *name, const char *text, size
                         return -1;
                 pos += (nl ? (size_t)(nl - (text + pos)) + 1 : len - pos);
         }
+        if (ps.entries == 0)
+                policy_warn(p, ps.file, 1, "the file is empty");
         return 0;
 }
 
@@ -239,6 +271,8 @@ int policy_finish(struct policy *p, md_error *err)
             set_default(&h->audit_log, DEFAULT_AUDIT_LOG, err) < 0 ||
             set_default(&h->docker_socket, DEFAULT_DOCKER_SOCKET, err) < 0)
                 return -1;
+        if (!p->keep_exited_set)
+                h->keep_exited = POLICY_KEEP_EXITED_DEFAULT;
         if (!h->sandbox_roots) {
                 h->sandbox_roots = calloc(1, sizeof *h->sandbox_roots);
                 if (!h->sandbox_roots)
@@ -316,6 +350,7 @@ void policy_free(struct policy *p)
         free(p->sections);
         free_strv(p->files, p->n_files);
         free_strv(p->protected_paths, p->n_protected);
+        free_strv(p->warnings, p->n_warnings);
         for (size_t i = 0; i < p->n_lookups; i++)
                 free(p->lookups[i].name);
         free(p->lookups);

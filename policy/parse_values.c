@@ -8,6 +8,7 @@
 
 #include "imageref.h"
 #include "policy_internal.h"
+#include "suggest.h"
 #include "util.h"
 
 static const char *const caller_keys[_KEY_MAX] = {
@@ -31,6 +32,7 @@ enum {
         HKEY_AUDIT_LOG,
         HKEY_DOCKER_SOCKET,
         HKEY_REGISTRY_CONFIG,
+        HKEY_KEEP_EXITED,
         _HKEY_MAX
 };
 _Static_assert(sizeof((struct policy *)0)->helper_rule / sizeof(char *) == _HKEY_MAX,
@@ -41,7 +43,98 @@ static const char *const helper_keys[_HKEY_MAX] = {
         [HKEY_AUDIT_LOG] = "audit-log",
         [HKEY_DOCKER_SOCKET] = "docker-socket",
         [HKEY_REGISTRY_CONFIG] = "registry-config",
+        [HKEY_KEEP_EXITED] = "keep-exited",
 };
+
+static int key_index(const char *key, const char *const *keys, int n)
+{
+        for (int i = 0; i < n; i++)
+                if (strcmp(key, keys[i]) == 0)
+                        return i;
+        return -1;
+}
+
+bool policy_key_is_list(const char *key)
+{
+        static const char *const lists[] = {"images",     "networks",      "volumes", "container-users",
+                                            "parameters", "fetch-schemes", "readers", "sandbox-root"};
+        return key_index(key, lists, sizeof lists / sizeof lists[0]) >= 0;
+}
+
+const char *policy_key_hint(const char *key, char buf[static 96])
+{
+        const char *all[_KEY_MAX + _HKEY_MAX + 1];
+        memcpy(all, caller_keys, sizeof caller_keys);
+        memcpy(all + _KEY_MAX, helper_keys, sizeof helper_keys);
+        all[_KEY_MAX + _HKEY_MAX] = NULL;
+        const char *near = md_nearest(key, all);
+        buf[0] = '\0';
+        if (near)
+                snprintf(buf, 96, " (did you mean %s?)", near);
+        return buf;
+}
+
+int policy_misplaced_key(struct policy_parser *ps, const char *key, const char *where)
+{
+        bool caller_key = key_index(key, caller_keys, _KEY_MAX) >= 0;
+        bool helper_key = key_index(key, helper_keys, _HKEY_MAX) >= 0;
+        if (!where && (caller_key || helper_key))
+                return policy_parse_error(ps, "%s: outside a section (it belongs in %s)", key,
+                                          caller_key ? "a [caller SUBJECT] section" : "[helper]");
+        if (caller_key)
+                return policy_parse_error(ps,
+                                          "%s: belongs in a [caller SUBJECT] section, not in [helper] (is a "
+                                          "[caller …] header missing above it?)",
+                                          key);
+        if (helper_key)
+                return policy_parse_error(ps, "%s: belongs in [helper], not in a [caller] section", key);
+        char hint[96];
+        if (!where)
+                return policy_parse_error(ps, "unknown key \"%.64s\" outside a section%s", key,
+                                          policy_key_hint(key, hint));
+        return policy_parse_error(ps, "unknown key \"%.64s\" in %s%s", key, where,
+                                  policy_key_hint(key, hint));
+}
+
+#define DURATION_MAX_S INT64_C(3650 * 86400)
+
+static const struct {
+        char unit;
+        int64_t seconds;
+} duration_units[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+
+int policy_parse_duration(const char *s, int64_t *out)
+{
+        if (strcmp(s, "never") == 0) {
+                *out = POLICY_KEEP_FOREVER;
+                return 0;
+        }
+        size_t digits = strspn(s, "0123456789");
+        if (digits == 0 || digits > 10 || (s[digits] && s[digits + 1]))
+                return -EINVAL;
+        int64_t unit = s[digits] ? 0 : 1;
+        for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++)
+                if (s[digits] == duration_units[i].unit)
+                        unit = duration_units[i].seconds;
+        int64_t v = strtoll(s, NULL, 10) * unit;
+        if (!unit || v > DURATION_MAX_S)
+                return -EINVAL;
+        *out = v;
+        return 0;
+}
+
+void policy_format_duration(int64_t seconds, char buf[static 24])
+{
+        if (seconds < 0) {
+                snprintf(buf, 24, "never");
+                return;
+        }
+        size_t i = 0;
+        while (seconds && seconds % duration_units[i].seconds)
+                i++;
+        snprintf(buf, 24, "%lld%c", (long long)(seconds / duration_units[i].seconds),
+                 seconds ? duration_units[i].unit : 's');
+}
 
 int policy_normalize_path(const char *in, char **out, const char **why)
 {
@@ -105,12 +198,9 @@ static int one_word(struct policy_parser *ps, const char *key, size_t n)
 int policy_set_helper_key(struct policy_parser *ps, const char *key, char **words, size_t n)
 {
         struct policy_helper_conf *h = &ps->p->helper;
-        int k = -1;
-        for (int i = 0; i < _HKEY_MAX; i++)
-                if (strcmp(key, helper_keys[i]) == 0)
-                        k = i;
+        int k = key_index(key, helper_keys, _HKEY_MAX);
         if (k < 0)
-                return policy_parse_error(ps, "unknown key \"%.64s\" in [helper]", key);
+                return policy_misplaced_key(ps, key, "[helper]");
         /* [helper] may be split over several sections and files, but each key is set once */
         if (ps->p->helper_rule[k])
                 return policy_parse_error(ps, "%s: already set at %s", key, ps->p->helper_rule[k]);
@@ -132,6 +222,15 @@ int policy_set_helper_key(struct policy_parser *ps, const char *key, char **word
         }
         if (one_word(ps, key, n) < 0)
                 return -1;
+        if (k == HKEY_KEEP_EXITED) {
+                if (policy_parse_duration(words[0], &h->keep_exited) < 0)
+                        return policy_parse_error(ps,
+                                                  "keep-exited: \"%.64s\": not a duration (30s, 10m, 6h, "
+                                                  "2d, up to 3650d, or never)",
+                                                  words[0]);
+                ps->p->keep_exited_set = true;
+                return 0;
+        }
         char **slot = k == HKEY_STATE_DIR       ? &h->state_dir
                       : k == HKEY_AUDIT_LOG     ? &h->audit_log
                       : k == HKEY_DOCKER_SOCKET ? &h->docker_socket
@@ -381,12 +480,9 @@ static int set_readers(struct policy_parser *ps, struct policy_section *s, char 
 int policy_set_caller_key(struct policy_parser *ps, const char *key, char **words, size_t n)
 {
         struct policy_section *s = ps->section;
-        int k = -1;
-        for (int i = 0; i < _KEY_MAX; i++)
-                if (strcmp(key, caller_keys[i]) == 0)
-                        k = i;
+        int k = key_index(key, caller_keys, _KEY_MAX);
         if (k < 0)
-                return policy_parse_error(ps, "unknown key \"%.64s\" in [caller]", key);
+                return policy_misplaced_key(ps, key, "[caller]");
         if (s->key_line[k])
                 return policy_parse_error(ps, "%s: already set in this section at line %u", key,
                                           s->key_line[k]);

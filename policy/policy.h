@@ -21,7 +21,19 @@ struct policy_helper_conf {
         char *audit_log; /* default /var/log/mesos-docker/audit.log */
         char *docker_socket; /* default /var/run/docker.sock */
         char *registry_config; /* root-owned docker config.json used when the sandbox has none; NULL = none */
+        /* keep-exited: how long the record of an exited container stays, in seconds
+         * (record.h md_record_prune); POLICY_KEEP_FOREVER: always. Default 6 h, as Mesos'
+         * --docker_remove_delay. */
+        int64_t keep_exited;
 };
+#define POLICY_KEEP_FOREVER INT64_C(-1)
+#define POLICY_KEEP_EXITED_DEFAULT INT64_C(6 * 3600)
+
+/* A keep-exited value: "never", or a count with a unit: s, m, h, d (a bare count is seconds),
+ * at most 3650d: "30s", "10m", "6h", "2d", "0" (at the next opportunity). 0 or -EINVAL. */
+int policy_parse_duration(const char *s, int64_t *out);
+/* The same back, in the largest unit that divides it ("6h", "90s", "never"). */
+void policy_format_duration(int64_t seconds, char buf[static 24]);
 
 /* Who executed the helper (or who reads through mesos-sandboxfs). */
 struct policy_caller {
@@ -45,6 +57,14 @@ void policy_free(struct policy *p);
 
 const struct policy_helper_conf *policy_helper(const struct policy *p);
 
+/* Warnings: what loads but is probably not what the author meant (a user or group that does
+ * not exist, an empty file, a look-alike comma…), each "FILE:LINE: warning: message". Parsing
+ * gathers the cheap ones; policy_lint adds those about the whole policy (no sandbox-root, no
+ * [caller] section, a section that a later one hides), for `policy check`. */
+void policy_lint(struct policy *p);
+size_t policy_n_warnings(const struct policy *p);
+const char *policy_warning(const struct policy *p, size_t i); /* NULL past the end */
+
 /* The last section whose subject matches (user name, #UID, %GROUP), or NULL: default deny. */
 const struct policy_section *policy_match_caller(const struct policy *p, const struct policy_caller *c);
 
@@ -54,6 +74,8 @@ const char *policy_section_rule(const struct policy_section *s);
 /* describe.c: what a section allows, as one paragraph (malloc'd; NULL: out of memory), and the
  * sections in file order, for `doctor`. */
 char *policy_describe_section(const struct policy_section *s);
+/* The same clauses without the header, one a line, for `policy show`. */
+char *policy_describe_lines(const struct policy_section *s);
 size_t policy_n_sections(const struct policy *p);
 const struct policy_section *policy_section_at(const struct policy *p, size_t i);
 
@@ -125,6 +147,9 @@ struct policy_finding {
 };
 
 #define POLICY_MAX_FINDINGS 256
+/* The most volumes a request may name (a verdict holds a flag for each): the task parser, the
+ * launch plan and the bind holder take this limit. */
+#define POLICY_MAX_VOLUMES 64
 
 struct policy_verdict {
         bool allow; /* every finding allows */
@@ -135,8 +160,9 @@ struct policy_verdict {
         gid_t run_gid;
         uint64_t mem_limit_mb; /* the memory limit the container runs under: mem, or max-mem
                                 * when the task names none; 0 when no image was asked */
-        bool read_only_capped[64]; /* per req->volumes index (up to 64; more are denied): a rw
-                                    * request beneath a `:ro` path is allowed, mounted read-only */
+        bool read_only_capped[POLICY_MAX_VOLUMES]; /* per req->volumes index (more are denied): a
+                                                    * rw request beneath a `:ro` path is allowed,
+                                                    * mounted read-only */
 };
 
 /* Pure: no I/O except name lookups for container-users names (getpwnam) done in policy_load,

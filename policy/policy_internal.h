@@ -98,7 +98,8 @@ struct policy_section {
 
 struct policy {
         struct policy_helper_conf helper;
-        char *helper_rule[5]; /* unused slots NULL; where each [helper] key was set */
+        char *helper_rule[6]; /* unused slots NULL; where each [helper] key was set */
+        bool keep_exited_set;
         struct policy_section **sections;
         size_t n_sections;
         char **files; /* names of the files read, for rules */
@@ -109,6 +110,10 @@ struct policy {
         size_t n_protected;
         struct policy_lookup *lookups; /* the names resolved so far */
         size_t n_lookups;
+        char **warnings; /* "FILE:LINE: warning: …" (lint.c) */
+        size_t n_warnings;
+        const char *helper_file; /* where the first [helper] header is, for warnings about it */
+        unsigned helper_line;
 };
 
 struct policy_lookup {
@@ -137,15 +142,40 @@ struct policy_parser {
         struct policy_section *section; /* the [caller …] being filled, NULL in [helper] or before any */
         bool in_helper;
         md_error *err;
+        const char *raw; /* the current line as written, and */
+        const char *buf; /* its copy being cut into words: a word's offset in buf is its column */
+        unsigned entries; /* section headers and keys so far in this file */
 };
 
 /* "FILE:LINE: message", MD_EXIT_POLICY; returns -1. */
 int policy_parse_error(const struct policy_parser *ps, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* lint.c: warnings and the characters that do not belong in a policy. */
+void policy_warn(struct policy *p, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+/* The current line's warning: "FILE:LINE: warning: message". */
+#define policy_parse_warning(ps, ...) policy_warn((ps)->p, (ps)->file, (ps)->line, __VA_ARGS__)
+/* The 1-based column of the character at word (a pointer into ps->buf). */
+size_t policy_column(const struct policy_parser *ps, const char *at);
+/* Refuses a look-alike character (a Unicode space, BOM, curly quote or dash) and a quoted word
+ * in the uncommented line s, naming the character and its column. */
+int policy_check_characters(struct policy_parser *ps, const char *s);
+/* A key's words that hold a comma: an error (when set failed: err is rewritten to lead with
+ * the comma) or a warning (when the value was accepted, as a path may hold a comma). */
+int policy_comma_error(struct policy_parser *ps, char **words, size_t n);
+void policy_comma_warning(struct policy_parser *ps, char **words, size_t n);
+
 /* parse_values.c: the value of one key, as space-separated words (n >= 1). */
 int policy_set_caller_key(struct policy_parser *ps, const char *key, char **words, size_t n);
 int policy_set_helper_key(struct policy_parser *ps, const char *key, char **words, size_t n);
+/* Does the key take a list of words? (A comma among them was probably meant as a blank.) */
+bool policy_key_is_list(const char *key);
+/* The message for a key that is not valid where it stands: in the other kind of section, or
+ * misspelled ("did you mean networks?"). where: "[helper]", "[caller]" or NULL (no section). */
+int policy_misplaced_key(struct policy_parser *ps, const char *key, const char *where);
+/* " (did you mean KEY?)" for the known key nearest to key, or "" (buf holds it). */
+const char *policy_key_hint(const char *key, char buf[static 96]);
 /* "name", "#UID" or "%GROUP"; names are looked up now (unknown ones match by name only). */
 int policy_parse_subject(struct policy_parser *ps, const char *word, const char *what,
                          struct policy_subject *out);

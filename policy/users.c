@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "policy_internal.h"
 #include "util.h"
 
@@ -19,45 +20,33 @@ static bool not_found(int r)
         return r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM;
 }
 
-static int lookup_user(const char *name, uid_t *uid, gid_t *gid)
+/* A user's uid and primary gid, or a group's gid; 1 found, 0 not, a negative errno. The buffer
+ * grows until the entry fits (a group with many members can need megabytes). */
+static int lookup_name(const char *name, bool group, uid_t *uid, gid_t *gid)
 {
         for (size_t size = 4096; size <= LOOKUP_BUF_MAX; size *= 4) {
-                char *buf = malloc(size);
+                _cleanup_free_ char *buf = malloc(size);
                 if (!buf)
                         return -ENOMEM;
-                struct passwd pw, *res = NULL;
-                int r = getpwnam_r(name, &pw, buf, size, &res);
-                if (r == 0 && res) {
-                        *uid = pw.pw_uid;
-                        *gid = pw.pw_gid;
-                        free(buf);
-                        return 1;
+                int r;
+                if (group) {
+                        struct group gr, *res = NULL;
+                        r = getgrnam_r(name, &gr, buf, size, &res);
+                        if (r == 0 && res) {
+                                *gid = gr.gr_gid;
+                                return 1;
+                        }
+                } else {
+                        struct passwd pw, *res = NULL;
+                        r = getpwnam_r(name, &pw, buf, size, &res);
+                        if (r == 0 && res) {
+                                *uid = pw.pw_uid;
+                                *gid = pw.pw_gid;
+                                return 1;
+                        }
                 }
-                free(buf);
-                if (r == ERANGE)
-                        continue;
-                return not_found(r) ? 0 : -r;
-        }
-        return -ERANGE;
-}
-
-static int lookup_group(const char *name, gid_t *gid)
-{
-        for (size_t size = 4096; size <= LOOKUP_BUF_MAX; size *= 4) {
-                char *buf = malloc(size);
-                if (!buf)
-                        return -ENOMEM;
-                struct group gr, *res = NULL;
-                int r = getgrnam_r(name, &gr, buf, size, &res);
-                if (r == 0 && res) {
-                        *gid = gr.gr_gid;
-                        free(buf);
-                        return 1;
-                }
-                free(buf);
-                if (r == ERANGE)
-                        continue;
-                return not_found(r) ? 0 : -r;
+                if (r != ERANGE)
+                        return not_found(r) ? 0 : -r;
         }
         return -ERANGE;
 }
@@ -73,7 +62,7 @@ static int cached(struct policy *p, bool group, const char *name, uid_t *uid, gi
                 }
         }
         struct policy_lookup l = {.group = group};
-        l.result = group ? lookup_group(name, &l.gid) : lookup_user(name, &l.uid, &l.gid);
+        l.result = lookup_name(name, group, &l.uid, &l.gid);
         if (l.result < 0)
                 return l.result; /* a failure is not remembered: the load fails anyway */
         struct policy_lookup *v = reallocarray(p->lookups, p->n_lookups + 1, sizeof *v);
@@ -147,6 +136,14 @@ int policy_parse_subject(struct policy_parser *ps, const char *word, const char 
         if (r < 0)
                 return policy_parse_error(ps, "%s: cannot look up %s %s: %s", what, group ? "group" : "user",
                                           name, strerror(-r));
+        /* still loaded (a user may be created after the policy), but probably a typo */
+        if (r == 0 && strcmp(what, "subject") == 0)
+                policy_parse_warning(ps,
+                                     "[caller %s]: no such %s \"%s\": the section matches no caller until "
+                                     "that %s exists",
+                                     word, group ? "group" : "user", name, group ? "group" : "user");
+        else if (r == 0)
+                policy_parse_warning(ps, "%s: no such %s \"%s\"", what, group ? "group" : "user", name);
         s.name = strdup(name);
         if (!s.name)
                 return policy_parse_error(ps, "out of memory");

@@ -19,6 +19,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include "build_info.h"
 #include "config.h"
 #include "follow.h"
 #include "handle.h"
@@ -56,7 +57,8 @@ static void usage(FILE *f)
               "  -d            debug output (implies -f)\n"
               "  -o max_threads=N, max_idle_threads=N, and the usual FUSE mount options;\n"
               "     allow_other,ro,nosuid,nodev,noexec are always set\n"
-              "  -h, --help    this text;  -V, --version\n",
+              "  -h, --help    this text\n"
+              "  -V, --version the version, the policy file it reads, its state dir, the build\n",
               f);
 }
 
@@ -170,8 +172,15 @@ int main(int argc, char *argv[])
                 return 0;
         }
         if (opts.show_version) {
+                /* the policy is loaded only to say which state dir it names */
+                struct policy *p = NULL;
+                md_error err = {0};
+                bool loaded = policy_load(MD_POLICY_FILE, MD_POLICY_DIR, true, &p, &err) == 0;
                 printf("mesos-sandboxfs %s (libfuse %s)\n", MD_VERSION, fuse_pkgversion());
-                return 0;
+                md_one_line(err.message);
+                md_print_build_info(stdout, loaded ? policy_helper(p)->state_dir : NULL, err.message);
+                policy_free(p);
+                return fflush(stdout) == 0 ? 0 : MD_EXIT_FAILED;
         }
         if (!opts.mountpoint) {
                 usage(stderr);

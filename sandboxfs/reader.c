@@ -17,23 +17,19 @@ static struct policy *policy;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static char self_uid_map[UID_MAP_MAX];
 
+/* A uid_map into buf; a longer one than buf holds is an error (-EFBIG), never a truncated map
+ * compared as if whole. */
 static int read_small(const char *path, char *buf, size_t size)
 {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
-        size_t len = 0;
-        while (len < size - 1) {
-                ssize_t n = read(fd, buf + len, size - 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-        }
-        buf[len] = '\0';
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = md_read_all(fd, size - 1, &text, &len);
+        if (r < 0)
+                return r;
+        memcpy(buf, text, len + 1);
         return 0;
 }
 

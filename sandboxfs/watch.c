@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -171,76 +170,44 @@ static void load(const char *name)
         pthread_mutex_unlock(&sbfs_lock);
 }
 
-/* "mesos-ID.json" -> "mesos-ID" in name; false for anything else (temporary files…). */
-static bool record_name(const char *file, char name[static MD_NAME_MAX + 1])
+static int load_one(int dirfd, const char *name, void *arg)
 {
-        size_t len = strlen(file), slen = strlen(MD_RECORD_SUFFIX);
-        if (len <= slen || len - slen > MD_NAME_MAX || strcmp(file + len - slen, MD_RECORD_SUFFIX) != 0)
-                return false;
-        memcpy(name, file, len - slen);
-        name[len - slen] = '\0';
-        return md_container_id_of_name(name) != NULL;
+        load(name);
+        return 0;
 }
 
 static int scan(void)
 {
-        int fd = openat(record_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        DIR *d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
-        char name[MD_NAME_MAX + 1];
-        for (struct dirent *e; (e = readdir(d));)
-                if (record_name(e->d_name, name))
-                        load(name);
-        closedir(d);
-        /* records that vanished while nobody watched (queue overflow) */
-        for (;;) {
-                char gone[MD_NAME_MAX + 1] = "";
-                pthread_mutex_lock(&sbfs_lock);
-                for (struct sbfs_container *c = sbfs_ct_next(0); c; c = c->next) {
-                        char file[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
-                        snprintf(file, sizeof file, "%s%s", c->name, MD_RECORD_SUFFIX);
-                        struct stat st;
-                        if (fstatat(record_dirfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
-                                snprintf(gone, sizeof gone, "%s", c->name);
-                                break;
-                        }
+        int r = md_record_each(record_dirfd, load_one, NULL);
+        if (r < 0)
+                return r;
+        /* records that vanished while nobody watched (queue overflow, as when thousands are
+         * pruned at once): one pass, not one per record gone */
+        pthread_mutex_lock(&sbfs_lock);
+        for (struct sbfs_container *c = sbfs_ct_next(0), *next; c; c = next) {
+                next = c->next;
+                char file[MD_NAME_MAX + sizeof MD_RECORD_SUFFIX + 1];
+                snprintf(file, sizeof file, "%s%s", c->name, MD_RECORD_SUFFIX);
+                struct stat st;
+                if (fstatat(record_dirfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+                        unwatch(c);
+                        sbfs_ct_remove(c);
                 }
-                pthread_mutex_unlock(&sbfs_lock);
-                if (!gone[0])
-                        break;
-                drop(gone);
         }
+        pthread_mutex_unlock(&sbfs_lock);
         return 0;
 }
 
-/* Records in the directory that are not shown: their sandbox may have appeared since. Only the
+/* A record in the directory that is not shown: its sandbox may have appeared since. Only the
  * names are listed; a record is read again only when its container is missing. */
-static void retry_missing(void)
+static int load_if_missing(int dirfd, const char *name, void *arg)
 {
-        int fd = openat(record_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return;
-        DIR *d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return;
-        }
-        char name[MD_NAME_MAX + 1];
-        for (struct dirent *e; (e = readdir(d));) {
-                if (!record_name(e->d_name, name))
-                        continue;
-                pthread_mutex_lock(&sbfs_lock);
-                bool known = sbfs_ct_find(name) != NULL;
-                pthread_mutex_unlock(&sbfs_lock);
-                if (!known)
-                        load(name);
-        }
-        closedir(d);
+        pthread_mutex_lock(&sbfs_lock);
+        bool known = sbfs_ct_find(name) != NULL;
+        pthread_mutex_unlock(&sbfs_lock);
+        if (!known)
+                load(name);
+        return 0;
 }
 
 static void *watch_thread(void *arg)
@@ -258,7 +225,7 @@ static void *watch_thread(void *arg)
                         sbfs_follow_wake();
                         sbfs_handle_reap(false);
                         if (md_monotonic_ms() - last_retry >= RETRY_MS) {
-                                retry_missing();
+                                md_record_each(record_dirfd, load_if_missing, NULL);
                                 last_retry = md_monotonic_ms();
                         }
                         continue;
@@ -273,7 +240,7 @@ static void *watch_thread(void *arg)
                         char name[MD_NAME_MAX + 1];
                         if (ev->mask & IN_Q_OVERFLOW)
                                 rescan = true;
-                        else if (ev->wd == record_wd && ev->len && record_name(ev->name, name))
+                        else if (ev->wd == record_wd && ev->len && md_record_name_of_file(ev->name, name))
                                 load(name);
                 }
                 if (rescan)

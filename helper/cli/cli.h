@@ -47,6 +47,7 @@ struct cli_request {
         char **names;
         size_t n_names;
         const char *inspect_type; /* "container", "image" or NULL (either) */
+        bool verbose; /* -V: the version with the helper's paths and build */
         bool all; /* ps -a */
         bool no_trunc; /* ps --no-trunc */
         bool follow; /* logs -f */
@@ -62,7 +63,8 @@ struct cli_request {
 typedef const char *(*cli_getenv_fn)(const char *name);
 
 /* argv[0] is the program. Global options first (-H/--host is accepted and ignored: the daemon is
- * the policy's), then the command and its own options. On error: -1 and err (exit 125). */
+ * the policy's), then the command and its own options. On error: -1 and err (exit 125), and
+ * req->command is CLI_RUN when it was a `run` line that was refused. */
 int cli_parse(int argc, char **argv, cli_getenv_fn getenv_fn, struct cli_request *req, md_error *err);
 void cli_request_clear(struct cli_request *req);
 

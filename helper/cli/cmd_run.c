@@ -1,6 +1,7 @@
 /* run and explain run: the translated TaskInfo goes to the helper's launch (or its policy
  * explain) on stdin, with --container-id and --sandbox from the command line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -80,10 +81,34 @@ int cmd_explain(struct cli_request *req, md_error *err)
         if (cli_helper_run(args, task_fd, NULL, NULL, 0, &res, err) < 0)
                 return -1;
         int rc = 0;
-        if (res.status != 0)
+        if (res.status == 0 || (res.status == MD_EXIT_DENIED && res.out_len > 0)) {
+                fwrite(res.out, 1, res.out_len, stdout); /* a denial is an answer too, with status 77 */
+                rc = res.status;
+        } else {
                 rc = cli_helper_failure(&res, "container", NULL, res.status);
-        else
-                fwrite(res.out, 1, res.out_len, stdout);
+        }
         cli_helper_result_clear(&res);
         return rc;
+}
+
+void cmd_refused_run(int argc, char **argv)
+{
+        const char **args = calloc((size_t)argc + 2, sizeof *args);
+        if (!args)
+                return;
+        args[0] = "refuse";
+        args[1] = "--";
+        for (int i = 1; i < argc; i++)
+                args[i + 1] = argv[i];
+        struct cli_helper_result res;
+        md_error err = {0};
+        if (cli_helper_run(args, -1, NULL, NULL, 0, &res, &err) < 0) {
+                fprintf(stderr, "mesos-docker: the refusal is not audited: %s\n", err.message);
+        } else {
+                /* 77: parsed again, refused and audited; anything else says why it is not */
+                if (res.status != 77)
+                        cli_helper_relay_stderr(&res);
+                cli_helper_result_clear(&res);
+        }
+        free(args);
 }

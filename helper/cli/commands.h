@@ -8,6 +8,10 @@
 #include "error.h"
 
 int cmd_run(struct cli_request *req, md_error *err);
+/* A `run` line that cli_parse refused: the helper records the refusal (its `refuse` parses the
+ * line again and audits only a line it refuses too; the front end cannot write the audit log).
+ * The refusal stands whatever the helper says. */
+void cmd_refused_run(int argc, char **argv);
 int cmd_explain(struct cli_request *req, md_error *err);
 int cmd_inspect(struct cli_request *req, md_error *err);
 int cmd_ps(struct cli_request *req, md_error *err);

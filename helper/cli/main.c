@@ -32,19 +32,24 @@ static _Noreturn void die(const md_error *err)
         exit(err->exit_code ? err->exit_code : 1);
 }
 
-/* Agents pass `version` before anything else: it also says whether the helper is there. */
-static int cmd_version(md_error *err)
+/* Agents pass `version` before anything else: it also says whether the helper is there. Mesos
+ * parses the docker lines; -V, which no Mesos sends, adds the helper's own --version. */
+static int cmd_version(bool verbose, md_error *err)
 {
         const char *args[] = {"--version", NULL};
         struct cli_helper_result res;
         if (cli_helper_run(args, -1, NULL, NULL, 0, &res, err) < 0)
                 return -1;
         int status = res.status;
+        if (status == 0) {
+                fputs(cli_version_text, stdout);
+                if (verbose)
+                        printf("helper: %s\n%s", MD_HELPER_PATH, res.out);
+        }
         cli_helper_result_clear(&res);
         if (status != 0)
                 return md_fail(err, 1, "%s --version failed (exit %d): is it installed setuid root?",
                                MD_HELPER_PATH, status);
-        fputs(cli_version_text, stdout);
         return 0;
 }
 
@@ -59,13 +64,16 @@ int main(int argc, char **argv)
         struct cli_request req;
         /* an agent's shell may leave SIGPIPE ignored; a reader going away should end us */
         signal(SIGPIPE, SIG_DFL);
-        if (cli_parse(argc, argv, caller_env, &req, &err) < 0)
+        if (cli_parse(argc, argv, caller_env, &req, &err) < 0) {
+                if (req.command == CLI_RUN)
+                        cmd_refused_run(argc, argv);
                 die(&err);
+        }
         int rc;
         if (req.command == CLI_HELP)
                 rc = fputs(cli_usage_text, stdout) < 0;
         else if (req.command == CLI_VERSION)
-                rc = cmd_version(&err);
+                rc = cmd_version(req.verbose, &err);
         else
                 rc = run_command[req.command](&req, &err);
         cli_request_clear(&req);

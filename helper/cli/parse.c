@@ -26,7 +26,10 @@ const char cli_usage_text[] =
         "  rm [-f] [-v] NAME...\n"
         "  pull IMAGE\n"
         "  exec NAME COMMAND [ARG...]\n"
-        "  version | --version\n";
+        "  version | -v | --version     (docker's two lines, what Mesos parses)\n"
+        "  -V                           (those, then the helper's --version: its policy file,\n"
+        "                               state dir, engine module and build)\n"
+        "  -h | --help\n";
 
 static const struct {
         const char *name;
@@ -229,8 +232,9 @@ static int parse_global(int argc, char **argv, int *i, struct cli_request *req, 
                 } else if (strncmp(a, "-H=", 3) == 0 || strncmp(a, "--host=", 7) == 0 ||
                            (strncmp(a, "-H", 2) == 0 && a[2] != '\0')) {
                         *i += 1;
-                } else if (strcmp(a, "--version") == 0 || strcmp(a, "-v") == 0) {
+                } else if (strcmp(a, "--version") == 0 || strcmp(a, "-v") == 0 || strcmp(a, "-V") == 0) {
                         req->command = CLI_VERSION;
+                        req->verbose = strcmp(a, "-V") == 0;
                         *done = true;
                         return 0;
                 } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

@@ -258,16 +258,25 @@ int docker_request(struct docker *d, const char *method, const char *path, const
         return 0;
 }
 
+int docker_request_what(struct docker *d, const char *method, const char *path, const json_t *body,
+                        const char *extra_header, long timeout_ms, long *status, json_t **response,
+                        md_error *err, const char *what)
+{
+        if (docker_request(d, method, path, body, extra_header, timeout_ms, status, response, err) < 0) {
+                md_error_prefix(err, "%s", what);
+                return -1;
+        }
+        return 0;
+}
+
 int docker_call(struct docker *d, const char *method, const char *path, const json_t *body, long timeout_ms,
                 bool container_path, const long *ok_extra, long *status, json_t **response, md_error *err,
                 const char *what)
 {
         long st = 0;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_request(d, method, path, body, NULL, timeout_ms, &st, &j, err) < 0) {
-                md_error_prefix(err, "%s", what);
+        if (docker_request_what(d, method, path, body, NULL, timeout_ms, &st, &j, err, what) < 0)
                 return -1;
-        }
         bool ok = st >= 200 && st < 300;
         for (const long *e = ok_extra; e && *e && !ok; e++)
                 ok = st == *e;
@@ -420,4 +429,10 @@ void docker_close(struct docker *d)
 const char *docker_api_version(const struct docker *d)
 {
         return d->api;
+}
+
+void docker_time_limits(const struct docker *d, long *connect_ms, long *request_ms)
+{
+        *connect_ms = d->connect_ms;
+        *request_ms = d->request_ms;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <curl/curl.h>
 #include <jansson.h>
 
 #include "error.h"
@@ -20,6 +21,12 @@ struct docker;
 
 int docker_open(const char *socket_path, struct docker **out, md_error *err);
 void docker_close(struct docker *d);
+static inline void docker_closep(struct docker **d)
+{
+        docker_close(*d);
+}
+/* `_cleanup_docker_ struct docker *d = NULL;`: closed when it goes out of scope */
+#define _cleanup_docker_ __attribute__((cleanup(docker_closep)))
 const char *docker_api_version(const struct docker *d); /* "1.41" */
 
 /* Changes the connect and per-request time limits of the connections docker_open makes
@@ -34,6 +41,35 @@ void docker_set_timeouts(long connect_ms, long request_ms);
  * changed it); -1 means no limit (wait): only the connect is bounded then. */
 int docker_request(struct docker *d, const char *method, const char *path, const json_t *body,
                    const char *extra_header, long timeout_ms, long *status, json_t **response, md_error *err);
+
+/* The connect and per-request time limits of d's connection (docker_set_timeouts). */
+void docker_time_limits(const struct docker *d, long *connect_ms, long *request_ms);
+
+/* For a client that runs its own transfers (the monitor's streams, on its curl multi handle):
+ * the request set up as every request of the library's, its answer buffered, its failure
+ * mapped to an md_error as interface.md says. The answer: a growing, size-limited buffer. */
+struct docker_buf {
+        char *data;
+        size_t len, cap, max;
+        bool overflow;
+};
+
+/* Sets every option a request needs on h (after curl_easy_reset): the socket, the URL
+ * http://docker/vAPI/PATH (path NULL-safe; raw_path true means no version prefix), no proxy,
+ * http only, bounded times. timeout_ms as in docker_request. Returns a CURLcode. */
+CURLcode docker_setup_easy(const struct docker *d, CURL *h, const char *method, const char *path,
+                           bool raw_path, long timeout_ms);
+
+/* CURLOPT_WRITEFUNCTION for a struct docker_buf. */
+size_t docker_buf_write(char *ptr, size_t size, size_t nmemb, void *userdata);
+
+/* Maps a failed transfer to an md_error: a daemon that is absent or silent is
+ * MD_EXIT_UNAVAILABLE, the rest MD_EXIT_FAILED. what names the request. */
+int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char *what);
+
+/* For a non-2xx answer: "what: <daemon message> (HTTP n)"; 404 becomes MD_EXIT_NO_CONTAINER
+ * when container_path is set. Always returns -1. */
+int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path, const char *what);
 
 /* URL-escapes s for a query string; the result is malloc'd. */
 char *docker_escape(struct docker *d, const char *s);

@@ -1,5 +1,6 @@
 /* Containers: the typed calls of docker.h, each one request with its status mapping. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +8,37 @@
 #include "docker_internal.h"
 #include "json_cleanup.h"
 
-#define CHECK_REF(id, what)                                                                                  \
-        do {                                                                                                 \
-                if (!docker_valid_ref(id))                                                                   \
-                        return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: invalid container \"%.100s\"", what,  \
-                                       id ? id : "");                                                        \
-        } while (0)
+/* One request about one container: what it is called in messages ("stop container ID") and its
+ * path ("/containers/ID" and the suffix printf'd from fmt). An ID that is neither a valid name
+ * nor an id fails like a missing container, before anything is sent. */
+struct container_call {
+        char what[300];
+        char path[400];
+};
+
+static int name_call(struct container_call *c, const char *verb, const char *id, md_error *err)
+{
+        snprintf(c->what, sizeof c->what, "%s %.200s", verb, id ? id : "");
+        if (!docker_valid_ref(id))
+                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: invalid container \"%.100s\"", c->what,
+                               id ? id : "");
+        return 0;
+}
+
+static int __attribute__((format(printf, 5, 6)))
+container_call(struct container_call *c, const char *verb, const char *id, md_error *err, const char *fmt,
+               ...)
+{
+        if (name_call(c, verb, id, err) < 0)
+                return -1;
+        /* a valid ID has at most 256 characters: the prefix always fits */
+        int n = snprintf(c->path, sizeof c->path, "/containers/%s", id);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->path + n, sizeof c->path - (size_t)n, fmt, ap);
+        va_end(ap);
+        return 0;
+}
 
 static bool is_hex64(const char *s)
 {
@@ -27,29 +53,28 @@ static bool is_hex64(const char *s)
 int docker_container_create(struct docker *d, const char *name, const json_t *body, char docker_id[static 65],
                             md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "create container %.200s", name ? name : "");
-        CHECK_REF(name, what);
-        snprintf(path, sizeof path, "/containers/create?name=%s", name);
+        struct container_call c;
+        if (name_call(&c, "create container", name, err) < 0)
+                return -1;
+        snprintf(c.path, sizeof c.path, "/containers/create?name=%s", name);
         _cleanup_json_ json_t *j = NULL;
         /* 404 here is a missing image, not a missing container. */
-        if (docker_call(d, "POST", path, body, 0, false, NULL, NULL, &j, err, what) < 0)
+        if (docker_call(d, "POST", c.path, body, 0, false, NULL, NULL, &j, err, c.what) < 0)
                 return -1;
         const char *id = json_string_value(json_object_get(j, "Id"));
         if (!is_hex64(id))
-                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon answered no container id", what);
+                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon answered no container id", c.what);
         memcpy(docker_id, id, 65);
         return 0;
 }
 
 int docker_container_start(struct docker *d, const char *id, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "start container %.200s", id ? id : "");
-        CHECK_REF(id, what);
-        snprintf(path, sizeof path, "/containers/%s/start", id);
+        struct container_call c;
+        if (container_call(&c, "start container", id, err, "/start") < 0)
+                return -1;
         static const long already[] = {304, 0};
-        return docker_call(d, "POST", path, NULL, 0, true, already, NULL, NULL, err, what);
+        return docker_call(d, "POST", c.path, NULL, 0, true, already, NULL, NULL, err, c.what);
 }
 
 /* GET of a container resource whose answer must be one JSON object. */
@@ -66,58 +91,52 @@ static int get_object(struct docker *d, const char *path, const char *what, json
 
 int docker_container_inspect(struct docker *d, const char *id, json_t **out, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "inspect container %.200s", id ? id : "");
-        CHECK_REF(id, what);
-        snprintf(path, sizeof path, "/containers/%s/json", id);
-        return get_object(d, path, what, out, err);
+        struct container_call c;
+        if (container_call(&c, "inspect container", id, err, "/json") < 0)
+                return -1;
+        return get_object(d, c.path, c.what, out, err);
 }
 
 int docker_container_stop(struct docker *d, const char *id, unsigned grace_seconds, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "stop container %.200s", id ? id : "");
-        CHECK_REF(id, what);
         if (grace_seconds > 86400)
                 grace_seconds = 86400;
-        snprintf(path, sizeof path, "/containers/%s/stop?t=%u", id, grace_seconds);
+        struct container_call c;
+        if (container_call(&c, "stop container", id, err, "/stop?t=%u", grace_seconds) < 0)
+                return -1;
         static const long not_running[] = {304, 0};
         /* The daemon answers once the container is gone: allow the grace on top. */
         long timeout = (long)grace_seconds * 1000 + d->request_ms;
-        return docker_call(d, "POST", path, NULL, timeout, true, not_running, NULL, NULL, err, what);
+        return docker_call(d, "POST", c.path, NULL, timeout, true, not_running, NULL, NULL, err, c.what);
 }
 
 int docker_container_kill(struct docker *d, const char *id, const char *signal, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "kill container %.200s", id ? id : "");
-        CHECK_REF(id, what);
         _cleanup_free_ char *esig = docker_escape(d, signal ? signal : "SIGKILL");
         if (!esig)
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
-        snprintf(path, sizeof path, "/containers/%s/kill?signal=%.60s", id, esig);
-        return docker_call(d, "POST", path, NULL, 0, true, NULL, NULL, NULL, err, what);
+                return md_fail(err, MD_EXIT_FAILED, "kill container %.200s: out of memory", id ? id : "");
+        struct container_call c;
+        if (container_call(&c, "kill container", id, err, "/kill?signal=%.60s", esig) < 0)
+                return -1;
+        return docker_call(d, "POST", c.path, NULL, 0, true, NULL, NULL, NULL, err, c.what);
 }
 
 int docker_container_remove(struct docker *d, const char *id, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "remove container %.200s", id ? id : "");
-        CHECK_REF(id, what);
-        snprintf(path, sizeof path, "/containers/%s?force=1&v=1", id);
+        struct container_call c;
+        if (container_call(&c, "remove container", id, err, "?force=1&v=1") < 0)
+                return -1;
         long status = 0;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_request(d, "DELETE", path, NULL, NULL, 0, &status, &j, err) < 0) {
-                md_error_prefix(err, "%s", what);
+        if (docker_request_what(d, "DELETE", c.path, NULL, NULL, 0, &status, &j, err, c.what) < 0)
                 return -1;
-        }
         if ((status >= 200 && status < 300) || status == 404)
                 return 0;
         /* Another remover (destroy racing the monitor) got there first. */
         const char *msg = json_string_value(json_object_get(j, "message"));
         if (status == 409 && msg && strstr(msg, "already in progress"))
                 return 0;
-        return docker_fail_status(err, status, j, true, what);
+        return docker_fail_status(err, status, j, true, c.what);
 }
 
 int docker_container_list(struct docker *d, const char *label_filter, json_t **out, md_error *err)
@@ -148,20 +167,19 @@ int docker_container_list(struct docker *d, const char *label_filter, json_t **o
 int docker_container_wait(struct docker *d, const char *id, const char *condition, int *exit_code,
                           md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "wait for container %.200s", id ? id : "");
-        CHECK_REF(id, what);
         _cleanup_free_ char *econd = docker_escape(d, condition ? condition : "not-running");
         if (!econd)
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
-        snprintf(path, sizeof path, "/containers/%s/wait?condition=%.60s", id, econd);
+                return md_fail(err, MD_EXIT_FAILED, "wait for container %.200s: out of memory", id ? id : "");
+        struct container_call c;
+        if (container_call(&c, "wait for container", id, err, "/wait?condition=%.60s", econd) < 0)
+                return -1;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_call(d, "POST", path, NULL, -1, true, NULL, NULL, &j, err, what) < 0)
+        if (docker_call(d, "POST", c.path, NULL, -1, true, NULL, NULL, &j, err, c.what) < 0)
                 return -1;
         json_t *code = json_object_get(j, "StatusCode");
         if (!json_is_integer(code) || json_integer_value(code) < 0 || json_integer_value(code) > 0xffff) {
                 const char *msg = json_string_value(json_object_get(json_object_get(j, "Error"), "Message"));
-                return md_fail(err, MD_EXIT_FAILED, "%s: %s", what,
+                return md_fail(err, MD_EXIT_FAILED, "%s: %s", c.what,
                                msg ? msg : "no exit status in the answer");
         }
         *exit_code = (int)json_integer_value(code);
@@ -170,18 +188,16 @@ int docker_container_wait(struct docker *d, const char *id, const char *conditio
 
 int docker_container_stats(struct docker *d, const char *id, json_t **out, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "stats of container %.200s", id ? id : "");
-        CHECK_REF(id, what);
-        snprintf(path, sizeof path, "/containers/%s/stats?stream=0", id);
-        return get_object(d, path, what, out, err);
+        struct container_call c;
+        if (container_call(&c, "stats of container", id, err, "/stats?stream=0") < 0)
+                return -1;
+        return get_object(d, c.path, c.what, out, err);
 }
 
 int docker_container_update(struct docker *d, const char *id, const json_t *body, md_error *err)
 {
-        char what[300], path[400];
-        snprintf(what, sizeof what, "update container %.200s", id ? id : "");
-        CHECK_REF(id, what);
-        snprintf(path, sizeof path, "/containers/%s/update", id);
-        return docker_call(d, "POST", path, body, 0, true, NULL, NULL, NULL, err, what);
+        struct container_call c;
+        if (container_call(&c, "update container", id, err, "/update") < 0)
+                return -1;
+        return docker_call(d, "POST", c.path, body, 0, true, NULL, NULL, NULL, err, c.what);
 }

@@ -24,10 +24,8 @@ int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_err
         snprintf(what, sizeof what, "inspect image %.500s", ref);
         long status = 0;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_request(d, "GET", path, NULL, NULL, 0, &status, &j, err) < 0) {
-                md_error_prefix(err, "%s", what);
+        if (docker_request_what(d, "GET", path, NULL, NULL, 0, &status, &j, err, what) < 0)
                 return -1;
-        }
         if (status == 404)
                 return md_fail(err, MD_EXIT_NO_CONTAINER, "%.500s: no such image", ref);
         if (status != 200)
@@ -101,10 +99,8 @@ int docker_image_check_access(struct docker *d, const char *ref, const char *reg
         snprintf(path, sizeof path, "/distribution/%s/json", esc);
         long status = 0;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_request(d, "GET", path, NULL, header, 0, &status, &j, err) < 0) {
-                md_error_prefix(err, "%s", what);
+        if (docker_request_what(d, "GET", path, NULL, header, 0, &status, &j, err, what) < 0)
                 return -1;
-        }
         /* the daemon answers 401 for refused credentials, 500 for missing ones, 404 for an
          * unknown manifest: only a descriptor is a yes */
         if (status != 200)

@@ -1,5 +1,5 @@
-/* What the docker_*.c and monitor_*.c files share and nobody else sees: the connection
- * object, the libcurl setup every request uses, and the error mapping of interface.md. */
+/* What the docker_*.c files share and nobody else sees: the connection object and the
+ * calls behind the public ones (docker.h). */
 #pragma once
 
 #include <curl/curl.h>
@@ -29,29 +29,10 @@ struct docker {
         long request_ms;
 };
 
-/* A growing, size-limited response buffer. */
-struct docker_buf {
-        char *data;
-        size_t len, cap, max;
-        bool overflow;
-};
-
-/* Sets every option a request needs on h (after curl_easy_reset): the socket, the URL
- * http://docker/vAPI/PATH (path NULL-safe; raw_path true means no version prefix), no proxy,
- * http only, bounded times. timeout_ms as in docker_request. Returns a CURLcode. */
-CURLcode docker_setup_easy(const struct docker *d, CURL *h, const char *method, const char *path,
-                           bool raw_path, long timeout_ms);
-
-/* CURLOPT_WRITEFUNCTION for a struct docker_buf. */
-size_t docker_buf_write(char *ptr, size_t size, size_t nmemb, void *userdata);
-
-/* Maps a failed transfer to an md_error: a daemon that is absent or silent is
- * MD_EXIT_UNAVAILABLE, the rest MD_EXIT_FAILED. what names the request. */
-int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char *what);
-
-/* For a non-2xx answer: "what: <daemon message> (HTTP n)"; 404 becomes MD_EXIT_NO_CONTAINER
- * when container_path is set. Always returns -1. */
-int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path, const char *what);
+/* docker_request, with a failure to get an answer at all prefixed by what ("inspect image X"). */
+int docker_request_what(struct docker *d, const char *method, const char *path, const json_t *body,
+                        const char *extra_header, long timeout_ms, long *status, json_t **response,
+                        md_error *err, const char *what);
 
 /* docker_request, then the status check: 2xx (or one of ok_extra, 0-terminated) is success. */
 int docker_call(struct docker *d, const char *method, const char *path, const json_t *body, long timeout_ms,

@@ -23,6 +23,12 @@ static int fetch_child(void *arg, char **out, size_t *out_len, md_error *err)
         return r;
 }
 
+struct caller_child fetch_caller_child(uid_t uid, gid_t gid, const int *keep, size_t n_keep, size_t max_out)
+{
+        static const int codes[] = {MD_EXIT_DENIED, MD_EXIT_BAD_TASK, 0};
+        return (struct caller_child){uid, gid, keep, n_keep, max_out, codes};
+}
+
 int fetch_run(const struct fetch_request *req, md_error *err)
 {
         if (req->n_items == 0)
@@ -30,9 +36,7 @@ int fetch_run(const struct fetch_request *req, md_error *err)
         if (req->sandbox_dirfd < 0 || !req->items)
                 return md_fail(err, MD_EXIT_FAILED, "fetch: no sandbox");
         int keep[] = {req->sandbox_dirfd, req->cache_dirfd, req->log_fd};
-        int r = fetch_child_run(req->uid, req->gid, keep, sizeof keep / sizeof *keep, fetch_child,
-                                (void *)req, 0, NULL, err);
-        if (r < 0)
-                md_error_prefix(err, "fetch");
-        return r;
+        const struct caller_child c =
+                fetch_caller_child(req->uid, req->gid, keep, sizeof keep / sizeof *keep, 0);
+        return caller_child_run(&c, fetch_child, (void *)req, NULL, NULL, err);
 }

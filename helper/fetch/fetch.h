@@ -47,10 +47,6 @@ struct fetch_request {
  * allow (also after a redirect) is MD_EXIT_DENIED. */
 int fetch_run(const struct fetch_request *req, md_error *err);
 
-/* The URI scheme as the fetcher sees it ("http", "file" for a bare absolute path…), lower
- * case, into out; -1 when the URI has none it knows. Pure; used for the policy request. */
-int fetch_uri_scheme(const char *uri, char out[static 16]);
-
 /* Opens (creating it when it can) cache_root/UID, the caller's cache directory, and returns
  * its dirfd or -1. Needs no capability: cache_root must be a root-owned directory, not a
  * symlink; when it is sticky and writable by all (mode 1733 or 1777) the UID directory is

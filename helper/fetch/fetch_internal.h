@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "caller_child.h"
 #include "error.h"
 #include "fetch.h"
 
@@ -17,9 +18,6 @@
 #define FETCH_NAME_MAX 4096 /* an output path, as the sandbox sees it */
 
 /* ---- fetch_uri.c: pure URI and name handling ---- */
-
-/* The URI without its leading white space (" \t\n\r", as Mesos trims it). */
-const char *fetch_uri_trim(const char *uri);
 
 /* The file name Mesos' fetcher gives a URI: the basename of its path, without query or
  * fragment. -EINVAL when there is none (a URI ending in '/', no path, "." or ".."). */
@@ -78,13 +76,11 @@ int fetch_download(const struct fetch_request *req, const char *uri, const char 
 /* Copies all of src (from offset 0) to dst; -EFBIG beyond max bytes, -errno. */
 int fetch_copy_fd(int src, int dst, uint64_t max, uint64_t *bytes);
 
-/* ---- fetch_child.c: running work as the caller ---- */
+/* ---- fetch.c: running work as the caller (caller_child.h) ---- */
 
-/* Forks; the child becomes uid/gid completely, closes every fd but keep_fds, then runs fn,
- * whose result (out, at most max_out bytes) or error travels back over a pipe. */
-typedef int (*fetch_child_fn)(void *arg, char **out, size_t *out_len, md_error *err);
-int fetch_child_run(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, fetch_child_fn fn, void *arg,
-                    size_t max_out, char **out, md_error *err);
+/* The fetcher's child: uid/gid keeping keep[0..n_keep), answering at most max_out bytes, whose
+ * word is trusted for MD_EXIT_DENIED and MD_EXIT_BAD_TASK besides MD_EXIT_FAILED. */
+struct caller_child fetch_caller_child(uid_t uid, gid_t gid, const int *keep, size_t n_keep, size_t max_out);
 
 /* ---- cache.c ---- */
 

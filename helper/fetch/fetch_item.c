@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "fetch_item.h"
+#include "uri.h"
 #include "util.h"
 
 void fetch_log(int log_fd, const char *fmt, ...)
@@ -92,9 +93,9 @@ static int extract_item(const struct fetch_request *req, int fd, int parentfd, c
 int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it, mode_t umask_bits,
                    md_error *err)
 {
-        const char *uri = fetch_uri_trim(it->uri ? it->uri : "");
+        const char *uri = md_uri_trim(it->uri ? it->uri : "");
         char scheme[16], q[512], name[FETCH_NAME_MAX + 1];
-        if (fetch_uri_scheme(uri, scheme) < 0)
+        if (md_uri_scheme(uri, scheme) < 0)
                 return md_fail(err, MD_EXIT_FAILED, "%s: neither a URI with a scheme nor an absolute path",
                                fetch_quote_uri(uri, q, sizeof q));
         if (!fetch_scheme_allowed(req, scheme))

@@ -5,35 +5,7 @@
 #include <string.h>
 
 #include "fetch_internal.h"
-
-const char *fetch_uri_trim(const char *uri)
-{
-        while (*uri == ' ' || *uri == '\t' || *uri == '\n' || *uri == '\r')
-                uri++;
-        return uri;
-}
-
-/* Agrees with task_uri_scheme(): the policy judged the scheme this returns. */
-int fetch_uri_scheme(const char *uri, char out[static 16])
-{
-        uri = fetch_uri_trim(uri);
-        if (uri[0] == '/') {
-                strcpy(out, "file");
-                return 0;
-        }
-        /* RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-        if (!isalpha((unsigned char)uri[0]))
-                return -1;
-        size_t n = 0;
-        while (isalnum((unsigned char)uri[n]) || uri[n] == '+' || uri[n] == '-' || uri[n] == '.')
-                n++;
-        if (uri[n] != ':' || n >= 16)
-                return -1;
-        for (size_t i = 0; i < n; i++)
-                out[i] = (char)tolower((unsigned char)uri[i]);
-        out[n] = '\0';
-        return 0;
-}
+#include "uri.h"
 
 bool fetch_scheme_allowed(const struct fetch_request *req, const char *scheme)
 {
@@ -45,7 +17,7 @@ bool fetch_scheme_allowed(const struct fetch_request *req, const char *scheme)
 
 const char *fetch_uri_local_path(const char *uri)
 {
-        uri = fetch_uri_trim(uri);
+        uri = md_uri_trim(uri);
         if (uri[0] == '/')
                 return uri;
         if (strncasecmp(uri, "file://", 7) != 0)
@@ -58,7 +30,7 @@ const char *fetch_uri_local_path(const char *uri)
 
 int fetch_uri_basename(const char *uri, char *out, size_t out_len)
 {
-        uri = fetch_uri_trim(uri);
+        uri = md_uri_trim(uri);
         const char *path = uri;
         size_t len;
         const char *sep = strstr(uri, "://");

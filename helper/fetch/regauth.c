@@ -119,8 +119,8 @@ int regauth_lookup(const struct regauth_request *req, char **out, md_error *err)
                 struct sandbox_arg a = {req->sandbox_dirfd, req->registry};
                 int keep[] = {req->sandbox_dirfd};
                 _cleanup_free_ char *answer = NULL;
-                if (fetch_child_run(req->uid, req->gid, keep, 1, sandbox_child, &a, 64 * 1024, &answer, err) <
-                    0)
+                const struct caller_child c = fetch_caller_child(req->uid, req->gid, keep, 1, 64 * 1024);
+                if (caller_child_run(&c, sandbox_child, &a, &answer, NULL, err) < 0)
                         return -1;
                 if (answer && strcmp(answer, NO_CONFIG) != 0 && strcmp(answer, NO_MATCH) != 0) {
                         *out = MD_TAKE_PTR(answer);
@@ -167,7 +167,8 @@ int regauth_lookup_file(uid_t uid, gid_t gid, const char *path, const char *regi
                         return md_fail(err, MD_EXIT_USAGE, "--config %.200s: not an absolute path", path);
                 struct file_arg a = {path, registry};
                 _cleanup_free_ char *answer = NULL;
-                if (fetch_child_run(uid, gid, NULL, 0, file_child, &a, 64 * 1024, &answer, err) < 0)
+                const struct caller_child c = fetch_caller_child(uid, gid, NULL, 0, 64 * 1024);
+                if (caller_child_run(&c, file_child, &a, &answer, NULL, err) < 0)
                         return -1;
                 if (answer && strcmp(answer, NO_CONFIG) != 0 && strcmp(answer, NO_MATCH) != 0) {
                         *out = MD_TAKE_PTR(answer);

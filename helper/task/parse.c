@@ -262,6 +262,8 @@ int task_parse(const char *json_text, size_t len, struct task_spec **out, md_err
         if (!json_is_object(root))
                 return md_fail(err, MD_EXIT_BAD_TASK, "task: expected a JSON object (a TaskInfo)");
 
+        if (task_check_fields(root, err) < 0)
+                return -1;
         _cleanup_(task_freep) struct task_spec *t = calloc(1, sizeof *t);
         if (!t)
                 return md_fail(err, MD_EXIT_FAILED, "task: out of memory");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "task_internal.h"
+#include "uri.h"
 
 static const struct task_pb_enum variable_types[] = {
         {"UNKNOWN", 0},
@@ -61,7 +62,7 @@ static int parse_uri(json_t *u, const char *path, struct task_uri *uri, md_error
         if (task_pb_get_string(u, path, "value", true, &uri->value, err) < 0)
                 return -1;
         snprintf(vpath, sizeof vpath, "%s.value", path);
-        if (task_uri_scheme(uri->value, scheme) < 0)
+        if (md_uri_scheme(uri->value, scheme) < 0)
                 return md_fail(err, MD_EXIT_BAD_TASK,
                                "%s: %s is neither a URI with a scheme nor an absolute path", vpath,
                                task_quote(uri->value, q));

@@ -103,7 +103,7 @@ static int parse_volumes(json_t *c, const char *parent, struct task_spec *t, md_
 {
         char path[TASK_PATH_MAX];
         json_t *arr;
-        if (task_pb_get_array(c, parent, "volumes", TASK_MAX_VOLUMES, &arr, path, err) < 0)
+        if (task_pb_get_array(c, parent, "volumes", POLICY_MAX_VOLUMES, &arr, path, err) < 0)
                 return -1;
         if (!arr || json_array_size(arr) == 0)
                 return 0;

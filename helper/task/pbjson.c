@@ -22,8 +22,7 @@ void task_pb_index_path(const char *parent, size_t i, char path[static TASK_PATH
         snprintf(path, TASK_PATH_MAX, "%s[%zu]", parent, i);
 }
 
-/* "port_mappings" -> "portMappings", as protoc derives json_name. */
-static void camel_case(const char *name, char out[static 64])
+void task_pb_json_name(const char *name, char out[static 64])
 {
         size_t n = 0;
         bool upper = false;
@@ -67,7 +66,7 @@ int task_pb_field(json_t *obj, const char *parent, const char *name, json_t **ou
                   char path[static TASK_PATH_MAX], md_error *err)
 {
         char camel[64];
-        camel_case(name, camel);
+        task_pb_json_name(name, camel);
         json_t *snake_v = json_object_get(obj, name);
         json_t *camel_v = strcmp(camel, name) != 0 ? json_object_get(obj, camel) : NULL;
 
@@ -202,9 +201,27 @@ int task_pb_uint(json_t *v, const char *path, uint64_t max, uint64_t *out, md_er
         return 0;
 }
 
+/* " (HOST, BRIDGE, NONE or USER)": the names a message lists after an unknown value. */
+static const char *allowed(const struct task_pb_enum *values, char buf[static 256])
+{
+        size_t n = 0, len = 0;
+        while (values[n].name)
+                n++;
+        len += (size_t)snprintf(buf + len, 256 - len, " (");
+        for (size_t i = 0; i < n && len < 256; i++)
+                len += (size_t)snprintf(buf + len, 256 - len, "%s%s",
+                                        i == 0       ? ""
+                                        : i + 1 == n ? " or "
+                                                     : ", ",
+                                        values[i].name);
+        if (len < 256)
+                snprintf(buf + len, 256 - len, ")");
+        return buf;
+}
+
 int task_pb_enum(json_t *v, const char *path, const struct task_pb_enum *values, int *out, md_error *err)
 {
-        char q[300];
+        char q[300], names[256];
         if (json_is_string(v)) {
                 const char *s = json_string_value(v);
                 for (const struct task_pb_enum *e = values; e->name; e++)
@@ -212,7 +229,8 @@ int task_pb_enum(json_t *v, const char *path, const struct task_pb_enum *values,
                                 *out = e->number;
                                 return 0;
                         }
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: unknown value %s", path, task_quote(s, q));
+                return md_fail(err, MD_EXIT_BAD_TASK, "%s: unknown value %s%s", path, task_quote(s, q),
+                               allowed(values, names));
         }
         if (json_is_integer(v)) {
                 json_int_t i = json_integer_value(v);
@@ -221,7 +239,8 @@ int task_pb_enum(json_t *v, const char *path, const struct task_pb_enum *values,
                                 *out = e->number;
                                 return 0;
                         }
-                return md_fail(err, MD_EXIT_BAD_TASK, "%s: unknown value %jd", path, (intmax_t)i);
+                return md_fail(err, MD_EXIT_BAD_TASK, "%s: unknown value %jd%s", path, (intmax_t)i,
+                               allowed(values, names));
         }
         return expected(v, path, "a string", err);
 }

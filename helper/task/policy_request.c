@@ -1,32 +1,9 @@
 /* What a task asks of the policy: image, network, privilege, host volumes, user, docker
  * parameters, resources and fetch schemes, each as the policy matches it. */
-#include <ctype.h>
 #include <string.h>
 
 #include "task_internal.h"
-
-int task_uri_scheme(const char *uri, char out[static 16])
-{
-        /* the fetcher trims leading white space too; the scheme must be the one it will use */
-        while (*uri == ' ' || *uri == '\t' || *uri == '\n' || *uri == '\r')
-                uri++;
-        if (uri[0] == '/') {
-                strcpy(out, "file");
-                return 0;
-        }
-        /* RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-        size_t n = 0;
-        if (!isalpha((unsigned char)uri[0]))
-                return -1;
-        while (isalnum((unsigned char)uri[n]) || uri[n] == '+' || uri[n] == '-' || uri[n] == '.')
-                n++;
-        if (uri[n] != ':' || n >= 16)
-                return -1;
-        for (size_t i = 0; i < n; i++)
-                out[i] = (char)tolower((unsigned char)uri[i]);
-        out[n] = '\0';
-        return 0;
-}
+#include "uri.h"
 
 static const char *network_name(const struct task_spec *t)
 {
@@ -69,7 +46,7 @@ int task_policy_request(const struct task_spec *t, const char **volume_host_path
         /* only host paths outside the sandbox are the policy's: a relative host_path is in the
          * sandbox, an absolute one is judged as the helper resolved it (symlinks followed) */
         size_t nv = 0;
-        for (size_t i = 0; i < t->n_volumes && i < TASK_MAX_VOLUMES; i++) {
+        for (size_t i = 0; i < t->n_volumes && i < POLICY_MAX_VOLUMES; i++) {
                 if (t->volumes[i].host_path[0] != '/')
                         continue;
                 if (!volume_host_paths || !volume_host_paths[i] || volume_host_paths[i][0] != '/')
@@ -105,7 +82,7 @@ int task_policy_request(const struct task_spec *t, const char **volume_host_path
         size_t ns = 0;
         for (size_t i = 0; i < t->n_uris && i < TASK_MAX_URIS; i++) {
                 char scheme[16];
-                if (task_uri_scheme(t->uris[i].value, scheme) < 0)
+                if (md_uri_scheme(t->uris[i].value, scheme) < 0)
                         return md_fail(err, MD_EXIT_BAD_TASK, "command.uris[%zu].value: no scheme", i);
                 if (contains(storage->fetch_schemes, ns, scheme))
                         continue;

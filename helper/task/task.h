@@ -22,7 +22,6 @@ enum task_network { TASK_NETWORK_HOST, TASK_NETWORK_BRIDGE, TASK_NETWORK_NONE, _
  * JSON_ENSURE_ASCII (up to 3x: a 4-byte UTF-8 character becomes a 12-byte surrogate pair). */
 #define TASK_MAX_TEXT (4 * 1024 * 1024)
 #define TASK_MAX_STRING (64 * 1024) /* bytes per JSON string */
-#define TASK_MAX_VOLUMES 64
 #define TASK_MAX_PARAMETERS 64
 #define TASK_MAX_URIS 64
 #define TASK_MAX_PORTS 64
@@ -176,7 +175,7 @@ json_t *task_create_request(const struct task_spec *t, const struct task_context
  * with its value as given (parameter_values). claims: task_resource_claims.
  * fetch_schemes: lower case, each once; a bare absolute path is "file". */
 struct task_policy_storage {
-        struct policy_volume_request volumes[64];
+        struct policy_volume_request volumes[POLICY_MAX_VOLUMES];
         const char *parameter_keys[64];
         const char *parameter_values[64];
         const char *fetch_schemes[64];

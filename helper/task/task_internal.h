@@ -23,6 +23,8 @@
 int task_pb_field(json_t *obj, const char *parent, const char *name, json_t **out,
                   char path[static TASK_PATH_MAX], md_error *err);
 void task_pb_index_path(const char *parent, size_t i, char path[static TASK_PATH_MAX]);
+/* "port_mappings" -> "portMappings", as protoc derives json_name. */
+void task_pb_json_name(const char *name, char out[static 64]);
 
 /* The value checks, for a value already found at path. */
 int task_pb_string(json_t *v, const char *path, char **out, md_error *err); /* strdup'd */
@@ -56,6 +58,10 @@ int task_pb_get_array(json_t *obj, const char *parent, const char *name, size_t 
 const char *task_quote(const char *s, char buf[static 300]);
 
 /* ----- parsing the parts of a TaskInfo ----- */
+/* schema.c: every field name in the task is one of its Mesos message (mesos.proto, 0.20 to
+ * 1.x), or "PATH: not a DockerInfo field (did you mean network?)". Fields of messages the
+ * helper does not read are accepted and not looked into. */
+int task_check_fields(json_t *root, md_error *err);
 int task_parse_command(json_t *cmd, const char *path, struct task_spec *t, md_error *err);
 /* A ContainerInfo that must be DOCKER: volumes, hostname, docker. */
 int task_parse_container(json_t *container, const char *path, struct task_spec *t, md_error *err);
@@ -97,8 +103,6 @@ int task_check_parameters(struct task_spec *t, md_error *err);
 int task_param_bool(const char *v, bool *out);
 
 /* ----- helpers shared by translate and parameters ----- */
-/* Lower-case URI scheme into out ("file" for a bare absolute path); -1 when none. */
-int task_uri_scheme(const char *uri, char out[static 16]);
 /* Parses a docker size ("64m", "1g", "512", "1.5GiB") into bytes, 1024-based as docker's
  * RAMInBytes. */
 int task_parse_size(const char *s, int64_t *out);

@@ -15,8 +15,8 @@
 #include "json_cleanup.h"
 #include "task_internal.h"
 
-_Static_assert(TASK_MAX_VOLUMES <= 64 && TASK_MAX_PARAMETERS <= 64 && TASK_MAX_URIS <= 64,
-               "struct task_policy_storage and policy_verdict hold 64 of each");
+_Static_assert(TASK_MAX_PARAMETERS <= 64 && TASK_MAX_URIS <= 64,
+               "struct task_policy_storage holds 64 of each");
 
 struct builder {
         bool failed; /* out of memory somewhere: checked once at the end */

@@ -38,6 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!h->state_dir || h->state_dir[0] != '/' || !h->docker_socket || !h->audit_log ||
             h->sandbox_roots[h->n_sandbox_roots] != NULL)
                 abort();
+        /* the warnings of `policy check`: each "fuzz.conf:LINE: warning: …", one line */
+        policy_lint(p);
+        for (size_t i = 0; i < policy_n_warnings(p); i++)
+                if (strncmp(policy_warning(p, i), "fuzz.conf:", 10) != 0 ||
+                    strchr(policy_warning(p, i), '\n'))
+                        abort();
 
         static const gid_t groups[] = {1000, 0, 100};
         const struct policy_caller callers[] = {

@@ -10,8 +10,8 @@
 #include "json_cleanup.h"
 #include "task.h"
 
-static const char *paths[TASK_MAX_VOLUMES];
-static bool read_only[TASK_MAX_VOLUMES];
+static const char *paths[POLICY_MAX_VOLUMES];
+static bool read_only[POLICY_MAX_VOLUMES];
 
 static void check(bool ok)
 {
@@ -59,9 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 check(err.message[0] != '\0' && strchr(err.message, '\n') == NULL);
                 return 0;
         }
-        check(t != NULL && t->task_id && t->image && t->n_volumes <= TASK_MAX_VOLUMES);
+        check(t != NULL && t->task_id && t->image && t->n_volumes <= POLICY_MAX_VOLUMES);
 
-        for (size_t i = 0; i < TASK_MAX_VOLUMES; i++) {
+        for (size_t i = 0; i < POLICY_MAX_VOLUMES; i++) {
                 paths[i] = i % 2 ? "/srv/shared" : "/sandbox/work";
                 read_only[i] = i % 3 == 0;
         }

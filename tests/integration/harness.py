@@ -4,12 +4,14 @@ sandboxes, and a view of the real docker daemon. See tests/integration/README.md
 Every suite runs as root and acts through unprivileged users with runuser/setpriv, as an agent
 would. A suite that finds the environment missing is skipped, saying why (tap.py: a failure in CI)."""
 
+import http.server
 import json
 import os
 import pwd
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import unittest
 import uuid
@@ -198,6 +200,27 @@ def run_task(user, task_info, sandbox=None):
         return r, None, sandbox
     w = helper(user, "wait", cid)
     return r, w, sandbox
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that keeps the test output to TAP (no access log on stderr)."""
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_http(handler_class):
+    """A threading HTTP server on a free port of 127.0.0.1, serving in a thread; its URL is .base.
+    Stop it with stop_http()."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    server.base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop_http(server):
+    server.shutdown()
+    server.server_close()
 
 
 def read(path, mode="r"):

@@ -1,5 +1,6 @@
 """Every bad input gets its documented exit code, one clear line naming the field, and changes nothing."""
 
+import json
 import os
 import socket
 import subprocess
@@ -34,6 +35,34 @@ class BadInput(HelperTestCase):
     def test_unknown_enum(self):
         self.assertExit(self.launch(task("x", network="HOSTT")), 65,
                         'container.docker.network: unknown value "HOSTT"')
+
+    def test_misspelled_fields_are_refused_with_the_nearest_name(self):
+        t = task("x")
+        t["contianer"] = t.pop("container")
+        self.assertExit(self.launch(t), 65, "contianer: no such field in TaskInfo (did you mean container?)")
+        t = task("x")
+        t["container"]["docker"]["netwrok"] = "BRIDGE"
+        self.assertExit(self.launch(t), 65,
+                        "container.docker.netwrok: no such field in DockerInfo (did you mean network?)")
+        t = task("x", uris=[{"value": "http://x/y", "extrat": True}])
+        self.assertExit(self.launch(t), 65, "command.uris[0].extrat: no such field in CommandInfo.URI "
+                                            "(did you mean extract?)")
+
+    def test_mesos_fields_the_helper_does_not_use_are_accepted(self):
+        t = task("x", labels={"labels": [{"key": "a", "value": "b"}]}, health_check={"anything": 1},
+                 discovery={"visibility": "FRAMEWORK"}, kill_policy={"grace_period": {"nanoseconds": 1}},
+                 slave_id={"value": "s1"}, data="aGk=")
+        t["container"]["network_infos"] = [{"name": "x"}]
+        t["command"]["environment"] = {"variables": [{"name": "A", "value": "1"}]}
+        r = helper(AGENT1, "policy", "explain", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1),
+                   stdin=t)
+        self.assertExit(r, 0)
+
+    def test_enum_errors_list_the_values(self):
+        self.assertExit(self.launch(task("x", network="HOSTT")), 65,
+                        'container.docker.network: unknown value "HOSTT" (HOST, BRIDGE, NONE or USER)')
+        t = task("x", volumes=[{"container_path": "/x", "host_path": "y", "mode": "rw"}])
+        self.assertExit(self.launch(t), 65, 'container.volumes[0].mode: unknown value "rw" (RW or RO)')
 
     def test_not_docker_is_65_and_says_so(self):
         t = task("x")
@@ -82,7 +111,7 @@ class BadInput(HelperTestCase):
 
     def test_sandbox_outside_root(self):
         r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", "/tmp", stdin=task("x"))
-        self.assertExit(r, 77, "sandbox-root")
+        self.assertExit(r, 77, f"sandbox /tmp: not under a sandbox-root of the policy ({SANDBOX_ROOT})")
         r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", f"{SANDBOX_ROOT}/../../..",
                    stdin=task("x"))
         self.assertIn(r.code, (64, 77))
@@ -102,6 +131,22 @@ class BadInput(HelperTestCase):
         self.assertExit(helper(AGENT1, "wait"), 64)
         self.assertExit(helper(AGENT1, "destroy", "x", "--grace", "soon"), 64, "--grace")
         self.assertExit(helper(AGENT1, "launch", "--bogus"), 64)
+
+    def test_usage_message_says_usage_once(self):
+        r = helper(AGENT1, "usage")
+        self.assertExit(r, 64)
+        self.assertEqual(r.err, "mesos-docker-helper: usage: usage ID\n")
+        self.assertEqual(helper(AGENT1, "wait").err, "mesos-docker-helper: usage: wait ID\n")
+
+    def test_relative_task_file_is_read_from_the_callers_directory(self):
+        sandbox = make_sandbox(AGENT1)
+        with open(os.path.join(sandbox, "task.json"), "w") as f:
+            json.dump(task("echo hi"), f)
+        os.chown(os.path.join(sandbox, "task.json"), uid_of(AGENT1), uid_of(AGENT1))
+        r = helper(AGENT1, "policy", "explain", "--container-id", new_id(), "--sandbox", sandbox,
+                   "--task", "task.json", cwd=sandbox)
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()["create"]["body"]["Cmd"], ["/bin/sh", "-c", "echo hi"])
 
     def test_unknown_container(self):
         self.assertExit(helper(AGENT1, "wait", new_id()), 2, "no such container")
@@ -124,10 +169,10 @@ class DaemonDown(HelperTestCase):
 
     def test_no_daemon(self):
         self.with_socket("/run/mesos-docker-test/nobody.sock")
-        t0 = time.time()
-        r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1), stdin=task("x"))
+        # bounded: a helper that hangs is killed by the timeout and fails the case
+        r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1), stdin=task("x"),
+                   timeout=60)
         self.assertExit(r, 69)
-        self.assertLess(time.time() - t0, 20)
 
     def test_silent_daemon(self):
         path = "/run/mesos-docker-test/silent.sock"
@@ -150,11 +195,9 @@ class DaemonDown(HelperTestCase):
         th.start()
         try:
             self.with_socket(path)
-            t0 = time.time()
             r = helper(AGENT1, "launch", "--container-id", new_id(), "--sandbox", make_sandbox(AGENT1),
                        stdin=task("x"), timeout=120)
             self.assertExit(r, 69)
-            self.assertLess(time.time() - t0, 90)
         finally:
             stop.set()
             th.join()

@@ -7,7 +7,6 @@ root-only directory, or another directory, in its place. The container runs as r
 the path. It must see the directory that was checked, never the secret, and its output must land
 in the checked sandbox."""
 
-import http.server
 import os
 import pwd
 import shutil
@@ -16,16 +15,16 @@ import threading
 import unittest
 import uuid
 
-from harness import (AGENT1, DEFAULT_CALLERS, HELPER_SECTION, SANDBOX_ROOT, HelperTestCase, as_user,
-                     container_exists, docker_api, helper, launch, main, read, task, uid_of, wait_until,
-                     write_policy)
+from harness import (AGENT1, DEFAULT_CALLERS, HELPER_SECTION, SANDBOX_ROOT, HelperTestCase, QuietHandler,
+                     as_user, container_exists, docker_api, helper, launch, main, read, serve_http, stop_http,
+                     task, uid_of, wait_until, write_policy)
 
 TOP = "/var/lib/mesos-docker-test/bind-race"
 SECRET = "root-only secret behind the symlink"
 ORIGINAL = "the directory the helper checked"
 
 
-class StallingHandler(http.server.BaseHTTPRequestHandler):
+class StallingHandler(QuietHandler):
     """Serves /slow only once the test has done its swap: the fetch stalls in between."""
 
     def do_GET(self):
@@ -36,9 +35,6 @@ class StallingHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 def as_agent1(script):
@@ -66,15 +62,13 @@ class BindRace(HelperTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StallingHandler)
-        cls.url = f"http://127.0.0.1:{cls.server.server_address[1]}/slow"
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.server = serve_http(StallingHandler)
+        cls.url = f"{cls.server.base}/slow"
 
     @classmethod
     def tearDownClass(cls):
         cls.server.release.set()
-        cls.server.shutdown()
-        cls.server.server_close()
+        stop_http(cls.server)
 
     def setUp(self):
         self.top = os.path.join(TOP, uuid.uuid4().hex[:12])

@@ -305,14 +305,36 @@ class Denials(HelperTestCase):
         self.refused(["--cap-add=SYS_ADMIN"], 77, True, "denied")
 
     def test_unknown_flag(self):
-        self.refused(["--rm"], 125, False, "unknown flag: --rm")
-        self.refused(["--security-opt-typo=x"], 125, False, "unknown flag")
+        self.refused(["--rm"], 125, True, "unknown flag: --rm")
+        self.refused(["--security-opt-typo=x"], 125, True, "unknown flag")
+
+    def test_unknown_flag_audit_says_which(self):
+        cid, sandbox = new_uuid(), make_sandbox(AGENT2)
+        before = len(audit_records())
+        r = cli(AGENT2, *run_1x(cid, sandbox, "echo never", extra=["--rm"]))
+        self.assertEqual(r.code, 125, r)
+        new = [a for a in audit_records()[before:] if a.get("container") == f"mesos-{cid}"]
+        self.assertEqual(len(new), 1, new)
+        self.assertEqual((new[0]["decision"], new[0]["caller_uid"]), ("deny", uid_of(AGENT2)), new)
+        self.assertIn("unknown flag: --rm", new[0]["reason"])
+        self.assertNotIn("mesos-docker-helper", r.err, "a recorded refusal is the front end's message alone")
+
+    def test_the_helper_audits_only_a_line_it_refuses_itself(self):
+        """The refusal is recorded by the helper from its own parse of the line: a caller cannot
+        have it write a record for a line the front end would run, nor choose the reason."""
+        cid, sandbox = new_uuid(), make_sandbox(AGENT2)
+        before = len(audit_records())
+        r = Result(subprocess.run([HELPER, "refuse", "--", *run_1x(cid, sandbox, "echo x", detach=True)],
+                                  capture_output=True, env={"PATH": "/usr/bin:/bin"}, **as_user(AGENT2)))
+        self.assertEqual(r.code, 64, r)
+        self.assertEqual(len(audit_records()), before, "nothing audited for a line that is not refused")
+        self.assertFalse(container_exists(f"mesos-{cid}"))
 
     def test_explain_shows_the_decision_of_a_run_line(self):
         cid, sandbox = new_uuid(), make_sandbox(AGENT2)
         before = len(audit_records())
         r = cli(AGENT2, "explain", *run_1x(cid, sandbox, "echo x", extra=["--privileged"])[2:])
-        self.assertEqual(r.code, 0, r)
+        self.assertEqual(r.code, 77, r)
         e = json.loads(r.out)
         self.assertEqual(e["decision"], "deny")
         self.assertIn("privileged", [f["aspect"] for f in e["findings"] if f["decision"] == "deny"])

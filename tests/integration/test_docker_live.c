@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "skip.h"
 #include "docker.h"
 #include "json_cleanup.h"
@@ -157,13 +158,22 @@ static int launch_full(struct docker *d, struct run *r, const char *script, cons
         ck_assert(out >= 0 && errfd >= 0);
         if (prefill_err)
                 ck_assert_int_eq(md_write_all(errfd, prefill_err, strlen(prefill_err)), 0);
-        struct monitor_config cfg = {sock, r->name, r->docker_id, r->state_dir, out, errfd};
-        if (as_setuid_helper)
-                return launch_as_setuid_helper(&cfg, &r->started, err);
-        int rc = monitor_launch(&cfg, &r->started, err);
-        /* the fds belong to the monitor now: closed here either way */
-        ck_assert_int_eq(fcntl(out, F_GETFD), -1);
-        ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
+        struct monitor_config cfg = {sock, r->name, r->docker_id, r->state_dir, out, errfd, MD_KEEP_FOREVER};
+        int rc;
+        if (as_setuid_helper) {
+                rc = launch_as_setuid_helper(&cfg, &r->started, err);
+        } else {
+                rc = monitor_launch(&cfg, &r->started, err);
+                /* the fds belong to the monitor now: closed here either way */
+                ck_assert_int_eq(fcntl(out, F_GETFD), -1);
+                ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
+        }
+        /* as the helper's launch does: a container the monitor does not keep is the launcher's
+         * to remove */
+        if (rc < 0 && !r->started.monitor_keeps) {
+                md_error ignored = {0};
+                docker_container_remove(d, r->docker_id, &ignored);
+        }
         return rc;
 }
 
@@ -571,8 +581,9 @@ START_TEST(test_start_refused)
         struct md_record rec = {.container = r.name, .docker_id = r.docker_id, .state = MD_STATE_CREATED};
         ck_assert_int_eq(md_record_write(r.record_dirfd, &rec, &err), 0);
         int out = open("/dev/null", O_WRONLY | O_CLOEXEC), errfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        struct monitor_config cfg = {sock, r.name, r.docker_id, r.state_dir, out, errfd};
+        struct monitor_config cfg = {sock, r.name, r.docker_id, r.state_dir, out, errfd, MD_KEEP_FOREVER};
         ck_assert_int_eq(monitor_launch(&cfg, &r.started, &err), -1);
+        ck_assert(r.started.monitor_keeps); /* the monitor removed it, not the launcher */
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "/no/such/program") != NULL, "%s", err.message);
         assert_gone(d, r.docker_id);
@@ -784,7 +795,8 @@ static struct monitor_config reopen_config(struct run *r, const char *sock_path)
         int out = open(r->out_path, O_WRONLY | O_APPEND | O_CLOEXEC);
         int errfd = open(r->err_path, O_WRONLY | O_APPEND | O_CLOEXEC);
         ck_assert(out >= 0 && errfd >= 0);
-        return (struct monitor_config){sock_path, r->name, r->docker_id, r->state_dir, out, errfd};
+        return (struct monitor_config){sock_path, r->name, r->docker_id,   r->state_dir,
+                                       out,       errfd,   MD_KEEP_FOREVER};
 }
 
 /* The monitor dies (SIGKILL) while the container writes: monitor_adopt hands the container to
@@ -1063,9 +1075,5 @@ int main(void)
         if (geteuid() != 0) {
                 return skip_suite("needs root");
         }
-        SRunner *sr = srunner_create(live_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return check_run(live_suite());
 }

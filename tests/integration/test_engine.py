@@ -2,10 +2,13 @@
 needs it, and only from a root-owned file that nobody else can write."""
 
 import glob
+import json
 import os
+import signal
 import subprocess
 
-from harness import (AGENT1, HELPER, PREFIX, HelperTestCase, as_user, helper, launch, main, task, wait_until)
+from harness import (AGENT1, HELPER, PREFIX, STATE_DIR, HelperTestCase, as_user, helper, launch, main, make_sandbox,
+                     new_id, read, task, wait_until)
 
 ENGINE = glob.glob(os.path.join(PREFIX, "lib", "**", "mesos-docker-engine.so"), recursive=True)
 
@@ -40,6 +43,47 @@ class Engine(HelperTestCase):
             out, _ = w.communicate(timeout=60)
         self.assertEqual(w.returncode, 0)
         self.assertIn(b'"KILLED"', out)
+
+    def assert_light(self, pid, when):
+        maps = mapped_files(pid)
+        self.assertTrue([m for m in maps if "libjansson" in m], maps)
+        for lib in ("libcurl", "libarchive", "libssl", "libcrypto", "mesos-docker-engine"):
+            self.assertFalse([m for m in maps if lib in m], f"{lib} is mapped by an attached helper {when}")
+
+    def test_an_attached_launch_waits_without_the_engine(self):
+        """The process an agent keeps per attached run (Mesos 1.x) costs what `wait` costs: the
+        launch, a forwarded signal and the adoption after a monitor crash run apart."""
+        sandbox, cid = make_sandbox(AGENT1), new_id()
+        out_path, err_path = f"{sandbox}/out", f"{sandbox}/err"
+        fds = [os.open(p, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644) for p in (out_path, err_path)]
+        proc = subprocess.Popen([HELPER, "launch", "--container-id", cid, "--sandbox", sandbox, "--attach"],
+                                stdin=subprocess.PIPE, stdout=fds[0], stderr=fds[1], env={"PATH": "/usr/bin:/bin"},
+                                **as_user(AGENT1))
+        for fd in fds:
+            os.close(fd)
+        proc.stdin.write(json.dumps(task("trap 'echo got-usr1' USR1; echo ready; "
+                                         "while :; do sleep 0.1; done")).encode())
+        proc.stdin.close()
+        try:
+            self.assertTrue(wait_until(lambda: "ready" in read(out_path), 60), read(err_path))
+            self.assert_light(proc.pid, "after the launch")
+            proc.send_signal(signal.SIGUSR1)
+            self.assertTrue(wait_until(lambda: "got-usr1" in read(out_path), 30), read(err_path))
+            self.assert_light(proc.pid, "after forwarding a signal")
+            record = f"{STATE_DIR}/containers/mesos-{cid}.json"
+            with open(record) as f:
+                monitor = json.load(f)["monitor_pid"]
+            os.kill(monitor, signal.SIGKILL)
+
+            def adopted():
+                with open(record) as f:
+                    pid = json.load(f).get("monitor_pid")
+                return pid and pid != monitor and os.path.exists(f"/proc/{pid}")
+            self.assertTrue(wait_until(adopted, 60), read(err_path))
+            self.assert_light(proc.pid, "after its container was adopted")
+        finally:
+            helper(AGENT1, "destroy", cid, "--grace", "0")
+            proc.wait(timeout=60)
 
     def test_an_engine_others_can_write_is_refused(self):
         path = ENGINE[0]

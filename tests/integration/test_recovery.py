@@ -85,7 +85,7 @@ class Recovery(HelperTestCase):
             whole = [l for l in lines[:-1]]
             self.assertGreater(len(whole), 100)
             self.assertEqual(whole, [f"{i:08d} {i:054d}" for i in range(len(whole))])
-            # the removal follows the record's EXITED, which is what `wait` returns on
+            # removed after its output was drained: the monitor does it just after writing the exit
             self.assertTrue(wait_until(lambda: not container_exists(f"mesos-{cid}"), 30))
             # the monitor survived: the next launch in a healthy sandbox works
             r2, cid2, sb2 = launch(AGENT1, task("echo after"))

@@ -8,8 +8,8 @@ import subprocess
 import time
 import unittest
 
-from harness import (AGENT1, AGENT2, PREFIX, READER, HelperTestCase, as_user, helper, launch, main, task,
-                     wait_until)
+from harness import (AGENT1, AGENT2, DEFAULT_CALLERS, HELPER_SECTION, PREFIX, READER, HelperTestCase, as_user,
+                     helper, launch, main, task, wait_until, write_policy)
 
 SANDBOXFS = os.path.join(PREFIX, "bin", "mesos-sandboxfs")
 MNT = "/run/mesos-docker-test/mnt"
@@ -90,6 +90,19 @@ class SandboxfsLive(HelperTestCase):
         self.assertIn(b"No such file", p.stderr)
         p = self.run_as(AGENT1, "sh", "-c", f"echo x > {MNT}/mesos-{cid}/sandbox/new")
         self.assertIn(b"Read-only", p.stderr)
+
+    def test_pruned_container_is_dropped(self):
+        write_policy(HELPER_SECTION + "keep-exited   = 5s\n" + DEFAULT_CALLERS)
+        r, cid, sandbox = launch(AGENT1, task("echo bye"))
+        self.assertExit(r, 0)
+        self.assertExit(helper(AGENT1, "wait", cid), 0)
+        path = f"{MNT}/mesos-{cid}"
+        # finished and within the retention: shown, with its output
+        self.assertEqual(self.run_as(AGENT1, "cat", f"{path}/stdout").stdout, b"bye\n")
+        # pruned by the monitor (nobody lists): gone from the mount, though its sandbox is not
+        self.assertTrue(wait_until(lambda: self.run_as(AGENT1, "test", "-e", path).returncode != 0, 60))
+        self.assertTrue(os.path.isdir(sandbox))
+        self.assertNotIn(f"mesos-{cid}".encode(), self.run_as(AGENT1, "ls", MNT).stdout)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """The seed's rules, each checked in the container the daemon really ran."""
 
+import json
 import os
 
-from harness import (AGENT1, ENTRYPOINT_IMAGE, HelperTestCase, helper, launch, main, make_sandbox, read, run_task,
-                     task, uid_of, docker_api, wait_until)
+from harness import (AGENT1, ENTRYPOINT_IMAGE, HelperTestCase, helper, launch, main, make_sandbox, new_id, read,
+                     run_task, task, uid_of, docker_api, wait_until)
 
 
 class SeedRules(HelperTestCase):
@@ -13,6 +14,19 @@ class SeedRules(HelperTestCase):
         self.assertIsNotNone(w, "launch failed")
         self.assertExit(w, 0)
         return w.json(), read(f"{sandbox}/stdout"), sandbox
+
+    def test_relative_task_file_from_the_agents_working_directory(self):
+        # an agent that writes task.json into the sandbox and runs the helper from there
+        sandbox = make_sandbox(AGENT1)
+        with open(os.path.join(sandbox, "task.json"), "w") as f:
+            json.dump(task("echo relative"), f)
+        os.chown(os.path.join(sandbox, "task.json"), uid_of(AGENT1), uid_of(AGENT1))
+        cid = new_id()
+        r = helper(AGENT1, "launch", "--container-id", cid, "--sandbox", sandbox, "--task", "task.json",
+                   cwd=sandbox)
+        self.assertExit(r, 0)
+        self.assertExit(helper(AGENT1, "wait", cid), 0)
+        self.assertEqual(read(f"{sandbox}/stdout"), "relative\n")
 
     def test_default_command_when_value_unset(self):
         res, out, _ = self.out(task())

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "audit.h"
 #include "json_cleanup.h"
 
@@ -127,7 +128,7 @@ START_TEST(a_record_that_does_not_fit_is_cut_back_off)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("audit");
         TCase *tc = tcase_create("audit");
@@ -137,9 +138,5 @@ int main(void)
         tcase_add_test(tc, a_fragment_left_by_a_dead_writer_is_cut_off);
         tcase_add_test(tc, a_record_that_does_not_fit_is_cut_back_off);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

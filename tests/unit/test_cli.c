@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "answers.h"
 #include "cli.h"
 #include "task.h"
@@ -338,6 +339,10 @@ START_TEST(global_options_and_version)
         cli_request_clear(&req);
         ck_assert_int_eq(parse(&req, &err, "-v", NULL), 0);
         ck_assert_int_eq(req.command, CLI_VERSION);
+        ck_assert(!req.verbose); /* what Mesos parses: docker's lines only */
+        ck_assert_int_eq(parse(&req, &err, "-V", NULL), 0);
+        ck_assert_int_eq(req.command, CLI_VERSION);
+        ck_assert(req.verbose);
         REFUSED("unknown flag: --tls", "--tls", "ps");
         REFUSED("flag needs an argument", "-H");
         REFUSED("no command", "-H", "unix:///x");
@@ -512,7 +517,7 @@ START_TEST(answers)
 }
 END_TEST
 
-static Suite *cli_suite(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("cli");
         TCase *tc = tcase_create("core");
@@ -525,13 +530,4 @@ static Suite *cli_suite(void)
         tcase_add_test(tc, answers);
         suite_add_tcase(s, tc);
         return s;
-}
-
-int main(void)
-{
-        SRunner *sr = srunner_create(cli_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

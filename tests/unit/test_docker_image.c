@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "check_run.h"
 #include "docker.h"
 
 static json_t *filled(const char *text)
@@ -59,7 +60,7 @@ START_TEST(present_fields_are_kept)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("docker_image");
         TCase *tc = tcase_create("fill");
@@ -67,9 +68,5 @@ int main(void)
         tcase_add_test(tc, null_fields_and_null_config);
         tcase_add_test(tc, present_fields_are_kept);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
+        return s;
 }

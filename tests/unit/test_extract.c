@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "cleanup.h"
 #include "fetch_internal.h"
 #include "util.h"
@@ -490,7 +491,7 @@ START_TEST(fetch_run_extracts)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("extract");
         TCase *tc = tcase_create("extract");
@@ -510,9 +511,5 @@ int main(void)
         tcase_add_test(tc, fetch_run_extracts);
         tcase_set_timeout(tc, 120);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -11,32 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "cleanup.h"
 #include "fetch_internal.h"
 #include "util.h"
-
-START_TEST(schemes)
-{
-        char s[16];
-        ck_assert_int_eq(fetch_uri_scheme("http://a/b", s), 0);
-        ck_assert_str_eq(s, "http");
-        ck_assert_int_eq(fetch_uri_scheme("  \t\nHTTPS://a/b", s), 0);
-        ck_assert_str_eq(s, "https");
-        ck_assert_int_eq(fetch_uri_scheme("/abs/path", s), 0);
-        ck_assert_str_eq(s, "file");
-        ck_assert_int_eq(fetch_uri_scheme(" /abs", s), 0);
-        ck_assert_str_eq(s, "file");
-        ck_assert_int_eq(fetch_uri_scheme("file:///etc/x", s), 0);
-        ck_assert_str_eq(s, "file");
-        ck_assert_int_eq(fetch_uri_scheme("ftp://h/x", s), 0);
-        ck_assert_str_eq(s, "ftp");
-        ck_assert_int_eq(fetch_uri_scheme("relative/path", s), -1);
-        ck_assert_int_eq(fetch_uri_scheme("", s), -1);
-        ck_assert_int_eq(fetch_uri_scheme("1http://x", s), -1);
-        ck_assert_int_eq(fetch_uri_scheme("averyveryverylongscheme://x", s), -1);
-        ck_assert_str_eq(fetch_uri_trim(" \r\n\thttp://x"), "http://x");
-}
-END_TEST
 
 START_TEST(basenames)
 {
@@ -251,7 +229,7 @@ START_TEST(fetch_failures_name_the_uri)
         md_error err = {0};
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
-        ck_assert_str_eq(err.message, "fetch: /nonexistent/file-xyz: No such file or directory");
+        ck_assert_str_eq(err.message, "/nonexistent/file-xyz: No such file or directory");
         _cleanup_free_ char *log = read_at(sandbox_fd, "stderr");
         ck_assert_ptr_nonnull(
                 strstr(log, "fetch failed: /nonexistent/file-xyz: No such file or directory\n"));
@@ -260,7 +238,7 @@ START_TEST(fetch_failures_name_the_uri)
         req = request(&dir, 1);
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
-        ck_assert_str_eq(err.message, "fetch: file:///tmp: not a regular file");
+        ck_assert_str_eq(err.message, "file:///tmp: not a regular file");
 
         const char *only_http[] = {"http"};
         write_file(src_path("x"), "x", 1);
@@ -281,7 +259,7 @@ START_TEST(fetch_failures_name_the_uri)
         md_error_clear(&err);
         ck_assert_int_eq(fetch_run(&req, &err), -1);
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
-        ck_assert_str_eq(err.message, "fetch: gopher://h/x: unsupported scheme gopher");
+        ck_assert_str_eq(err.message, "gopher://h/x: unsupported scheme gopher");
 
         const char *bad_outputs[] = {"../escape", "/etc/x", "a/../../b", "d/"};
         for (size_t i = 0; i < 4; i++) {
@@ -483,11 +461,10 @@ START_TEST(cache_dir_open)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("fetch");
         TCase *pure = tcase_create("pure");
-        tcase_add_test(pure, schemes);
         tcase_add_test(pure, basenames);
         tcase_add_test(pure, output_paths);
         tcase_add_test(pure, archive_kinds);
@@ -503,9 +480,5 @@ int main(void)
         tcase_add_test(run, cache_dir_open);
         tcase_set_timeout(run, 60);
         suite_add_tcase(s, run);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

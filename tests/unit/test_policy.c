@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "policy.h"
 
 #define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -243,7 +244,7 @@ START_TEST(example_parses)
         struct policy_caller mesos = {.uid = 999, .gid = 999, .name = "mesos"};
         const struct policy_section *s = policy_match_caller(p, &mesos);
         ck_assert_ptr_nonnull(s);
-        ck_assert_ptr_nonnull(strstr(policy_section_rule(s), "policy.conf.example:22"));
+        ck_assert_ptr_nonnull(strstr(policy_section_rule(s), "policy.conf.example:23"));
         struct policy_request r = {.image = "registry.example.com:5000/team/app:v2",
                                    .network = "bridge",
                                    .cpus = 4,
@@ -310,15 +311,40 @@ static const struct {
         {"[caller %a/b]\n", "t.conf:1: subject: invalid group name \"a/b\""},
         {"[caller -x]\n", "t.conf:1: subject: invalid user name"},
         {"[caller x]\nfoo = 1\n", "t.conf:2: unknown key \"foo\" in [caller]"},
-        {"[helper]\nimages = x\n", "t.conf:2: unknown key \"images\" in [helper]"},
+        {"[caller x]\nnetwroks = host\n",
+         "t.conf:2: unknown key \"netwroks\" in [caller] (did you mean networks?)"},
+        {"[helper]\nsandbox-roots = /a\n",
+         "t.conf:2: unknown key \"sandbox-roots\" in [helper] (did you mean sandbox-root?)"},
+        /* a key in the wrong kind of section: most often a [caller …] header is missing */
+        {"[helper]\nimages = x\n",
+         "t.conf:2: images: belongs in a [caller SUBJECT] section, not in [helper]"},
+        {"[caller x]\nsandbox-root = /a\n",
+         "t.conf:2: sandbox-root: belongs in [helper], not in a [caller] section"},
         {"[caller x]\nimages = a\nnetworks = host\nimages = b\n",
          "t.conf:4: images: already set in this section at line 2"},
         {"[helper]\nstate-dir = /a\n[helper]\nstate-dir = /b\n",
          "t.conf:4: state-dir: already set at t.conf:2"},
-        {"images = x\n", "t.conf:1: images: outside a section"},
+        {"images = x\n", "t.conf:1: images: outside a section (it belongs in a [caller SUBJECT] section)"},
+        {"state-dir = /x\n", "t.conf:1: state-dir: outside a section (it belongs in [helper])"},
         {"[caller x]\nimages\n", "t.conf:2: expected KEY = VALUE or [SECTION]"},
         {"[caller x]\nimages =   # nothing\n", "t.conf:2: images: no value"},
-        {"[caller x]\nIMAGES = x\n", "t.conf:2: invalid key \"IMAGES\""},
+        {"[caller x]\nIMAGES = x\n",
+         "t.conf:2: invalid key \"IMAGES\": column 1: 'I' (did you mean images?)"},
+        {"[caller x]\nimag\xc3\xa9s = x\n", "t.conf:2: invalid key \"imag\xc3\xa9s\": column 5: U+00E9"},
+        /* characters that look like the right ones: named, with their column */
+        {"\xef\xbb\xbf[helper]\n", "t.conf:1: column 1: U+FEFF (byte order mark): save the file without it"},
+        {"[caller x]\nimages\xc2\xa0= x\n",
+         "t.conf:2: column 7: U+00A0 (no-break space): write a plain space"},
+        {"[caller x]\nimages = \xe2\x80\x9c"
+         "busybox\xe2\x80\x9d\n",
+         "t.conf:2: column 10: U+201C (left double quotation mark): values are not quoted"},
+        {"[caller x]\nimages = \"busybox:*\"\n",
+         "t.conf:2: column 10: '\"' (quotation mark): values are not quoted"},
+        {"[caller x]\nimages = 'busybox:*'\n",
+         "t.conf:2: column 10: '\'' (apostrophe): values are not quoted"},
+        {"[caller x]\nmax\xe2\x80\x93mem = 1\n", "t.conf:2: column 4: U+2013 (en dash): write '-'"},
+        {"[caller x]\nnetworks = host, bridge\n",
+         "t.conf:2: column 16: ',' (comma): list items are separated by blanks, not commas"},
         {"[caller x]\nnetworks = host warp\n", "t.conf:2: networks: unknown network \"warp\""},
         {"[caller x]\nprivileged = maybe\n", "t.conf:2: privileged: expected yes or no"},
         {"[caller x]\nprivileged = yes no\n", "t.conf:2: privileged: takes one value, not 2"},
@@ -357,6 +383,53 @@ static const struct {
         {"[caller x]\n\nimages = x\rnetworks = host\n", "t.conf:3: control character 0x0d"},
 };
 
+/* keep-exited: the units, "never", the default, the refusals; and back to text. */
+START_TEST(keep_exited_durations)
+{
+        static const struct {
+                const char *text;
+                int64_t seconds;
+        } ok[] = {{"0", 0},      {"45", 45},     {"30s", 30},   {"10m", 600},
+                  {"6h", 21600}, {"2d", 172800}, {"never", -1}, {"3650d", 3650LL * 86400},
+                  {"0090s", 90}};
+        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+                int64_t v = -2;
+                ck_assert_msg(policy_parse_duration(ok[i].text, &v) == 0, "refused %s", ok[i].text);
+                ck_assert_int_eq(v, ok[i].seconds);
+        }
+        const char *bad[] = {"",   "h",     "6H",           "6hh",   "6 h", "-1", "1.5h",
+                             "6w", "3651d", "99999999999s", "Never", "6h ", "+6h"};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+                int64_t v = 7;
+                ck_assert_msg(policy_parse_duration(bad[i], &v) == -EINVAL, "accepted \"%s\"", bad[i]);
+                ck_assert_int_eq(v, 7);
+        }
+        char buf[24];
+        static const struct {
+                int64_t seconds;
+                const char *text;
+        } shown[] = {{21600, "6h"}, {90, "90s"}, {0, "0s"}, {172800, "2d"}, {-1, "never"}, {3660, "61m"}};
+        for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+                policy_format_duration(shown[i].seconds, buf);
+                ck_assert_str_eq(buf, shown[i].text);
+        }
+        struct policy *p = parse("[helper]\nstate-dir = /run/x\n");
+        ck_assert_int_eq(policy_helper(p)->keep_exited, POLICY_KEEP_EXITED_DEFAULT);
+        ck_assert_int_eq(POLICY_KEEP_EXITED_DEFAULT, 6 * 3600);
+        policy_free(p);
+        p = parse("[helper]\nkeep-exited = 30s\n");
+        ck_assert_int_eq(policy_helper(p)->keep_exited, 30);
+        policy_free(p);
+        p = parse("[helper]\nkeep-exited = never\n");
+        ck_assert_int_eq(policy_helper(p)->keep_exited, POLICY_KEEP_FOREVER);
+        policy_free(p);
+        REFUSED("[helper]\nkeep-exited = 6 hours\n", "t.conf:2: keep-exited: takes one value");
+        REFUSED("[helper]\nkeep-exited = 6hours\n", "t.conf:2: keep-exited: \"6hours\": not a duration");
+        REFUSED("[helper]\nkeep-exited = 1h\n[helper]\nkeep-exited = 2h\n",
+                "t.conf:4: keep-exited: already set at t.conf:2");
+}
+END_TEST
+
 START_TEST(parse_errors)
 {
         for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
@@ -390,6 +463,55 @@ START_TEST(parse_errors)
         ck_assert_int_eq(policy_parse_text("t.conf", h, huge - 1, &p, &err), 0);
         policy_free(p);
         free(h);
+}
+END_TEST
+
+static void warns(const char *text, const char *want)
+{
+        struct policy *p = parse(text);
+        policy_lint(p);
+        bool found = false;
+        for (size_t i = 0; i < policy_n_warnings(p); i++)
+                if (strcmp(policy_warning(p, i), want) == 0)
+                        found = true;
+        ck_assert_msg(found, "no warning \"%s\" for \"%s\" (first: %s)", want, text,
+                      policy_n_warnings(p) ? policy_warning(p, 0) : "none");
+        policy_free(p);
+}
+
+START_TEST(warnings)
+{
+        warns("[caller no-such-user-md]\nimages = x\n",
+              "t.conf:1: warning: [caller no-such-user-md]: no such user \"no-such-user-md\": the section "
+              "matches no caller until that user exists");
+        warns("[caller %no-such-group-md]\nimages = x\n", "t.conf:1: warning: [caller %no-such-group-md]: no "
+                                                          "such group \"no-such-group-md\": the section "
+                                                          "matches no caller until that group exists");
+        warns("[caller root]\nreaders = %no-such-group-md root\n",
+              "t.conf:2: warning: readers: no such group \"no-such-group-md\"");
+        warns("", "t.conf:1: warning: the file is empty");
+        warns("", "t.conf:1: warning: no [caller] section: every caller is denied");
+        warns("# only a comment\n\n", "t.conf:1: warning: the file is empty");
+        warns("[helper]\nstate-dir = /x\n", "t.conf:1: warning: no [caller] section: every caller is denied");
+        warns("[helper]\nstate-dir = /x\n[caller root]\nimages = x\n",
+              "t.conf:1: warning: no sandbox-root in [helper]: every launch and fetch is refused");
+        warns("[caller root]\nimages = x\n",
+              "t.conf:1: warning: no sandbox-root in [helper]: every launch and fetch is refused");
+        warns("[caller root]\nimages = a\n[caller #0]\nimages = b\n",
+              "t.conf:1: warning: [caller root] never applies: [caller #0] at t.conf:3 matches the same "
+              "callers and comes later (the last matching section wins, whole)");
+        warns("[caller %root]\n[caller x]\n[caller %root]\n",
+              "t.conf:1: warning: [caller %root] never applies: [caller %root] at t.conf:3 matches the same "
+              "callers and comes later (the last matching section wins, whole)");
+        warns("[helper]\nsandbox-root = /a, /b\n",
+              "t.conf:2: warning: column 18: ',' (comma): list items are separated by blanks, not commas");
+
+        /* a clean policy has none */
+        struct policy *p = parse("[helper]\nsandbox-root = /a\n[caller root]\nimages = x\n[caller %root]\n");
+        policy_lint(p);
+        ck_assert_msg(policy_n_warnings(p) == 0, "%s", policy_warning(p, 0));
+        ck_assert_ptr_null(policy_warning(p, 0));
+        policy_free(p);
 }
 END_TEST
 
@@ -1115,7 +1237,7 @@ START_TEST(owner_checks_as_root)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("policy");
         TCase *tc = tcase_create("policy");
@@ -1125,6 +1247,7 @@ int main(void)
         tcase_add_test(tc, image_and_exec_alone);
         tcase_add_test(tc, parse_errors);
         tcase_add_test(tc, comments_and_words);
+        tcase_add_test(tc, warnings);
         tcase_add_test(tc, last_match_wins_whole);
         tcase_add_test(tc, default_deny);
         tcase_add_test(tc, images);
@@ -1138,10 +1261,7 @@ int main(void)
         tcase_add_test(tc, dropins_in_name_order);
         tcase_add_test(tc, owner_checks_as_anyone);
         tcase_add_test(tc, owner_checks_as_root);
+        tcase_add_test(tc, keep_exited_durations);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "policy.h"
 
 static struct policy *parse(const char *text)
@@ -68,6 +69,28 @@ START_TEST(absent_keys_allow_nothing)
 }
 END_TEST
 
+START_TEST(lines_for_policy_show)
+{
+        struct policy *p = parse("[caller alice]\nimages = busybox\nnetworks = host\nexec = yes\n");
+        char *t = policy_describe_lines(policy_section_at(p, 0));
+        ck_assert_ptr_nonnull(t);
+        ck_assert_ptr_null(strstr(t, "[caller")); /* policy show names the section itself */
+        ck_assert_ptr_null(strchr(t, ';'));
+        ck_assert_msg(
+                strncmp(t, "images docker.io/library/busybox:latest\nnetworks host\nprivileged no\n",
+                        strlen("images docker.io/library/busybox:latest\nnetworks host\nprivileged no\n")) ==
+                        0,
+                "%s", t);
+        assert_has(t, "\nexec in its running containers yes\n");
+        ck_assert_int_ne(t[strlen(t) - 1], '\n');
+        free(t);
+        t = policy_describe_section(policy_section_at(p, 0));
+        assert_has(t, "; exec in its running containers yes; ");
+        free(t);
+        policy_free(p);
+}
+END_TEST
+
 START_TEST(sections_in_file_order)
 {
         struct policy *p = parse("[helper]\nstate-dir = /run/x\n[caller a]\n[caller %b]\n");
@@ -78,17 +101,14 @@ START_TEST(sections_in_file_order)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("policy_describe");
         TCase *tc = tcase_create("policy_describe");
         tcase_add_test(tc, everything_said);
         tcase_add_test(tc, absent_keys_allow_nothing);
+        tcase_add_test(tc, lines_for_policy_show);
         tcase_add_test(tc, sections_in_file_order);
         suite_add_tcase(s, tc);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "cleanup.h"
 #include "json_cleanup.h"
 #include "regauth.h"
@@ -283,7 +284,7 @@ START_TEST(lookup_files)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("regauth");
         TCase *tc = tcase_create("parse");
@@ -296,9 +297,5 @@ int main(void)
         tcase_add_checked_fixture(files, setup, teardown);
         tcase_add_test(files, lookup_files);
         suite_add_tcase(s, files);
-        SRunner *sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        return s;
 }

@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "access.h"
 #include "info.h"
+#include "layout.h"
 #include "policy.h"
 #include "tree.h"
 #include "visibility.h"
@@ -88,6 +90,30 @@ START_TEST(synthetic_inodes)
                 for (unsigned b = SBFS_INO_CT_DIR; b < _SBFS_INO_MAX; b++)
                         ck_assert((sbfs_ino(7, a) == sbfs_ino(7, b)) == (a == b));
         ck_assert(sbfs_ino(1, SBFS_INO_CT_DIR) != sbfs_ino(2, SBFS_INO_CT_DIR));
+}
+END_TEST
+
+START_TEST(fixed_layout)
+{
+        const struct sbfs_layout_entry *e = sbfs_layout_find(SBFS_CT_DIR, "stdout");
+        ck_assert(e && e->kind == SBFS_LOG && e->stream == SBFS_STDOUT && e->ino == SBFS_INO_STDOUT);
+        e = sbfs_layout_find(SBFS_CT_DIR, "sandbox");
+        ck_assert(e && e->kind == SBFS_SANDBOX && e->type == S_IFDIR);
+        e = sbfs_layout_find(SBFS_FOLLOW_DIR, "stderr");
+        ck_assert(e && e->kind == SBFS_FOLLOW_LOG && e->stream == SBFS_STDERR &&
+                  e->ino == SBFS_INO_FOLLOW_STDERR);
+        /* "." and ".." are listed but lead to no node; other folders have no fixed names */
+        ck_assert_ptr_null(sbfs_layout_find(SBFS_CT_DIR, "."));
+        ck_assert_ptr_null(sbfs_layout_find(SBFS_FOLLOW_DIR, ".."));
+        ck_assert_ptr_null(sbfs_layout_find(SBFS_FOLLOW_DIR, "info.json"));
+        ck_assert_ptr_null(sbfs_layout_find(SBFS_CT_DIR, "stdou"));
+        ck_assert_ptr_null(sbfs_layout(SBFS_SANDBOX));
+        const char *want[] = {".", "..", "stdout", "stderr", "follow", "sandbox", "info.json"};
+        const struct sbfs_layout_entry *all = sbfs_layout(SBFS_CT_DIR);
+        size_t n = 0;
+        for (; all[n].name; n++)
+                ck_assert_str_eq(all[n].name, want[n]);
+        ck_assert_uint_eq(n, sizeof want / sizeof want[0]);
 }
 END_TEST
 
@@ -285,7 +311,7 @@ START_TEST(visibility)
 }
 END_TEST
 
-static Suite *sbfs_suite(void)
+Suite *unit_suite(void)
 {
         Suite *s = suite_create("sbfs");
         TCase *tc = tcase_create("pure");
@@ -293,6 +319,7 @@ static Suite *sbfs_suite(void)
         tcase_add_test(tc, owner_rights);
         tcase_add_test(tc, uid_maps);
         tcase_add_test(tc, synthetic_inodes);
+        tcase_add_test(tc, fixed_layout);
         tcase_add_test(tc, info_json);
         tcase_add_test(tc, tree_containers);
         tcase_add_test(tc, tree_nodes);
@@ -300,13 +327,4 @@ static Suite *sbfs_suite(void)
         tcase_add_test(tc, visibility);
         suite_add_tcase(s, tc);
         return s;
-}
-
-int main(void)
-{
-        SRunner *sr = srunner_create(sbfs_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        int failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -73,6 +73,7 @@
  *     containers' copying (the daemon holds their output meanwhile; nothing is lost). */
 #pragma once
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -84,18 +85,26 @@ struct monitor_config {
         const char *state_dir; /* where the record lives (md_record_dir_open) */
         int stdout_fd; /* O_WRONLY|O_APPEND, owned by the caller; the monitor takes them */
         int stderr_fd;
+        /* the policy's keep-exited, seconds (policy_helper_conf): the monitor this starts prunes
+         * the state dir's expired records with it (md_record_prune); < 0 keeps them */
+        int64_t keep_exited;
 };
 
 struct monitor_started {
         pid_t monitor_pid;
         pid_t container_pid; /* State.Pid after start */
         char started_at[40]; /* State.StartedAt */
+        /* set on failure too: the monitor has removed the container, or took it and will remove
+         * it itself (it answered too late: it learns that we gave up); false, the container is
+         * still there and the launcher's to remove */
+        bool monitor_keeps;
 };
 
 /* Hands the container to the state dir's monitor (starting it when it is not running),
- * waits until the container runs, and returns. On failure the container is removed and err says
- * why (start refused: MD_EXIT_FAILED with docker's message). The fds in cfg are closed in
- * the parent either way. */
+ * waits until the container runs, and returns. On failure err says why (start refused:
+ * MD_EXIT_FAILED with docker's message) and out->monitor_keeps who removes the container: the
+ * monitor, or the launcher, the one owner of a failed start on the helper's side (it removes
+ * it after a failed create too). The fds in cfg are closed in the parent either way. */
 int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out, md_error *err);
 
 /* Hands a container whose monitor is gone (the record says RUNNING, its monitor_pid is dead)
@@ -120,4 +129,4 @@ int monitor_take_activated_socket(const char *state_dir, int fd, md_error *err);
  * already dropped); it serves until it has been idle for a while, then exits 0 and leaves the
  * socket to systemd. Failures go to syslog and exit 1. Never returns. */
 __attribute__((noreturn)) void monitor_main_activated(const char *docker_socket, const char *state_dir,
-                                                      int listen_fd);
+                                                      int64_t keep_exited, int listen_fd);

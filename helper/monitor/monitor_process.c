@@ -72,11 +72,6 @@ int monitor_drop_capabilities(md_error *err)
         return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-        return *(const int *)a - *(const int *)b;
-}
-
 /* Keeps exactly the given fds (at most 4, moved above 2, close-on-exec) and /dev/null as
  * stdio: nothing the helper held (the lock, the caller's files) stays open in the monitor. */
 int monitor_keep_only_fds(int *fds[], int n, md_error *err)
@@ -94,15 +89,7 @@ int monitor_keep_only_fds(int *fds[], int n, md_error *err)
         int keep[4];
         for (int i = 0; i < n; i++)
                 keep[i] = *fds[i];
-        qsort(keep, (size_t)n, sizeof keep[0], cmp_int);
-        unsigned lo = 3;
-        for (int i = 0; i < n; i++) {
-                if ((unsigned)keep[i] > lo)
-                        close_range(lo, (unsigned)keep[i] - 1, 0);
-                if ((unsigned)keep[i] + 1 > lo)
-                        lo = (unsigned)keep[i] + 1;
-        }
-        close_range(lo, ~0U, 0);
+        md_close_fds_except(keep, (size_t)n, 3);
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "monitor: /dev/null");

@@ -13,7 +13,12 @@
  * socket's name (a launch after that finds none and starts a new monitor) and lets the lock
  * go (the new one may listen at once), then goes on accepting on the socket it still has for
  * MONITOR_LEAVE_MS: a launch that connected just before is served, by this monitor, to its
- * container's end; then it closes the socket and exits once it has no container. */
+ * container's end; then it closes the socket and exits once it has no container.
+ *
+ * Retention: the monitor prunes the expired records of the state dir (md_record_prune) when it
+ * starts and then every PRUNE_EVERY_MS, one timer for the whole dir. It runs whenever a
+ * container does, which is when records are made; an idle node has no monitor, but nothing
+ * new to prune either, and list and recover prune for themselves. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "monitor_internal.h"
@@ -42,6 +48,9 @@
 #define LOOP_TICK_MS 60000
 /* After the socket's name is gone: how long the monitor still accepts on it (see the top). */
 #define MONITOR_LEAVE_MS 1000
+/* How often the records are pruned: a quarter of the retention, within 1 s to 1 min; so a
+ * record goes at most that long after its time. */
+#define PRUNE_EVERY_MS(keep_s) ((keep_s) >= 240 ? 60000 : (keep_s) >= 4 ? (keep_s)*250 : 1000)
 
 struct pending {
         int fd;
@@ -62,12 +71,16 @@ struct server {
         bool activated; /* the socket is systemd's (monitor_activated.c): never unlinked */
         int lock_fd; /* monitor.lock, held while the socket has its name (not when activated) */
         int64_t leaving_until; /* 0, or: the name is gone, accepting until then */
+        int64_t keep_exited; /* the policy's, seconds; < 0: records are kept */
+        int64_t next_prune; /* monotonic ms */
 };
 
 static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *err)
 {
         if (ready_fd < 0) { /* started by systemd: nobody waits on a pipe, the journal has syslog */
-                syslog(LOG_DAEMON | LOG_ERR, "mesos-docker monitor: %s", err->message);
+                char line[sizeof err->message + 32];
+                snprintf(line, sizeof line, "mesos-docker monitor: %s", err->message);
+                monitor_log_line(LOG_ERR, line);
                 _exit(1);
         }
         struct monitor_report rep;
@@ -168,6 +181,9 @@ static void add_container(struct server *sv, struct monitor_container *c)
                 struct monitor_container **p = realloc(sv->cs, cap * sizeof *p);
                 if (!p) {
                         /* cannot keep it: its transfers would run with nobody stepping them */
+                        md_error err = {0};
+                        md_fail(&err, MD_EXIT_FAILED, "out of memory: its output is not streamed");
+                        monitor_log(NULL, LOG_ERR, monitor_container_name(c), &err);
                         monitor_container_free(&sv->ctx, c);
                         return;
                 }
@@ -231,6 +247,12 @@ static int take_request(struct server *sv, int fd)
                         refuse(fd, MD_EXIT_FAILED, "monitor: %s is monitored already", q.container);
                         return 1;
                 }
+        }
+        /* the policy may have changed since this monitor started: the newest launch's retention,
+         * from the next round on (a shorter one must not wait for the longer one's timer) */
+        if (q.keep_exited != sv->keep_exited) {
+                sv->keep_exited = q.keep_exited;
+                sv->next_prune = 0;
         }
         struct monitor_container *c = monitor_container_begin(&sv->ctx, &q, fds[0], fds[1], fd);
         if (c)
@@ -337,9 +359,22 @@ static void maybe_exit(struct server *sv, int64_t now)
         sv->leaving_until = now + MONITOR_LEAVE_MS;
 }
 
+static void prune_when_due(struct server *sv, int64_t now)
+{
+        if (sv->keep_exited < 0 || now < sv->next_prune)
+                return;
+        int r = md_record_prune(sv->ctx.record_dirfd, sv->keep_exited, time(NULL));
+        if (r < 0)
+                syslog(LOG_DAEMON | LOG_WARNING, "mesos-docker monitor: pruning the records: %s",
+                       strerror(-r));
+        sv->next_prune = now + PRUNE_EVERY_MS(sv->keep_exited);
+}
+
 static int next_timeout(const struct server *sv, int64_t now)
 {
         int64_t wake = now + LOOP_TICK_MS;
+        if (sv->keep_exited >= 0 && sv->next_prune < wake)
+                wake = sv->next_prune;
         for (size_t i = 0; i < sv->n; i++) {
                 int64_t t = monitor_container_next_ms(&sv->ctx, sv->cs[i]);
                 if (t < wake)
@@ -375,6 +410,7 @@ static __attribute__((noreturn)) void serve(struct server *sv)
                 serve_pending(sv, extra, nextra, now);
                 size_t before = sv->n;
                 step_containers(sv, now);
+                prune_when_due(sv, now);
                 maybe_exit(sv, now);
 
                 nextra = 0;
@@ -400,8 +436,7 @@ static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
         if (monitor_become_root_alone(&err) < 0 || monitor_keep_only_fds(keep, 1, &err) < 0)
                 fail_start(ready_fd, &err);
         /* its own process state, before it takes the lock that makes it the monitor */
-        closelog();
-        openlog("mesos-docker-monitor", LOG_PID, LOG_DAEMON);
+        monitor_log_open();
         monitor_raise_kept_capabilities();
         /* systemd gave the activated one a cgroup of its own (mesos-docker.slice) */
         monitor_clean_process_state(sv->activated ? MONITOR_STATE_KEEP_CGROUP : 0);
@@ -433,17 +468,23 @@ static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
         serve(sv);
 }
 
-void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd)
+void monitor_main(const char *docker_socket, const char *state_dir, int64_t keep_exited, int ready_fd)
 {
-        struct server sv = {.state_dir = state_dir, .listen_fd = -1, .lock_fd = -1};
+        struct server sv = {
+                .state_dir = state_dir, .listen_fd = -1, .lock_fd = -1, .keep_exited = keep_exited};
         sv.ctx.docker_socket = docker_socket;
         sv.ctx.record_dirfd = -1;
         run(&sv, ready_fd);
 }
 
-void monitor_main_activated(const char *docker_socket, const char *state_dir, int listen_fd)
+void monitor_main_activated(const char *docker_socket, const char *state_dir, int64_t keep_exited,
+                            int listen_fd)
 {
-        struct server sv = {.state_dir = state_dir, .listen_fd = listen_fd, .activated = true, .lock_fd = -1};
+        struct server sv = {.state_dir = state_dir,
+                            .listen_fd = listen_fd,
+                            .activated = true,
+                            .lock_fd = -1,
+                            .keep_exited = keep_exited};
         sv.ctx.docker_socket = docker_socket;
         sv.ctx.record_dirfd = -1;
         run(&sv, -1);

@@ -1,13 +1,14 @@
 /* Shared by monitor.c (the launching side), monitor_server.c (the shared monitor process, its
- * socket and its loop), monitor_run.c (one container's life in that loop) and
- * monitor_stream.c (its attach and wait transfers). */
+ * socket and its loop), monitor_run.c (one container's life in that loop),
+ * monitor_stream.c (its attach and wait transfers) and monitor_log.c (its log). The monitor
+ * reaches the daemon through docker.h only. */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "demux.h"
-#include "docker_internal.h"
+#include "docker.h"
 #include "monitor.h"
 
 /* In the state dir (root-only, 0700). */
@@ -24,13 +25,14 @@
 int monitor_socket_path(const char *state_dir, const char *name, char *buf, size_t size);
 
 /* One SOCK_SEQPACKET message from monitor_launch, with the two output fds (SCM_RIGHTS). */
-#define MONITOR_REQUEST_VERSION 1
+#define MONITOR_REQUEST_VERSION 2
 struct monitor_request {
         uint32_t version;
         char docker_socket[256];
         char container[128];
         char docker_id[72];
         uint32_t adopt; /* monitor_adopt: the container runs already, its monitor is gone */
+        int64_t keep_exited; /* the launching helper's policy: the monitor prunes with the newest */
 };
 
 /* The monitor's answer, one message: that the container runs, or why not. The same struct
@@ -46,7 +48,8 @@ struct monitor_report {
 
 /* monitor_server.c: the monitor process; never returns. ready_fd gets one report once the
  * socket listens (or why it does not), then is closed. */
-__attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir, int ready_fd);
+__attribute__((noreturn)) void monitor_main(const char *docker_socket, const char *state_dir,
+                                            int64_t keep_exited, int ready_fd);
 
 /* monitor_process.c: uids 0 and not dumpable; only the listed fds (moved above 2) and
  * /dev/null as stdio; the caller's limits, signal mask and cwd undone; the capabilities the
@@ -67,6 +70,28 @@ int monitor_check_limits(md_error *err);
  * MONITOR_STATE_KEEP_CGROUP. Call with the capabilities raised (monitor_raise_kept_capabilities). */
 #define MONITOR_STATE_KEEP_CGROUP (1u << 0)
 void monitor_clean_process_state(unsigned flags);
+
+/* monitor_log.c: the monitor's log, syslog with the facility LOG_DAEMON and the tag
+ * "mesos-docker-monitor" (with its pid): every error the monitor cannot hand to a launch. An
+ * error that can come again and again (each second, each retry) goes through a limit of its
+ * container's: one line a second at most, the next one saying how many were left out. */
+#define MONITOR_LOG_IDENT "mesos-docker-monitor"
+#define MONITOR_LOG_INTERVAL_MS 1000
+struct monitor_log_limit {
+        int64_t last_ms; /* when the last line went out; 0: never */
+        unsigned suppressed; /* lines left out since */
+};
+void monitor_log_open(void);
+/* One line as it is, at priority, never waiting (a full /dev/log loses it). */
+void monitor_log_line(int priority, const char *line);
+/* Logs "CONTAINER: MESSAGE" at priority (LOG_ERR, LOG_WARNING), unless l (NULL: no limit) says
+ * one went out less than MONITOR_LOG_INTERVAL_MS ago. */
+void monitor_log(struct monitor_log_limit *l, int priority, const char *container, const md_error *err);
+/* The two pure parts, for the unit tests: the line, and the limit's decision at now (true:
+ * log, with *suppressed lines left out before it). */
+int monitor_log_format(char *buf, size_t size, const char *container, const char *message,
+                       unsigned suppressed);
+bool monitor_log_allow(struct monitor_log_limit *l, int64_t now, unsigned *suppressed);
 
 /* On the start pipe: the new monitor found monitor.lock taken (another monitor is starting, or
  * leaving); the launch tries to connect again. Not an exit code (those are positive). */

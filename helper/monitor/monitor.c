@@ -67,31 +67,37 @@ static int read_report(int fd, struct monitor_report *rep, int64_t deadline)
         return 1;
 }
 
-/* A connection to the running monitor; -ECONNREFUSED or -ENOENT when there is none. */
+/* A connection to the running monitor; -ECONNREFUSED or -ENOENT (err untouched) when there is
+ * none, another negative errno with err set when it cannot be reached. */
 static int connect_monitor(const char *state_dir, md_error *err)
 {
         struct sockaddr_un a = {.sun_family = AF_UNIX};
-        if (monitor_socket_path(state_dir, MONITOR_SOCKET_NAME, a.sun_path, sizeof a.sun_path) < 0)
-                return md_fail(err, MD_EXIT_FAILED,
-                               "start the monitor: state dir path too long for a socket");
+        if (monitor_socket_path(state_dir, MONITOR_SOCKET_NAME, a.sun_path, sizeof a.sun_path) < 0) {
+                md_fail(err, MD_EXIT_FAILED, "start the monitor: state dir path too long for a socket");
+                return -ENAMETOOLONG;
+        }
         int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "start the monitor: socket");
+        if (fd < 0) {
+                int e = errno;
+                md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: socket");
+                return -e;
+        }
         while (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
                 int e = errno;
                 if (e == EINTR)
                         continue;
                 close(fd);
-                if (e == ECONNREFUSED || e == ENOENT)
-                        return -e;
-                return md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: connect to %s", a.sun_path);
+                if (e != ECONNREFUSED && e != ENOENT)
+                        md_fail_errno(err, MD_EXIT_FAILED, e, "start the monitor: connect to %s", a.sun_path);
+                return -e;
         }
         /* Only a root process can have bound a socket in the root-only state dir; say so anyway. */
         struct ucred cred;
         socklen_t len = sizeof cred;
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
                 close(fd);
-                return md_fail(err, MD_EXIT_FAILED, "start the monitor: %s is not root's", a.sun_path);
+                md_fail(err, MD_EXIT_FAILED, "start the monitor: %s is not root's", a.sun_path);
+                return -EPERM;
         }
         return fd;
 }
@@ -108,7 +114,7 @@ static __attribute__((noreturn)) void middle_child(const struct monitor_config *
                 setsid();
                 pid = fork();
                 if (pid == 0)
-                        monitor_main(cfg->docker_socket, cfg->state_dir, ready_fd);
+                        monitor_main(cfg->docker_socket, cfg->state_dir, cfg->keep_exited, ready_fd);
                 if (pid < 0)
                         md_fail_errno(&err, MD_EXIT_FAILED, errno, "start the monitor: fork");
         }
@@ -172,8 +178,10 @@ static int reach_monitor(const struct monitor_config *cfg, int64_t deadline, md_
         long pause = 5;
         for (;;) {
                 int fd = connect_monitor(cfg->state_dir, err);
-                if (fd != -ECONNREFUSED && fd != -ENOENT)
+                if (fd >= 0)
                         return fd;
+                if (fd != -ECONNREFUSED && fd != -ENOENT)
+                        return -1;
                 if (md_monotonic_ms() > deadline)
                         return md_fail(err, MD_EXIT_UNAVAILABLE,
                                        "start the monitor: none answers within %d ms",
@@ -194,6 +202,7 @@ static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md
         memset(&q, 0, sizeof q);
         q.version = MONITOR_REQUEST_VERSION;
         q.adopt = adopt;
+        q.keep_exited = cfg->keep_exited;
         snprintf(q.docker_socket, sizeof q.docker_socket, "%s", cfg->docker_socket);
         snprintf(q.container, sizeof q.container, "%s", cfg->container);
         snprintf(q.docker_id, sizeof q.docker_id, "%s", cfg->docker_id);
@@ -219,22 +228,14 @@ static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md
         return 0;
 }
 
-static void remove_after_failure(const struct monitor_config *cfg)
-{
-        struct docker *d = NULL;
-        md_error ignored = {0};
-        if (docker_open(cfg->docker_socket, &d, &ignored) == 0) {
-                docker_container_remove(d, cfg->docker_id, &ignored);
-                docker_close(d);
-        }
-}
-
-/* Both launch and adopt: the request to the monitor and its one reply. A failed launch
- * removes the container; a failed adoption leaves it (the reaper's, or the next try's). */
+/* Both launch and adopt: the request to the monitor and its one reply. Whether the monitor
+ * keeps a container it failed to launch goes to out (the launcher removes it otherwise); a
+ * failed adoption leaves it (the reaper's, or the next try's). */
 static int hand_over(const struct monitor_config *cfg, bool adopt, struct monitor_started *out, md_error *err)
 {
         bool valid = valid_config(cfg);
         _cleanup_close_ int out_fd = cfg->stdout_fd, err_fd = cfg->stderr_fd;
+        out->monitor_keeps = false;
         if (!valid)
                 return md_fail(err, MD_EXIT_FAILED, "start the monitor: invalid configuration");
         int64_t deadline = md_monotonic_ms() + MONITOR_REPORT_TIMEOUT_MS;
@@ -243,8 +244,6 @@ static int hand_over(const struct monitor_config *cfg, bool adopt, struct monito
         if (sent < 0) {
                 if (fd >= 0)
                         close(fd);
-                if (!adopt)
-                        remove_after_failure(cfg);
                 return -1;
         }
         struct monitor_report rep;
@@ -252,23 +251,19 @@ static int hand_over(const struct monitor_config *cfg, bool adopt, struct monito
         int r = read_report(fd, &rep, deadline);
         /* Closing the connection is how a late monitor learns we gave up (its send fails). */
         close(fd);
+        out->monitor_keeps = r == -ETIMEDOUT;
         if (r == -ETIMEDOUT)
                 return md_fail(err, MD_EXIT_UNAVAILABLE,
                                "start container %s: docker daemon unavailable: no answer within %d ms",
                                cfg->container, MONITOR_REPORT_TIMEOUT_MS);
-        if (r <= 0) {
-                if (!adopt)
-                        remove_after_failure(cfg);
-                if (r == 0)
-                        return md_fail(err, MD_EXIT_FAILED,
-                                       "start container %s: the monitor exited without a word",
-                                       cfg->container);
+        if (r == 0)
+                return md_fail(err, MD_EXIT_FAILED, "start container %s: the monitor exited without a word",
+                               cfg->container);
+        if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "start container %s: read the monitor's report",
                                      cfg->container);
-        }
         if (rep.exit_code != 0) {
-                if (!rep.removed && !adopt)
-                        remove_after_failure(cfg);
+                out->monitor_keeps = rep.removed;
                 return md_fail(err, rep.exit_code, "%s", rep.message);
         }
         out->monitor_pid = rep.monitor_pid;

@@ -40,8 +40,10 @@
 
 static void logged(const char *what, int e)
 {
-        syslog(LOG_DAEMON | LOG_WARNING, "monitor: %s: %s; carrying on with the inherited value", what,
-               strerror(e));
+        char line[1400];
+        snprintf(line, sizeof line, "monitor: %s: %s; carrying on with the inherited value", what,
+                 strerror(e));
+        monitor_log_line(LOG_WARNING, line);
 }
 
 /* Out of the starting caller's cgroups, into the project's own (cgroups.h). */

@@ -1,27 +1,25 @@
-/* The fetcher's child: a process that has fully become the caller before it touches anything
- * the caller controls (URIs, servers, archives, sandbox files). libcurl, libarchive and the
- * registry config parser run only here. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/close_range.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caller_child.h"
 #include "cleanup.h"
-#include "fetch_internal.h"
 #include "util.h"
+
+/* Wire format of the child's answer: one byte 'O' or 'E'; for 'E' one byte exit code then the
+ * message; for 'O' the output. */
 
 /* All three uids and gids become the caller's; the helper is setuid, so the supplementary
  * groups are already the caller's and it could not change them anyway (no CAP_SETGID). Only a
  * real root that asks for another uid (tests, root tools) can and must drop its own groups. */
-static int become_caller(uid_t uid, gid_t gid, md_error *err)
+int caller_child_become(uid_t uid, gid_t gid, pid_t parent_pid, md_error *err)
 {
         if (getuid() == 0 && uid != 0 && setgroups(1, &gid) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "setgroups");
@@ -44,60 +42,50 @@ static int become_caller(uid_t uid, gid_t gid, md_error *err)
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
             prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "prctl");
+        /* a parent that died before PDEATHSIG was set sends nothing: see for ourselves */
+        if (getppid() != parent_pid) {
+                md_fail(err, MD_EXIT_FAILED, "the helper is gone");
+                return -ESRCH;
+        }
         return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
+static bool kept(const struct caller_child *c, int fd)
 {
-        int x = *(const int *)a, y = *(const int *)b;
-        return (x > y) - (x < y);
+        for (size_t i = 0; i < c->n_keep; i++)
+                if (c->keep_fds[i] == fd)
+                        return true;
+        return false;
 }
 
 /* Everything the helper holds (audit log, state dir, policy) is closed: the child needs only
- * the fds it was given. */
-static void close_other_fds(const int *keep, size_t n)
+ * the fds it was given; stdin and stdout become /dev/null unless given. */
+static void keep_only(const struct caller_child *c, int wfd)
 {
-        int sorted[16];
-        size_t m = 0;
-        for (size_t i = 0; i < n && m < 16; i++)
-                if (keep[i] > 2)
-                        sorted[m++] = keep[i];
-        qsort(sorted, m, sizeof *sorted, cmp_int);
-        unsigned lo = 3;
-        for (size_t i = 0; i < m; i++) {
-                if ((unsigned)sorted[i] > lo)
-                        syscall(SYS_close_range, lo, (unsigned)sorted[i] - 1, 0);
-                lo = (unsigned)sorted[i] + 1;
-        }
-        syscall(SYS_close_range, lo, ~0U, 0);
+        int keep[CALLER_CHILD_MAX_KEEP + 1];
+        size_t nk = 0;
+        for (size_t i = 0; i < c->n_keep && nk < CALLER_CHILD_MAX_KEEP; i++)
+                keep[nk++] = c->keep_fds[i];
+        keep[nk++] = wfd;
+        md_close_fds_except(keep, nk, 3);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        for (int target = 0; null >= 0 && target < 2; target++)
+                if (!kept(c, target) && null != target)
+                        dup2(null, target);
+        if (null > 2)
+                close(null);
 }
 
-static _Noreturn void child_main(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, int wfd,
-                                 fetch_child_fn fn, void *arg)
+static _Noreturn void child_main(const struct caller_child *c, pid_t parent, int wfd, caller_child_fn fn,
+                                 void *arg)
 {
         md_error err = {0};
         char *out = NULL;
         size_t len = 0;
-        int keep[17];
-        size_t nk = 0;
-        for (size_t i = 0; i < n_keep && nk < 16; i++)
-                keep[nk++] = keep_fds[i];
-        keep[nk++] = wfd;
-        close_other_fds(keep, nk);
-        /* stdout carries the helper's JSON answer: nothing the child runs may write there */
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-        for (int target = 0; null >= 0 && target < 2; target++) {
-                bool kept = false;
-                for (size_t i = 0; i < nk; i++)
-                        kept |= keep[i] == target;
-                if (!kept && null != target)
-                        dup2(null, target);
-        }
-        if (null > 2)
-                close(null);
-        if (become_caller(uid, gid, &err) == 0 && fn(arg, &out, &len, &err) == 0) {
+        keep_only(c, wfd);
+        if (caller_child_become(c->uid, c->gid, parent, &err) == 0 && fn(arg, &out, &len, &err) == 0) {
                 int r = md_write_all(wfd, "O", 1);
-                if (r == 0 && len)
+                if (r == 0 && out && len)
                         r = md_write_all(wfd, out, len);
                 free(out);
                 _exit(r == 0 ? 0 : 1);
@@ -108,9 +96,21 @@ static _Noreturn void child_main(uid_t uid, gid_t gid, const int *keep_fds, size
         _exit(1);
 }
 
-int fetch_child_run(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, fetch_child_fn fn, void *arg,
-                    size_t max_out, char **out, md_error *err)
+static int trusted_code(const struct caller_child *c, int code)
 {
+        for (const int *t = c->exit_codes; t && *t; t++)
+                if (*t == code)
+                        return code;
+        return MD_EXIT_FAILED;
+}
+
+int caller_child_run(const struct caller_child *c, caller_child_fn fn, void *arg, char **out, size_t *out_len,
+                     md_error *err)
+{
+        if (c->n_keep > CALLER_CHILD_MAX_KEEP)
+                return md_fail(err, MD_EXIT_FAILED, "caller child: more than %d fds to keep",
+                               CALLER_CHILD_MAX_KEEP);
+        pid_t parent = getpid();
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, errno, "pipe");
@@ -123,38 +123,36 @@ int fetch_child_run(uid_t uid, gid_t gid, const int *keep_fds, size_t n_keep, fe
         }
         if (pid == 0) {
                 close(p[0]);
-                child_main(uid, gid, keep_fds, n_keep, p[1], fn, arg);
+                child_main(c, parent, p[1], fn, arg);
         }
         close(p[1]);
         _cleanup_close_ int rfd = p[0];
         _cleanup_free_ char *buf = NULL;
         size_t len = 0;
-        /* the child's own timeouts bound this read: it ends when the child exits */
-        int r = md_read_all(rfd, max_out + 2 + sizeof err->message, &buf, &len);
+        /* room for the output or an error message; the read ends when the child exits (its own
+         * timeouts bound it) or when it writes too much */
+        int r = md_read_all(rfd, c->max_out + 2 + sizeof err->message, &buf, &len);
         if (r < 0)
-                kill(pid, SIGKILL);
+                kill(pid, SIGKILL); /* oversize: do not wait for it to finish writing */
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
-        if (r == -EFBIG || (len > max_out + 1 && buf[0] == 'O'))
+        if (r == -EFBIG || (r == 0 && len > c->max_out + 1 && buf[0] == 'O'))
                 return md_fail(err, MD_EXIT_FAILED, "the caller-side result is larger than %zu bytes",
-                               max_out);
+                               c->max_out);
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "reading the caller-side result");
         if (len >= 1 && buf[0] == 'O' && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-                if (out) {
-                        memmove(buf, buf + 1, len - 1);
-                        buf[len - 1] = '\0';
+                memmove(buf, buf + 1, len - 1);
+                buf[len - 1] = '\0';
+                if (out_len)
+                        *out_len = len - 1;
+                if (out)
                         *out = MD_TAKE_PTR(buf);
-                }
                 return 0;
         }
-        if (len >= 2 && buf[0] == 'E') {
-                int code = (unsigned char)buf[1];
-                if (code != MD_EXIT_FAILED && code != MD_EXIT_DENIED && code != MD_EXIT_BAD_TASK)
-                        code = MD_EXIT_FAILED; /* the child's word is trusted only this far */
-                return md_fail(err, code, "%.*s", (int)(len - 2), buf + 2);
-        }
+        if (len >= 2 && buf[0] == 'E')
+                return md_fail(err, trusted_code(c, (unsigned char)buf[1]), "%.*s", (int)(len - 2), buf + 2);
         if (WIFSIGNALED(status))
                 return md_fail(err, MD_EXIT_FAILED, "the caller-side process died of signal %d",
                                WTERMSIG(status));

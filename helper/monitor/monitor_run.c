@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "json_cleanup.h"
@@ -51,10 +52,7 @@
 enum phase { PH_SETUP, PH_STREAM, PH_RESUME, PH_FINISH, PH_REMOVE, PH_DONE };
 
 struct exit_info {
-        int exit_code;
-        bool known;
-        bool oom_killed;
-        char finished_at[40];
+        struct md_exit_info e;
         uint64_t out_bytes, err_bytes;
 };
 
@@ -81,6 +79,7 @@ struct monitor_container {
         int64_t failing_since;
         long backoff;
         struct exit_info x;
+        struct monitor_log_limit log; /* for the errors that come again and again */
 };
 
 int monitor_send_report(int fd, const struct monitor_report *rep)
@@ -177,34 +176,21 @@ static void save_bytes(struct monitor_ctx *ctx, struct monitor_container *c)
         if (s->out_bytes == c->recorded_out && s->err_bytes == c->recorded_err)
                 return;
         md_error err = {0};
-        if (record_update(ctx, c, edit_bytes, s, &err) == 0) {
+        int r = record_update(ctx, c, edit_bytes, s, &err);
+        if (r == 0) {
                 c->recorded_out = s->out_bytes;
                 c->recorded_err = s->err_bytes;
+        } else if (r != -EWOULDBLOCK) {
+                monitor_log(&c->log, LOG_WARNING, c->container, &err);
         }
 }
 
 static void edit_exited(struct md_record *r, void *arg)
 {
         const struct exit_info *x = arg;
-        r->state = MD_STATE_EXITED;
-        r->exit_code = x->known ? x->exit_code : -1;
-        /* Docker reports a container whose init died of signal N as exit code 128+N, the
-         * shell's convention, and cannot tell it from `exit 128+N`. We read 129..192 as a
-         * signal, as a shell would: a destroy (SIGTERM/SIGKILL) and the OOM killer show up
-         * as signal 15/9. exit_code keeps docker's number either way. */
-        r->signal = (x->known && x->exit_code > 128 && x->exit_code <= 128 + 64) ? x->exit_code - 128 : 0;
-        r->oom_killed = x->oom_killed;
-        if (r->kill_requested)
-                r->status = MD_STATUS_KILLED;
-        else if (x->known && x->exit_code == 0)
-                r->status = MD_STATUS_FINISHED;
-        else
-                r->status = MD_STATUS_FAILED;
-        free(r->finished_at);
-        r->finished_at = strdup(x->finished_at);
+        md_record_set_exited(r, &x->e);
         r->stdout_bytes = x->out_bytes;
         r->stderr_bytes = x->err_bytes;
-        r->monitor_pid = 0;
 }
 
 static int64_t record_interval(const struct monitor_ctx *ctx)
@@ -224,6 +210,8 @@ static void remove_now(struct monitor_ctx *ctx, struct monitor_container *c, boo
 {
         md_error err = {0};
         *removed = ctx->docker && docker_container_remove(ctx->docker, c->docker_id, &err) == 0;
+        if (!*removed && ctx->docker)
+                monitor_log(NULL, LOG_WARNING, c->container, &err);
 }
 
 /* The launch failed: remove the container (when asked), answer, done. */
@@ -233,7 +221,8 @@ static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, co
         bool removed = false;
         if (remove)
                 remove_now(ctx, c, &removed);
-        reply(c, err, removed, 0, NULL);
+        if (!reply(c, err, removed, 0, NULL)) /* the launch gave up: nobody else hears why */
+                monitor_log(NULL, LOG_ERR, c->container, err);
         c->phase = PH_DONE;
         return true;
 }
@@ -325,7 +314,10 @@ static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c,
         if (!reply(c, NULL, false, c->pid, c->started_at)) {
                 /* The launch gave up waiting and told its caller it failed: a container
                  * nobody knows of must not run. Kill it; the exit is recorded as usual. */
-                docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err);
+                if (docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err) < 0) {
+                        md_error_prefix(&err, "the launch gave up waiting, and the kill failed");
+                        monitor_log(NULL, LOG_ERR, c->container, &err);
+                }
         }
         return false;
 }
@@ -359,8 +351,9 @@ static void to_finish(struct monitor_container *c)
         done_retrying(c);
 }
 
-/* STREAM: until the exit is known and the stream has ended. */
-static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+/* STREAM and RESUME alike: the counters into the record now and then, and true once the
+ * output stream and the wait have both ended. */
+static bool streamed(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
         struct monitor_stream *s = &c->stream;
         if (now - c->last_save >= record_interval(ctx)) {
@@ -375,12 +368,19 @@ static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, in
         if (c->exited_at && !s->attach.done && now - c->exited_at > DRAIN_STALL_MS &&
             now - s->last_progress_ms > DRAIN_STALL_MS)
                 monitor_stream_abort_attach(s, ctx->multi);
-        if (!(s->attach.done && s->wait.done))
+        return s->attach.done && s->wait.done;
+}
+
+/* STREAM: until the exit is known and the stream has ended. */
+static void step_stream(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
+{
+        struct monitor_stream *s = &c->stream;
+        if (!streamed(ctx, c, now))
                 return;
-        c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
+        c->x.e.known = monitor_stream_exit_code(s, &c->x.e.exit_code);
         /* The attach is a raw stream to the connection's close: a clean end with the exit
          * known is the normal end. Anything else is a daemon that went away. */
-        if (c->x.known && (s->attach.rc == CURLE_OK || s->attach.rc == CURLE_ABORTED_BY_CALLBACK) &&
+        if (c->x.e.known && (s->attach.rc == CURLE_OK || s->attach.rc == CURLE_ABORTED_BY_CALLBACK) &&
             !s->proto_error) {
                 to_finish(c);
                 return;
@@ -411,6 +411,19 @@ static int resume(struct monitor_ctx *ctx, struct monitor_container *c, md_error
         return monitor_stream_resume(s, ctx->multi, ctx->docker, c->docker_id, !c->no_logs, err);
 }
 
+/* RESUME could not go on: again later while the daemon may come back, otherwise on to the
+ * exit without the rest of the output. Said either way (the retries at most once a second). */
+static void resume_failed(struct monitor_container *c, md_error *err, int64_t now)
+{
+        if (retry_later(c, err, now)) {
+                monitor_log(&c->log, LOG_WARNING, c->container, err);
+                return;
+        }
+        md_error_prefix(err, "the rest of its output is lost");
+        monitor_log(NULL, LOG_ERR, c->container, err);
+        to_finish(c);
+}
+
 /* RESUME: until the log has ended and the exit is known, again and again while the daemon
  * is away. */
 static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
@@ -422,35 +435,25 @@ static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, in
                         return;
                 c->retry_at = 0;
                 if (resume(ctx, c, &err) < 0) {
-                        if (!retry_later(c, &err, now))
-                                to_finish(c);
+                        resume_failed(c, &err, now);
                         return;
                 }
                 c->resuming = true;
                 c->exited_at = 0;
                 return;
         }
-        if (now - c->last_save >= record_interval(ctx)) {
-                save_bytes(ctx, c);
-                c->last_save = now;
-        }
-        if (s->wait.done && !c->exited_at)
-                c->exited_at = now;
-        if (c->exited_at && !s->attach.done && now - c->exited_at > DRAIN_STALL_MS &&
-            now - s->last_progress_ms > DRAIN_STALL_MS)
-                monitor_stream_abort_attach(s, ctx->multi);
-        if (!(s->attach.done && s->wait.done))
+        if (!streamed(ctx, c, now))
                 return;
         c->resuming = false;
         /* the daemon answered: a later absence has its own time limit */
         if (s->attach.headers_done || s->wait.headers_done)
                 done_retrying(c);
-        c->x.known = monitor_stream_exit_code(s, &c->x.exit_code);
+        c->x.e.known = monitor_stream_exit_code(s, &c->x.e.exit_code);
         bool log_ended = c->no_logs || (s->attach.rc == CURLE_OK && s->attach.status == 200) ||
                          s->attach.rc == CURLE_ABORTED_BY_CALLBACK;
         bool gone = (s->wait.rc == CURLE_OK && s->wait.status == 404) ||
                     (s->attach.rc == CURLE_OK && s->attach.status == 404);
-        if ((c->x.known && log_ended) || gone) {
+        if ((c->x.e.known && log_ended) || gone) {
                 to_finish(c);
                 return;
         }
@@ -461,8 +464,24 @@ static void step_resume(struct monitor_ctx *ctx, struct monitor_container *c, in
                 docker_fail_curl(&err, x->rc, x->errbuf, "resume");
         else
                 md_fail(&err, MD_EXIT_FAILED, "resume: HTTP %ld", x->status);
-        if (!retry_later(c, &err, now))
-                to_finish(c);
+        resume_failed(c, &err, now);
+}
+
+/* Output that did not fit in its file (a full disk, a quota) is gone: said once, at the end. */
+static void log_dropped(const struct monitor_container *c)
+{
+        const struct monitor_stream *s = &c->stream;
+        if (!s->dropped_bytes)
+                return;
+        md_error err = {0};
+        int e = s->out_errno ? s->out_errno : s->err_errno;
+        if (e)
+                md_fail_errno(&err, MD_EXIT_FAILED, e, "%llu bytes of output not written to the sandbox",
+                              (unsigned long long)s->dropped_bytes);
+        else
+                md_fail(&err, MD_EXIT_FAILED, "%llu bytes of output not written to the sandbox",
+                        (unsigned long long)s->dropped_bytes);
+        monitor_log(NULL, LOG_ERR, c->container, &err);
 }
 
 /* FINISH: the exit into the record, once the daemon has told what it knows of it. */
@@ -478,24 +497,13 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
                     docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0) {
                         if (retry_later(c, &err, now))
                                 return;
+                        md_error_prefix(&err, "the exit is recorded with what the wait said");
+                        monitor_log(NULL, LOG_WARNING, c->container, &err);
                 }
-                if (info) {
-                        json_t *state = json_object_get(info, "State");
-                        json_t *code = json_object_get(state, "ExitCode");
-                        if (json_is_integer(code) && json_integer_value(code) >= 0 &&
-                            json_integer_value(code) <= 0xffff) {
-                                x->exit_code = (int)json_integer_value(code);
-                                x->known = true;
-                        }
-                        x->oom_killed = json_is_true(json_object_get(state, "OOMKilled"));
-                        const char *at = json_string_value(json_object_get(state, "FinishedAt"));
-                        if (at && strncmp(at, "0001-", 5) != 0) /* Go's zero time: not finished */
-                                snprintf(x->finished_at, sizeof x->finished_at, "%s", at);
-                }
-                if (!x->finished_at[0])
-                        md_now_rfc3339(x->finished_at);
+                md_exit_info_from_state(json_object_get(info, "State"), &x->e);
                 x->out_bytes = c->stream.out_bytes;
                 x->err_bytes = c->stream.err_bytes;
+                log_dropped(c);
                 /* The bytes are on disk before the record says EXITED: `wait` returning means
                  * all the output is there. */
                 fsync(c->stream.out_fd);
@@ -508,9 +516,14 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
          * containers go on meanwhile; writing without the lock would let that helper, once
          * continued, put back the RUNNING it read. */
         err = (md_error){0};
-        if (record_update(ctx, c, edit_exited, x, &err) == -EWOULDBLOCK) {
+        int r = record_update(ctx, c, edit_exited, x, &err);
+        if (r == -EWOULDBLOCK) {
                 record_retry_later(c, now);
                 return;
+        }
+        if (r < 0) { /* `wait` will not see this exit: recover or the reaper must write it */
+                md_error_prefix(&err, "record the exit");
+                monitor_log(NULL, LOG_ERR, c->container, &err);
         }
         c->phase = PH_REMOVE;
         c->record_backoff = 0;
@@ -524,9 +537,12 @@ static void step_remove(struct monitor_ctx *ctx, struct monitor_container *c, in
         if (c->retry_at && now < c->retry_at)
                 return;
         md_error err = {0};
-        if ((need_docker(ctx, &err) < 0 || docker_container_remove(ctx->docker, c->docker_id, &err) < 0) &&
-            retry_later(c, &err, now))
-                return;
+        if (need_docker(ctx, &err) < 0 || docker_container_remove(ctx->docker, c->docker_id, &err) < 0) {
+                if (retry_later(c, &err, now))
+                        return;
+                md_error_prefix(&err, "the exited container stays (recover --kill-orphans removes it)");
+                monitor_log(NULL, LOG_ERR, c->container, &err);
+        }
         c->phase = PH_DONE;
 }
 
@@ -684,7 +700,9 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
                 return NULL;
         }
         const struct docker *d = ctx->docker;
-        long setup_ms = d->connect_ms + d->request_ms + d->request_ms / 2;
+        long connect_ms, request_ms;
+        docker_time_limits(d, &connect_ms, &request_ms);
+        long setup_ms = connect_ms + request_ms + request_ms / 2;
         if (setup_ms > SETUP_DEADLINE_MAX_MS)
                 setup_ms = SETUP_DEADLINE_MAX_MS;
         c->setup_deadline = md_monotonic_ms() + setup_ms;

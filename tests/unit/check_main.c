@@ -1,0 +1,6 @@
+#include "check_run.h"
+
+int main(void)
+{
+        return check_run(unit_suite());
+}
