@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -34,6 +35,15 @@ static bool monitor_alive(const struct md_record *r)
         return md_pid_alive(r->monitor_pid);
 }
 
+/* A pidfd of the record's monitor (readable once it exits), or -1 (no monitor, no pidfd_open). */
+static int monitor_pidfd(const struct md_record *r)
+{
+        if (r->monitor_pid <= 0)
+                return -1;
+        long fd = syscall(SYS_pidfd_open, (pid_t)r->monitor_pid, 0);
+        return fd >= 0 ? (int)fd : -1;
+}
+
 int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *name, struct md_record *out,
                          md_error *err)
 {
@@ -61,7 +71,8 @@ int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const 
                 }
                 /* a monitor that died (or never ran) cannot write the exit: after a grace period,
                  * reap the container from here so that `wait` never hangs on a dead monitor */
-                if (!monitor_alive(&r) && ++missing_monitor >= 3) {
+                bool alive = monitor_alive(&r);
+                if (!alive && ++missing_monitor >= 3) {
                         int rc = exit_wait_rescue(h, record_dirfd, &r, hook ? hook->adopt_out_fd : -1,
                                                   hook ? hook->adopt_err_fd : -1, err);
                         md_record_clear(&r);
@@ -71,13 +82,18 @@ int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const 
                                 missing_monitor = 0;
                                 continue;
                         }
-                } else {
-                        md_record_clear(&r);
                 }
-                /* without inotify, pfd[0] is ignored (fd -1) and the timeout polls */
-                struct pollfd pfd[2] = {{.fd = ino, .events = POLLIN},
-                                        {.fd = hook ? hook->fd : -1, .events = POLLIN}};
-                if (poll(pfd, 2, 1000) > 0) {
+                /* Woken by the record's change, or by the monitor's death through a pidfd: a
+                 * wait on a running container costs no periodic wakeup (an agent keeps one per
+                 * container). Without inotify or a pidfd, and while the monitor is missing,
+                 * the timeout polls; the long one only guards against a reused pid. */
+                _cleanup_close_ int pidfd = ino >= 0 && alive ? monitor_pidfd(&r) : -1;
+                int timeout = pidfd >= 0 ? 60000 : 1000;
+                md_record_clear(&r);
+                struct pollfd pfd[3] = {{.fd = ino, .events = POLLIN},
+                                        {.fd = hook ? hook->fd : -1, .events = POLLIN},
+                                        {.fd = pidfd, .events = POLLIN}};
+                if (poll(pfd, 3, timeout) > 0) {
                         char buf[4096];
                         if (pfd[0].revents)
                                 while (read(ino, buf, sizeof buf) > 0)

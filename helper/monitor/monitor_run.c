@@ -18,6 +18,7 @@
  *   REMOVE    then the container is removed
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,6 +574,26 @@ bool monitor_container_step(struct monitor_ctx *ctx, struct monitor_container *c
         }
 }
 
+/* STREAM and RESUME: a container that writes nothing needs no step of its own (any output
+ * wakes the loop through its transfer), so an idle one sets no timer: the counters only once
+ * they moved, the drain clock only once the exit is known. */
+static int64_t streaming_next_ms(const struct monitor_ctx *ctx, const struct monitor_container *c)
+{
+        const struct monitor_stream *s = &c->stream;
+        int64_t next = INT64_MAX;
+        if (s->out_bytes != c->recorded_out || s->err_bytes != c->recorded_err)
+                next = c->last_save + record_interval(ctx);
+        if (s->wait.done && !c->exited_at)
+                return md_monotonic_ms(); /* the exit just came: start the drain clock */
+        if (c->exited_at && !s->attach.done) {
+                int64_t stall = (c->exited_at > s->last_progress_ms ? c->exited_at : s->last_progress_ms) +
+                                DRAIN_STALL_MS + 1;
+                if (stall < next)
+                        next = stall;
+        }
+        return next;
+}
+
 int64_t monitor_container_next_ms(const struct monitor_ctx *ctx, const struct monitor_container *c)
 {
         switch (c->phase) {
@@ -582,12 +603,11 @@ int64_t monitor_container_next_ms(const struct monitor_ctx *ctx, const struct mo
                         return c->retry_at;
                 return c->setup_deadline + 1;
         case PH_STREAM:
-                /* the counters, and the drain clock once the exit is known */
-                return c->last_save + record_interval(ctx);
+                return streaming_next_ms(ctx, c);
         case PH_RESUME:
                 if (!c->resuming)
                         return c->retry_at ? c->retry_at : md_monotonic_ms();
-                return c->last_save + record_interval(ctx);
+                return streaming_next_ms(ctx, c);
         case PH_FINISH:
         case PH_REMOVE:
                 return c->retry_at ? c->retry_at : md_monotonic_ms();

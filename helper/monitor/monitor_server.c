@@ -41,8 +41,11 @@
  * connect, so a few are enough, and one that stays silent is dropped after a while. */
 #define PENDING_MAX 16
 #define PENDING_TIMEOUT_MS 5000
-/* The loop wakes at least this often (byte counters, deadlines). */
-#define LOOP_TICK_MS 1000
+/* Out of fds: how long the socket is left alone before accepting again. */
+#define ACCEPT_PAUSE_MS 1000
+/* The loop wakes at least this often, though every deadline is a timeout of its own (an idle
+ * container has none): only a safety net, not per container. */
+#define LOOP_TICK_MS 60000
 /* After the socket's name is gone: how long the monitor still accepts on it (see the top). */
 #define MONITOR_LEAVE_MS 1000
 /* How often the records are pruned: a quarter of the retention, within 1 s to 1 min; so a
@@ -267,7 +270,7 @@ static void accept_all(struct server *sv, int64_t now)
                         /* Out of fds, the connection stays queued and the socket readable:
                          * polling it again at once would spin. */
                         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-                                sv->accept_paused_until = now + LOOP_TICK_MS;
+                                sv->accept_paused_until = now + ACCEPT_PAUSE_MS;
                         return;
                 }
                 /* The directory is root-only already; a peer that is not root has no business. */
@@ -382,6 +385,11 @@ static int next_timeout(const struct server *sv, int64_t now)
                         wake = sv->pend[i].since + PENDING_TIMEOUT_MS + 1;
         if (sv->leaving_until && sv->leaving_until < wake)
                 wake = sv->leaving_until;
+        if (sv->accept_paused_until && sv->accept_paused_until < wake)
+                wake = sv->accept_paused_until;
+        /* the idle exit (maybe_exit) */
+        if (!sv->n && !sv->npend && !sv->leaving_until && sv->idle_since + MONITOR_IDLE_EXIT_MS < wake)
+                wake = sv->idle_since + MONITOR_IDLE_EXIT_MS;
         return wake <= now ? 0 : (int)(wake - now);
 }
 

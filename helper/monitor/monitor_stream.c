@@ -3,9 +3,11 @@
  * wait for the next exit. Both are registered before the container starts; their headers
  * arriving is the daemon's word that it has them (it flushes the headers at once for both). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "json_cleanup.h"
 #include "monitor_internal.h"
@@ -39,9 +41,67 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
         return n;
 }
 
+/* The payload of one read, gathered per output file: a stream of small frames (a task that
+ * writes line by line) costs one writev per read and file, not one write per frame. The
+ * pieces point into curl's buffer, valid for the callback. */
+#define BATCH_PIECES 64
+struct batch {
+        struct monitor_stream *s;
+        bool is_err;
+        int n;
+        size_t len;
+        struct iovec iov[BATCH_PIECES];
+};
+
+/* Writes iov[0..n) to fd to its end; how many bytes went in, and the error that stopped it. */
+static size_t writev_all(int fd, struct iovec *iov, int n, int *error)
+{
+        size_t done = 0;
+        *error = 0;
+        while (n > 0) {
+                ssize_t w = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w <= 0) {
+                        *error = w < 0 ? errno : EIO;
+                        return done;
+                }
+                done += (size_t)w;
+                while (n > 0 && (size_t)w >= iov->iov_len) {
+                        w -= (ssize_t)iov->iov_len;
+                        iov++;
+                        n--;
+                }
+                if (n > 0) {
+                        iov->iov_base = (char *)iov->iov_base + w;
+                        iov->iov_len -= (size_t)w;
+                }
+        }
+        return done;
+}
+
+static void flush(struct batch *b)
+{
+        struct monitor_stream *s = b->s;
+        if (!b->n)
+                return;
+        int *failed = b->is_err ? &s->err_errno : &s->out_errno;
+        size_t written = 0;
+        if (*failed == 0)
+                written = writev_all(b->is_err ? s->err_fd : s->out_fd, b->iov, b->n, failed);
+        *(b->is_err ? &s->err_bytes : &s->out_bytes) += written;
+        /* That output file is broken (disk full, quota): keep reading so the container is not
+         * blocked on a full pipe, and count what could not be kept. The file holds a prefix:
+         * after the first failure nothing more is written to it. */
+        s->dropped_bytes += b->len - written;
+        b->n = 0;
+        b->len = 0;
+}
+
 static int sink(void *userdata, enum demux_stream stream, const char *data, size_t len, int frame_start)
 {
-        struct monitor_stream *s = userdata;
+        struct batch *b = userdata;
+        struct monitor_stream *s = b->s;
         /* Docker's own demuxer sends stdin frames to stdout; so do we. */
         bool is_err = stream == DEMUX_STDERR;
         /* A resumed log: what the file already holds is passed over. */
@@ -54,20 +114,11 @@ static int sink(void *userdata, enum demux_stream stream, const char *data, size
                 if (!len)
                         return 0;
         }
-        int *failed = is_err ? &s->err_errno : &s->out_errno;
-        if (*failed == 0) {
-                int r = md_write_all(is_err ? s->err_fd : s->out_fd, data, len);
-                if (r == 0) {
-                        *(is_err ? &s->err_bytes : &s->out_bytes) += len;
-                        return 0;
-                }
-                *failed = -r;
-        }
-        /* That output file is broken (disk full, quota): keep reading so the container is
-         * not blocked on a full pipe, and count what could not be kept. A write that failed
-         * halfway may have left part of the piece in the file; the counters only count
-         * whole pieces. */
-        s->dropped_bytes += len;
+        if (b->n && (b->is_err != is_err || b->n == BATCH_PIECES))
+                flush(b);
+        b->is_err = is_err;
+        b->iov[b->n++] = (struct iovec){(void *)data, len};
+        b->len += len;
         return 0;
 }
 
@@ -80,7 +131,10 @@ static size_t attach_write(char *ptr, size_t size, size_t nmemb, void *userdata)
                 return n; /* an error answer: keep what fits, the status decides */
         }
         s->last_progress_ms = md_monotonic_ms();
-        if (demux_feed(&s->demux, ptr, n, sink, s) < 0) {
+        struct batch b = {.s = s};
+        int r = demux_feed(&s->demux, ptr, n, sink, &b);
+        flush(&b); /* what came before a bad frame is the container's */
+        if (r < 0) {
                 s->proto_error = true;
                 return 0; /* not a frame stream: end the transfer */
         }
