@@ -918,6 +918,9 @@ static void dockerd_start(struct private_dockerd *p)
         ck_assert_int_ge(p->pid, 0);
         if (p->pid == 0) {
                 setsid();
+                /* a case that fails midway exits before it can stop the daemon: it goes then too,
+                 * and does not outlive the run */
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
                 int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
                 if (fd >= 0) {
                         dup2(fd, 1);
