@@ -8,12 +8,11 @@ _mesos_docker_helper_ids()
         "$1" list 2>/dev/null | grep -o '"container":"mesos-[^"]*"' | sed 's/.*"mesos-//; s/"$//'
 }
 
-# The words of --help's lines for one command (or all commands when $2 is empty), e.g.
+# The words of --help's text ($1) for one command (or all commands when $2 is empty), e.g.
 # "  destroy ID [--grace SECONDS]": the command names, or that command's options.
 _mesos_docker_helper_usage()
 {
-        local help lines
-        help=$("$1" --help 2>&1)
+        local help=$1 lines
         lines=$(grep -E '^  -*[a-z]' <<<"$help")
         if [[ -z $2 ]]; then
                 grep -Eo '^  [a-z]+' <<<"$lines" | sed 's/^  //' | sort -u
@@ -76,26 +75,29 @@ _mesos_docker_helper()
                 ;;
         esac
 
+        # one run of --help per completion: everything below reads it
+        local help
+        help=$("$helper" --help 2>&1)
         if [[ -z $cmd ]]; then
-                COMPREPLY=($(compgen -W "$(_mesos_docker_helper_usage "$helper" "")" -- "$cur"))
+                COMPREPLY=($(compgen -W "$(_mesos_docker_helper_usage "$help" "")" -- "$cur"))
                 return
         fi
 
         if [[ $cmd == policy ]]; then
                 if [[ -z $sub ]]; then
-                        COMPREPLY=($(compgen -W "$("$helper" --help 2>&1 | sed -nE 's/^  policy +([a-z]+).*/\1/p')" \
+                        COMPREPLY=($(compgen -W "$(sed -nE 's/^  policy +([a-z]+).*/\1/p' <<<"$help")" \
                                 -- "$cur"))
                 elif [[ $sub == check && $cur != -* ]]; then
                         COMPREPLY=($(compgen -f -- "$cur"))
                 else
-                        COMPREPLY=($(compgen -W "$(_mesos_docker_helper_usage "$helper" "policy +$sub")" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$(_mesos_docker_helper_usage "$help" "policy +$sub")" -- "$cur"))
                 fi
                 return
         fi
         local opts takes_id=""
-        opts=$(_mesos_docker_helper_usage "$helper" "$cmd")
+        opts=$(_mesos_docker_helper_usage "$help" "$cmd")
         # the commands whose first argument is one of the caller's containers (--help says ID)
-        "$helper" --help 2>&1 | grep -Eq "^  $cmd +ID" && takes_id=1
+        grep -Eq "^  $cmd +ID" <<<"$help" && takes_id=1
         if [[ $cur == -* || -z $takes_id ]]; then
                 COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         else
