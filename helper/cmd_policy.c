@@ -17,11 +17,6 @@
 #define POLICY_CHECK_MAX_BYTES (1024 * 1024)
 #define POLICY_CHECK_MAX_WARNINGS_BYTES (1024 * 1024)
 
-struct check_source {
-        const char *file;
-        int caller_cwd; /* where a relative file is found */
-};
-
 /* The policy's warnings, policy_lint's included, one per line. */
 static char *warnings_text(struct policy *p)
 {
@@ -44,10 +39,10 @@ static char *warnings_text(struct policy *p)
  * answer is the warnings, one per line. */
 static int check_file_as_caller(void *userdata, char **out, size_t *out_len, md_error *err)
 {
-        const struct check_source *src = userdata;
-        const char *file = src->file;
+        const struct caller_file *src = userdata;
+        const char *file = src->path;
         _cleanup_close_ int fd =
-                hygiene_open_caller_path(src->caller_cwd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+                hygiene_open_caller_path(src->cwd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_POLICY, errno, "%s: cannot open", file);
         _cleanup_free_ char *text = NULL;
@@ -73,17 +68,10 @@ static int policy_check(struct helper *h, const char *file, md_error *err)
         _cleanup_free_ char *warnings = NULL;
         if (file) {
                 static const int codes[] = {MD_EXIT_POLICY, MD_EXIT_BAD_TASK, 0};
-                /* stdin, for a file such as /dev/stdin; the caller's directory, for a relative one */
-                const int keep[] = {0, h->priv.caller_cwd};
-                const struct caller_child c = {
-                        .uid = h->priv.caller_uid,
-                        .gid = h->priv.caller_gid,
-                        .keep_fds = keep,
-                        .n_keep = h->priv.caller_cwd >= 0 ? 2 : 1,
-                        .max_out = POLICY_CHECK_MAX_WARNINGS_BYTES,
-                        .exit_codes = codes,
-                };
-                struct check_source src = {file, h->priv.caller_cwd};
+                int keep[2];
+                const struct caller_child c =
+                        privilege_file_reader(&h->priv, keep, POLICY_CHECK_MAX_WARNINGS_BYTES, codes);
+                struct caller_file src = {file, h->priv.caller_cwd};
                 size_t len;
                 if (caller_child_run(&c, check_file_as_caller, &src, &warnings, &len, err) < 0)
                         return -1;

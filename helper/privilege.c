@@ -73,3 +73,18 @@ void privilege_restore(const struct fsids *saved)
         setfsgid(saved->gid);
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
+
+struct caller_child privilege_file_reader(const struct privilege *p, int keep[static 2], size_t max_out,
+                                          const int *exit_codes)
+{
+        keep[0] = 0;
+        keep[1] = p->caller_cwd;
+        return (struct caller_child){
+                .uid = p->caller_uid,
+                .gid = p->caller_gid,
+                .keep_fds = keep,
+                .n_keep = p->caller_cwd >= 0 ? 2 : 1,
+                .max_out = max_out,
+                .exit_codes = exit_codes,
+        };
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "caller_child.h"
 #include "error.h"
 
 struct privilege {
@@ -44,3 +45,15 @@ struct fsids {
 };
 void privilege_as_caller(const struct privilege *p, struct fsids *saved);
 void privilege_restore(const struct fsids *saved);
+
+/* A file the caller names on the command line (a task, a policy to check), which a child that
+ * has become the caller opens: a relative path from the caller's working directory. */
+struct caller_file {
+        const char *path;
+        int cwd; /* the caller's working directory (privilege.caller_cwd), -1 when unknown */
+};
+
+/* That child (caller_child.h): the caller's ids, with its stdin ("-", /dev/stdin) and working
+ * directory kept; keep is the storage for the kept fds. */
+struct caller_child privilege_file_reader(const struct privilege *p, int keep[static 2], size_t max_out,
+                                          const int *exit_codes);

@@ -11,19 +11,14 @@
 #include "task_input.h"
 #include "util.h"
 
-struct task_source {
-        const char *file; /* NULL or "-": stdin */
-        int caller_cwd; /* where a relative file is found */
-};
-
 static int read_and_validate(void *userdata, char **out, size_t *out_len, md_error *err)
 {
-        const struct task_source *src = userdata;
-        const char *file = src->file;
+        const struct caller_file *src = userdata; /* path NULL or "-": stdin */
+        const char *file = src->path;
         bool from_stdin = !file || strcmp(file, "-") == 0;
         _cleanup_close_ int fd =
                 from_stdin ? dup(0)
-                           : hygiene_open_caller_path(src->caller_cwd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                           : hygiene_open_caller_path(src->cwd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_USAGE, errno, "task file %s",
                                      from_stdin ? "(stdin)" : file);
@@ -55,20 +50,11 @@ int task_input_read(const struct privilege *priv, const char *task_file, struct 
                     md_error *err)
 {
         static const int codes[] = {MD_EXIT_USAGE, MD_EXIT_BAD_TASK, MD_EXIT_POLICY, 0};
-        /* stdin is the caller's: "-", or a path such as /dev/stdin, reads it; a relative path is
-         * found from the caller's working directory */
-        const int keep[] = {0, priv->caller_cwd};
-        const struct caller_child c = {
-                .uid = priv->caller_uid,
-                .gid = priv->caller_gid,
-                .keep_fds = keep,
-                .n_keep = priv->caller_cwd >= 0 ? 2 : 1,
-                .max_out = TASK_MAX_TEXT,
-                .exit_codes = codes,
-        };
+        int keep[2];
+        const struct caller_child c = privilege_file_reader(priv, keep, TASK_MAX_TEXT, codes);
         _cleanup_free_ char *canonical = NULL;
         size_t len;
-        struct task_source src = {task_file, priv->caller_cwd};
+        struct caller_file src = {task_file, priv->caller_cwd};
         if (caller_child_run(&c, read_and_validate, &src, &canonical, &len, err) < 0)
                 return -1;
         return task_parse(canonical, len, out, err);
