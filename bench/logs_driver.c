@@ -70,9 +70,12 @@ static int launcher(const char *sock, const char *state_dir, const char *out_pat
         if (docker_open(sock, &d, &err) < 0)
                 die("%s", err.message);
         char docker_id[65];
+        /* the log driver the helper asks for (translate.c), or another one to compare with */
+        const char *log_driver = getenv("BENCH_LOG_DRIVER");
         _cleanup_json_ json_t *body = json_pack(
-                "{s:s, s:[s,s,s], s:{s:s}, s:{s:s}}", "Image", "mesos-test/busybox:latest", "Cmd", "sh", "-c",
-                script, "Labels", "mesos.bench", "1", "HostConfig", "NetworkMode", "host");
+                "{s:s, s:[s,s,s], s:{s:s}, s:{s:s, s:{s:s, s:{}}}}", "Image", "mesos-test/busybox:latest",
+                "Cmd", "sh", "-c", script, "Labels", "mesos.bench", "1", "HostConfig", "NetworkMode", "host",
+                "LogConfig", "Type", log_driver && *log_driver ? log_driver : "json-file", "Config");
         if (docker_container_create(d, name, body, docker_id, &err) < 0)
                 die("%s", err.message);
         int dirfd = md_record_dir_open(state_dir, true, &err);
