@@ -103,7 +103,7 @@ static bool reply(struct monitor_container *c, const md_error *err, bool removed
                 return false;
         struct monitor_report rep;
         memset(&rep, 0, sizeof rep);
-        rep.exit_code = err ? (err->exit_code ? err->exit_code : MD_EXIT_FAILED) : 0;
+        rep.exit_code = err ? md_error_exit_code(err) : 0;
         rep.container_pid = container_pid;
         rep.monitor_pid = getpid();
         rep.removed = removed;
