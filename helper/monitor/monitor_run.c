@@ -326,7 +326,7 @@ static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c,
  * later (and when), false when it is time to go on without the answer. */
 static bool retry_later(struct monitor_container *c, const md_error *err, int64_t now)
 {
-        if (err->exit_code != MD_EXIT_UNAVAILABLE)
+        if (err->errnum != EHOSTDOWN)
                 return false;
         if (!c->failing_since) {
                 c->failing_since = now;

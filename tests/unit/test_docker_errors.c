@@ -320,8 +320,9 @@ START_TEST(test_nobody_listening)
 {
         struct docker *d = NULL;
         md_error err = {0};
-        ck_assert_int_eq(docker_open("/nonexistent/docker.sock", &d, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_int_eq(docker_open("/nonexistent/docker.sock", &d, &err), -EHOSTDOWN);
+        ck_assert_int_eq(err.exit_code, 0); /* the library sets no exit code: the command maps it */
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_UNAVAILABLE);
         ck_assert_ptr_null(d);
         ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/docker.sock"));
 
@@ -335,8 +336,8 @@ START_TEST(test_nobody_listening)
         ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
         close(s); /* bound, never listened */
         md_error_clear(&err);
-        ck_assert_int_eq(docker_open(sa.sun_path, &d, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_int_eq(docker_open(sa.sun_path, &d, &err), -EHOSTDOWN);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_UNAVAILABLE);
         unlink(sa.sun_path);
         rmdir(fk.dir);
 }
@@ -346,8 +347,8 @@ START_TEST(test_relative_socket_refused)
 {
         struct docker *d = NULL;
         md_error err = {0};
-        ck_assert_int_eq(docker_open("docker.sock", &d, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_open("docker.sock", &d, &err), -EINVAL);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
 }
 END_TEST
 
@@ -358,9 +359,9 @@ START_TEST(test_silent_daemon)
         struct docker *d = NULL;
         md_error err = {0};
         int64_t t0 = md_monotonic_ms();
-        ck_assert_int_eq(docker_open(fk.path, &d, &err), -1);
+        ck_assert_int_eq(docker_open(fk.path, &d, &err), -EHOSTDOWN);
         int64_t took = md_monotonic_ms() - t0;
-        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_UNAVAILABLE);
         /* it waited the request limit out (a lower bound load cannot break); that it gave up at
          * all is the case's timeout's to check, not a timed assertion's */
         ck_assert_msg(took >= 600, "took %lld ms", (long long)took);
@@ -377,8 +378,8 @@ START_TEST(test_silent_after_ping)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
-        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_UNAVAILABLE);
+        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -EHOSTDOWN);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_UNAVAILABLE);
         ck_assert_ptr_null(j);
         docker_close(d);
         fake_stop();
@@ -393,8 +394,8 @@ START_TEST(test_500_message)
         struct docker *d = NULL;
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
-        ck_assert_int_eq(docker_container_start(d, ID, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_container_start(d, ID, &err), -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_ptr_nonnull(strstr(err.message, "boom"));
         ck_assert_ptr_nonnull(strstr(err.message, "HTTP 500"));
         ck_assert_ptr_null(strchr(err.message, '\n')); /* one line */
@@ -439,8 +440,8 @@ START_TEST(test_404_container)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
-        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -ENOENT);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_NO_CONTAINER);
         ck_assert_ptr_nonnull(strstr(err.message, "No such container"));
         ck_assert_ptr_nonnull(strstr(fk.last_request, "GET /v1.41/containers/0123456789abcdef"));
 
@@ -460,8 +461,8 @@ START_TEST(test_404_container)
         md_error_clear(&err);
         char id[65];
         _cleanup_json_ json_t *body = json_pack("{s:s}", "Image", "x");
-        ck_assert_int_eq(docker_container_create(d, "mesos-a", body, id, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_container_create(d, "mesos-a", body, id, &err), -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_ptr_nonnull(strstr(fk.last_request, "POST /v1.41/containers/create?name=mesos-a"));
         ck_assert_ptr_nonnull(strstr(fk.last_request, "{\"Image\":\"x\"}"));
         docker_close(d);
@@ -477,18 +478,18 @@ START_TEST(test_garbage_body)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
-        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -EPROTO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_ptr_null(j);
 
         md_error_clear(&err);
         char id[65];
-        ck_assert_int_eq(docker_container_create(d, "mesos-a", NULL, id, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_container_create(d, "mesos-a", NULL, id, &err), -EPROTO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
 
         md_error_clear(&err);
         int code = -5;
-        ck_assert_int_eq(docker_container_wait(d, ID, "next-exit", &code, &err), -1);
+        ck_assert_int_eq(docker_container_wait(d, ID, "next-exit", &code, &err), -EPROTO);
         ck_assert_int_eq(code, -5); /* untouched on failure */
         docker_close(d);
         fake_stop();
@@ -502,9 +503,10 @@ START_TEST(test_garbage_protocol)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
-        ck_assert_int_eq(docker_container_inspect(d, ID, &j, &err), -1);
+        int rc = docker_container_inspect(d, ID, &j, &err);
         /* the daemon answered, just not in HTTP: a failure, not an absence */
-        ck_assert_msg(err.exit_code == MD_EXIT_FAILED, "%d %s", err.exit_code, err.message);
+        ck_assert_msg(rc == -EIO, "%d %s", rc, err.message);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         docker_close(d);
         fake_stop();
 }
@@ -517,8 +519,8 @@ START_TEST(test_oversize_body)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         json_t *j = NULL;
-        ck_assert_int_eq(docker_container_list(d, NULL, &j, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_container_list(d, NULL, &j, &err), -EMSGSIZE);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_ptr_nonnull(strstr(err.message, "larger than"));
         ck_assert_ptr_null(j);
         docker_close(d);
@@ -541,14 +543,14 @@ START_TEST(test_wait_and_list)
 
         /* a container reference that could bend the URL never reaches the daemon */
         int before = fk.requests;
-        ck_assert_int_eq(docker_container_wait(d, "../images", "next-exit", &code, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_int_eq(docker_container_wait(d, "../images", "next-exit", &code, &err), -ENOENT);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_NO_CONTAINER);
         ck_assert_int_eq(fk.requests, before);
 
         /* list: the filter goes escaped into the query; an object answer is refused */
         md_error_clear(&err);
         json_t *j = NULL;
-        ck_assert_int_eq(docker_container_list(d, "mesos.owner=1000", &j, &err), -1);
+        ck_assert_int_eq(docker_container_list(d, "mesos.owner=1000", &j, &err), -EPROTO);
         ck_assert_ptr_nonnull(strstr(
                 fk.last_request,
                 "GET "
@@ -581,8 +583,8 @@ START_TEST(test_version_negotiation)
                 md_error err = {0};
                 int rc = docker_open(fk.path, &d, &err);
                 if (!cases[i].want) {
-                        ck_assert_msg(rc == -1, "case %zu", i);
-                        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+                        ck_assert_msg(rc < 0 && rc != -ENOENT && rc != -EHOSTDOWN, "case %zu: %d", i, rc);
+                        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
                 } else {
                         ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
                         ck_assert_str_eq(docker_api_version(d), cases[i].want);
@@ -612,8 +614,8 @@ START_TEST(test_pull_stream_error)
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
         ck_assert_int_eq(docker_image_pull(d, "127.0.0.1:5000/team/app:v1", "eyJ1c2VybmFtZSI6InUifQ==", &err),
-                         -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+                         -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "manifest unknown") != NULL, "%s", err.message);
         ck_assert_ptr_nonnull(
                 strstr(fk.last_request,
@@ -647,7 +649,7 @@ START_TEST(test_pull_ok_and_digest)
         ck_assert_int_eq(docker_image_pull(d, "localhost:5000/app", NULL, &err), 0);
         ck_assert_ptr_nonnull(strstr(fk.last_request, "fromImage=localhost%3A5000%2Fapp&tag=latest "));
         /* a header injection attempt through the credentials */
-        ck_assert_int_eq(docker_image_pull(d, "localhost:5000/app", "x\r\nEvil: 1", &err), -1);
+        ck_assert_int_eq(docker_image_pull(d, "localhost:5000/app", "x\r\nEvil: 1", &err), -EINVAL);
         docker_close(d);
         fake_stop();
 }
@@ -661,8 +663,8 @@ START_TEST(test_pull_refused)
         struct docker *d = NULL;
         md_error err = {0};
         ck_assert_int_eq(docker_open(fk.path, &d, &err), 0);
-        ck_assert_int_eq(docker_image_pull(d, "docker.io/library/nothere:latest", NULL, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_image_pull(d, "docker.io/library/nothere:latest", NULL, &err), -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_ptr_nonnull(strstr(err.message, "pull access denied"));
         docker_close(d);
         fake_stop();
