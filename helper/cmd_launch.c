@@ -109,8 +109,15 @@ static int hold_sources(struct helper *h, const struct launch_plan *plan, struct
         return 0;
 }
 
-/* The one place a container whose start failed is removed on the helper's side: after a
- * failed create or record write, and after a start the monitor did not keep (monitor.h). */
+/* The one place a container whose start failed is removed. The launcher owns that removal in
+ * every case, because it alone is there in every case where anyone can act: it made the
+ * container, it learns of every failure (a failed record write; the daemon refusing the start;
+ * the monitor refusing the request, failing to start, dying before its answer or not answering
+ * in time), and it answers its caller only after. The monitor never removes a container whose
+ * start failed, even one that got as far as running (the force of the remove stops it): two
+ * removers would race, and one the monitor reported removed could not be told from one it only
+ * meant to. When the launcher itself dies midway, its claimed record stays and names the
+ * container from the create on: the reaper (wait, recover) removes it, as after any death. */
 static void remove_failed_start(struct docker *d, const char *docker_id)
 {
         md_error ignored = {0};
@@ -150,11 +157,10 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
                 .stderr_fd = err_fd,
                 .keep_exited = h->conf->keep_exited,
         };
-        /* the monitor takes the output fds; a container it does not keep is ours to remove */
+        /* the monitor takes the output fds; a container it did not start is ours to remove */
         if (monitor_launch(&mc, started, err) == 0)
                 return 0;
-        if (!started->monitor_keeps)
-                remove_failed_start(d, docker_id);
+        remove_failed_start(d, docker_id);
         return -1;
 }
 

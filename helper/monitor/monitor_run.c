@@ -96,7 +96,7 @@ int monitor_send_report(int fd, const struct monitor_report *rep)
 }
 
 /* Answers the launch; false when it is not there to hear it (it gave up). */
-static bool reply(struct monitor_container *c, const md_error *err, bool removed, pid_t container_pid,
+static bool reply(struct monitor_container *c, const md_error *err, pid_t container_pid,
                   const char *started_at)
 {
         if (c->reply_fd < 0)
@@ -106,7 +106,6 @@ static bool reply(struct monitor_container *c, const md_error *err, bool removed
         rep.exit_code = err ? md_error_exit_code(err) : 0;
         rep.container_pid = container_pid;
         rep.monitor_pid = getpid();
-        rep.removed = removed;
         if (started_at)
                 snprintf(rep.started_at, sizeof rep.started_at, "%s", started_at);
         if (err)
@@ -206,23 +205,17 @@ static int need_docker(struct monitor_ctx *ctx, md_error *err)
         return docker_open(ctx->docker_socket, &ctx->docker, err);
 }
 
-static void remove_now(struct monitor_ctx *ctx, struct monitor_container *c, bool *removed)
+/* The launch failed: answer why, and let the container go. Its removal is the launcher's
+ * (monitor.h: the launcher alone removes a container whose start failed), also when the start
+ * got as far as a running container: the launcher's remove stops it. A launcher that is gone
+ * left its record, which names the container, to the reaper (wait, recover). */
+static bool fail_launch(struct monitor_container *c, const md_error *err)
 {
-        md_error err = {0};
-        *removed = ctx->docker && docker_container_remove(ctx->docker, c->docker_id, &err) == 0;
-        if (!*removed && ctx->docker)
-                monitor_log(NULL, LOG_WARNING, c->container, &err);
-}
-
-/* The launch failed: remove the container (when asked), answer, done. */
-static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, const md_error *err,
-                        bool remove)
-{
-        bool removed = false;
-        if (remove)
-                remove_now(ctx, c, &removed);
-        if (!reply(c, err, removed, 0, NULL)) /* the launch gave up: nobody else hears why */
-                monitor_log(NULL, LOG_ERR, c->container, err);
+        if (!reply(c, err, 0, NULL)) { /* the launch gave up: nobody else hears why */
+                md_error said = *err;
+                md_error_prefix(&said, "the launch is gone, its container is left to the reaper");
+                monitor_log(NULL, LOG_ERR, c->container, &said);
+        }
         c->phase = PH_DONE;
         return true;
 }
@@ -253,13 +246,13 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
                 snprintf(what, sizeof what, "%s container %s", names[i], c->container);
                 if (xs[i]->done && !xs[i]->headers_done) {
                         xfer_error(xs[i], what, &err);
-                        return fail_launch(ctx, c, &err, true);
+                        return fail_launch(c, &err);
                 }
                 /* A non-200 answer with complete headers (404: the container went away);
                  * its body may still be on its way, and a short wait is enough for a message. */
                 if (xs[i]->headers_done && xs[i]->status != 200 && (xs[i]->done || now > c->setup_deadline)) {
                         xfer_error(xs[i], what, &err);
-                        return fail_launch(ctx, c, &err, true);
+                        return fail_launch(c, &err);
                 }
         }
         if (!(s->attach.headers_done && s->wait.headers_done && s->attach.status == 200 &&
@@ -268,15 +261,15 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
                         md_fail(&err, MD_EXIT_UNAVAILABLE,
                                 "attach to container %s: docker daemon unavailable: no answer in time",
                                 c->container);
-                        return fail_launch(ctx, c, &err, true);
+                        return fail_launch(c, &err);
                 }
                 return false;
         }
         if (docker_container_start(ctx->docker, c->docker_id, &err) < 0)
-                return fail_launch(ctx, c, &err, true);
+                return fail_launch(c, &err);
         _cleanup_json_ json_t *info = NULL;
         if (docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0)
-                return fail_launch(ctx, c, &err, true);
+                return fail_launch(c, &err);
         json_t *state = json_object_get(info, "State");
         json_t *jpid = json_object_get(state, "Pid");
         const char *at = json_string_value(json_object_get(state, "StartedAt"));
@@ -292,7 +285,7 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
 
 /* SETUP, the container started: RUNNING into the record, then the answer. The record is
  * locked only by its owner's helpers: tried again until the setup deadline, then the launch
- * fails as any other (the container is removed). */
+ * fails as any other (the launcher removes the container). */
 static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
         md_error err = {0};
@@ -306,12 +299,12 @@ static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c,
                 md_fail(&err, MD_EXIT_UNAVAILABLE, "record of %s: locked by another process", c->container);
         }
         if (r < 0)
-                return fail_launch(ctx, c, &err, true);
+                return fail_launch(c, &err);
         c->record_backoff = 0;
         c->retry_at = 0;
         c->phase = PH_STREAM;
         c->last_save = now;
-        if (!reply(c, NULL, false, c->pid, c->started_at)) {
+        if (!reply(c, NULL, c->pid, c->started_at)) {
                 /* The launch gave up waiting and told its caller it failed: a container
                  * nobody knows of must not run. Kill it; the exit is recorded as usual. */
                 if (docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err) < 0) {
@@ -655,7 +648,7 @@ static bool adopt(struct monitor_ctx *ctx, struct monitor_container *c, md_error
         c->phase = PH_RESUME;
         c->retry_at = md_monotonic_ms();
         c->last_save = c->retry_at;
-        reply(c, NULL, false, pid, started_at);
+        reply(c, NULL, pid, started_at);
         return true;
 }
 
@@ -674,7 +667,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
                 close(err_fd);
                 md_fail(&err, MD_EXIT_FAILED, "monitor: out of memory");
                 struct monitor_container tmp = {.reply_fd = reply_fd};
-                reply(&tmp, &err, false, 0, NULL);
+                reply(&tmp, &err, 0, NULL);
                 return NULL;
         }
         snprintf(c->container, sizeof c->container, "%s", req->container);
@@ -684,7 +677,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->stream.err_fd = err_fd;
         if (req->adopt) {
                 if (!adopt(ctx, c, &err)) {
-                        reply(c, &err, false, 0, NULL);
+                        reply(c, &err, 0, NULL);
                         monitor_container_free(ctx, c);
                         return NULL;
                 }
@@ -695,7 +688,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->base_err = file_size(err_fd);
         c->phase = PH_SETUP;
         if (need_docker(ctx, &err) < 0) {
-                fail_launch(ctx, c, &err, false);
+                fail_launch(c, &err);
                 monitor_container_free(ctx, c);
                 return NULL;
         }
@@ -707,7 +700,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
                 setup_ms = SETUP_DEADLINE_MAX_MS;
         c->setup_deadline = md_monotonic_ms() + setup_ms;
         if (monitor_stream_open(&c->stream, ctx->multi, d, c->docker_id, out_fd, err_fd, &err) < 0) {
-                fail_launch(ctx, c, &err, true);
+                fail_launch(c, &err);
                 monitor_container_free(ctx, c);
                 return NULL;
         }
