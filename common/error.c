@@ -22,18 +22,33 @@ static int vfail(md_error *err, int exit_code, int errnum, const char *fmt, va_l
         return -1;
 }
 
-int md_error_set(md_error *err, int neg_errno, const char *fmt, ...)
+static int vset(md_error *err, int neg_errno, int errnum, const char *fmt, va_list ap)
 {
         if (neg_errno >= 0)
                 neg_errno = -EIO;
         if (!err || md_error_is_set(err))
                 return neg_errno;
         err->errnum = -neg_errno;
+        fill_message(err, errnum, fmt, ap);
+        return neg_errno;
+}
+
+int md_error_set(md_error *err, int neg_errno, const char *fmt, ...)
+{
         va_list ap;
         va_start(ap, fmt);
-        fill_message(err, 0, fmt, ap);
+        int r = vset(err, neg_errno, 0, fmt, ap);
         va_end(ap);
-        return neg_errno;
+        return r;
+}
+
+int md_error_set_errno(md_error *err, int neg_errno, int errnum, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int r = vset(err, neg_errno, errnum, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 int md_exit_from_errno(int errnum)

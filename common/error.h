@@ -32,6 +32,11 @@ int md_fail_errno(md_error *err, int exit_code, int errnum, const char *fmt, ...
  * `return md_error_set(err, -ENOENT, "...")`. The first error wins, as for md_fail. */
 int md_error_set(md_error *err, int neg_errno, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Like md_error_set, but appends ": strerror(errnum)": a system call's errno told in the
+ * message, while the library returns (and records) the errno it documents, neg_errno. */
+int md_error_set_errno(md_error *err, int neg_errno, int errnum, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
 /* The one mapping from a library's errno (either sign) to interface.md's exit codes:
  *   ENOENT     MD_EXIT_NO_CONTAINER  no such container (or image)
  *   EHOSTDOWN  MD_EXIT_UNAVAILABLE   the docker daemon is unreachable or silent

@@ -68,6 +68,17 @@ START_TEST(not_an_errno_is_eio)
 }
 END_TEST
 
+/* a system call's errno is told, the library's own is what counts */
+START_TEST(system_errno_is_text)
+{
+        md_error err = {0};
+        ck_assert_int_eq(md_error_set_errno(&err, -EIO, EACCES, "open %s", "/x"), -EIO);
+        ck_assert_str_eq(err.message, "open /x: Permission denied");
+        ck_assert_int_eq(err.errnum, EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED); /* not a denial */
+}
+END_TEST
+
 START_TEST(command_exit_code_wins)
 {
         md_error err = {0};
@@ -94,6 +105,7 @@ Suite *unit_suite(void)
         tcase_add_loop_test(tc, errno_to_exit_code, 0, sizeof mapping / sizeof mapping[0]);
         tcase_add_test(tc, library_error_carries_errno_only);
         tcase_add_test(tc, not_an_errno_is_eio);
+        tcase_add_test(tc, system_errno_is_text);
         tcase_add_test(tc, command_exit_code_wins);
         suite_add_tcase(s, tc);
         return s;
