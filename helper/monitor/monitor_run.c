@@ -205,16 +205,30 @@ static int need_docker(struct monitor_ctx *ctx, md_error *err)
         return docker_open(ctx->docker_socket, &ctx->docker, err);
 }
 
+/* A started container whose launch is gone (it gave up, or was killed): its caller was told
+ * the launch failed, and a container nobody knows of must not run. Stopped, not removed. */
+static void kill_unknown(struct monitor_ctx *ctx, struct monitor_container *c, const char *why)
+{
+        md_error err = {0};
+        if (docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err) < 0) {
+                md_error_prefix(&err, "%s, and the kill failed", why);
+                monitor_log(NULL, LOG_ERR, c->container, &err);
+        }
+}
+
 /* The launch failed: answer why, and let the container go. Its removal is the launcher's
  * (monitor.h: the launcher alone removes a container whose start failed), also when the start
  * got as far as a running container: the launcher's remove stops it. A launcher that is gone
- * left its record, which names the container, to the reaper (wait, recover). */
-static bool fail_launch(struct monitor_container *c, const md_error *err)
+ * left its record, which names the container, to the reaper (wait, recover); one that started
+ * is killed first, so that it does not run meanwhile. */
+static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, const md_error *err)
 {
         if (!reply(c, err, 0, NULL)) { /* the launch gave up: nobody else hears why */
                 md_error said = *err;
                 md_error_prefix(&said, "the launch is gone, its container is left to the reaper");
                 monitor_log(NULL, LOG_ERR, c->container, &said);
+                if (c->started)
+                        kill_unknown(ctx, c, "the launch is gone");
         }
         c->phase = PH_DONE;
         return true;
@@ -246,13 +260,13 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
                 snprintf(what, sizeof what, "%s container %s", names[i], c->container);
                 if (xs[i]->done && !xs[i]->headers_done) {
                         xfer_error(xs[i], what, &err);
-                        return fail_launch(c, &err);
+                        return fail_launch(ctx, c, &err);
                 }
                 /* A non-200 answer with complete headers (404: the container went away);
                  * its body may still be on its way, and a short wait is enough for a message. */
                 if (xs[i]->headers_done && xs[i]->status != 200 && (xs[i]->done || now > c->setup_deadline)) {
                         xfer_error(xs[i], what, &err);
-                        return fail_launch(c, &err);
+                        return fail_launch(ctx, c, &err);
                 }
         }
         if (!(s->attach.headers_done && s->wait.headers_done && s->attach.status == 200 &&
@@ -261,15 +275,15 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
                         md_fail(&err, MD_EXIT_UNAVAILABLE,
                                 "attach to container %s: docker daemon unavailable: no answer in time",
                                 c->container);
-                        return fail_launch(c, &err);
+                        return fail_launch(ctx, c, &err);
                 }
                 return false;
         }
         if (docker_container_start(ctx->docker, c->docker_id, &err) < 0)
-                return fail_launch(c, &err);
+                return fail_launch(ctx, c, &err);
         _cleanup_json_ json_t *info = NULL;
         if (docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0)
-                return fail_launch(c, &err);
+                return fail_launch(ctx, c, &err);
         json_t *state = json_object_get(info, "State");
         json_t *jpid = json_object_get(state, "Pid");
         const char *at = json_string_value(json_object_get(state, "StartedAt"));
@@ -299,19 +313,14 @@ static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c,
                 md_fail(&err, MD_EXIT_UNAVAILABLE, "record of %s: locked by another process", c->container);
         }
         if (r < 0)
-                return fail_launch(c, &err);
+                return fail_launch(ctx, c, &err);
         c->record_backoff = 0;
         c->retry_at = 0;
         c->phase = PH_STREAM;
         c->last_save = now;
-        if (!reply(c, NULL, c->pid, c->started_at)) {
-                /* The launch gave up waiting and told its caller it failed: a container
-                 * nobody knows of must not run. Kill it; the exit is recorded as usual. */
-                if (docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err) < 0) {
-                        md_error_prefix(&err, "the launch gave up waiting, and the kill failed");
-                        monitor_log(NULL, LOG_ERR, c->container, &err);
-                }
-        }
+        /* the exit of a container killed here is recorded as usual */
+        if (!reply(c, NULL, c->pid, c->started_at))
+                kill_unknown(ctx, c, "the launch gave up waiting");
         return false;
 }
 
@@ -688,7 +697,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->base_err = file_size(err_fd);
         c->phase = PH_SETUP;
         if (need_docker(ctx, &err) < 0) {
-                fail_launch(c, &err);
+                fail_launch(ctx, c, &err);
                 monitor_container_free(ctx, c);
                 return NULL;
         }
@@ -700,7 +709,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
                 setup_ms = SETUP_DEADLINE_MAX_MS;
         c->setup_deadline = md_monotonic_ms() + setup_ms;
         if (monitor_stream_open(&c->stream, ctx->multi, d, c->docker_id, out_fd, err_fd, &err) < 0) {
-                fail_launch(c, &err);
+                fail_launch(ctx, c, &err);
                 monitor_container_free(ctx, c);
                 return NULL;
         }
