@@ -109,15 +109,15 @@ static int hold_sources(struct helper *h, const struct launch_plan *plan, struct
         return 0;
 }
 
-/* The one place a container whose start failed is removed. The launcher owns that removal in
- * every case, because it alone is there in every case where anyone can act: it made the
- * container, it learns of every failure (a failed record write; the daemon refusing the start;
- * the monitor refusing the request, failing to start, dying before its answer or not answering
- * in time), and it answers its caller only after. The monitor never removes a container whose
- * start failed, even one that got as far as running (the force of the remove stops it): two
- * removers would race, and one the monitor reported removed could not be told from one it only
- * meant to. When the launcher itself dies midway, its claimed record stays and names the
- * container from the create on: the reaper (wait, recover) removes it, as after any death. */
+/* The one place a container whose start failed is removed, whatever failed: the record write
+ * after the create, the daemon refusing the start, the monitor refusing the request, failing,
+ * dying before its answer or not answering in time. The launcher owns it because it alone is
+ * there in every one of those cases, knows that the launch failed, and answers its caller only
+ * after: a hand-off to the monitor would need the monitor alive and on time, the very things
+ * that fail. The monitor never removes a container whose start failed (fail_launch in
+ * monitor_run.c); one it started after the launcher gave up finds the launch gone and kills it.
+ * A launcher killed midway leaves its claimed record, which names the container from the
+ * create on, to the reaper (wait, recover). */
 static void remove_failed_start(struct docker *d, const char *docker_id)
 {
         md_error ignored = {0};

@@ -66,8 +66,8 @@
  *     the daemon is away. What a container writes into its pipes and exits before the
  *     daemon is back never reaches docker's log: nobody can copy it.
  *   - monitor_launch fails with MD_EXIT_UNAVAILABLE after 60 s without word from the
- *     monitor; a monitor that then finds the helper gone kills the container and records
- *     its exit, so no container runs that nobody was told of.
+ *     monitor, and the launcher removes the container; a monitor that started it meanwhile
+ *     finds the helper gone and kills it, so no container runs that nobody was told of.
  *   - The monitor's short calls (start, inspect, remove) are synchronous in its loop,
  *     bounded by the request limit (30 s): a daemon slow to answer one delays the other
  *     containers' copying (the daemon holds their output meanwhile; nothing is lost). */
