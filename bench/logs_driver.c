@@ -92,8 +92,7 @@ static int launcher(const char *sock, const char *state_dir, const char *out_pat
         struct monitor_started started;
         if (monitor_launch(&cfg, &started, &err) < 0) {
                 md_error ignored = {0};
-                if (!started.monitor_keeps) /* as the helper does: the launcher removes it */
-                        docker_container_remove(d, docker_id, &ignored);
+                docker_container_remove(d, docker_id, &ignored); /* as the helper does: the launcher's */
                 die("%s", err.message);
         }
         printf("%s %s %d\n", name, docker_id, (int)started.monitor_pid);

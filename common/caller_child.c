@@ -90,7 +90,7 @@ static _Noreturn void child_main(const struct caller_child *c, pid_t parent, int
                 free(out);
                 _exit(r == 0 ? 0 : 1);
         }
-        unsigned char hdr[2] = {'E', (unsigned char)(err.exit_code ? err.exit_code : MD_EXIT_FAILED)};
+        unsigned char hdr[2] = {'E', (unsigned char)md_error_exit_code(&err)};
         if (md_write_all(wfd, hdr, 2) == 0)
                 md_write_all(wfd, err.message, strlen(err.message));
         _exit(1);

@@ -57,16 +57,19 @@ int destroy_remove_from_daemon(struct helper *h, const char *docker_id, md_error
         if (docker_open(h->conf->docker_socket, &d, err) < 0)
                 return -1;
         int rc = docker_container_remove(d, docker_id, err);
-        if (rc < 0 && err->exit_code == MD_EXIT_NO_CONTAINER) { /* the monitor was quicker */
+        if (rc == -ENOENT) { /* the monitor was quicker */
                 md_error_clear(err);
                 return 0;
         }
         for (int i = 0; rc == 0 && i < RM_GONE_POLLS; i++) {
                 _cleanup_json_ json_t *info = NULL;
                 md_error ierr = {0};
-                if (docker_container_inspect(d, docker_id, &info, &ierr) < 0) {
-                        if (ierr.exit_code != MD_EXIT_NO_CONTAINER)
-                                rc = md_fail(err, ierr.exit_code, "%s", ierr.message);
+                int r = docker_container_inspect(d, docker_id, &info, &ierr);
+                if (r < 0) {
+                        if (r != -ENOENT) {
+                                *err = ierr;
+                                rc = r;
+                        }
                         break;
                 }
                 struct timespec ts = {0, RM_GONE_POLL_MS * 1000000L};
@@ -90,7 +93,7 @@ int destroy_container(struct helper *h, int record_dirfd, const struct md_record
                         return -1;
                 int rc = docker_container_stop(d, docker_ref, grace, err);
                 /* already gone is fine: the monitor (or wait's reaper) records the exit */
-                if (rc < 0 && err->exit_code != MD_EXIT_NO_CONTAINER)
+                if (rc < 0 && rc != -ENOENT)
                         return -1;
                 md_error_clear(err);
         }

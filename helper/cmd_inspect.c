@@ -72,7 +72,7 @@ static int inspect_container(struct helper *h, const struct md_record *r, md_err
                         return -1;
                 int rc = docker_container_inspect(d, r->docker_id, &info, err);
                 docker_close(d);
-                if (rc < 0 && err->exit_code != MD_EXIT_NO_CONTAINER)
+                if (rc < 0 && rc != -ENOENT)
                         return -1;
                 md_error_clear(err);
         }

@@ -109,8 +109,15 @@ static int hold_sources(struct helper *h, const struct launch_plan *plan, struct
         return 0;
 }
 
-/* The one place a container whose start failed is removed on the helper's side: after a
- * failed create or record write, and after a start the monitor did not keep (monitor.h). */
+/* The one place a container whose start failed is removed, whatever failed: the record write
+ * after the create, the daemon refusing the start, the monitor refusing the request, failing,
+ * dying before its answer or not answering in time. The launcher owns it because it alone is
+ * there in every one of those cases, knows that the launch failed, and answers its caller only
+ * after: a hand-off to the monitor would need the monitor alive and on time, the very things
+ * that fail. The monitor never removes a container whose start failed (fail_launch in
+ * monitor_run.c); one it started after the launcher gave up finds the launch gone and kills it.
+ * A launcher killed midway leaves its claimed record, which names the container from the
+ * create on, to the reaper (wait, recover). */
 static void remove_failed_start(struct docker *d, const char *docker_id)
 {
         md_error ignored = {0};
@@ -150,11 +157,10 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
                 .stderr_fd = err_fd,
                 .keep_exited = h->conf->keep_exited,
         };
-        /* the monitor takes the output fds; a container it does not keep is ours to remove */
+        /* the monitor takes the output fds; a container it did not start is ours to remove */
         if (monitor_launch(&mc, started, err) == 0)
                 return 0;
-        if (!started->monitor_keeps)
-                remove_failed_start(d, docker_id);
+        remove_failed_start(d, docker_id);
         return -1;
 }
 

@@ -38,6 +38,8 @@ int cmd_pull(struct helper *h, int argc, char **argv, md_error *err)
         char registry[IMAGEREF_MAX];
         imageref_registry(ref, registry);
         _cleanup_free_ char *auth = NULL;
+        if (config && !regauth_config_path_valid(config))
+                return md_fail(err, MD_EXIT_USAGE, "--config %.200s: not an absolute path", config);
         if (regauth_lookup_file(h->caller.uid, h->caller.gid, config, registry, h->conf->registry_config,
                                 &auth, err) < 0)
                 return -1;

@@ -13,9 +13,10 @@
 #include "record.h"
 #include "util.h"
 
-/* Bumped whenever struct helper, struct md_record or this table changes shape: the helper and the
- * module are built together, and a mismatch (a half-upgraded install) is refused, not guessed at. */
-#define MD_ENGINE_ABI 4
+/* Bumped whenever struct helper, struct md_record, md_error or this table changes shape: the helper
+ * and the module are built together, and a mismatch (a half-upgraded install) is refused, not
+ * guessed at. */
+#define MD_ENGINE_ABI 5
 
 /* What the engine tells the helper across the process boundary (engine_apart). */
 struct engine_answer {

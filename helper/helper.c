@@ -45,7 +45,7 @@ int helper_container_name(const char *id, char name[static MD_NAME_MAX + 1], md_
 
 int helper_audit_not_found(struct helper *h, const char *arg, md_error *err)
 {
-        if (err->exit_code != MD_EXIT_NO_CONTAINER)
+        if (md_error_exit_code(err) != MD_EXIT_NO_CONTAINER)
                 return -1;
         /* "mesos-ID" for what reads as an ID, the argument itself for anything else */
         char names[2][MD_NAME_MAX + 1];
@@ -62,7 +62,7 @@ int helper_audit_not_found(struct helper *h, const char *arg, md_error *err)
 int helper_audit_denied(struct helper *h, const char *container, const char *image, const char *rule,
                         md_error *err)
 {
-        if (err->exit_code != MD_EXIT_DENIED)
+        if (md_error_exit_code(err) != MD_EXIT_DENIED)
                 return -1;
         md_error audit_err = {0};
         if (helper_audit(h, container, image, false, rule, err->message, &audit_err) < 0)

@@ -97,9 +97,10 @@ static int reauthorize(struct helper *h, struct docker *d, const struct image_ac
         _cleanup_free_ char *auth = NULL;
         if (caller_credentials(h, req, &auth, err) < 0)
                 return -1;
-        if (docker_image_check_access(d, req->ref, auth, err) == 0)
+        int r = docker_image_check_access(d, req->ref, auth, err);
+        if (r == 0)
                 return 0;
-        if (err->exit_code == MD_EXIT_UNAVAILABLE)
+        if (r == -EHOSTDOWN)
                 return -1; /* the daemon did not answer: no decision was made */
         char why[sizeof err->message + 128];
         snprintf(why, sizeof why, "the registry refused the caller's %s for this private image (%s)",

@@ -143,9 +143,10 @@ static _Noreturn void die_error(const char *command, const md_error *err)
 {
         /* A command's synopsis ("usage: wait ID") already names the command: no "wait: " before
          * it ("mesos-docker-helper: usage: wait ID"). */
-        if (err->exit_code == MD_EXIT_USAGE && strncmp(err->message, "usage: ", 7) == 0)
+        int code = md_error_exit_code(err);
+        if (code == MD_EXIT_USAGE && strncmp(err->message, "usage: ", 7) == 0)
                 die(MD_EXIT_USAGE, NULL, "%s", err->message);
-        die(err->exit_code ? err->exit_code : MD_EXIT_FAILED, command, "%s", err->message);
+        die(code, command, "%s", err->message);
 }
 
 int main(int argc, char **argv)

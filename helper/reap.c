@@ -33,7 +33,7 @@ int reap_container(const struct policy_helper_conf *conf, int record_dirfd, cons
         struct exit_info e = {0};
         md_error ierr = {0};
         int rc = docker_container_inspect(d, r->docker_id, &e.info, &ierr);
-        if (rc < 0 && ierr.exit_code != MD_EXIT_NO_CONTAINER) {
+        if (rc < 0 && rc != -ENOENT) {
                 *err = ierr;
                 goto out;
         }

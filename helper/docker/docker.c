@@ -113,7 +113,7 @@ size_t docker_buf_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 
 int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char *what)
 {
-        int code;
+        bool unavailable;
         switch (rc) {
         case CURLE_COULDNT_CONNECT:
         case CURLE_OPERATION_TIMEDOUT:
@@ -121,15 +121,15 @@ int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char 
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
         case CURLE_PARTIAL_FILE:
-                code = MD_EXIT_UNAVAILABLE;
+                unavailable = true;
                 break;
         default:
-                code = MD_EXIT_FAILED;
+                unavailable = false;
         }
         const char *why = errbuf && errbuf[0] ? errbuf : curl_easy_strerror(rc);
-        if (code == MD_EXIT_UNAVAILABLE)
-                return md_fail(err, code, "%s: docker daemon unavailable: %s", what, why);
-        return md_fail(err, code, "%s: %s", what, why);
+        if (unavailable)
+                return md_error_set(err, -EHOSTDOWN, "%s: docker daemon unavailable: %s", what, why);
+        return md_error_set(err, -EIO, "%s: %s", what, why);
 }
 
 int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path, const char *what)
@@ -141,10 +141,10 @@ int docker_fail_status(md_error *err, long status, const json_t *body, bool cont
         for (; msg && msg[i] && i + 1 < sizeof clean; i++)
                 clean[i] = iscntrl((unsigned char)msg[i]) ? ' ' : msg[i];
         clean[i] = '\0';
-        int code = (status == 404 && container_path) ? MD_EXIT_NO_CONTAINER : MD_EXIT_FAILED;
+        int e = (status == 404 && container_path) ? -ENOENT : -EIO;
         if (i)
-                return md_fail(err, code, "%s: %s (HTTP %ld)", what, clean, status);
-        return md_fail(err, code, "%s: HTTP %ld", what, status);
+                return md_error_set(err, e, "%s: %s (HTTP %ld)", what, clean, status);
+        return md_error_set(err, e, "%s: HTTP %ld", what, status);
 }
 
 /* One transfer with a buffered body. api_version, when not NULL, receives the Api-Version
@@ -189,7 +189,7 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
         if (body) {
                 text = json_dumps(body, JSON_COMPACT);
                 if (!text)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: cannot encode the body", what);
+                        return md_error_set(err, -EINVAL, "%s: cannot encode the body", what);
                 struct curl_slist *l = curl_slist_append(headers, "Content-Type: application/json");
                 if (l)
                         headers = l;
@@ -198,13 +198,13 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
         }
         if (extra_header) {
                 if (strpbrk(extra_header, "\r\n"))
-                        return md_fail(err, MD_EXIT_FAILED, "%s: invalid header", what);
+                        return md_error_set(err, -EINVAL, "%s: invalid header", what);
                 struct curl_slist *l = curl_slist_append(headers, extra_header);
                 if (l)
                         headers = l;
         }
         if (!headers)
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+                return md_error_set(err, -ENOMEM, "%s: out of memory", what);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, docker_buf_write);
@@ -219,12 +219,12 @@ static int perform(struct docker *d, const char *method, const char *path, bool 
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
         if (rc != CURLE_OK) {
                 if (buf->overflow)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: answer larger than %u bytes", what,
-                                       (unsigned)buf->max);
+                        return md_error_set(err, -EMSGSIZE, "%s: answer larger than %u bytes", what,
+                                            (unsigned)buf->max);
                 if (timeout_ms >= 0 && rc == CURLE_OPERATION_TIMEDOUT)
-                        return md_fail(err, MD_EXIT_UNAVAILABLE,
-                                       "%s: docker daemon unavailable: no answer within %ld ms", what,
-                                       timeout_ms ? timeout_ms : d->request_ms);
+                        return md_error_set(err, -EHOSTDOWN,
+                                            "%s: docker daemon unavailable: no answer within %ld ms", what,
+                                            timeout_ms ? timeout_ms : d->request_ms);
                 long os_errno = 0;
                 /* curl's own text names a "host docker port 80": the socket's errno says more */
                 if (rc == CURLE_COULDNT_CONNECT &&
@@ -262,11 +262,10 @@ int docker_request_what(struct docker *d, const char *method, const char *path, 
                         const char *extra_header, long timeout_ms, long *status, json_t **response,
                         md_error *err, const char *what)
 {
-        if (docker_request(d, method, path, body, extra_header, timeout_ms, status, response, err) < 0) {
+        int r = docker_request(d, method, path, body, extra_header, timeout_ms, status, response, err);
+        if (r < 0)
                 md_error_prefix(err, "%s", what);
-                return -1;
-        }
-        return 0;
+        return r;
 }
 
 int docker_call(struct docker *d, const char *method, const char *path, const json_t *body, long timeout_ms,
@@ -275,8 +274,9 @@ int docker_call(struct docker *d, const char *method, const char *path, const js
 {
         long st = 0;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_request_what(d, method, path, body, NULL, timeout_ms, &st, &j, err, what) < 0)
-                return -1;
+        int r = docker_request_what(d, method, path, body, NULL, timeout_ms, &st, &j, err, what);
+        if (r < 0)
+                return r;
         bool ok = st >= 200 && st < 300;
         for (const long *e = ok_extra; e && *e && !ok; e++)
                 ok = st == *e;
@@ -357,7 +357,7 @@ static int negotiate(struct docker *d, md_error *err)
         if (r < 0)
                 return r;
         if (status != 200)
-                return md_fail(err, MD_EXIT_FAILED, "docker GET /_ping: HTTP %ld", status);
+                return md_error_set(err, -EIO, "docker GET /_ping: HTTP %ld", status);
 
         char version[16];
         snprintf(version, sizeof version, "%s", hc.api_version);
@@ -375,14 +375,14 @@ static int negotiate(struct docker *d, md_error *err)
         }
         unsigned major, minor;
         if (parse_version(version, &major, &minor) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "docker daemon: unreadable API version \"%s\"", version);
+                return md_error_set(err, -EPROTO, "docker daemon: unreadable API version \"%s\"", version);
         if (major > API_MAX_MAJOR || (major == API_MAX_MAJOR && minor > API_MAX_MINOR)) {
                 major = API_MAX_MAJOR;
                 minor = API_MAX_MINOR;
         }
         if (major < API_MIN_MAJOR || (major == API_MIN_MAJOR && minor < API_MIN_MINOR))
-                return md_fail(err, MD_EXIT_FAILED, "docker daemon: API %u.%u is older than %d.%d", major,
-                               minor, API_MIN_MAJOR, API_MIN_MINOR);
+                return md_error_set(err, -EPROTO, "docker daemon: API %u.%u is older than %d.%d", major,
+                                    minor, API_MIN_MAJOR, API_MIN_MINOR);
         snprintf(d->api, sizeof d->api, "%u.%u", major, minor);
         return 0;
 }
@@ -390,27 +390,28 @@ static int negotiate(struct docker *d, md_error *err)
 int docker_open(const char *socket_path, struct docker **out, md_error *err)
 {
         if (!socket_path || socket_path[0] != '/')
-                return md_fail(err, MD_EXIT_FAILED, "docker socket \"%s\": not an absolute path",
-                               socket_path ? socket_path : "");
+                return md_error_set(err, -EINVAL, "docker socket \"%s\": not an absolute path",
+                                    socket_path ? socket_path : "");
         pthread_once(&curl_once, curl_init);
         if (curl_init_rc != CURLE_OK)
-                return md_fail(err, MD_EXIT_FAILED, "libcurl: %s", curl_easy_strerror(curl_init_rc));
+                return md_error_set(err, -EIO, "libcurl: %s", curl_easy_strerror(curl_init_rc));
 
         struct docker *d = calloc(1, sizeof *d);
         if (!d)
-                return md_fail(err, MD_EXIT_FAILED, "docker: out of memory");
+                return md_error_set(err, -ENOMEM, "docker: out of memory");
         d->connect_ms = default_connect_ms;
         d->request_ms = default_request_ms;
         d->socket_path = strdup(socket_path);
         d->curl = curl_easy_init();
         if (!d->socket_path || !d->curl) {
                 docker_close(d);
-                return md_fail(err, MD_EXIT_FAILED, "docker: out of memory");
+                return md_error_set(err, -ENOMEM, "docker: out of memory");
         }
-        if (negotiate(d, err) < 0) {
+        int r = negotiate(d, err);
+        if (r < 0) {
                 md_error_prefix(err, "docker socket %s", socket_path);
                 docker_close(d);
-                return -1;
+                return r;
         }
         *out = d;
         return 0;

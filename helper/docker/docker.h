@@ -1,9 +1,17 @@
 /* The Docker Engine API over the unix socket, with libcurl and jansson (design.md).
  * One struct docker per connection; the API version is negotiated once (/_ping, /version):
- * min(daemon's, 1.41). Every call is bounded in time: a daemon that does not answer is
- * MD_EXIT_UNAVAILABLE (69), as is a socket nobody listens on. A daemon that answers with an
- * error status is MD_EXIT_FAILED with the daemon's "message" text, except 404 on a container,
- * which is MD_EXIT_NO_CONTAINER. */
+ * min(daemon's, 1.41). Every call is bounded in time.
+ *
+ * Every call returns 0 or a negative errno, with err's message saying what failed and why (the
+ * daemon's "message" text when it answered one); it sets no exit code, which is the commands'
+ * to choose (error.h: md_exit_from_errno). The errnos a caller may branch on:
+ *   -ENOENT     no such container (a 404 on a container's path, or a reference that cannot
+ *               name one), or no such image (docker_image_inspect)
+ *   -EHOSTDOWN  the daemon is unavailable: no socket, nobody listening, no answer in time, or
+ *               the connection broke before the answer was complete
+ *   -EIO        the daemon answered with an error status, or the request failed otherwise
+ * and, for the rest: -EPROTO (an answer that is not what the API promises), -EMSGSIZE (an
+ * answer too large to buffer), -EINVAL (an argument that cannot be sent), -ENOMEM. */
 #pragma once
 
 #include <stdbool.h>
@@ -47,7 +55,7 @@ void docker_time_limits(const struct docker *d, long *connect_ms, long *request_
 
 /* For a client that runs its own transfers (the monitor's streams, on its curl multi handle):
  * the request set up as every request of the library's, its answer buffered, its failure
- * mapped to an md_error as interface.md says. The answer: a growing, size-limited buffer. */
+ * an errno and a message as for every call here. The answer: a growing, size-limited buffer. */
 struct docker_buf {
         char *data;
         size_t len, cap, max;
@@ -63,12 +71,12 @@ CURLcode docker_setup_easy(const struct docker *d, CURL *h, const char *method, 
 /* CURLOPT_WRITEFUNCTION for a struct docker_buf. */
 size_t docker_buf_write(char *ptr, size_t size, size_t nmemb, void *userdata);
 
-/* Maps a failed transfer to an md_error: a daemon that is absent or silent is
- * MD_EXIT_UNAVAILABLE, the rest MD_EXIT_FAILED. what names the request. */
+/* A failed transfer: a daemon that is absent or silent is -EHOSTDOWN, the rest -EIO (returned,
+ * and err's message says which). what names the request. */
 int docker_fail_curl(md_error *err, CURLcode rc, const char *errbuf, const char *what);
 
-/* For a non-2xx answer: "what: <daemon message> (HTTP n)"; 404 becomes MD_EXIT_NO_CONTAINER
- * when container_path is set. Always returns -1. */
+/* For a non-2xx answer: "what: <daemon message> (HTTP n)" and -EIO, or -ENOENT for a 404 when
+ * container_path is set. */
 int docker_fail_status(md_error *err, long status, const json_t *body, bool container_path, const char *what);
 
 /* URL-escapes s for a query string; the result is malloc'd. */
@@ -76,7 +84,7 @@ char *docker_escape(struct docker *d, const char *s);
 
 /* Images */
 int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err);
-/* GET /images/REF/json: the daemon's image object. Not present: MD_EXIT_NO_CONTAINER (2). */
+/* GET /images/REF/json: the daemon's image object. Not present: -ENOENT. */
 int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_error *err);
 /* Pure: Docker API >= 1.45 leaves ContainerConfig out, and images built with BuildKit have
  * it empty; Mesos reads ContainerConfig.Entrypoint and .Env. Fills each that is missing or
@@ -84,13 +92,13 @@ int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_err
 void docker_image_fill_container_config(json_t *image);
 /* GET /distribution/REF/json with X-Registry-Auth (NULL: none): the daemon fetches the manifest
  * descriptor from the registry with those credentials, moving no layers. 0 when the registry
- * lets them pull ref; otherwise MD_EXIT_FAILED with the registry's reason ("unauthorized: …",
- * "no basic auth credentials"). */
+ * lets them pull ref; otherwise -EIO with the registry's reason ("unauthorized: …",
+ * "no basic auth credentials"), or -EHOSTDOWN when the daemon did not answer (no decision). */
 int docker_image_check_access(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
 /* Pulls ref (normalized). registry_auth: base64url JSON for X-Registry-Auth, or NULL.
- * The progress stream is read to the end; an "error" in it fails the pull (exit 1) with
+ * The progress stream is read to the end; an "error" in it fails the pull (-EIO) with
  * the registry's message. No total time limit (layers may be large), but a daemon that
- * sends nothing for 120 s is MD_EXIT_UNAVAILABLE. */
+ * sends nothing for 120 s is -EHOSTDOWN. */
 int docker_image_pull(struct docker *d, const char *ref, const char *registry_auth, md_error *err);
 
 /* Containers */

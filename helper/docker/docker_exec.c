@@ -20,14 +20,15 @@ int docker_exec_create(struct docker *d, const char *id, const json_t *body, cha
         char what[300], path[400];
         snprintf(what, sizeof what, "exec in container %.200s", id ? id : "");
         if (!docker_valid_ref(id))
-                return md_fail(err, MD_EXIT_NO_CONTAINER, "%s: invalid container", what);
+                return md_error_set(err, -ENOENT, "%s: invalid container", what);
         snprintf(path, sizeof path, "/containers/%s/exec", id);
         _cleanup_json_ json_t *j = NULL;
-        if (docker_call(d, "POST", path, body, 0, true, NULL, NULL, &j, err, what) < 0)
-                return -1;
+        int r = docker_call(d, "POST", path, body, 0, true, NULL, NULL, &j, err, what);
+        if (r < 0)
+                return r;
         const char *eid = json_string_value(json_object_get(j, "Id"));
         if (!eid || strlen(eid) != 64 || strspn(eid, "0123456789abcdef") != 64)
-                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon answered no exec id", what);
+                return md_error_set(err, -EPROTO, "%s: the daemon answered no exec id", what);
         memcpy(exec_id, eid, 65);
         return 0;
 }
@@ -80,7 +81,7 @@ int docker_exec_start(struct docker *d, const char *exec_id, int out_fd, int err
         _cleanup_slist_ struct curl_slist *headers = curl_slist_append(NULL, "Expect:");
         struct curl_slist *l = headers ? curl_slist_append(headers, "Content-Type: application/json") : NULL;
         if (!l)
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+                return md_error_set(err, -ENOMEM, "%s: out of memory", what);
         headers = l;
         struct exec_stream s = {.h = h, .fds = {-1, out_fd, err_fd}, .error_body = {.max = 65536}};
         demux_init(&s.demux);
@@ -97,7 +98,7 @@ int docker_exec_start(struct docker *d, const char *exec_id, int out_fd, int err
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &s.status);
         _cleanup_free_ char *error_text = s.error_body.data;
         if (s.proto_error)
-                return md_fail(err, MD_EXIT_FAILED, "%s: the output is not a multiplexed stream", what);
+                return md_error_set(err, -EPROTO, "%s: the output is not a multiplexed stream", what);
         if (rc != CURLE_OK)
                 return docker_fail_curl(err, rc, errbuf, what);
         if (s.status != 200) {
@@ -114,8 +115,9 @@ int docker_exec_exit_code(struct docker *d, const char *exec_id, int *exit_code,
         snprintf(path, sizeof path, "/exec/%.64s/json", exec_id);
         for (int i = 0; i < EXEC_EXIT_POLLS; i++) {
                 _cleanup_json_ json_t *j = NULL;
-                if (docker_call(d, "GET", path, NULL, 0, false, NULL, NULL, &j, err, what) < 0)
-                        return -1;
+                int r = docker_call(d, "GET", path, NULL, 0, false, NULL, NULL, &j, err, what);
+                if (r < 0)
+                        return r;
                 json_t *code = json_object_get(j, "ExitCode");
                 if (!json_is_true(json_object_get(j, "Running")) && json_is_integer(code)) {
                         *exit_code = (int)json_integer_value(code);
@@ -124,5 +126,5 @@ int docker_exec_exit_code(struct docker *d, const char *exec_id, int *exit_code,
                 struct timespec ts = {0, EXEC_EXIT_POLL_MS * 1000000L};
                 nanosleep(&ts, NULL);
         }
-        return md_fail(err, MD_EXIT_FAILED, "%s: no exit code after the output ended", what);
+        return md_error_set(err, -EPROTO, "%s: no exit code after the output ended", what);
 }

@@ -18,20 +18,21 @@ int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_err
 {
         _cleanup_free_ char *esc = docker_escape_path(ref);
         if (!esc)
-                return md_fail(err, MD_EXIT_FAILED, "image %s: out of memory", ref);
+                return md_error_set(err, -ENOMEM, "image %s: out of memory", ref);
         char path[4096], what[600];
         snprintf(path, sizeof path, "/images/%s/json", esc);
         snprintf(what, sizeof what, "inspect image %.500s", ref);
         long status = 0;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_request_what(d, "GET", path, NULL, NULL, 0, &status, &j, err, what) < 0)
-                return -1;
+        int r = docker_request_what(d, "GET", path, NULL, NULL, 0, &status, &j, err, what);
+        if (r < 0)
+                return r;
         if (status == 404)
-                return md_fail(err, MD_EXIT_NO_CONTAINER, "%.500s: no such image", ref);
+                return md_error_set(err, -ENOENT, "%.500s: no such image", ref);
         if (status != 200)
                 return docker_fail_status(err, status, j, false, what);
         if (!json_is_object(j))
-                return md_fail(err, MD_EXIT_FAILED, "%s: the daemon's answer is not a JSON object", what);
+                return md_error_set(err, -EPROTO, "%s: the daemon's answer is not a JSON object", what);
         *out = MD_TAKE_PTR(j);
         return 0;
 }
@@ -39,12 +40,13 @@ int docker_image_inspect(struct docker *d, const char *ref, json_t **out, md_err
 int docker_image_exists(struct docker *d, const char *ref, bool *exists, md_error *err)
 {
         _cleanup_json_ json_t *j = NULL;
-        if (docker_image_inspect(d, ref, &j, err) == 0) {
+        int r = docker_image_inspect(d, ref, &j, err);
+        if (r == 0) {
                 *exists = true;
                 return 0;
         }
-        if (err->exit_code != MD_EXIT_NO_CONTAINER)
-                return -1;
+        if (r != -ENOENT)
+                return r;
         md_error_clear(err);
         *exists = false;
         return 0;
@@ -77,10 +79,10 @@ static int auth_header(const char *registry_auth, char **out, md_error *err, con
         if (!registry_auth)
                 return 0;
         if (strpbrk(registry_auth, "\r\n"))
-                return md_fail(err, MD_EXIT_FAILED, "%s: invalid registry credentials", what);
+                return md_error_set(err, -EINVAL, "%s: invalid registry credentials", what);
         if (asprintf(out, "X-Registry-Auth: %s", registry_auth) < 0) {
                 *out = NULL;
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+                return md_error_set(err, -ENOMEM, "%s: out of memory", what);
         }
         return 0;
 }
@@ -90,17 +92,19 @@ int docker_image_check_access(struct docker *d, const char *ref, const char *reg
         char what[600];
         snprintf(what, sizeof what, "registry access to %.500s", ref);
         _cleanup_free_ char *header = NULL;
-        if (auth_header(registry_auth, &header, err, what) < 0)
-                return -1;
+        int r = auth_header(registry_auth, &header, err, what);
+        if (r < 0)
+                return r;
         _cleanup_free_ char *esc = docker_escape_path(ref);
         if (!esc)
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+                return md_error_set(err, -ENOMEM, "%s: out of memory", what);
         char path[4096];
         snprintf(path, sizeof path, "/distribution/%s/json", esc);
         long status = 0;
         _cleanup_json_ json_t *j = NULL;
-        if (docker_request_what(d, "GET", path, NULL, header, 0, &status, &j, err, what) < 0)
-                return -1;
+        r = docker_request_what(d, "GET", path, NULL, header, 0, &status, &j, err, what);
+        if (r < 0)
+                return r;
         /* the daemon answers 401 for refused credentials, 500 for missing ones, 404 for an
          * unknown manifest: only a descriptor is a yes */
         if (status != 200)
@@ -193,11 +197,11 @@ int docker_image_pull(struct docker *d, const char *ref, const char *registry_au
         snprintf(what, sizeof what, "pull %.500s", ref);
         _cleanup_free_ char *from = NULL, *tag = NULL;
         if (split_ref(ref, &from, &tag) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "%s: not a reference", what);
+                return md_error_set(err, -EINVAL, "%s: not a reference", what);
         _cleanup_free_ char *efrom = docker_escape(d, from);
         _cleanup_free_ char *etag = tag ? docker_escape(d, tag) : NULL;
         if (!efrom || (tag && !etag))
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+                return md_error_set(err, -ENOMEM, "%s: out of memory", what);
         char path[4096];
         snprintf(path, sizeof path, "/images/create?fromImage=%s%s%s", efrom, etag ? "&tag=" : "",
                  etag ? etag : "");
@@ -212,18 +216,19 @@ int docker_image_pull(struct docker *d, const char *ref, const char *registry_au
 
         _cleanup_slist_ struct curl_slist *headers = curl_slist_append(NULL, "Expect:");
         _cleanup_free_ char *auth = NULL;
-        if (auth_header(registry_auth, &auth, err, what) < 0)
-                return -1;
+        int r = auth_header(registry_auth, &auth, err, what);
+        if (r < 0)
+                return r;
         if (auth) {
                 struct curl_slist *l = headers ? curl_slist_append(headers, auth) : NULL;
                 if (l)
                         headers = l;
         }
         if (!headers)
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+                return md_error_set(err, -ENOMEM, "%s: out of memory", what);
         _cleanup_free_ struct pull_state *p = calloc(1, sizeof *p);
         if (!p)
-                return md_fail(err, MD_EXIT_FAILED, "%s: out of memory", what);
+                return md_error_set(err, -ENOMEM, "%s: out of memory", what);
         char errbuf[CURL_ERROR_SIZE] = "";
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -240,10 +245,10 @@ int docker_image_pull(struct docker *d, const char *ref, const char *registry_au
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         if (status < 200 || status >= 300) {
                 if (p->error[0])
-                        return md_fail(err, MD_EXIT_FAILED, "%s: %s (HTTP %ld)", what, p->error, status);
-                return md_fail(err, MD_EXIT_FAILED, "%s: HTTP %ld", what, status);
+                        return md_error_set(err, -EIO, "%s: %s (HTTP %ld)", what, p->error, status);
+                return md_error_set(err, -EIO, "%s: HTTP %ld", what, status);
         }
         if (p->error[0])
-                return md_fail(err, MD_EXIT_FAILED, "%s: %s", what, p->error);
+                return md_error_set(err, -EIO, "%s: %s", what, p->error);
         return 0;
 }

@@ -1,4 +1,5 @@
 /* Questions about the daemon itself (GET /info). */
+#include <errno.h>
 #include <string.h>
 
 #include "docker.h"
@@ -22,10 +23,11 @@ bool docker_info_userns_remap(const json_t *info)
 int docker_userns_remap(struct docker *d, bool *on, md_error *err)
 {
         _cleanup_json_ json_t *info = NULL;
-        if (docker_call(d, "GET", "/info", NULL, 0, false, NULL, NULL, &info, err, "daemon info") < 0)
-                return -1;
+        int r = docker_call(d, "GET", "/info", NULL, 0, false, NULL, NULL, &info, err, "daemon info");
+        if (r < 0)
+                return r;
         if (!json_is_object(info))
-                return md_fail(err, MD_EXIT_FAILED, "daemon info: the daemon's answer is not a JSON object");
+                return md_error_set(err, -EPROTO, "daemon info: the daemon's answer is not a JSON object");
         *on = docker_info_userns_remap(info);
         return 0;
 }

@@ -141,35 +141,36 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
         uint64_t max = req->cache_max_bytes ? req->cache_max_bytes : CACHE_DEFAULT_MAX_BYTES;
         _cleanup_close_ int lfd = lock_open(req->cache_dirfd, lock, true);
         if (lfd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -lfd, "%s: locking the cache entry",
-                                     fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, -lfd, "%s: locking the cache entry",
+                                          fetch_quote_uri(uri, q, sizeof q));
         _cleanup_close_ int dfd = fetch_openat1(req->cache_dirfd, data, O_RDONLY, 0);
         struct stat st;
         if (dfd >= 0 && fstat(dfd, &st) == 0 && S_ISREG(st.st_mode)) {
                 futimens(dfd, NULL); /* used now: the LRU order */
                 int r = fetch_copy_fd(dfd, fd, req->max_bytes, bytes);
                 if (r == -EFBIG)
-                        return md_fail(err, MD_EXIT_FAILED,
-                                       "%s: the cached copy is larger than the limit of %llu bytes",
-                                       fetch_quote_uri(uri, q, sizeof q), (unsigned long long)req->max_bytes);
+                        return md_error_set(
+                                err, -EIO, "%s: the cached copy is larger than the limit of %llu bytes",
+                                fetch_quote_uri(uri, q, sizeof q), (unsigned long long)req->max_bytes);
                 if (r < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: copying from the cache",
-                                             fetch_quote_uri(uri, q, sizeof q));
+                        return md_error_set_errno(err, -EIO, -r, "%s: copying from the cache",
+                                                  fetch_quote_uri(uri, q, sizeof q));
                 *hit = true;
                 return 0;
         }
         if (dfd < 0 && dfd != -ENOENT)
-                return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "%s: the cache entry",
-                                     fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, -dfd, "%s: the cache entry",
+                                          fetch_quote_uri(uri, q, sizeof q));
         struct fetch_tmp t;
         int r = fetch_tmp_open(req->cache_dirfd, &t);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: a file in the cache",
-                                     fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, -r, "%s: a file in the cache",
+                                          fetch_quote_uri(uri, q, sizeof q));
         uint64_t n = 0;
-        if (fetch_download(req, uri, scheme, t.fd, &n, err) < 0) {
+        r = fetch_download(req, uri, scheme, t.fd, &n, err);
+        if (r < 0) {
                 fetch_tmp_discard(&t);
-                return -1;
+                return r;
         }
         bool keep = n <= max;
         if (keep && (fchmod(t.fd, 0600) < 0 || fetch_tmp_commit(&t, data) < 0))
@@ -177,8 +178,8 @@ int fetch_cache_get(const struct fetch_request *req, const char *uri, const char
         r = fetch_copy_fd(t.fd, fd, req->max_bytes, bytes);
         fetch_tmp_discard(&t);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: copying from the cache",
-                                     fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, -r, "%s: copying from the cache",
+                                          fetch_quote_uri(uri, q, sizeof q));
         if (keep)
                 evict(req->cache_dirfd, max, key);
         *hit = false;
@@ -191,16 +192,16 @@ int fetch_cache_dir_open(const char *cache_root, uid_t uid, gid_t gid, md_error 
 {
         _cleanup_close_ int rootfd = md_open_dir_nofollow(cache_root);
         if (rootfd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -rootfd, "fetch cache %s", cache_root);
+                return md_error_set_errno(err, -EIO, -rootfd, "fetch cache %s", cache_root);
         struct stat st;
         if (fstat(rootfd, &st) < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "fetch cache %s", cache_root);
+                return md_error_set_errno(err, -EIO, errno, "fetch cache %s", cache_root);
         if (st.st_uid != 0)
-                return md_fail(err, MD_EXIT_FAILED, "fetch cache %s: not owned by root", cache_root);
+                return md_error_set(err, -EIO, "fetch cache %s: not owned by root", cache_root);
         bool shared = (st.st_mode & S_ISVTX) && (st.st_mode & 0003) == 0003;
         if ((st.st_mode & 0022) && !shared)
-                return md_fail(err, MD_EXIT_FAILED, "fetch cache %s: writable by others but not sticky",
-                               cache_root);
+                return md_error_set(err, -EIO, "fetch cache %s: writable by others but not sticky",
+                                    cache_root);
         char name[32];
         snprintf(name, sizeof name, "%u", (unsigned)uid);
         int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
@@ -229,9 +230,9 @@ int fetch_cache_dir_open(const char *cache_root, uid_t uid, gid_t gid, md_error 
         if (dumpable >= 0)
                 prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0); /* an fsuid change resets it */
         if (e == EPERM)
-                return md_fail(err, MD_EXIT_FAILED, "fetch cache %s/%s: not owned by uid %u", cache_root,
-                               name, (unsigned)uid);
+                return md_error_set(err, -EIO, "fetch cache %s/%s: not owned by uid %u", cache_root, name,
+                                    (unsigned)uid);
         if (fd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, e, "fetch cache %s/%s", cache_root, name);
+                return md_error_set_errno(err, -EIO, e, "fetch cache %s/%s", cache_root, name);
         return fd;
 }

@@ -80,11 +80,11 @@ static int extract_all(struct fetch_extract_ctx *c, enum fetch_archive_kind kind
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r < ARCHIVE_WARN)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu: %s", q,
-                                       (unsigned long long)headers + 1, archive_error_string(a));
+                        return md_error_set(err, -EIO, "extracting %s: entry %llu: %s", q,
+                                            (unsigned long long)headers + 1, archive_error_string(a));
                 if (++headers > lim->max_entries)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: more than %llu entries", q,
-                                       (unsigned long long)lim->max_entries);
+                        return md_error_set(err, -EIO, "extracting %s: more than %llu entries", q,
+                                            (unsigned long long)lim->max_entries);
                 if (kind == FETCH_ARCHIVE_GZ) {
                         archive_entry_set_filetype(e, AE_IFREG);
                         archive_entry_set_perm(e, 0666);
@@ -93,15 +93,15 @@ static int extract_all(struct fetch_extract_ctx *c, enum fetch_archive_kind kind
                 } else {
                         const char *path = archive_entry_pathname(e);
                         if (!path)
-                                return md_fail(err, MD_EXIT_FAILED, "extracting %s: entry %llu has no name",
-                                               q, (unsigned long long)headers);
+                                return md_error_set(err, -EIO, "extracting %s: entry %llu has no name", q,
+                                                    (unsigned long long)headers);
                         r = fetch_extract_entry(c, e, path, err);
                 }
                 if (r < 0)
-                        return -1;
+                        return r;
         }
         if (headers == 0 && kind != FETCH_ARCHIVE_TAR)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: no entries", q);
+                return md_error_set(err, -EIO, "extracting %s: no entries", q);
         return 0;
 }
 
@@ -113,12 +113,12 @@ int fetch_extract(int archive_fd, const char *archive_name, enum fetch_archive_k
         fetch_quote(archive_name, q, sizeof q);
         _cleanup_(archive_read_freep) struct archive *a = archive_read_new();
         if (!a || setup(a, kind) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s", q,
-                               a ? archive_error_string(a) : "out of memory");
+                return md_error_set(err, -EIO, "extracting %s: %s", q,
+                                    a ? archive_error_string(a) : "out of memory");
         if (lseek(archive_fd, 0, SEEK_SET) < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s", q);
+                return md_error_set_errno(err, -EIO, errno, "extracting %s", q);
         if (archive_read_open_fd(a, archive_fd, 256 * 1024) != ARCHIVE_OK)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s", q, archive_error_string(a));
+                return md_error_set(err, -EIO, "extracting %s: %s", q, archive_error_string(a));
         struct fetch_extract_ctx c = {
                 .a = a,
                 .archive_name = q,

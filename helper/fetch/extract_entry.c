@@ -157,20 +157,18 @@ int fetch_extract_data(struct fetch_extract_ctx *c, int fd, const char *path, of
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r < ARCHIVE_WARN)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: %s", c->archive_name, path,
-                                       archive_error_string(c->a));
+                        return md_error_set(err, -EIO, "extracting %s: %s: %s", c->archive_name, path,
+                                            archive_error_string(c->a));
                 if (size > c->lim->max_bytes - c->stats->bytes)
-                        return md_fail(err, MD_EXIT_FAILED,
-                                       "extracting %s: %s: more than the limit of %llu bytes",
-                                       c->archive_name, path, (unsigned long long)c->lim->max_bytes);
+                        return md_error_set(err, -EIO, "extracting %s: %s: more than the limit of %llu bytes",
+                                            c->archive_name, path, (unsigned long long)c->lim->max_bytes);
                 if (offset < 0 || (uint64_t)offset > c->lim->max_bytes)
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: bad offset", c->archive_name,
-                                       path);
+                        return md_error_set(err, -EIO, "extracting %s: %s: bad offset", c->archive_name,
+                                            path);
                 c->stats->bytes += size;
                 int w = pwrite_all(fd, buf, size, (off_t)offset);
                 if (w < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -w, "extracting %s: %s", c->archive_name,
-                                             path);
+                        return md_error_set_errno(err, -EIO, -w, "extracting %s: %s", c->archive_name, path);
                 if ((off_t)(offset + (la_int64_t)size) > end)
                         end = (off_t)(offset + (la_int64_t)size);
         }
@@ -192,9 +190,9 @@ static int finish_file(struct fetch_extract_ctx *c, struct archive_entry *e, int
         /* a sparse file's trailing hole */
         if (r == 0 && archive_entry_size_is_set(e) && archive_entry_size(e) > end &&
             ftruncate(fd, archive_entry_size(e)) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
+                r = md_error_set_errno(err, -EIO, errno, "extracting %s: %s", c->archive_name, path);
         if (r == 0 && created != file_mode(c, e) && fchmod(fd, file_mode(c, e)) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "extracting %s: %s", c->archive_name, path);
+                r = md_error_set_errno(err, -EIO, errno, "extracting %s: %s", c->archive_name, path);
         if (r == 0 && archive_entry_mtime_is_set(e)) {
                 struct timespec ts[2] = {
                         {.tv_nsec = UTIME_OMIT},
@@ -209,8 +207,8 @@ static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int 
 {
         if (archive_entry_size_is_set(e) &&
             (uint64_t)archive_entry_size(e) > c->lim->max_bytes - c->stats->bytes)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: more than the limit of %llu bytes",
-                               c->archive_name, path, (unsigned long long)c->lim->max_bytes);
+                return md_error_set(err, -EIO, "extracting %s: %s: more than the limit of %llu bytes",
+                                    c->archive_name, path, (unsigned long long)c->lim->max_bytes);
         /* A new name is made in place (O_EXCL: nothing there to follow or overwrite), and removed
          * again when the entry fails; a name that exists (a duplicate, a planted symlink) gets a
          * hidden file renamed over it. */
@@ -226,14 +224,14 @@ static int write_file(struct fetch_extract_ctx *c, struct archive_entry *e, int 
                 return r;
         }
         if (fd != -EEXIST)
-                return md_fail_errno(err, MD_EXIT_FAILED, -fd, "extracting %s: %s", c->archive_name, path);
+                return md_error_set_errno(err, -EIO, -fd, "extracting %s: %s", c->archive_name, path);
         struct fetch_tmp t;
         int r = fetch_tmp_open(parent, &t);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
+                return md_error_set_errno(err, -EIO, -r, "extracting %s: %s", c->archive_name, path);
         r = finish_file(c, e, t.fd, 0600, path, err);
         if (r == 0 && (r = fetch_tmp_commit(&t, leaf)) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
+                r = md_error_set_errno(err, -EIO, -r, "extracting %s: %s", c->archive_name, path);
         fetch_tmp_discard(&t);
         return r;
 }
@@ -273,19 +271,18 @@ static int hardlink(struct fetch_extract_ctx *c, const char *target, int parent,
         char norm[FETCH_NAME_MAX + 1];
         char qt[512];
         if (normalize(target, norm, sizeof norm, NULL) < 0 || !norm[0])
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: hardlink to %s outside the archive",
-                               c->archive_name, path, fetch_quote(target, qt, sizeof qt));
+                return md_error_set(err, -EIO, "extracting %s: %s: hardlink to %s outside the archive",
+                                    c->archive_name, path, fetch_quote(target, qt, sizeof qt));
         const char *tleaf;
         _cleanup_close_ int tdir = fetch_open_parent(c->destfd, norm, false, &tleaf);
         struct stat st;
         if (tdir < 0 || fstatat(tdir, tleaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-                return md_fail(err, MD_EXIT_FAILED,
-                               "extracting %s: %s: hardlink to %s, not an extracted file", c->archive_name,
-                               path, fetch_quote(norm, qt, sizeof qt));
+                return md_error_set(err, -EIO, "extracting %s: %s: hardlink to %s, not an extracted file",
+                                    c->archive_name, path, fetch_quote(norm, qt, sizeof qt));
         struct link_src s = {tdir, tleaf};
         int r = replace_with(parent, leaf, make_hardlink, &s);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name, path);
+                return md_error_set_errno(err, -EIO, -r, "extracting %s: %s", c->archive_name, path);
         return 0;
 }
 
@@ -296,10 +293,10 @@ int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, co
         fetch_quote(path, q, sizeof q);
         int r = normalize(path, norm, sizeof norm, &depth);
         if (r == -EINVAL)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: absolute name or \"..\" refused",
-                               c->archive_name, q);
+                return md_error_set(err, -EIO, "extracting %s: %s: absolute name or \"..\" refused",
+                                    c->archive_name, q);
         if (r < 0)
-                return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: name too long", c->archive_name, q);
+                return md_error_set(err, -EIO, "extracting %s: %s: name too long", c->archive_name, q);
         mode_t type = archive_entry_filetype(e);
         const char *hl = archive_entry_hardlink(e);
         if (!norm[0]) /* "./": the extraction directory itself */
@@ -307,8 +304,7 @@ int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, co
         if (type == AE_IFDIR && !hl) {
                 _cleanup_close_ int dfd = open_dirs(c->destfd, norm, 0700);
                 if (dfd < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -dfd, "extracting %s: %s", c->archive_name,
-                                             q);
+                        return md_error_set_errno(err, -EIO, -dfd, "extracting %s: %s", c->archive_name, q);
                 mode_t m =
                         ((archive_entry_perm(e) & 0777) & ~c->lim->umask) | 0700; /* we still write inside */
                 fchmod(dfd, m);
@@ -323,19 +319,19 @@ int fetch_extract_entry(struct fetch_extract_ctx *c, struct archive_entry *e, co
         int parent = open_parent(c, norm, &leaf);
         _cleanup_close_ int owned = parent >= 0 && parent != c->cached_dirfd ? parent : -1;
         if (parent < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -parent, "extracting %s: %s", c->archive_name, q);
+                return md_error_set_errno(err, -EIO, -parent, "extracting %s: %s", c->archive_name, q);
         if (hl) {
                 r = hardlink(c, hl, parent, leaf, q, err);
         } else if (type == AE_IFLNK) {
                 const char *target = archive_entry_symlink(e);
                 char qt[512];
                 if (!symlink_stays_inside(target, depth))
-                        return md_fail(err, MD_EXIT_FAILED, "extracting %s: %s: symlink to %s points outside",
-                                       c->archive_name, q, fetch_quote(target ? target : "", qt, sizeof qt));
+                        return md_error_set(err, -EIO, "extracting %s: %s: symlink to %s points outside",
+                                            c->archive_name, q,
+                                            fetch_quote(target ? target : "", qt, sizeof qt));
                 r = replace_with(parent, leaf, make_symlink, target);
                 if (r < 0)
-                        return md_fail_errno(err, MD_EXIT_FAILED, -r, "extracting %s: %s", c->archive_name,
-                                             q);
+                        return md_error_set_errno(err, -EIO, -r, "extracting %s: %s", c->archive_name, q);
         } else {
                 r = write_file(c, e, parent, leaf, q, err);
         }

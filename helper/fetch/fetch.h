@@ -42,13 +42,13 @@ struct fetch_request {
         uint64_t max_entries; /* archive entries per extraction [100000] */
 };
 
-/* Fetches every item in order; the first failure stops and fails the whole fetch with
- * MD_EXIT_FAILED and a message naming the URI and the reason. A scheme the policy does not
- * allow (also after a redirect) is MD_EXIT_DENIED. */
+/* Fetches every item in order; the first failure stops and fails the whole fetch: -EIO and a
+ * message naming the URI and the reason, or -EACCES for a scheme the policy does not allow (also
+ * after a redirect). No exit code: the commands choose it (error.h). */
 int fetch_run(const struct fetch_request *req, md_error *err);
 
 /* Opens (creating it when it can) cache_root/UID, the caller's cache directory, and returns
- * its dirfd or -1. Needs no capability: cache_root must be a root-owned directory, not a
+ * its dirfd or -EIO. Needs no capability: cache_root must be a root-owned directory, not a
  * symlink; when it is sticky and writable by all (mode 1733 or 1777) the UID directory is
  * made by the caller itself (setfsuid), otherwise it must exist already. The UID directory
  * must belong to uid and is made 0700; another user's squatting on the name is refused. */

@@ -55,27 +55,25 @@ int fetch_file(const char *uri, const char *path, int fd, uint64_t max_bytes, ui
         /* O_NONBLOCK: a FIFO must not hang the open; it is refused below */
         _cleanup_close_ int src = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (src < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "%s", fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, errno, "%s", fetch_quote_uri(uri, q, sizeof q));
         struct stat st;
         if (fstat(src, &st) < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, errno, "%s", fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, errno, "%s", fetch_quote_uri(uri, q, sizeof q));
         if (!S_ISREG(st.st_mode))
-                return md_fail(err, MD_EXIT_FAILED, "%s: not a regular file",
-                               fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set(err, -EIO, "%s: not a regular file", fetch_quote_uri(uri, q, sizeof q));
         if ((uint64_t)st.st_size > max_bytes)
-                return md_fail(err, MD_EXIT_FAILED, "%s: larger than the limit of %llu bytes",
-                               fetch_quote_uri(uri, q, sizeof q), (unsigned long long)max_bytes);
+                return md_error_set(err, -EIO, "%s: larger than the limit of %llu bytes",
+                                    fetch_quote_uri(uri, q, sizeof q), (unsigned long long)max_bytes);
         int fl = fcntl(src, F_GETFL);
         if (fl >= 0)
                 fcntl(src, F_SETFL, fl & ~O_NONBLOCK);
         uint64_t n = 0;
         int r = fetch_copy_fd(src, fd, max_bytes, &n);
         if (r == -EFBIG) /* it grew while we copied */
-                return md_fail(err, MD_EXIT_FAILED, "%s: larger than the limit of %llu bytes",
-                               fetch_quote_uri(uri, q, sizeof q), (unsigned long long)max_bytes);
+                return md_error_set(err, -EIO, "%s: larger than the limit of %llu bytes",
+                                    fetch_quote_uri(uri, q, sizeof q), (unsigned long long)max_bytes);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: copying",
-                                     fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, -r, "%s: copying", fetch_quote_uri(uri, q, sizeof q));
         *bytes = n;
         return 0;
 }

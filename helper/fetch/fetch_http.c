@@ -66,12 +66,11 @@ int fetch_http(const struct fetch_request *req, const char *uri, int fd, uint64_
         char q[512], protos[32];
         protocols(req, protos);
         if (!protos[0])
-                return md_fail(err, MD_EXIT_DENIED, "%s: no network scheme is allowed",
-                               fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set(err, -EACCES, "%s: no network scheme is allowed",
+                                    fetch_quote_uri(uri, q, sizeof q));
         _cleanup_(curl_cleanupp) CURL *c = curl_easy_init();
         if (!c)
-                return md_fail(err, MD_EXIT_FAILED, "%s: cannot start libcurl",
-                               fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set(err, -EIO, "%s: cannot start libcurl", fetch_quote_uri(uri, q, sizeof q));
         struct sink s = {.fd = fd, .max = req->max_bytes};
         char errbuf[CURL_ERROR_SIZE] = "";
         CURLcode rc = CURLE_OK;
@@ -104,34 +103,33 @@ int fetch_http(const struct fetch_request *req, const char *uri, int fd, uint64_
         SET(CURLOPT_FTP_USE_EPSV, 1L);
 #undef SET
         if (rc != CURLE_OK)
-                return md_fail(err, MD_EXIT_FAILED, "%s: %s", fetch_quote_uri(uri, q, sizeof q),
-                               curl_easy_strerror(rc));
+                return md_error_set(err, -EIO, "%s: %s", fetch_quote_uri(uri, q, sizeof q),
+                                    curl_easy_strerror(rc));
         rc = curl_easy_perform(c);
         if (rc == CURLE_OK) {
                 *bytes = s.written;
                 return 0;
         }
         if (s.too_big || rc == CURLE_FILESIZE_EXCEEDED)
-                return md_fail(err, MD_EXIT_FAILED, "%s: larger than the limit of %llu bytes",
-                               fetch_quote_uri(uri, q, sizeof q), (unsigned long long)req->max_bytes);
+                return md_error_set(err, -EIO, "%s: larger than the limit of %llu bytes",
+                                    fetch_quote_uri(uri, q, sizeof q), (unsigned long long)req->max_bytes);
         if (s.write_errno)
-                return md_fail_errno(err, MD_EXIT_FAILED, s.write_errno, "%s: writing into the sandbox",
-                                     fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, s.write_errno, "%s: writing into the sandbox",
+                                          fetch_quote_uri(uri, q, sizeof q));
         char *redirect = NULL;
         long redirects = 0;
         curl_easy_getinfo(c, CURLINFO_REDIRECT_COUNT, &redirects);
         if (rc == CURLE_UNSUPPORTED_PROTOCOL && redirects > 0) {
                 char q2[512];
                 curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &redirect);
-                return md_fail(err, MD_EXIT_DENIED,
-                               "%s: redirected to %s, a scheme the policy does not allow",
-                               fetch_quote_uri(uri, q, sizeof q),
-                               redirect ? fetch_quote_uri(redirect, q2, sizeof q2) : "?");
+                return md_error_set(err, -EACCES, "%s: redirected to %s, a scheme the policy does not allow",
+                                    fetch_quote_uri(uri, q, sizeof q),
+                                    redirect ? fetch_quote_uri(redirect, q2, sizeof q2) : "?");
         }
         if (rc == CURLE_UNSUPPORTED_PROTOCOL)
-                return md_fail(err, MD_EXIT_DENIED, "%s: scheme not allowed (%s)",
-                               fetch_quote_uri(uri, q, sizeof q),
-                               errbuf[0] ? errbuf : curl_easy_strerror(rc));
-        return md_fail(err, MD_EXIT_FAILED, "%s: %s", fetch_quote_uri(uri, q, sizeof q),
-                       errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                return md_error_set(err, -EACCES, "%s: scheme not allowed (%s)",
+                                    fetch_quote_uri(uri, q, sizeof q),
+                                    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        return md_error_set(err, -EIO, "%s: %s", fetch_quote_uri(uri, q, sizeof q),
+                            errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }

@@ -79,8 +79,14 @@ int fetch_copy_fd(int src, int dst, uint64_t max, uint64_t *bytes);
 /* ---- fetch.c: running work as the caller (caller_child.h) ---- */
 
 /* The fetcher's child: uid/gid keeping keep[0..n_keep), answering at most max_out bytes, whose
- * word is trusted for MD_EXIT_DENIED and MD_EXIT_BAD_TASK besides MD_EXIT_FAILED. */
+ * word is trusted for a denial (-EACCES) only. */
 struct caller_child fetch_caller_child(uid_t uid, gid_t gid, const int *keep, size_t n_keep, size_t max_out);
+
+/* After caller_child_run failed: its error as fetch.h promises it. The child's errno crossed the
+ * pipe as the exit code it maps to (caller_child.h, md_exit_from_errno), trusted for
+ * MD_EXIT_DENIED only; that becomes -EACCES again, anything else -EIO. err keeps its message
+ * and carries the errno, no exit code. */
+int fetch_child_failed(md_error *err);
 
 /* ---- cache.c ---- */
 

@@ -38,14 +38,14 @@ int fetch_download(const struct fetch_request *req, const char *uri, const char 
         if (strcmp(scheme, "file") == 0) {
                 const char *path = fetch_uri_local_path(uri);
                 if (!path)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: not a local file URI",
-                                       fetch_quote_uri(uri, q, sizeof q));
+                        return md_error_set(err, -EIO, "%s: not a local file URI",
+                                            fetch_quote_uri(uri, q, sizeof q));
                 return fetch_file(uri, path, fd, req->max_bytes, bytes, err);
         }
         if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 || strcmp(scheme, "ftp") == 0)
                 return fetch_http(req, uri, fd, bytes, err);
-        return md_fail(err, MD_EXIT_FAILED, "%s: unsupported scheme %s", fetch_quote_uri(uri, q, sizeof q),
-                       scheme);
+        return md_error_set(err, -EIO, "%s: unsupported scheme %s", fetch_quote_uri(uri, q, sizeof q),
+                            scheme);
 }
 
 static double seconds_since(int64_t t0_ms)
@@ -64,7 +64,7 @@ static int extract_item(const struct fetch_request *req, int fd, int parentfd, c
         if (kind == FETCH_ARCHIVE_GZ) {
                 size_t l = strlen(leaf);
                 if (l <= 3 || l - 3 >= sizeof out_name)
-                        return md_fail(err, MD_EXIT_FAILED, "%s: no name to decompress to", name);
+                        return md_error_set(err, -EIO, "%s: no name to decompress to", name);
                 memcpy(out_name, leaf, l - 3);
                 out_name[l - 3] = '\0';
                 destfd = parentfd; /* x.gz becomes x next to it */
@@ -76,8 +76,9 @@ static int extract_item(const struct fetch_request *req, int fd, int parentfd, c
         };
         struct fetch_extract_stats st = {0};
         int64_t t0 = md_monotonic_ms();
-        if (fetch_extract(fd, name, kind, destfd, out_name, &lim, &st, err) < 0)
-                return -1;
+        int r = fetch_extract(fd, name, kind, destfd, out_name, &lim, &st, err);
+        if (r < 0)
+                return r;
         char q[512];
         if (kind == FETCH_ARCHIVE_GZ)
                 fetch_log(req->log_fd, "decompressed %s (%llu bytes in %.3f s)",
@@ -96,32 +97,32 @@ int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it,
         const char *uri = md_uri_trim(it->uri ? it->uri : "");
         char scheme[16], q[512], name[FETCH_NAME_MAX + 1];
         if (md_uri_scheme(uri, scheme) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "%s: neither a URI with a scheme nor an absolute path",
-                               fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set(err, -EIO, "%s: neither a URI with a scheme nor an absolute path",
+                                    fetch_quote_uri(uri, q, sizeof q));
         if (!fetch_scheme_allowed(req, scheme))
-                return md_fail(err, MD_EXIT_DENIED, "%s: scheme %s is not allowed by the policy",
-                               fetch_quote_uri(uri, q, sizeof q), scheme);
+                return md_error_set(err, -EACCES, "%s: scheme %s is not allowed by the policy",
+                                    fetch_quote_uri(uri, q, sizeof q), scheme);
         if (it->output_file) {
                 if (fetch_output_path_check(it->output_file) < 0)
-                        return md_fail(err, MD_EXIT_FAILED,
-                                       "%s: output_file %s is not a relative path inside the sandbox",
-                                       fetch_quote_uri(uri, q, sizeof q),
-                                       fetch_quote(it->output_file, name, sizeof name));
+                        return md_error_set(err, -EIO,
+                                            "%s: output_file %s is not a relative path inside the sandbox",
+                                            fetch_quote_uri(uri, q, sizeof q),
+                                            fetch_quote(it->output_file, name, sizeof name));
                 snprintf(name, sizeof name, "%s", it->output_file);
         } else if (fetch_uri_basename(uri, name, sizeof name) < 0) {
-                return md_fail(err, MD_EXIT_FAILED, "%s: no file name in the URI (set output_file)",
-                               fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set(err, -EIO, "%s: no file name in the URI (set output_file)",
+                                    fetch_quote_uri(uri, q, sizeof q));
         }
         const char *leaf = NULL;
         _cleanup_close_ int parentfd = fetch_open_parent(req->sandbox_dirfd, name, true, &leaf);
         if (parentfd < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -parentfd, "%s: the directory of %s in the sandbox",
-                                     fetch_quote_uri(uri, q, sizeof q), name);
+                return md_error_set_errno(err, -EIO, -parentfd, "%s: the directory of %s in the sandbox",
+                                          fetch_quote_uri(uri, q, sizeof q), name);
         struct fetch_tmp t;
         int r = fetch_tmp_open(parentfd, &t);
         if (r < 0)
-                return md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: a temporary file in the sandbox",
-                                     fetch_quote_uri(uri, q, sizeof q));
+                return md_error_set_errno(err, -EIO, -r, "%s: a temporary file in the sandbox",
+                                          fetch_quote_uri(uri, q, sizeof q));
         int64_t t0 = md_monotonic_ms();
         uint64_t bytes = 0;
         bool hit = false;
@@ -130,13 +131,13 @@ int fetch_item_run(const struct fetch_request *req, const struct fetch_item *it,
         else
                 r = fetch_download(req, uri, scheme, t.fd, &bytes, err);
         if (r == 0 && fchmod(t.fd, it->executable ? 0755 : 0666 & ~umask_bits) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, errno, "%s: chmod", fetch_quote_uri(uri, q, sizeof q));
+                r = md_error_set_errno(err, -EIO, errno, "%s: chmod", fetch_quote_uri(uri, q, sizeof q));
         if (r == 0 && (r = fetch_tmp_commit(&t, leaf)) < 0)
-                r = md_fail_errno(err, MD_EXIT_FAILED, -r, "%s: naming it %s in the sandbox",
-                                  fetch_quote_uri(uri, q, sizeof q), name);
+                r = md_error_set_errno(err, -EIO, -r, "%s: naming it %s in the sandbox",
+                                       fetch_quote_uri(uri, q, sizeof q), name);
         if (r < 0) {
                 fetch_tmp_discard(&t);
-                return -1;
+                return r;
         }
         char qn[512];
         fetch_log(req->log_fd, "fetched %s to %s (%llu bytes in %.3f s%s)", fetch_quote_uri(uri, q, sizeof q),

@@ -5,6 +5,7 @@
  * and credsStore are never executed. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -18,13 +19,17 @@ struct regauth_request {
 };
 
 /* *out is the base64url-encoded JSON {"username","password","serveraddress"} (or
- * {"identitytoken"}), or NULL when no credentials apply. A malformed config is MD_EXIT_FAILED
- * naming the file. */
+ * {"identitytoken"}), or NULL when no credentials apply. A malformed config is -EIO, the message
+ * naming the file (no exit code: the commands choose it, error.h). */
 int regauth_lookup(const struct regauth_request *req, char **out, md_error *err);
 
-/* The same for `pull --config FILE`: FILE (absolute; a .dockercfg by that name, else either
- * format) read and parsed by a child that became uid/gid; a missing FILE, or one without
- * credentials for registry, falls back to the policy's config. path NULL: the fallback only. */
+/* A FILE that `pull --config` can name: absolute, shorter than PATH_MAX. */
+bool regauth_config_path_valid(const char *path);
+
+/* The same for `pull --config FILE`: FILE (absolute, regauth_config_path_valid, else -EINVAL;
+ * a .dockercfg by that name, else either format) read and parsed by a child that became
+ * uid/gid; a missing FILE, or one without credentials for registry, falls back to the policy's
+ * config. path NULL: the fallback only. */
 int regauth_lookup_file(uid_t uid, gid_t gid, const char *path, const char *registry,
                         const char *fallback_config, char **out, md_error *err);
 

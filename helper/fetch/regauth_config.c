@@ -1,6 +1,7 @@
 /* Docker's config files, parsed as the docker CLI reads them (cli/config/configfile): the
  * credentials for a registry, turned into the X-Registry-Auth value. Pure. */
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -117,7 +118,7 @@ static bool key_matches(const char *key, const char *registry)
 static int entry_auth(const char *key, json_t *entry, char **out, md_error *err, const char *what)
 {
         if (!json_is_object(entry))
-                return md_fail(err, MD_EXIT_FAILED, "%s: entry %s is not an object", what, key);
+                return md_error_set(err, -EIO, "%s: entry %s is not an object", what, key);
         const char *user = json_string_value(json_object_get(entry, "username"));
         const char *pass = json_string_value(json_object_get(entry, "password"));
         const char *token = json_string_value(json_object_get(entry, "identitytoken"));
@@ -128,8 +129,9 @@ static int entry_auth(const char *key, json_t *entry, char **out, md_error *err,
                 decoded = b64_decode(auth, &dlen);
                 char *colon = decoded ? memchr(decoded, ':', dlen) : NULL;
                 if (!colon || strlen(decoded) != dlen)
-                        return md_fail(err, MD_EXIT_FAILED,
-                                       "%s: entry %s: \"auth\" is not base64 of user:password", what, key);
+                        return md_error_set(err, -EIO,
+                                            "%s: entry %s: \"auth\" is not base64 of user:password", what,
+                                            key);
                 *colon = '\0';
                 user = decoded;
                 pass = colon + 1;
@@ -143,14 +145,13 @@ static int entry_auth(const char *key, json_t *entry, char **out, md_error *err,
             (pass && json_object_set_new(o, "password", json_string(pass)) < 0) ||
             (token && token[0] && json_object_set_new(o, "identitytoken", json_string(token)) < 0) ||
             json_object_set_new(o, "serveraddress", json_string(key)) < 0)
-                return md_fail(err, MD_EXIT_FAILED, "%s: entry %s: not valid UTF-8 or out of memory", what,
-                               key);
+                return md_error_set(err, -EIO, "%s: entry %s: not valid UTF-8 or out of memory", what, key);
         _cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
         if (!text)
-                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+                return md_error_set(err, -ENOMEM, "out of memory");
         *out = b64url_encode(text, strlen(text));
         if (!*out)
-                return md_fail(err, MD_EXIT_FAILED, "out of memory");
+                return md_error_set(err, -ENOMEM, "out of memory");
         return 0;
 }
 
@@ -161,17 +162,16 @@ int regauth_from_config_text(const char *text, size_t len, int legacy, const cha
         json_error_t jerr;
         _cleanup_json_ json_t *root = json_loadb(text, len, 0, &jerr);
         if (!root)
-                return md_fail(err, MD_EXIT_FAILED, "%s: malformed at line %d: %s", what, jerr.line,
-                               jerr.text);
+                return md_error_set(err, -EIO, "%s: malformed at line %d: %s", what, jerr.line, jerr.text);
         if (!json_is_object(root))
-                return md_fail(err, MD_EXIT_FAILED, "%s: not a JSON object", what);
+                return md_error_set(err, -EIO, "%s: not a JSON object", what);
         json_t *auths = legacy ? root : json_object_get(root, "auths");
         if (!auths) {
                 *out = NULL;
                 return 0;
         }
         if (!json_is_object(auths))
-                return md_fail(err, MD_EXIT_FAILED, "%s: \"auths\" is not an object", what);
+                return md_error_set(err, -EIO, "%s: \"auths\" is not an object", what);
         /* the exact key first, as docker looks it up, then any key naming the same host */
         char host[256];
         to_hostname(registry, host, sizeof host);
@@ -179,8 +179,9 @@ int regauth_from_config_text(const char *text, size_t len, int legacy, const cha
         json_t *e = json_object_get(auths, exact);
         if (e) {
                 char *r = NULL;
-                if (entry_auth(exact, e, &r, err, what) < 0)
-                        return -1;
+                int rc = entry_auth(exact, e, &r, err, what);
+                if (rc < 0)
+                        return rc;
                 if (r) {
                         *out = r;
                         return 0;
@@ -193,8 +194,9 @@ int regauth_from_config_text(const char *text, size_t len, int legacy, const cha
                 if (strcmp(key, exact) == 0 || !key_matches(key, registry))
                         continue;
                 char *r = NULL;
-                if (entry_auth(key, v, &r, err, what) < 0)
-                        return -1;
+                int rc = entry_auth(key, v, &r, err, what);
+                if (rc < 0)
+                        return rc;
                 if (r) {
                         *out = r;
                         return 0;

@@ -196,7 +196,7 @@ static int reach_monitor(const struct monitor_config *cfg, int64_t deadline, md_
         }
 }
 
-static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md_error *err)
+int monitor_send_request(int fd, const struct monitor_config *cfg, bool adopt, md_error *err)
 {
         struct monitor_request q;
         memset(&q, 0, sizeof q);
@@ -228,19 +228,18 @@ static int send_request(int fd, const struct monitor_config *cfg, bool adopt, md
         return 0;
 }
 
-/* Both launch and adopt: the request to the monitor and its one reply. Whether the monitor
- * keeps a container it failed to launch goes to out (the launcher removes it otherwise); a
- * failed adoption leaves it (the reaper's, or the next try's). */
+/* Both launch and adopt: the request to the monitor and its one reply. A container it failed
+ * to launch is the launcher's to remove, whatever the reason (monitor.h); a failed adoption
+ * leaves it (the reaper's, or the next try's). */
 static int hand_over(const struct monitor_config *cfg, bool adopt, struct monitor_started *out, md_error *err)
 {
         bool valid = valid_config(cfg);
         _cleanup_close_ int out_fd = cfg->stdout_fd, err_fd = cfg->stderr_fd;
-        out->monitor_keeps = false;
         if (!valid)
                 return md_fail(err, MD_EXIT_FAILED, "start the monitor: invalid configuration");
         int64_t deadline = md_monotonic_ms() + MONITOR_REPORT_TIMEOUT_MS;
         int fd = reach_monitor(cfg, deadline, err);
-        int sent = fd < 0 ? -1 : send_request(fd, cfg, adopt, err);
+        int sent = fd < 0 ? -1 : monitor_send_request(fd, cfg, adopt, err);
         if (sent < 0) {
                 if (fd >= 0)
                         close(fd);
@@ -251,7 +250,6 @@ static int hand_over(const struct monitor_config *cfg, bool adopt, struct monito
         int r = read_report(fd, &rep, deadline);
         /* Closing the connection is how a late monitor learns we gave up (its send fails). */
         close(fd);
-        out->monitor_keeps = r == -ETIMEDOUT;
         if (r == -ETIMEDOUT)
                 return md_fail(err, MD_EXIT_UNAVAILABLE,
                                "start container %s: docker daemon unavailable: no answer within %d ms",
@@ -262,10 +260,8 @@ static int hand_over(const struct monitor_config *cfg, bool adopt, struct monito
         if (r < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -r, "start container %s: read the monitor's report",
                                      cfg->container);
-        if (rep.exit_code != 0) {
-                out->monitor_keeps = rep.removed;
+        if (rep.exit_code != 0)
                 return md_fail(err, rep.exit_code, "%s", rep.message);
-        }
         out->monitor_pid = rep.monitor_pid;
         out->container_pid = rep.container_pid;
         memcpy(out->started_at, rep.started_at, sizeof out->started_at);

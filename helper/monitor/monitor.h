@@ -66,8 +66,8 @@
  *     the daemon is away. What a container writes into its pipes and exits before the
  *     daemon is back never reaches docker's log: nobody can copy it.
  *   - monitor_launch fails with MD_EXIT_UNAVAILABLE after 60 s without word from the
- *     monitor; a monitor that then finds the helper gone kills the container and records
- *     its exit, so no container runs that nobody was told of.
+ *     monitor, and the launcher removes the container; a monitor that started it meanwhile
+ *     finds the helper gone and kills it, so no container runs that nobody was told of.
  *   - The monitor's short calls (start, inspect, remove) are synchronous in its loop,
  *     bounded by the request limit (30 s): a daemon slow to answer one delays the other
  *     containers' copying (the daemon holds their output meanwhile; nothing is lost). */
@@ -94,17 +94,16 @@ struct monitor_started {
         pid_t monitor_pid;
         pid_t container_pid; /* State.Pid after start */
         char started_at[40]; /* State.StartedAt */
-        /* set on failure too: the monitor has removed the container, or took it and will remove
-         * it itself (it answered too late: it learns that we gave up); false, the container is
-         * still there and the launcher's to remove */
-        bool monitor_keeps;
 };
 
 /* Hands the container to the state dir's monitor (starting it when it is not running),
  * waits until the container runs, and returns. On failure err says why (start refused:
- * MD_EXIT_FAILED with docker's message) and out->monitor_keeps who removes the container: the
- * monitor, or the launcher, the one owner of a failed start on the helper's side (it removes
- * it after a failed create too). The fds in cfg are closed in the parent either way. */
+ * MD_EXIT_FAILED with docker's message), and the container is still there, maybe even running:
+ * the launcher alone removes a container whose start failed, in every case (the daemon
+ * refused the start, the monitor refused the request or could not start, died before its
+ * answer, or did not answer in time), and the monitor never does. A launcher killed midway
+ * leaves its record, which names the container, to the reaper (wait, recover). The fds in cfg
+ * are closed in the parent either way. */
 int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out, md_error *err);
 
 /* Hands a container whose monitor is gone (the record says RUNNING, its monitor_pid is dead)

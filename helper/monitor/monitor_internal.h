@@ -41,7 +41,9 @@ struct monitor_report {
         int32_t exit_code; /* 0: the container runs */
         int32_t container_pid;
         int32_t monitor_pid;
-        int32_t removed; /* on failure: the monitor already removed the container */
+        /* 0: was "the monitor removed the container"; a failed start is the launcher's to remove
+         * now (monitor.h), and the field stays so that the message keeps its layout */
+        int32_t reserved;
         char started_at[40];
         char message[1024];
 };
@@ -163,3 +165,7 @@ void monitor_container_free(struct monitor_ctx *ctx, struct monitor_container *c
 const char *monitor_container_name(const struct monitor_container *c);
 /* Sends one report on fd (MSG_NOSIGNAL); 0 or -errno. */
 int monitor_send_report(int fd, const struct monitor_report *rep);
+
+/* monitor.c: the launch's (adopt: the adoption's) request for cfg, with its two output fds,
+ * on a connection to the monitor; the fds stay the caller's. */
+int monitor_send_request(int fd, const struct monitor_config *cfg, bool adopt, md_error *err);

@@ -96,17 +96,16 @@ int monitor_send_report(int fd, const struct monitor_report *rep)
 }
 
 /* Answers the launch; false when it is not there to hear it (it gave up). */
-static bool reply(struct monitor_container *c, const md_error *err, bool removed, pid_t container_pid,
+static bool reply(struct monitor_container *c, const md_error *err, pid_t container_pid,
                   const char *started_at)
 {
         if (c->reply_fd < 0)
                 return false;
         struct monitor_report rep;
         memset(&rep, 0, sizeof rep);
-        rep.exit_code = err ? (err->exit_code ? err->exit_code : MD_EXIT_FAILED) : 0;
+        rep.exit_code = err ? md_error_exit_code(err) : 0;
         rep.container_pid = container_pid;
         rep.monitor_pid = getpid();
-        rep.removed = removed;
         if (started_at)
                 snprintf(rep.started_at, sizeof rep.started_at, "%s", started_at);
         if (err)
@@ -206,23 +205,31 @@ static int need_docker(struct monitor_ctx *ctx, md_error *err)
         return docker_open(ctx->docker_socket, &ctx->docker, err);
 }
 
-static void remove_now(struct monitor_ctx *ctx, struct monitor_container *c, bool *removed)
+/* A started container whose launch is gone (it gave up, or was killed): its caller was told
+ * the launch failed, and a container nobody knows of must not run. Stopped, not removed. */
+static void kill_unknown(struct monitor_ctx *ctx, struct monitor_container *c, const char *why)
 {
         md_error err = {0};
-        *removed = ctx->docker && docker_container_remove(ctx->docker, c->docker_id, &err) == 0;
-        if (!*removed && ctx->docker)
-                monitor_log(NULL, LOG_WARNING, c->container, &err);
+        if (docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err) < 0) {
+                md_error_prefix(&err, "%s, and the kill failed", why);
+                monitor_log(NULL, LOG_ERR, c->container, &err);
+        }
 }
 
-/* The launch failed: remove the container (when asked), answer, done. */
-static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, const md_error *err,
-                        bool remove)
+/* The launch failed: answer why, and let the container go. Its removal is the launcher's
+ * (monitor.h: the launcher alone removes a container whose start failed), also when the start
+ * got as far as a running container: the launcher's remove stops it. A launcher that is gone
+ * left its record, which names the container, to the reaper (wait, recover); one that started
+ * is killed first, so that it does not run meanwhile. */
+static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, const md_error *err)
 {
-        bool removed = false;
-        if (remove)
-                remove_now(ctx, c, &removed);
-        if (!reply(c, err, removed, 0, NULL)) /* the launch gave up: nobody else hears why */
-                monitor_log(NULL, LOG_ERR, c->container, err);
+        if (!reply(c, err, 0, NULL)) { /* the launch gave up: nobody else hears why */
+                md_error said = *err;
+                md_error_prefix(&said, "the launch is gone, its container is left to the reaper");
+                monitor_log(NULL, LOG_ERR, c->container, &said);
+                if (c->started)
+                        kill_unknown(ctx, c, "the launch is gone");
+        }
         c->phase = PH_DONE;
         return true;
 }
@@ -253,13 +260,13 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
                 snprintf(what, sizeof what, "%s container %s", names[i], c->container);
                 if (xs[i]->done && !xs[i]->headers_done) {
                         xfer_error(xs[i], what, &err);
-                        return fail_launch(ctx, c, &err, true);
+                        return fail_launch(ctx, c, &err);
                 }
                 /* A non-200 answer with complete headers (404: the container went away);
                  * its body may still be on its way, and a short wait is enough for a message. */
                 if (xs[i]->headers_done && xs[i]->status != 200 && (xs[i]->done || now > c->setup_deadline)) {
                         xfer_error(xs[i], what, &err);
-                        return fail_launch(ctx, c, &err, true);
+                        return fail_launch(ctx, c, &err);
                 }
         }
         if (!(s->attach.headers_done && s->wait.headers_done && s->attach.status == 200 &&
@@ -268,15 +275,15 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
                         md_fail(&err, MD_EXIT_UNAVAILABLE,
                                 "attach to container %s: docker daemon unavailable: no answer in time",
                                 c->container);
-                        return fail_launch(ctx, c, &err, true);
+                        return fail_launch(ctx, c, &err);
                 }
                 return false;
         }
         if (docker_container_start(ctx->docker, c->docker_id, &err) < 0)
-                return fail_launch(ctx, c, &err, true);
+                return fail_launch(ctx, c, &err);
         _cleanup_json_ json_t *info = NULL;
         if (docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0)
-                return fail_launch(ctx, c, &err, true);
+                return fail_launch(ctx, c, &err);
         json_t *state = json_object_get(info, "State");
         json_t *jpid = json_object_get(state, "Pid");
         const char *at = json_string_value(json_object_get(state, "StartedAt"));
@@ -292,7 +299,7 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
 
 /* SETUP, the container started: RUNNING into the record, then the answer. The record is
  * locked only by its owner's helpers: tried again until the setup deadline, then the launch
- * fails as any other (the container is removed). */
+ * fails as any other (the launcher removes the container). */
 static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
 {
         md_error err = {0};
@@ -306,19 +313,14 @@ static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c,
                 md_fail(&err, MD_EXIT_UNAVAILABLE, "record of %s: locked by another process", c->container);
         }
         if (r < 0)
-                return fail_launch(ctx, c, &err, true);
+                return fail_launch(ctx, c, &err);
         c->record_backoff = 0;
         c->retry_at = 0;
         c->phase = PH_STREAM;
         c->last_save = now;
-        if (!reply(c, NULL, false, c->pid, c->started_at)) {
-                /* The launch gave up waiting and told its caller it failed: a container
-                 * nobody knows of must not run. Kill it; the exit is recorded as usual. */
-                if (docker_container_kill(ctx->docker, c->docker_id, "SIGKILL", &err) < 0) {
-                        md_error_prefix(&err, "the launch gave up waiting, and the kill failed");
-                        monitor_log(NULL, LOG_ERR, c->container, &err);
-                }
-        }
+        /* the exit of a container killed here is recorded as usual */
+        if (!reply(c, NULL, c->pid, c->started_at))
+                kill_unknown(ctx, c, "the launch gave up waiting");
         return false;
 }
 
@@ -326,7 +328,7 @@ static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c,
  * later (and when), false when it is time to go on without the answer. */
 static bool retry_later(struct monitor_container *c, const md_error *err, int64_t now)
 {
-        if (err->exit_code != MD_EXIT_UNAVAILABLE)
+        if (err->errnum != EHOSTDOWN)
                 return false;
         if (!c->failing_since) {
                 c->failing_since = now;
@@ -655,7 +657,7 @@ static bool adopt(struct monitor_ctx *ctx, struct monitor_container *c, md_error
         c->phase = PH_RESUME;
         c->retry_at = md_monotonic_ms();
         c->last_save = c->retry_at;
-        reply(c, NULL, false, pid, started_at);
+        reply(c, NULL, pid, started_at);
         return true;
 }
 
@@ -674,7 +676,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
                 close(err_fd);
                 md_fail(&err, MD_EXIT_FAILED, "monitor: out of memory");
                 struct monitor_container tmp = {.reply_fd = reply_fd};
-                reply(&tmp, &err, false, 0, NULL);
+                reply(&tmp, &err, 0, NULL);
                 return NULL;
         }
         snprintf(c->container, sizeof c->container, "%s", req->container);
@@ -684,7 +686,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->stream.err_fd = err_fd;
         if (req->adopt) {
                 if (!adopt(ctx, c, &err)) {
-                        reply(c, &err, false, 0, NULL);
+                        reply(c, &err, 0, NULL);
                         monitor_container_free(ctx, c);
                         return NULL;
                 }
@@ -695,7 +697,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->base_err = file_size(err_fd);
         c->phase = PH_SETUP;
         if (need_docker(ctx, &err) < 0) {
-                fail_launch(ctx, c, &err, false);
+                fail_launch(ctx, c, &err);
                 monitor_container_free(ctx, c);
                 return NULL;
         }
@@ -707,7 +709,7 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
                 setup_ms = SETUP_DEADLINE_MAX_MS;
         c->setup_deadline = md_monotonic_ms() + setup_ms;
         if (monitor_stream_open(&c->stream, ctx->multi, d, c->docker_id, out_fd, err_fd, &err) < 0) {
-                fail_launch(ctx, c, &err, true);
+                fail_launch(ctx, c, &err);
                 monitor_container_free(ctx, c);
                 return NULL;
         }

@@ -85,9 +85,7 @@ static __attribute__((noreturn)) void fail_start(int ready_fd, const md_error *e
         }
         struct monitor_report rep;
         memset(&rep, 0, sizeof rep);
-        rep.exit_code = err->exit_code ? err->exit_code : MD_EXIT_FAILED;
-        if (err->exit_code == MONITOR_START_BUSY)
-                rep.exit_code = MONITOR_START_BUSY;
+        rep.exit_code = md_error_exit_code(err); /* MONITOR_START_BUSY included */
         rep.monitor_pid = getpid();
         snprintf(rep.message, sizeof rep.message, "%s", err->message);
         md_write_all(ready_fd, &rep, sizeof rep);

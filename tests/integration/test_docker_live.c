@@ -168,9 +168,9 @@ static int launch_full(struct docker *d, struct run *r, const char *script, cons
                 ck_assert_int_eq(fcntl(out, F_GETFD), -1);
                 ck_assert_int_eq(fcntl(errfd, F_GETFD), -1);
         }
-        /* as the helper's launch does: a container the monitor does not keep is the launcher's
-         * to remove */
-        if (rc < 0 && !r->started.monitor_keeps) {
+        /* as the helper's launch does: a container whose start failed is the launcher's to
+         * remove, whatever failed */
+        if (rc < 0) {
                 md_error ignored = {0};
                 docker_container_remove(d, r->docker_id, &ignored);
         }
@@ -216,7 +216,7 @@ static void assert_gone(struct docker *d, const char *id)
                 json_t *j = NULL;
                 int rc = docker_container_inspect(d, id, &j, &err);
                 json_decref(j);
-                if (rc < 0 && err.exit_code == MD_EXIT_NO_CONTAINER)
+                if (rc == -ENOENT)
                         return;
                 ck_assert_msg(md_monotonic_ms() < deadline, "container %s still there", id);
                 usleep(100000);
@@ -264,8 +264,8 @@ START_TEST(test_images)
         ck_assert_int_eq(docker_image_exists(d, "docker.io/mesos-test/not-there:latest", &exists, &err), 0);
         ck_assert(!exists);
         /* a registry nobody serves: the daemon's error comes back as a failed pull */
-        ck_assert_int_eq(docker_image_pull(d, "127.0.0.1:1/mesos-test/not-there:latest", NULL, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_image_pull(d, "127.0.0.1:1/mesos-test/not-there:latest", NULL, &err), -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "127.0.0.1:1") != NULL, "%s", err.message);
         docker_close(d);
 }
@@ -276,18 +276,18 @@ START_TEST(test_container_errors)
         struct docker *d = open_docker();
         md_error err = {0};
         json_t *j = NULL;
-        ck_assert_int_eq(docker_container_inspect(d, "mesos-live-does-not-exist", &j, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_int_eq(docker_container_inspect(d, "mesos-live-does-not-exist", &j, &err), -ENOENT);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_NO_CONTAINER);
         md_error_clear(&err);
-        ck_assert_int_eq(docker_container_start(d, "mesos-live-does-not-exist", &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_NO_CONTAINER);
+        ck_assert_int_eq(docker_container_start(d, "mesos-live-does-not-exist", &err), -ENOENT);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_NO_CONTAINER);
         md_error_clear(&err);
         ck_assert_int_eq(docker_container_remove(d, "mesos-live-does-not-exist", &err), 0);
         /* create with a missing image: refused, exit 1, with docker's words */
         char id[65];
         _cleanup_json_ json_t *body = json_pack("{s:s}", "Image", "mesos-test/not-there:latest");
-        ck_assert_int_eq(docker_container_create(d, "mesos-live-noimage", body, id, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(docker_container_create(d, "mesos-live-noimage", body, id, &err), -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "not-there") != NULL, "%s", err.message);
         docker_close(d);
 }
@@ -562,7 +562,8 @@ START_TEST(test_launch_as_setuid_helper)
 }
 END_TEST
 
-/* A start the daemon refuses: launch fails with docker's reason and the container is gone. */
+/* A start the daemon refuses: launch fails with docker's reason, and the container is left to
+ * the launcher, its one remover (the monitor does not touch it). */
 START_TEST(test_start_refused)
 {
         struct docker *d = open_docker();
@@ -583,9 +584,15 @@ START_TEST(test_start_refused)
         int out = open("/dev/null", O_WRONLY | O_CLOEXEC), errfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
         struct monitor_config cfg = {sock, r.name, r.docker_id, r.state_dir, out, errfd, MD_KEEP_FOREVER};
         ck_assert_int_eq(monitor_launch(&cfg, &r.started, &err), -1);
-        ck_assert(r.started.monitor_keeps); /* the monitor removed it, not the launcher */
         ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
         ck_assert_msg(strstr(err.message, "/no/such/program") != NULL, "%s", err.message);
+        json_t *info = NULL;
+        md_error ierr = {0};
+        ck_assert_msg(docker_container_inspect(d, r.docker_id, &info, &ierr) == 0,
+                      "the monitor removed it: %s", ierr.message);
+        json_decref(info);
+        md_error ignored = {0};
+        ck_assert_int_eq(docker_container_remove(d, r.docker_id, &ignored), 0);
         assert_gone(d, r.docker_id);
         cleanup_run(d, &r);
         docker_close(d);

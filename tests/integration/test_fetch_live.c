@@ -339,8 +339,8 @@ START_TEST(redirect_to_denied_scheme)
         struct fetch_item to_file = {.uri = url("/redirect?to=file:///etc/passwd"), .output_file = "stolen"};
         struct fetch_request req = req_for(&s, &to_file, 1);
         md_error err = {0};
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_DENIED);
+        ck_assert_int_eq(fetch_run(&req, &err), -EACCES);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_DENIED);
         ck_assert_msg(
                 strstr(err.message, "redirected to file:///etc/passwd, a scheme the policy does not allow"),
                 "%s", err.message);
@@ -353,8 +353,8 @@ START_TEST(redirect_to_denied_scheme)
         req.allowed_schemes = http_only;
         req.n_allowed_schemes = 1;
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_DENIED);
+        ck_assert_int_eq(fetch_run(&req, &err), -EACCES);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_DENIED);
         ck_assert(!exists(&s, "ftp"));
         ck_assert(no_hidden_files(&s));
         sandbox_free(&s);
@@ -371,9 +371,9 @@ START_TEST(slow_silent_and_dead_servers)
                 struct fetch_request req = req_for(&s, &it, 1);
                 md_error err = {0};
                 int64_t t0 = md_monotonic_ms();
-                ck_assert_int_eq(fetch_run(&req, &err), -1);
+                ck_assert_int_eq(fetch_run(&req, &err), -EIO);
                 int64_t took = md_monotonic_ms() - t0;
-                ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+                ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
                 ck_assert_msg(strstr(err.message, "Operation too slow") || strstr(err.message, "timed out") ||
                                       strstr(err.message, "Timeout"),
                               "%s", err.message);
@@ -392,7 +392,7 @@ START_TEST(slow_silent_and_dead_servers)
         struct fetch_item it = {.uri = dead};
         struct fetch_request req = req_for(&s, &it, 1);
         md_error err = {0};
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         char want[200];
         snprintf(want, sizeof want, "%s: ", dead);
         ck_assert_msg(strncmp(err.message, want, strlen(want)) == 0, "%s", err.message);
@@ -401,7 +401,7 @@ START_TEST(slow_silent_and_dead_servers)
         struct fetch_item nf = {.uri = url("/missing")};
         req = req_for(&s, &nf, 1);
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "404"));
         /* a password in the URI stays out of the message and the sandbox's log */
         char withpw[256];
@@ -409,7 +409,7 @@ START_TEST(slow_silent_and_dead_servers)
         struct fetch_item pw = {.uri = withpw};
         req = req_for(&s, &pw, 1);
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_msg(strstr(err.message, "http://bob:***@127.0.0.1:") && !strstr(err.message, "hunter2"),
                       "%s", err.message);
         _cleanup_free_ char *log = slurp(&s, "stderr");
@@ -426,8 +426,8 @@ START_TEST(callers_rights_only)
         struct fetch_item shadow = {.uri = "file:///etc/shadow"};
         struct fetch_request req = req_for(&s, &shadow, 1);
         md_error err = {0};
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_str_eq(err.message, "file:///etc/shadow: Permission denied");
         ck_assert(!exists(&s, "shadow"));
         /* another user's (root's) private file */
@@ -437,7 +437,7 @@ START_TEST(callers_rights_only)
         struct fetch_item other = {.uri = priv};
         req = req_for(&s, &other, 1);
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "Permission denied"));
         ck_assert(!exists(&s, "root-only"));
         /* a directory in the sandbox that the caller cannot write: the fetch cannot either */
@@ -445,7 +445,7 @@ START_TEST(callers_rights_only)
         struct fetch_item into = {.uri = url("/hello.txt"), .output_file = "rootdir/x"};
         req = req_for(&s, &into, 1);
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "Permission denied"));
         ck_assert(!exists(&s, "rootdir/x"));
         sandbox_free(&s);
@@ -463,8 +463,8 @@ START_TEST(refused_requests)
                 struct fetch_item it = {.uri = url("/hello.txt"), .output_file = outs[i]};
                 struct fetch_request req = req_for(&s, &it, 1);
                 md_error_clear(&err);
-                ck_assert_int_eq(fetch_run(&req, &err), -1);
-                ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+                ck_assert_int_eq(fetch_run(&req, &err), -EIO);
+                ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
                 ck_assert_ptr_nonnull(strstr(err.message, "is not a relative path inside the sandbox"));
         }
         char esc[4400];
@@ -477,8 +477,8 @@ START_TEST(refused_requests)
         req.allowed_schemes = http_only;
         req.n_allowed_schemes = 1;
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_DENIED);
+        ck_assert_int_eq(fetch_run(&req, &err), -EACCES);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_DENIED);
         ck_assert_str_eq(err.message, "file:///etc/hostname: scheme file is not allowed by the policy");
         ck_assert(!exists(&s, "hostname"));
         /* a zip bomb: the archive is fetched, its extraction stops at the limit, nothing of it lands */
@@ -486,7 +486,7 @@ START_TEST(refused_requests)
         req = req_for(&s, &bomb, 1);
         req.max_bytes = 1 << 20;
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_str_eq(err.message, "extracting bomb.zip: zeros: more than the limit of 1048576 bytes");
         ck_assert(!exists(&s, "zeros"));
         ck_assert(no_hidden_files(&s));
@@ -520,7 +520,7 @@ START_TEST(planted_symlinks_not_followed)
         struct fetch_item via = {.uri = url("/hello.txt"), .output_file = "linkdir/x"};
         req = req_for(&s, &via, 1);
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "Too many levels of symbolic links"));
         char vx[4500];
         snprintf(vx, sizeof vx, "%s/x", vdir);
@@ -529,7 +529,7 @@ START_TEST(planted_symlinks_not_followed)
         struct fetch_item arc = {.uri = url("/escape.tar"), .extract = true};
         req = req_for(&s, &arc, 1);
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "extracting escape.tar: linkdir/pwned"));
         snprintf(vx, sizeof vx, "%s/pwned", vdir);
         ck_assert_int_eq(access(vx, F_OK), -1);
@@ -545,7 +545,7 @@ START_TEST(max_bytes)
         struct fetch_request req = req_for(&s, &it, 1);
         req.max_bytes = 100000; /* big.bin is 1 MiB, with a Content-Length */
         md_error err = {0};
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "larger than the limit of 100000 bytes"));
         ck_assert(!exists(&s, "big.bin"));
         /* no Content-Length, endless: the byte counter stops it */
@@ -553,7 +553,7 @@ START_TEST(max_bytes)
         req = req_for(&s, &e, 1);
         req.max_bytes = 1 << 20;
         md_error_clear(&err);
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "larger than the limit of 1048576 bytes"));
         ck_assert(!exists(&s, "endless"));
         ck_assert(no_hidden_files(&s));
@@ -809,7 +809,7 @@ START_TEST(tls_verified)
         struct fetch_item it = {.uri = u};
         struct fetch_request req = req_for(&s, &it, 1);
         md_error err = {0};
-        ck_assert_int_eq(fetch_run(&req, &err), -1);
+        ck_assert_int_eq(fetch_run(&req, &err), -EIO);
         ck_assert_msg(strstr(err.message, "certificate"), "%s", err.message);
         ck_assert(!exists(&s, "hello.txt"));
         /* the same server is reachable: the refusal is the certificate's, not the network's */

@@ -122,6 +122,17 @@ class Lifecycle(HelperTestCase):
         self.assertExit(r2, 1, "already exists")
         self.assertExit(helper(AGENT1, "destroy", cid, "--grace", "0"), 0)
 
+    def test_a_start_the_daemon_refuses_leaves_nothing(self):
+        # the launch alone removes a container whose start failed, before it answers
+        r, cid, _ = launch(AGENT1, task("/no/such/program", shell=False))
+        self.assertExit(r, 1, "/no/such/program")
+        self.assertFalse(container_exists(f"mesos-{cid}"))
+        self.assertExit(helper(AGENT1, "wait", cid), 2)  # its record went with it
+        r2 = helper(AGENT1, "launch", "--container-id", cid, "--sandbox", make_sandbox(AGENT1),
+                    stdin=task("true"))
+        self.assertExit(r2, 0)
+        self.assertExit(helper(AGENT1, "wait", cid), 0)
+
     def test_decisions_are_audited(self):
         before = len(audit_records())
         r, cid, _ = launch(AGENT1, task("true"))

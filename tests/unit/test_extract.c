@@ -206,8 +206,8 @@ START_TEST(absolute_names_refused)
         snprintf(abs, sizeof abs, "%s/abs-target", outside);
         const struct ent ents[] = {{AE_IFREG, abs, "pwned"}, {0}};
         md_error err = {0};
-        ck_assert_int_eq(run("abs.tar", TAR, ents, 1 << 20, 100, NULL, &err), -1);
-        ck_assert_int_eq(err.exit_code, MD_EXIT_FAILED);
+        ck_assert_int_eq(run("abs.tar", TAR, ents, 1 << 20, 100, NULL, &err), -EIO);
+        ck_assert_int_eq(md_error_exit_code(&err), MD_EXIT_FAILED);
         ck_assert_ptr_nonnull(strstr(err.message, "extracting abs.tar: /"));
         ck_assert_ptr_nonnull(strstr(err.message, "absolute name or \"..\" refused"));
         ck_assert(!exists(outside, "abs-target"));
@@ -219,7 +219,7 @@ START_TEST(dotdot_refused)
 {
         const struct ent ents[] = {{AE_IFREG, "a/../../outside/dd", "pwned"}, {0}};
         md_error err = {0};
-        ck_assert_int_eq(run("dd.zip", ZIP, ents, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("dd.zip", ZIP, ents, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_str_eq(err.message,
                          "extracting dd.zip: a/../../outside/dd: absolute name or \"..\" refused");
         ck_assert(!exists(outside, "dd"));
@@ -232,30 +232,30 @@ START_TEST(symlink_then_file)
         /* a symlink out of the directory is refused outright */
         const struct ent out[] = {{AE_IFLNK, "esc", outside}, {AE_IFREG, "esc/pwned", "x"}, {0}};
         md_error err = {0};
-        ck_assert_int_eq(run("s1.tar", TAR, out, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("s1.tar", TAR, out, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "esc: symlink to"));
         ck_assert_ptr_nonnull(strstr(err.message, "points outside"));
         ck_assert(!exists(outside, "pwned"));
         ck_assert(!exists(dest, "esc"));
         const struct ent rel_out[] = {{AE_IFLNK, "d/esc", "../../outside"}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("s2.tar", TAR, rel_out, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("s2.tar", TAR, rel_out, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "points outside"));
         const struct ent sneaky[] = {{AE_IFLNK, "d/e/l", "x/../../.."}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("s3.tar", TAR, sneaky, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("s3.tar", TAR, sneaky, 1 << 20, 100, NULL, &err), -EIO);
         /* even a symlink that stays inside is never written through */
         const struct ent in[] = {
                 {AE_IFDIR, "real/"}, {AE_IFLNK, "in", "real"}, {AE_IFREG, "in/x", "through"}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("s4.tar", TAR, in, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("s4.tar", TAR, in, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "in/x"));
         ck_assert(!exists(dest, "real/x"));
         /* a symlink planted in the directory beforehand: the same */
         ck_assert_int_eq(symlinkat(outside, dest_fd, "planted"), 0);
         const struct ent planted[] = {{AE_IFREG, "planted/pwned", "x"}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("s5.tgz", TAR_GZ, planted, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("s5.tgz", TAR_GZ, planted, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_str_eq(err.message, "extracting s5.tgz: planted/pwned: Too many levels of symbolic links");
         ck_assert(!exists(outside, "pwned"));
         /* a file entry over a planted symlink replaces the link, the target stays untouched */
@@ -279,12 +279,12 @@ START_TEST(hardlinks_out_refused)
 {
         const struct ent abs[] = {{AE_IFREG, "h", NULL, 0, "/etc/passwd"}, {0}};
         md_error err = {0};
-        ck_assert_int_eq(run("h1.tar", TAR, abs, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("h1.tar", TAR, abs, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "hardlink to /etc/passwd outside the archive"));
         ck_assert(!exists(dest, "h"));
         const struct ent up[] = {{AE_IFREG, "h", NULL, 0, "../outside/f"}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("h2.tar", TAR, up, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("h2.tar", TAR, up, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert(!exists(dest, "h"));
         /* through a planted symlink to a directory outside, or to a symlink: refused */
         char f[4400];
@@ -294,10 +294,10 @@ START_TEST(hardlinks_out_refused)
         ck_assert_int_eq(symlinkat(f, dest_fd, "plf"), 0);
         const struct ent via[] = {{AE_IFREG, "h", NULL, 0, "pl/f"}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("h3.tar", TAR, via, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("h3.tar", TAR, via, 1 << 20, 100, NULL, &err), -EIO);
         const struct ent tolink[] = {{AE_IFREG, "h", NULL, 0, "plf"}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("h4.tar", TAR, tolink, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("h4.tar", TAR, tolink, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "not an extracted file"));
         ck_assert(!exists(dest, "h"));
         struct stat st;
@@ -338,7 +338,7 @@ START_TEST(zip_bomb_entries)
                 ents[i] = (struct ent){AE_IFREG, names[i], ""};
         }
         md_error err = {0};
-        ck_assert_int_eq(run("many.zip", ZIP, ents, 1 << 20, 1000, NULL, &err), -1);
+        ck_assert_int_eq(run("many.zip", ZIP, ents, 1 << 20, 1000, NULL, &err), -EIO);
         ck_assert_str_eq(err.message, "extracting many.zip: more than 1000 entries");
         free(ents);
         free(names);
@@ -350,7 +350,7 @@ START_TEST(zip_bomb_bytes)
         /* one entry beyond the limit: refused, and no file under its name */
         const struct ent big[] = {{AE_IFREG, "big", NULL, 0, NULL, 3 << 20}, {0}};
         md_error err = {0};
-        ck_assert_int_eq(run("big.zip", ZIP, big, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("big.zip", ZIP, big, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_str_eq(err.message, "extracting big.zip: big: more than the limit of 1048576 bytes");
         ck_assert(!exists(dest, "big"));
         ck_assert_int_eq(count_entries(dest), 0);
@@ -358,13 +358,13 @@ START_TEST(zip_bomb_bytes)
         const struct ent sum[] = {
                 {AE_IFREG, "p1", NULL, 0, NULL, 600 << 10}, {AE_IFREG, "p2", NULL, 0, NULL, 600 << 10}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("sum.tgz", TAR_GZ, sum, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("sum.tgz", TAR_GZ, sum, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_str_eq(err.message, "extracting sum.tgz: p2: more than the limit of 1048576 bytes");
         ck_assert(!exists(dest, "p2"));
         /* a gzip bomb (bare .gz): counted while it inflates, nothing kept */
         const struct ent gz[] = {{AE_IFREG, "data", NULL, 0, NULL, 4 << 20}, {0}};
         md_error_clear(&err);
-        ck_assert_int_eq(run("bomb.gz", GZ, gz, 1 << 20, 100, NULL, &err), -1);
+        ck_assert_int_eq(run("bomb.gz", GZ, gz, 1 << 20, 100, NULL, &err), -EIO);
         ck_assert_str_eq(err.message, "extracting bomb.gz: out: more than the limit of 1048576 bytes");
         ck_assert(!exists(dest, "out"));
 }
@@ -424,7 +424,7 @@ START_TEST(sparse_tail)
         lim.max_bytes = 1 << 20;
         memset(&st, 0, sizeof st);
         ck_assert_int_eq(fetch_extract(fd, "sparse.tar", FETCH_ARCHIVE_TAR, dest_fd, "", &lim, &st, &err),
-                         -1);
+                         -EIO);
         ck_assert(!exists(dest, "sp"));
 }
 END_TEST
@@ -439,7 +439,7 @@ START_TEST(corrupt_archive)
         struct fetch_extract_stats st = {0};
         md_error err = {0};
         ck_assert_int_eq(fetch_extract(fd, "junk.tar.gz", FETCH_ARCHIVE_TAR, dest_fd, "", &lim, &st, &err),
-                         -1);
+                         -EIO);
         ck_assert_ptr_nonnull(strstr(err.message, "extracting junk.tar.gz: "));
         close(fd);
 }
