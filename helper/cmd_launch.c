@@ -17,6 +17,7 @@
 #include "image_access.h"
 #include "json_cleanup.h"
 #include "launch_fetch.h"
+#include "launch_pid.h"
 #include "launch_plan.h"
 #include "monitor.h"
 #include "record.h"
@@ -150,9 +151,17 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
                 .stderr_fd = err_fd,
                 .keep_exited = h->conf->keep_exited,
         };
-        /* the monitor takes the output fds; a container it does not keep is ours to remove */
-        if (monitor_launch(&mc, started, err) == 0)
+        /* the monitor takes the output fds; a container it does not keep is ours to remove.
+         * The daemon's pid of a container that exited before the inspect is 0: the watch's. */
+        struct launch_pid_watch watch;
+        launch_pid_watch_start(&watch, docker_id);
+        int started_ok = monitor_launch(&mc, started, err);
+        pid_t seen = launch_pid_watch_end(&watch);
+        if (started_ok == 0) {
+                if (started->container_pid == 0)
+                        started->container_pid = seen;
                 return 0;
+        }
         if (!started->monitor_keeps)
                 remove_failed_start(d, docker_id);
         return -1;
