@@ -82,6 +82,12 @@ static void set_docker_id(struct md_record *r, void *arg)
         r->docker_id = strdup(arg);
 }
 
+static void set_pid(struct md_record *r, void *arg)
+{
+        if (r->pid == 0)
+                r->pid = *(pid_t *)arg;
+}
+
 /* The create request names the sandbox and the volumes by the holder's descriptors of what
  * was checked (bind_holder.h), not by their paths. */
 struct held_sources {
@@ -158,8 +164,12 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
         int started_ok = monitor_launch(&mc, started, err);
         pid_t seen = launch_pid_watch_end(&watch);
         if (started_ok == 0) {
-                if (started->container_pid == 0)
+                if (started->container_pid == 0 && seen > 0) {
                         started->container_pid = seen;
+                        /* and the record's (info.json), which the monitor wrote with 0 */
+                        md_error ignored = {0};
+                        md_record_update(record_dirfd, plan->name, set_pid, &seen, &ignored);
+                }
                 return 0;
         }
         if (!started->monitor_keeps)

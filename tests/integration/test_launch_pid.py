@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import threading
 
-from harness import AGENT1, DOCKER_SOCK, HelperTestCase, helper, launch, main, task, wait_until
+from harness import AGENT1, DOCKER_SOCK, STATE_DIR, HelperTestCase, helper, launch, main, read, task, wait_until
 
 # dockerd starts its own containerd under its exec-root (tools/lib.sh: dirname(socket)/exec)
 # unless the system's runs
@@ -65,6 +65,9 @@ class LaunchPid(HelperTestCase):
             info = r.json()
             self.assertEqual(info["pid"], self.events.pid_of(info["docker_id"]), r)
             self.assertExit(helper(AGENT1, "wait", cid), 0)
+            # the record (sandboxfs' info.json) says the same once the exit is in
+            record = json.loads(read(f"{STATE_DIR}/containers/{info['container']}.json"))
+            self.assertEqual(record["pid"], info["pid"])
 
     def test_pid_of_a_running_container_is_still_the_daemons(self):
         r, cid, _ = launch(AGENT1, task("sleep 30"))
