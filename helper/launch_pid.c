@@ -7,6 +7,7 @@
 #include <linux/connector.h>
 #include <linux/netlink.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@
 #include "launch_pid.h"
 #include "mounts.h"
 #include "util.h"
+
+/* What a fork event must hold (the union may grow with the kernel's events, never shrink) */
+#define FORK_EVENT_SIZE (offsetof(struct proc_event, event_data) + sizeof(struct fork_proc_event))
 
 /* Linux 6.6's form of the listen request, with an event filter: only forks are sent to us (an
  * older kernel refuses the unprivileged socket before this is asked). */
@@ -161,9 +165,10 @@ static _Noreturn void watcher_main(int nl, int out, pid_t parent, const char *do
                         _exit(1);
                 if (from.nl_pid != 0) /* the kernel's only */
                         continue;
-                for (struct nlmsghdr *h = &m.h; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+                int len = (int)n;
+                for (struct nlmsghdr *h = &m.h; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
                         struct cn_msg *c = NLMSG_DATA(h);
-                        if (h->nlmsg_len < NLMSG_LENGTH(sizeof *c + sizeof(struct proc_event)) ||
+                        if (h->nlmsg_len < NLMSG_LENGTH(sizeof *c + FORK_EVENT_SIZE) ||
                             c->id.idx != CN_IDX_PROC || c->id.val != CN_VAL_PROC)
                                 continue;
                         struct proc_event *e = (struct proc_event *)c->data;
