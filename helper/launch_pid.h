@@ -19,8 +19,8 @@
  * What it cannot see, and then says 0 (never a guess): a kernel before 6.6 (the connector
  * needs CAP_NET_ADMIN there, which the helper does not keep), a helper outside the initial
  * PID and user namespaces (the connector ignores them), --pid=host (the init is no pid 1), a
- * daemon with userns-remap or in a nested PID namespace, and a machine so loaded that the init
- * has exited before the watcher looked. */
+ * daemon in a nested PID namespace (NSpid has three entries), and a machine so loaded that the
+ * init has exited before the watcher looked. */
 #pragma once
 
 #include <stdbool.h>
