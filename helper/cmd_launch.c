@@ -161,9 +161,9 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
          * The daemon's pid of a container that exited before the inspect is 0: the watch's. */
         struct launch_pid_watch watch;
         launch_pid_watch_start(&watch, docker_id);
-        int started_ok = monitor_launch(&mc, started, err);
+        int rc = monitor_launch(&mc, started, err);
         pid_t seen = launch_pid_watch_end(&watch);
-        if (started_ok == 0) {
+        if (rc == 0) {
                 if (started->container_pid == 0 && seen > 0) {
                         started->container_pid = seen;
                         /* and the record's (info.json), which the monitor wrote with 0 */
