@@ -17,6 +17,7 @@
 #include "image_access.h"
 #include "json_cleanup.h"
 #include "launch_fetch.h"
+#include "launch_pid.h"
 #include "launch_plan.h"
 #include "monitor.h"
 #include "record.h"
@@ -79,6 +80,12 @@ static void set_docker_id(struct md_record *r, void *arg)
 {
         free(r->docker_id);
         r->docker_id = strdup(arg);
+}
+
+static void set_pid(struct md_record *r, void *arg)
+{
+        if (r->pid == 0)
+                r->pid = *(pid_t *)arg;
 }
 
 /* The create request names the sandbox and the volumes by the holder's descriptors of what
@@ -157,9 +164,21 @@ static int create_and_start(struct helper *h, const struct launch_plan *plan, st
                 .stderr_fd = err_fd,
                 .keep_exited = h->conf->keep_exited,
         };
-        /* the monitor takes the output fds; a container it did not start is ours to remove */
-        if (monitor_launch(&mc, started, err) == 0)
+        /* the monitor takes the output fds; a container it did not start is ours to remove.
+         * The daemon's pid of a container that exited before the inspect is 0: the watch's. */
+        struct launch_pid_watch watch;
+        launch_pid_watch_start(&watch, docker_id);
+        int rc = monitor_launch(&mc, started, err);
+        pid_t seen = launch_pid_watch_end(&watch);
+        if (rc == 0) {
+                if (started->container_pid == 0 && seen > 0) {
+                        started->container_pid = seen;
+                        /* and the record's (info.json), which the monitor wrote with 0 */
+                        md_error ignored = {0};
+                        md_record_update(record_dirfd, plan->name, set_pid, &seen, &ignored);
+                }
                 return 0;
+        }
         remove_failed_start(d, docker_id);
         return -1;
 }
