@@ -187,6 +187,21 @@ int sbfs_node_attr(struct sbfs_node *n, struct stat *st)
         }
 }
 
+bool sbfs_node_unchanged(struct sbfs_node *n, const struct stat *st)
+{
+        pthread_mutex_lock(&sbfs_lock);
+        bool same = n->seen && n->seen_size == st->st_size && n->seen_mtime.tv_sec == st->st_mtim.tv_sec &&
+                    n->seen_mtime.tv_nsec == st->st_mtim.tv_nsec &&
+                    n->seen_ctime.tv_sec == st->st_ctim.tv_sec &&
+                    n->seen_ctime.tv_nsec == st->st_ctim.tv_nsec;
+        n->seen = true;
+        n->seen_size = st->st_size;
+        n->seen_mtime = st->st_mtim;
+        n->seen_ctime = st->st_ctim;
+        pthread_mutex_unlock(&sbfs_lock);
+        return same;
+}
+
 /* Makes the entry for a node just looked up (one lookup already counted). */
 int sbfs_fill_entry(const struct sbfs_node *parent, struct sbfs_node *n, struct fuse_entry_param *e)
 {

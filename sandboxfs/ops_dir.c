@@ -27,8 +27,8 @@ void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 fuse_reply_err(req, ENOMEM);
                 return;
         }
+        struct stat st;
         if (n->kind == SBFS_SANDBOX) {
-                struct stat st;
                 int err = sbfs_node_stat_fd(n, &st);
                 if (err == 0 && !S_ISDIR(st.st_mode))
                         err = -ENOTDIR;
@@ -53,9 +53,17 @@ void sbfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 return;
         }
         fi->fh = (uintptr_t)d;
-        /* the fixed folders of a container list the same names for its whole life */
-        fi->cache_readdir = n->kind == SBFS_CT_DIR || n->kind == SBFS_FOLLOW_DIR;
-        fi->keep_cache = fi->cache_readdir;
+        /* the fixed folders of a container list the same names for its whole life; a sandbox
+         * folder's listing is kept while its times and size say it has not changed (every
+         * create, unlink and rename in it moves its mtime), else read afresh. The root's is never
+         * kept: each reader is shown its own. */
+        if (n->kind == SBFS_CT_DIR || n->kind == SBFS_FOLLOW_DIR) {
+                fi->cache_readdir = 1;
+                fi->keep_cache = 1;
+        } else if (n->kind == SBFS_SANDBOX) {
+                fi->cache_readdir = 1;
+                fi->keep_cache = sbfs_node_unchanged(n, &st);
+        }
         if (fuse_reply_open(req, fi) == -ENOENT)
                 sbfs_handle_release(d);
 }

@@ -13,19 +13,6 @@
 #include "ops_internal.h"
 #include "safe_open.h"
 
-/* Keep the page cache when the file is as it was at the last open (same size and mtime). */
-static bool unchanged_since_last_open(struct sbfs_node *n, const struct stat *st)
-{
-        pthread_mutex_lock(&sbfs_lock);
-        bool same = n->seen && n->seen_size == st->st_size && n->seen_mtime.tv_sec == st->st_mtim.tv_sec &&
-                    n->seen_mtime.tv_nsec == st->st_mtim.tv_nsec;
-        n->seen = true;
-        n->seen_size = st->st_size;
-        n->seen_mtime = st->st_mtim;
-        pthread_mutex_unlock(&sbfs_lock);
-        return same;
-}
-
 /* Opens a regular sandbox file for reading: the pinned inode itself, reopened through its O_PATH
  * fd (no name is resolved again), and only a regular file: a FIFO, socket or device is never
  * opened, so nothing here can block or reach a device. */
@@ -96,7 +83,7 @@ void sbfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 }
                 /* a log as it was at the last open keeps its pages, running or not: one that
                  * grows while read drops them when a GETATTR sees the new size (AUTO_INVAL_DATA) */
-                fi->keep_cache = unchanged_since_last_open(n, &st);
+                fi->keep_cache = sbfs_node_unchanged(n, &st);
                 break;
         }
         case SBFS_FOLLOW_LOG: {
@@ -124,7 +111,7 @@ void sbfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 if (h->fd < 0)
                         err = h->fd;
                 else
-                        fi->keep_cache = unchanged_since_last_open(n, &st);
+                        fi->keep_cache = sbfs_node_unchanged(n, &st);
                 break;
         default:
                 err = -EISDIR;

@@ -25,6 +25,11 @@ int sbfs_node_stat_fd(const struct sbfs_node *n, struct stat *st);
 int sbfs_node_attr(struct sbfs_node *n, struct stat *st);
 /* How long the kernel may keep n's attributes st. */
 double sbfs_attr_timeout(const struct sbfs_node *n, const struct stat *st);
+/* Whether st (a fresh stat of n at an open) shows n as it was at the last open: same size, mtime
+ * and ctime. Then the kernel may keep what it cached of n, its pages or its listing: any change
+ * to a file's bytes or a folder's names moves its mtime, and the kernel's multigrain timestamps
+ * make a change right after our stat move it even within one clock tick. */
+bool sbfs_node_unchanged(struct sbfs_node *n, const struct stat *st);
 /* The entry for n, just looked up in parent (one lookup already counted); negative errno. */
 int sbfs_fill_entry(const struct sbfs_node *parent, struct sbfs_node *n, struct fuse_entry_param *e);
 

@@ -66,10 +66,11 @@ struct sbfs_node {
         dev_t dev;
         ino_t ino;
         uint64_t nlookup;
-        /* page cache: size and mtime at the last open, to keep the cache when unchanged */
+        /* page cache or listing: size, mtime and ctime at the last open, to keep the cache when
+         * unchanged (sbfs_node_unchanged) */
         bool seen;
         off_t seen_size;
-        struct timespec seen_mtime;
+        struct timespec seen_mtime, seen_ctime;
 };
 
 extern pthread_mutex_t sbfs_lock;
