@@ -94,6 +94,30 @@ class SecurityTests(unittest.TestCase):
                     self.assertNotEqual(r.returncode, 0, f"{cmd} as a stranger")
                     self.assertIn("No such file or directory", r.stderr, f"{cmd}: {r.stderr}")
 
+    def test_cached_listings_do_not_reach_a_stranger_or_outlive_the_container(self):
+        # A sandbox folder's listing is kept in the kernel while unchanged, shared by every
+        # user: it is served only to a reader the filesystem let open the folder, and once the
+        # container is gone no listing of it is served, cached or not.
+        sb = self.fs.make("s9")
+        os.makedirs(os.path.join(sb, "dir"))
+        open(os.path.join(sb, "dir", "secret-name"), "w").close()
+        chown_tree(sb, OWNER)
+        self.fs.mount()
+        d = self.fs.path("s9", "sandbox", "dir")
+        for _ in range(2):  # the second listing comes from the kernel's cache
+            self.assertEqual(as_user(OWNER, "ls", d, check=True).stdout.split(), ["secret-name"])
+            self.assertEqual(as_user(READER, "ls", d, check=True).stdout.split(), ["secret-name"])
+            r = as_user(OTHER, "ls", d)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("No such file or directory", r.stderr)
+            self.assertNotIn("secret-name", r.stdout)
+        self.fs.remove_record("s9")
+        wait_for(lambda: "mesos-s9" not in os.listdir(MNT))
+        for user in (OWNER, READER, "root"):
+            r = as_user(user, "ls", d)
+            self.assertNotEqual(r.returncode, 0, user)
+            self.assertNotIn("secret-name", r.stdout, user)
+
     def test_symlinks_are_shown_and_never_followed_by_the_filesystem(self):
         sb = self.fs.make("s2")
         other = self.fs.make("s2b", owner=OTHER, mode=0o700)
