@@ -72,7 +72,8 @@ END_TEST
 START_TEST(test_valid_multibyte)
 {
         /* é, €, 😀, and the first two bytes of a € the file got half of */
-        EXPECT("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xE2\x82", "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xE2\x82\xACz", 11);
+        EXPECT("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xE2\x82",
+               "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xE2\x82\xACz", 11);
         /* U+FF01 starts with EF like U+FFFD: taken as it is */
         EXPECT("\xEF\xBC\x81!", "\xEF\xBC\x81!\xEF\xBC\x81", 4);
         EXPECT("\xEF", "\xEF\xBC\x81", 1);
@@ -85,8 +86,8 @@ START_TEST(test_invalid_bytes)
         EXPECT("a\xff\nb\xff\n", "a" FFFD "\nb" FFFD "\nc" FFFD "\n", 10);
         EXPECT("\xff\xfe", FFFD FFFD FFFD, 6);
         /* an EF that does not start a character, then a BF */
-        EXPECT("\xEF" "A", FFFD "AB", 4);
-        EXPECT("\xEF\xBF" "A", FFFD FFFD "AB", 7);
+        EXPECT("\xEF\x41", FFFD "AB", 4); /* EF A */
+        EXPECT("\xEF\xBF\x41", FFFD FFFD "AB", 7);
         /* a valid character right after an invalid byte */
         EXPECT("\x80\xC3\xA9", FFFD "\xC3\xA9!", 5);
 }
@@ -107,7 +108,7 @@ END_TEST
 START_TEST(test_split_character)
 {
         /* a € across the daemon's 16 KiB cut: one U+FFFD per byte, in two log lines */
-        EXPECT("ab\xE2\x82\xAC" "cd", "ab" FFFD FFFD FFFD "cdef", 13);
+        EXPECT("ab\xE2\x82\xAC\x63\x64", "ab" FFFD FFFD FFFD "cdef", 13); /* ab€cd */
         /* the file ends inside the cut character */
         EXPECT("ab\xE2\x82", "ab" FFFD FFFD FFFD "cd", 8);
 }
@@ -161,9 +162,13 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 {
         if (p[0] < 0x80)
                 return 1;
-        size_t len = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-                                                    : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
-                                                                                   : 0;
+        size_t len = 0;
+        if (p[0] >= 0xC2 && p[0] <= 0xDF)
+                len = 2;
+        else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+                len = 3;
+        else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+                len = 4;
         if (!len || len > n)
                 return 0;
         unsigned lo = 0x80, hi = 0xBF;
@@ -187,8 +192,9 @@ static size_t utf8_len(const unsigned char *p, size_t n)
  * of the file (all but the ambiguous ones: a file ending in an invalid EF or EF BF). */
 START_TEST(test_long_random)
 {
-        static const char *const pieces[] = {"a", "\n", "\xff", "\xC3\xA9", "\xE2\x82\xAC", FFFD, "\xEF",
-                                             "\xEF\xBF", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "xyz\n"};
+        static const char *const pieces[] = {"a",    "\n",   "\xff",     "\xC3\xA9",         "\xE2\x82\xAC",
+                                             FFFD,   "\xEF", "\xEF\xBF", "\xF0\x9F\x98\x80", "\xED\xA0\x80",
+                                             "xyz\n"};
         enum { N = 3 * MONITOR_ALIGN_BUFFER };
         unsigned char *out = malloc(N + 8), *log = malloc(3 * (N + 8) + 4);
         size_t *at = malloc((N + 9) * sizeof *at); /* the log offset of each file byte */
