@@ -132,6 +132,14 @@ START_TEST(test_mismatch_falls_back)
         ck_assert_uint_eq(got, 2 + 7);
         monitor_align_free(&a);
         close(fd);
+        /* lost inside a U+FFFD check: the log byte EF taken counts towards the three per byte */
+        fd = file_with("\xEF\x41\x42", 3);
+        got = walk(&a, fd, 0, 3, "\xEF\x42xxxxxxxxxxxx", 14, 1);
+        ck_assert(a.lost);
+        ck_assert_uint_eq(a.lost_at, 0);
+        ck_assert_uint_eq(got, 9);
+        monitor_align_free(&a);
+        close(fd);
 }
 END_TEST
 
