@@ -1131,6 +1131,49 @@ START_TEST(test_adopt_binary)
 }
 END_TEST
 
+/* A line of 6000 € (18000 bytes) that the daemon cuts at 16 KiB, through the middle of a €: its
+ * log holds one U+FFFD for each byte of that € (6 bytes more than the container wrote). The
+ * file held the whole line when the monitor died; the new monitor finds where it ends in the
+ * log, so the line is not written again in part, and the lines after it come whole. */
+START_TEST(test_adopt_split_character)
+{
+        struct docker *d = open_docker();
+        char dir[64], state[96];
+        make_state_dir(dir, state);
+        struct run r;
+        launch_then_kill_monitor(
+                d, &r,
+                "i=0; while [ $i -lt 6000 ]; do printf '\342\202\254'; i=$((i+1)); done; echo; "
+                "sleep 2; i=0; while [ $i -lt 100 ]; do printf 'o %03d\\n' $i; i=$((i+1)); done",
+                state);
+        struct stat st;
+        ck_assert_int_eq(stat(r.out_path, &st), 0);
+        ck_assert_msg(st.st_size == 18001, "killed with %lld bytes held, not the whole line",
+                      (long long)st.st_size);
+
+        adopt(&r);
+        struct md_record rec = {0};
+        wait_exited(&r, &rec, 60);
+        ck_assert_int_eq(rec.exit_code, 0);
+        static char want[18001 + 100 * 6 + 1];
+        size_t want_len = 0;
+        for (int i = 0; i < 6000; i++, want_len += 3)
+                memcpy(want + want_len, "\342\202\254", 3);
+        want[want_len++] = '\n';
+        for (int i = 0; i < 100; i++)
+                want_len += (size_t)snprintf(want + want_len, sizeof want - want_len, "o %03d\n", i);
+        size_t len;
+        _cleanup_free_ char *out = slurp(r.out_path, &len);
+        ck_assert_msg(len == want_len, "%zu bytes, want %zu", len, want_len);
+        ck_assert_int_eq(memcmp(out, want, len), 0);
+        assert_gone(d, r.docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, &r);
+        rm_rf(dir);
+        docker_close(d);
+}
+END_TEST
+
 /* Runs once after the case, in the runner: a test that failed midway left its container. */
 static void remove_leftovers(void)
 {
@@ -1179,6 +1222,7 @@ static Suite *live_suite(void)
         tcase_add_test(tc, test_adopt_after_exit);
         tcase_add_test(tc, test_adopt_utf8);
         tcase_add_test(tc, test_adopt_binary);
+        tcase_add_test(tc, test_adopt_split_character);
         tcase_add_test(tc, test_daemon_restart);
         suite_add_tcase(s, tc);
         return s;
