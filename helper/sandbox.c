@@ -98,8 +98,10 @@ int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, 
         struct fsids saved;
         privilege_as_caller(priv, &saved);
         /* O_NONBLOCK: a FIFO planted under the name must not hang us; it is refused below */
-        int fd = md_openat_beneath(sb->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_NONBLOCK,
-                                   0640);
+        int flags = O_APPEND | O_CREAT | O_NOCTTY | O_NONBLOCK;
+        int fd = md_openat_beneath(sb->dirfd, name, O_RDWR | flags, 0640);
+        if (fd == -EACCES)
+                fd = md_openat_beneath(sb->dirfd, name, O_WRONLY | flags, 0640);
         privilege_restore(&saved);
         if (fd < 0)
                 return md_fail_errno(err, MD_EXIT_FAILED, -fd, "sandbox %s/%s", sb->path, name);

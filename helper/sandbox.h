@@ -23,7 +23,9 @@ int sandbox_open(const struct privilege *priv, const struct policy_helper_conf *
                  struct sandbox *out, md_error *err);
 
 /* Opens (creating, 0640, owned by the caller) one of the sandbox's output files for appending:
- * through the dirfd, never through a symlink, refusing anything but a regular file. */
+ * through the dirfd, never through a symlink, refusing anything but a regular file. Read-write
+ * when the caller may read it (a resumed monitor walks what the file holds, monitor_align.h),
+ * write-only otherwise. */
 int sandbox_open_output(const struct privilege *priv, const struct sandbox *sb, const char *name,
                         md_error *err);
 

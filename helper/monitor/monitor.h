@@ -83,7 +83,10 @@ struct monitor_config {
         const char *container; /* "mesos-ID" */
         const char *docker_id; /* 64 hex */
         const char *state_dir; /* where the record lives (md_record_dir_open) */
-        int stdout_fd; /* O_WRONLY|O_APPEND, owned by the caller; the monitor takes them */
+        /* O_APPEND, read-write when the caller may read the file (a resume then finds where the
+         * file ends in the log by content, monitor_align.h), owned by the caller; the monitor
+         * takes them */
+        int stdout_fd;
         int stderr_fd;
         /* the policy's keep-exited, seconds (policy_helper_conf): the monitor this starts prunes
          * the state dir's expired records with it (md_record_prune); < 0 keeps them */
@@ -108,14 +111,14 @@ int monitor_launch(const struct monitor_config *cfg, struct monitor_started *out
 
 /* Hands a container whose monitor is gone (the record says RUNNING, its monitor_pid is dead)
  * to the state dir's monitor, starting it when needed. cfg is as for monitor_launch: the
- * output fds are the sandbox's files opened again (O_WRONLY|O_APPEND, the caller's rights),
- * and are closed here either way. The monitor sets monitor_pid, then copies what the files
- * lack from the daemon's json-file log (their size minus the record's stdout_base/
- * stderr_base is what they hold) and goes on as for a launch: exit, record, removal. A
- * container that has exited meanwhile is adopted too: its output is completed and its exit
- * recorded. Fails (the container is left alone) when the record is missing, is not RUNNING
- * or names another docker id (MD_EXIT_NO_CONTAINER / MD_EXIT_FAILED), or when this monitor
- * already has the container. */
+ * output fds are the sandbox's files opened again (O_APPEND, the caller's rights), and are
+ * closed here either way. The monitor sets monitor_pid, then copies what the files lack from
+ * the daemon's json-file log (their size minus the record's stdout_base/stderr_base is what
+ * they hold; where that ends in the log is found by content) and goes on as for a launch:
+ * exit, record, removal. A container that has exited meanwhile is adopted too: its output is
+ * completed and its exit recorded. Fails (the container is left alone) when the record is
+ * missing, is not RUNNING or names another docker id (MD_EXIT_NO_CONTAINER / MD_EXIT_FAILED),
+ * or when this monitor already has the container. */
 int monitor_adopt(const struct monitor_config *cfg, md_error *err);
 
 /* Socket activation (monitor_activated.c, mesos-docker-monitor.socket): checks that fd is a

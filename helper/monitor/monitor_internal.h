@@ -10,6 +10,7 @@
 #include "demux.h"
 #include "docker.h"
 #include "monitor.h"
+#include "monitor_align.h"
 
 /* In the state dir (root-only, 0700). */
 #define MONITOR_SOCKET_NAME "monitor.sock"
@@ -117,7 +118,9 @@ struct monitor_stream {
         int out_fd, err_fd;
         uint64_t out_bytes, err_bytes; /* written to the files */
         uint64_t dropped_bytes; /* read but not written (a failing output file) */
-        uint64_t skip_out, skip_err; /* a resumed log: bytes of each stream the files hold */
+        /* a resumed log: where each stream takes up again after what its file holds */
+        struct monitor_align align_out, align_err;
+        const char *name; /* the container, for the log */
         int out_errno, err_errno; /* the first write error on each file */
         bool proto_error; /* the stream was not frames */
         int64_t last_progress_ms; /* when attach bytes last arrived */
@@ -126,9 +129,9 @@ struct monitor_stream {
 int monitor_stream_open(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
                         int out_fd, int err_fd, md_error *err);
 /* After the stream broke (a daemon restart, a monitor that died): the json-file log from the
- * container's start (GET /logs?follow=1) in place of the attach, passing over s->skip_out and
- * s->skip_err bytes of each stream, and a new wait?condition=not-running. Without logs, only
- * the wait. */
+ * container's start (GET /logs?follow=1) in place of the attach, passing over what
+ * s->align_out and s->align_err (started by the caller) find the files hold, and a new
+ * wait?condition=not-running. Without logs, only the wait. */
 int monitor_stream_resume(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
                           bool logs, md_error *err);
 /* Marks the transfers that curl finished (any container's: CURLOPT_PRIVATE is the xfer). */

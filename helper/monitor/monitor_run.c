@@ -406,8 +406,11 @@ static int resume(struct monitor_ctx *ctx, struct monitor_container *c, md_error
         uint64_t out = file_size(s->out_fd), errsz = file_size(s->err_fd);
         s->out_bytes = out > c->base_out ? out - c->base_out : 0;
         s->err_bytes = errsz > c->base_err ? errsz - c->base_err : 0;
-        s->skip_out = s->out_bytes;
-        s->skip_err = s->err_bytes;
+        /* by content, not by count: json-file kept each byte that is not UTF-8 as U+FFFD (a
+         * buffer that cannot be had falls back to the count, exact for UTF-8) */
+        s->name = c->container;
+        monitor_align_start(&s->align_out, s->out_fd, c->base_out, out);
+        monitor_align_start(&s->align_err, s->err_fd, c->base_err, errsz);
         if (need_docker(ctx, err) < 0)
                 return -1;
         return monitor_stream_resume(s, ctx->multi, ctx->docker, c->docker_id, !c->no_logs, err);

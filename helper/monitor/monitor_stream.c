@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <syslog.h>
 
 #include "json_cleanup.h"
 #include "monitor_internal.h"
@@ -98,6 +99,27 @@ static void flush(struct batch *b)
         b->len = 0;
 }
 
+/* Said once per resume: the log and the file parted where the walk cannot explain it. */
+static void align_lost(struct monitor_stream *s, struct monitor_align *a, bool is_err)
+{
+        md_error err = {0};
+        const char *what = is_err ? "stderr" : "stdout";
+        /* what lose() in monitor_align.c does next */
+        const char *then =
+                "up to 3 log bytes for each file byte left are passed over: none is written twice, "
+                "some of what follows may be left out";
+        if (a->lost_errno)
+                md_fail_errno(&err, MD_EXIT_FAILED, a->lost_errno,
+                              "resume: %s: reading the sandbox file at byte %llu (%s)", what,
+                              (unsigned long long)a->lost_at, then);
+        else
+                md_fail(&err, MD_EXIT_FAILED,
+                        "resume: %s: the json-file log differs from the sandbox file at byte %llu (%s)", what,
+                        (unsigned long long)a->lost_at, then);
+        monitor_log(NULL, LOG_WARNING, s->name ? s->name : "?", &err);
+        a->lost = false;
+}
+
 static int sink(void *userdata, enum demux_stream stream, const char *data, size_t len, int frame_start)
 {
         struct batch *b = userdata;
@@ -105,10 +127,11 @@ static int sink(void *userdata, enum demux_stream stream, const char *data, size
         /* Docker's own demuxer sends stdin frames to stdout; so do we. */
         bool is_err = stream == DEMUX_STDERR;
         /* A resumed log: what the file already holds is passed over. */
-        uint64_t *skip = is_err ? &s->skip_err : &s->skip_out;
-        if (*skip) {
-                size_t k = *skip < len ? (size_t)*skip : len;
-                *skip -= k;
+        struct monitor_align *a = is_err ? &s->align_err : &s->align_out;
+        if (a->state != MONITOR_ALIGN_DONE) {
+                size_t k = monitor_align_feed(a, (const unsigned char *)data, len);
+                if (a->lost)
+                        align_lost(s, a, is_err);
                 data += k;
                 len -= k;
                 if (!len)
@@ -224,7 +247,7 @@ int monitor_stream_resume(struct monitor_stream *s, CURLM *multi, const struct d
         char path[400];
         if (logs) {
                 /* Everything the container wrote since its start, from the json-file log, then
-                 * what it writes until it stops; the skips pass over what the files hold. */
+                 * what it writes until it stops; the walks pass over what the files hold. */
                 snprintf(path, sizeof path, "/containers/%s/logs?follow=1&stdout=1&stderr=1", id);
                 if (setup(multi, s, &s->attach, d, "GET", path, attach_write, s, err) < 0)
                         return -1;
@@ -278,4 +301,6 @@ void monitor_stream_close(struct monitor_stream *s, CURLM *multi)
 {
         xfer_close(multi, &s->attach);
         xfer_close(multi, &s->wait);
+        monitor_align_free(&s->align_out);
+        monitor_align_free(&s->align_err);
 }
