@@ -27,8 +27,10 @@
  *     no caller's stopped or starved helper stands between another caller and the monitor.
  *   - A monitor with no container for 30 s removes its socket's name, lets the lock go,
  *     still serves what connected meanwhile, and exits (monitor_server.c).
- * It never execs, is not dumpable, and has no fd but its socket, its record dir and its
- * containers' output files and connections.
+ * It never execs, is not dumpable, and has no fd but its socket, its record dir, the dir
+ * of the exit FIFOs and its containers' output files, connections and exit FIFOs (held
+ * from the request until the exit is recorded, so that each `wait` wakes for its own
+ * container only: exit_fifo.h).
  *
  * What the caller of monitor_launch must know (monitor_run.c has the details):
  *   - The record (state CREATED) must exist before the launch; the monitor only updates it.

@@ -144,6 +144,7 @@ struct monitor_ctx {
         struct docker *docker; /* NULL until a launch needs it (the daemon may be away at first) */
         CURLM *multi;
         int record_dirfd;
+        int fifo_dirfd; /* STATE_DIR/waits (exit_fifo.h), -1 when it could not be had */
         size_t containers; /* how many the monitor has (spreads the record updates) */
 };
 

@@ -27,6 +27,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "exit_fifo.h"
 #include "json_cleanup.h"
 #include "monitor_internal.h"
 #include "record.h"
@@ -60,6 +61,7 @@ struct monitor_container {
         char container[128];
         char docker_id[72];
         int reply_fd; /* the launch waiting for its answer, -1 once answered */
+        int exit_fifo; /* held until the exit is recorded (exit_fifo.h); -1 when released */
         enum phase phase;
         struct monitor_stream stream;
         int64_t setup_deadline;
@@ -525,6 +527,9 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
                 md_error_prefix(&err, "record the exit");
                 monitor_log(NULL, LOG_ERR, c->container, &err);
         }
+        /* the waiters wake now and read the exit, before the removal */
+        md_exit_fifo_release(ctx->fifo_dirfd, c->container, c->exit_fifo);
+        c->exit_fifo = -1;
         c->phase = PH_REMOVE;
         c->record_backoff = 0;
         done_retrying(c);
@@ -682,6 +687,11 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->reply_fd = reply_fd;
         c->stream.out_fd = out_fd;
         c->stream.err_fd = err_fd;
+        /* before the launch hears that the container runs, so a `wait` after it finds it;
+         * without it (no FIFO dir, no fd left) the waiters poll */
+        c->exit_fifo = ctx->fifo_dirfd >= 0 ? md_exit_fifo_hold(ctx->fifo_dirfd, c->container) : -1;
+        if (c->exit_fifo < 0)
+                c->exit_fifo = -1;
         if (req->adopt) {
                 if (!adopt(ctx, c, &err)) {
                         reply(c, &err, false, 0, NULL);
@@ -725,5 +735,6 @@ void monitor_container_free(struct monitor_ctx *ctx, struct monitor_container *c
                 close(c->stream.err_fd);
         if (c->reply_fd >= 0)
                 close(c->reply_fd);
+        md_exit_fifo_release(ctx->fifo_dirfd, c->container, c->exit_fifo);
         free(c);
 }
