@@ -707,6 +707,8 @@ static void monitor_teardown(struct monitor_case *mc)
         char path[160];
         snprintf(path, sizeof path, "%s/containers", mc->state);
         rmdir(path);
+        snprintf(path, sizeof path, "%s/waits", mc->state); /* the exit FIFOs' (exit_fifo.h) */
+        rmdir(path);
         /* the shared monitor's lock and socket (it exits by itself once its dir is gone) */
         snprintf(path, sizeof path, "%s/monitor.lock", mc->state);
         unlink(path);
