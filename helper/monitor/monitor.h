@@ -70,9 +70,11 @@
  *   - monitor_launch fails with MD_EXIT_UNAVAILABLE after 60 s without word from the
  *     monitor; a monitor that then finds the helper gone kills the container and records
  *     its exit, so no container runs that nobody was told of.
- *   - The monitor's short calls (start, inspect, remove) are synchronous in its loop,
- *     bounded by the request limit (30 s): a daemon slow to answer one delays the other
- *     containers' copying (the daemon holds their output meanwhile; nothing is lost). */
+ *   - A launch's start and inspect are transfers of the loop, each bounded by the request
+ *     limit (30 s): launches at once start together. The other short calls (the inspect
+ *     after the exit, remove) are synchronous in its loop, bounded the same: a daemon slow
+ *     to answer one delays the other containers' copying (the daemon holds their output
+ *     meanwhile; nothing is lost). */
 #pragma once
 
 #include <stdint.h>
