@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,11 +27,13 @@ int md_exit_fifo_hold(int fifo_dirfd, const char *container)
 {
         if (!md_container_id_of_name(container))
                 return -EINVAL;
-        bool made = mkfifoat(fifo_dirfd, container, 0600) == 0;
-        if (!made && errno != EEXIST)
+        if (mkfifoat(fifo_dirfd, container, 0600) < 0 && errno != EEXIST)
                 return -errno;
         int fd = open_fifo(fifo_dirfd, container, O_RDWR);
-        if (fd < 0 && made) /* no openat2 (valgrind): leave nothing behind */
+        /* Not held (no fd left, no openat2 as under valgrind): no name either, also not one a
+         * dead monitor left, so that waiters do not sleep on a FIFO that nobody will let go of
+         * but fall back to watching the record. */
+        if (fd < 0 && fd != -ENOTSUP)
                 unlinkat(fifo_dirfd, container, 0);
         return fd;
 }

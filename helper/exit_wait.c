@@ -144,10 +144,13 @@ int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const 
                  * by the monitor's death through a pidfd: a wait on a running container costs
                  * no periodic wakeup (an agent keeps one per container), and none for another
                  * container's record. Without a FIFO, a watch or a pidfd, and while the monitor
-                 * is missing, the timeout polls; the long one only guards against a reused pid. */
+                 * is missing, the timeout polls. The long ones are a last guard only (a pid
+                 * reused by another process looks alive after it as before it); with a FIFO,
+                 * whose release or writer's death wakes us, an hour: at 200 waiters, 60 s
+                 * was 3.3 wakeups/s together for nothing. */
                 bool armed = sl.fifo >= 0 || sl.wd >= 0;
                 _cleanup_close_ int pidfd = armed && alive ? monitor_pidfd(&r) : -1;
-                int timeout = pidfd >= 0 ? 60000 : 1000;
+                int timeout = pidfd < 0 ? 1000 : sl.fifo >= 0 ? 3600 * 1000 : 60000;
                 md_record_clear(&r);
                 struct pollfd pfd[4] = {{.fd = sl.fifo, .events = POLLIN},
                                         {.fd = sl.wd >= 0 ? sl.ino : -1, .events = POLLIN},
