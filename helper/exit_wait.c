@@ -116,6 +116,18 @@ int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const 
         };
         if (sl.fifo_dirfd < 0)
                 sl.fifo_dirfd = -1;
+        /* The exit recorded already (a later invocation, a task that ended during its launch):
+         * the answer without arming anything, which costs an exiting waiter ~15 ms here when
+         * it had to watch the record (closing an inotify instance waits for an SRCU grace
+         * period). Otherwise armed first, then read again. */
+        struct md_record first = {0};
+        if (exit_wait_read_visible(h, record_dirfd, name, &first, err) < 0)
+                return -1;
+        if (first.state == MD_STATE_EXITED) {
+                *out = first;
+                return 0;
+        }
+        md_record_clear(&first);
         int missing_monitor = 0;
         for (;;) {
                 sleep_arm(&sl, record_dirfd, name);
