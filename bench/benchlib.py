@@ -30,6 +30,21 @@ class Measure:
         return False
 
 
+class Sum:
+    """Several Measure blocks added up, for benches that alternate the two sides so that both
+    see the same load (report() takes it like a Measure)."""
+
+    def __init__(self):
+        self.wall = self.cpu = self.client_cpu = 0.0
+        self.walls = []
+
+    def add(self, m):
+        self.wall += m.wall
+        self.cpu += m.cpu
+        self.client_cpu += m.client_cpu
+        self.walls.append(m.wall)
+
+
 def report(title, ours, theirs, ours_name, theirs_name, unit=""):
     print(f"## {title}")
     print(f"{'':28} {'wall s':>10} {'machine CPU s':>14} {'client CPU s':>13}")

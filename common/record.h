@@ -1,7 +1,9 @@
 /* The container record: one JSON file per container in STATE_DIR/containers/, named
  * "mesos-ID.json", written atomically (temporary file + rename) by the helper and its
  * monitor, read by `wait`, `list` and mesos-sandboxfs (which watches the directory with
- * inotify: a record appears or changes only through IN_MOVED_TO).
+ * inotify: a record appears or changes only through IN_MOVED_TO; the inode it replaces sees
+ * IN_ATTRIB, as its link count drops). `wait` sleeps on the container's exit FIFO instead
+ * (exit_fifo.h), so that no record's change wakes another container's waiters.
  *
  * The record outlives the Docker container: it is how `wait` answers after the container
  * was removed, and how the filesystem keeps showing a finished task while its sandbox exists.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "exit_fifo.h"
 #include "exit_wait.h"
 #include "json_cleanup.h"
 #include "util.h"
@@ -50,18 +51,86 @@ int exit_wait_for_record(const struct helper *h, int record_dirfd, const char *n
         return exit_wait_for_record_hooked(h, record_dirfd, name, NULL, out, err);
 }
 
+/* Without the container's exit FIFO (exit_fifo.h: a monitor from before it, or none holding
+ * the container): a watch on the record file itself, not on the record dir every record
+ * shares, so that only this container's changes wake the waiter. A record changes by being
+ * replaced (rename over it) or removed, either of which drops the link count of the inode
+ * watched, which inotify reports as IN_ATTRIB; so the watch is added again before each read,
+ * on whatever inode the name has by then, and cannot miss a change made after it. Returns
+ * the watch descriptor or -1 (no inotify: uid 0 has 128 instances by default, then polls). */
+static int watch_record(int ino, int record_dirfd, const char *name, int prev)
+{
+        if (ino < 0)
+                return -1;
+        char path[64 + MD_NAME_MAX + sizeof MD_RECORD_SUFFIX];
+        snprintf(path, sizeof path, "/proc/self/fd/%d/%s%s", record_dirfd, name, MD_RECORD_SUFFIX);
+        int wd = inotify_add_watch(ino, path,
+                                   IN_ATTRIB | IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF | IN_DONT_FOLLOW);
+        if (prev >= 0 && prev != wd)
+                inotify_rm_watch(ino, prev); /* fails harmlessly once its inode went */
+        return wd;
+}
+
+/* What a waiter sleeps on until the record may have changed: the exit FIFO, else the watch. */
+struct record_sleep {
+        int fifo_dirfd, fifo;
+        int ino, wd;
+};
+
+/* Armed before each read of the record, so that no change after the read goes unseen: a
+ * FIFO opened while its monitor holds it reports POLLHUP once the monitor lets go of it
+ * (the exit is recorded) or dies; one opened after that reports nothing, but then the read
+ * that follows sees the exit, or finds the monitor dead. */
+static void sleep_arm(struct record_sleep *s, int record_dirfd, const char *name)
+{
+        if (s->fifo >= 0)
+                close(s->fifo);
+        s->fifo = s->fifo_dirfd >= 0 ? md_exit_fifo_open(s->fifo_dirfd, name) : -1;
+        if (s->fifo >= 0)
+                return;
+        s->fifo = -1;
+        if (s->ino < 0)
+                s->ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        s->wd = watch_record(s->ino, record_dirfd, name, s->wd);
+}
+
+static void sleep_done(struct record_sleep *s)
+{
+        if (s->fifo_dirfd >= 0)
+                close(s->fifo_dirfd);
+        if (s->fifo >= 0)
+                close(s->fifo);
+        if (s->ino >= 0)
+                close(s->ino);
+}
+
 int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const char *name,
                                 const struct exit_wait_hook *hook, struct md_record *out, md_error *err)
 {
-        /* inotify on the record dir: the monitor replaces the record by rename when it changes */
-        _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        if (ino >= 0) {
-                char path[64];
-                snprintf(path, sizeof path, "/proc/self/fd/%d", record_dirfd);
-                inotify_add_watch(ino, path, IN_MOVED_TO | IN_CLOSE_WRITE);
+        md_error ignored = {0};
+        _cleanup_(sleep_done) struct record_sleep sl = {
+                .fifo_dirfd = md_state_subdir_open(h->conf->state_dir, MD_EXIT_FIFO_DIR, false, &ignored),
+                .fifo = -1,
+                .ino = -1,
+                .wd = -1,
+        };
+        if (sl.fifo_dirfd < 0)
+                sl.fifo_dirfd = -1;
+        /* The exit recorded already (a later invocation, a task that ended during its launch):
+         * the answer without arming anything, which costs an exiting waiter ~15 ms here when
+         * it had to watch the record (closing an inotify instance waits for an SRCU grace
+         * period). Otherwise armed first, then read again. */
+        struct md_record first = {0};
+        if (exit_wait_read_visible(h, record_dirfd, name, &first, err) < 0)
+                return -1;
+        if (first.state == MD_STATE_EXITED) {
+                *out = first;
+                return 0;
         }
+        md_record_clear(&first);
         int missing_monitor = 0;
         for (;;) {
+                sleep_arm(&sl, record_dirfd, name);
                 struct md_record r = {0};
                 if (exit_wait_read_visible(h, record_dirfd, name, &r, err) < 0)
                         return -1;
@@ -83,22 +152,28 @@ int exit_wait_for_record_hooked(const struct helper *h, int record_dirfd, const 
                                 continue;
                         }
                 }
-                /* Woken by the record's change, or by the monitor's death through a pidfd: a
-                 * wait on a running container costs no periodic wakeup (an agent keeps one per
-                 * container). Without inotify or a pidfd, and while the monitor is missing,
-                 * the timeout polls; the long one only guards against a reused pid. */
-                _cleanup_close_ int pidfd = ino >= 0 && alive ? monitor_pidfd(&r) : -1;
-                int timeout = pidfd >= 0 ? 60000 : 1000;
+                /* Woken by the monitor's release of the container, by the record's change, or
+                 * by the monitor's death through a pidfd: a wait on a running container costs
+                 * no periodic wakeup (an agent keeps one per container), and none for another
+                 * container's record. Without a FIFO, a watch or a pidfd, and while the monitor
+                 * is missing, the timeout polls. The long ones are a last guard only (a pid
+                 * reused by another process looks alive after it as before it); with a FIFO,
+                 * whose release or writer's death wakes us, an hour: at 200 waiters, 60 s
+                 * was 3.3 wakeups/s together for nothing. */
+                bool armed = sl.fifo >= 0 || sl.wd >= 0;
+                _cleanup_close_ int pidfd = armed && alive ? monitor_pidfd(&r) : -1;
+                int timeout = pidfd < 0 ? 1000 : sl.fifo >= 0 ? 3600 * 1000 : 60000;
                 md_record_clear(&r);
-                struct pollfd pfd[3] = {{.fd = ino, .events = POLLIN},
+                struct pollfd pfd[4] = {{.fd = sl.fifo, .events = POLLIN},
+                                        {.fd = sl.wd >= 0 ? sl.ino : -1, .events = POLLIN},
                                         {.fd = hook ? hook->fd : -1, .events = POLLIN},
                                         {.fd = pidfd, .events = POLLIN}};
-                if (poll(pfd, 3, timeout) > 0) {
+                if (poll(pfd, 4, timeout) > 0) {
                         char buf[4096];
-                        if (pfd[0].revents)
-                                while (read(ino, buf, sizeof buf) > 0)
-                                        ;
                         if (pfd[1].revents)
+                                while (read(sl.ino, buf, sizeof buf) > 0)
+                                        ;
+                        if (pfd[2].revents)
                                 hook->ready(hook->arg);
                 }
         }

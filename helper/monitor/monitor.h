@@ -27,8 +27,10 @@
  *     no caller's stopped or starved helper stands between another caller and the monitor.
  *   - A monitor with no container for 30 s removes its socket's name, lets the lock go,
  *     still serves what connected meanwhile, and exits (monitor_server.c).
- * It never execs, is not dumpable, and has no fd but its socket, its record dir and its
- * containers' output files and connections.
+ * It never execs, is not dumpable, and has no fd but its socket, its record dir, the dir
+ * of the exit FIFOs and its containers' output files, connections and exit FIFOs (held
+ * from the request until the exit is recorded, so that each `wait` wakes for its own
+ * container only: exit_fifo.h).
  *
  * What the caller of monitor_launch must know (monitor_run.c has the details):
  *   - The record (state CREATED) must exist before the launch; the monitor only updates it.
@@ -68,9 +70,11 @@
  *   - monitor_launch fails with MD_EXIT_UNAVAILABLE after 60 s without word from the
  *     monitor, and the launcher removes the container; a monitor that started it meanwhile
  *     finds the helper gone and kills it, so no container runs that nobody was told of.
- *   - The monitor's short calls (start, inspect, remove) are synchronous in its loop,
- *     bounded by the request limit (30 s): a daemon slow to answer one delays the other
- *     containers' copying (the daemon holds their output meanwhile; nothing is lost). */
+ *   - A launch's start and inspect are transfers of the loop, each bounded by the request
+ *     limit (30 s): launches at once start together. The other short calls (the inspect
+ *     after the exit, remove) are synchronous in its loop, bounded the same: a daemon slow
+ *     to answer one delays the other containers' copying (the daemon holds their output
+ *     meanwhile; nothing is lost). */
 #pragma once
 
 #include <stdint.h>

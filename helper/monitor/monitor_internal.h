@@ -111,6 +111,24 @@ struct monitor_xfer {
         struct docker_buf body; /* wait: the answer; attach: an error answer only */
 };
 
+/* Sets up x (zeroed, but for body.max) and adds it to multi: the request as docker.h sets up
+ * every request, timeout_ms as for docker_request (-1: none), curl's read size buffer. */
+int monitor_xfer_open(CURLM *multi, struct monitor_xfer *x, const struct docker *d, const char *method,
+                      const char *path, long timeout_ms, long buffer, curl_write_callback write_cb,
+                      void *write_data, md_error *err);
+/* Removes x from multi and frees it, keeping body.max; x may be closed already. */
+void monitor_xfer_close(CURLM *multi, struct monitor_xfer *x);
+
+/* monitor_call.c: one short call (start, inspect) as a transfer of the multi handle, so that
+ * a daemon slow to start one container holds up no other container's setup or output. */
+int monitor_call_begin(struct monitor_xfer *x, CURLM *multi, const struct docker *d, const char *method,
+                       const char *path, md_error *err);
+/* Once x->done: 0 when the daemon answered 2xx or one of ok_extra (0-terminated, may be NULL),
+ * with the JSON answer in *out when out is not NULL (NULL when empty or not JSON); -1 with
+ * err as docker_call says it (what names the call, a 404 is MD_EXIT_NO_CONTAINER). */
+int monitor_call_result(const struct monitor_xfer *x, const long *ok_extra, json_t **out, const char *what,
+                        md_error *err);
+
 /* A container's attach stream and wait, on the monitor's one multi handle. */
 struct monitor_stream {
         struct monitor_xfer attach, wait;
@@ -149,6 +167,7 @@ struct monitor_ctx {
         struct docker *docker; /* NULL until a launch needs it (the daemon may be away at first) */
         CURLM *multi;
         int record_dirfd;
+        int fifo_dirfd; /* STATE_DIR/waits (exit_fifo.h), -1 when it could not be had */
         size_t containers; /* how many the monitor has (spreads the record updates) */
 };
 

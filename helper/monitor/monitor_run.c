@@ -1,12 +1,14 @@
 /* One container's life in the shared monitor (monitor.h), from the launch's request to its
  * removal, as steps of the monitor's one loop (monitor_server.c). Nothing here blocks for
- * long: the attach and the wait are transfers of the shared multi handle; the short calls
- * (start, inspect, remove) are synchronous on the monitor's daemon connection, bounded by its
- * request limit, and a daemon that is away is retried later, not waited for.
+ * long: the attach, the wait, and the start and inspect of a launch are transfers of the
+ * shared multi handle; the other short calls (the inspect after the exit, remove) are
+ * synchronous on the monitor's daemon connection, bounded by its request limit, and a daemon
+ * that is away is retried later, not waited for.
  *
  * Its phases, in order:
  *   SETUP     attach + wait registered before the start, so no byte and no exit is missed;
- *             once both have their headers: start, inspect, record RUNNING, reply
+ *             once both have their headers: start, inspect (each a transfer, so that
+ *             launches at once start together), record RUNNING, reply
  *   STREAM    frames into the output files until the exit is known and the stream has ended
  *   RESUME    the stream broke before the exit and its end (a daemon restart), or the
  *             container was adopted from a monitor that died: the json-file log from the
@@ -27,6 +29,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "exit_fifo.h"
 #include "json_cleanup.h"
 #include "monitor_internal.h"
 #include "record.h"
@@ -60,6 +63,7 @@ struct monitor_container {
         char container[128];
         char docker_id[72];
         int reply_fd; /* the launch waiting for its answer, -1 once answered */
+        int exit_fifo; /* held until the exit is recorded (exit_fifo.h); -1 when released */
         enum phase phase;
         struct monitor_stream stream;
         int64_t setup_deadline;
@@ -69,6 +73,9 @@ struct monitor_container {
         uint64_t base_out, base_err; /* the files' sizes at the start */
         bool resuming; /* RESUME: the log and the wait are registered */
         bool no_logs; /* the stream was not frames: resuming it would not be either */
+        /* SETUP: the start, then the inspect, as transfers of the loop (monitor_call.c) */
+        enum { CALL_NONE, CALL_START, CALL_INSPECT } call;
+        struct monitor_xfer call_xfer;
         bool started; /* SETUP: the container runs; RUNNING is not in the record yet (locked) */
         pid_t pid; /* State.Pid after the start */
         char started_at[40];
@@ -227,7 +234,7 @@ static bool fail_launch(struct monitor_ctx *ctx, struct monitor_container *c, co
                 md_error said = *err;
                 md_error_prefix(&said, "the launch is gone, its container is left to the reaper");
                 monitor_log(NULL, LOG_ERR, c->container, &said);
-                if (c->started)
+                if (c->started || c->call == CALL_INSPECT) /* the daemon answered the start */
                         kill_unknown(ctx, c, "the launch is gone");
         }
         c->phase = PH_DONE;
@@ -245,6 +252,42 @@ static void xfer_error(struct monitor_xfer *x, const char *what, md_error *err)
 }
 
 static bool record_running(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now);
+
+enum call_step { CALL_FAILED, CALL_WAITING, CALL_ANSWERED };
+
+/* SETUP, both headers in: POST start, then GET the container (its pid and start time), each
+ * begun when the one before has answered; *info gets the inspect's answer. */
+static enum call_step step_call(struct monitor_ctx *ctx, struct monitor_container *c, json_t **info,
+                                md_error *err)
+{
+        static const long already[] = {304, 0}; /* started already: as docker_container_start */
+        char path[128], what[300];
+        struct monitor_xfer *x = &c->call_xfer;
+        if (c->call != CALL_NONE && !x->done)
+                return CALL_WAITING;
+        if (c->call == CALL_START) {
+                snprintf(what, sizeof what, "start container %s", c->docker_id);
+                if (monitor_call_result(x, already, NULL, what, err) < 0)
+                        return CALL_FAILED;
+        } else if (c->call == CALL_INSPECT) {
+                snprintf(what, sizeof what, "inspect container %s", c->docker_id);
+                if (monitor_call_result(x, NULL, info, what, err) < 0)
+                        return CALL_FAILED;
+                if (!json_is_object(*info)) {
+                        md_error_set(err, -EPROTO, "%s: the daemon's answer is not a JSON object", what);
+                        return CALL_FAILED;
+                }
+                monitor_xfer_close(ctx->multi, x);
+                return CALL_ANSWERED;
+        }
+        monitor_xfer_close(ctx->multi, x);
+        bool start = c->call == CALL_NONE;
+        snprintf(path, sizeof path, "/containers/%s/%s", c->docker_id, start ? "start" : "json");
+        if (monitor_call_begin(x, ctx->multi, ctx->docker, start ? "POST" : "GET", path, err) < 0)
+                return CALL_FAILED;
+        c->call = start ? CALL_START : CALL_INSPECT;
+        return CALL_WAITING;
+}
 
 /* SETUP: waits for both headers, then starts the container and answers the launch. */
 static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int64_t now)
@@ -279,11 +322,15 @@ static bool step_setup(struct monitor_ctx *ctx, struct monitor_container *c, int
                 }
                 return false;
         }
-        if (docker_container_start(ctx->docker, c->docker_id, &err) < 0)
-                return fail_launch(ctx, c, &err);
         _cleanup_json_ json_t *info = NULL;
-        if (docker_container_inspect(ctx->docker, c->docker_id, &info, &err) < 0)
+        switch (step_call(ctx, c, &info, &err)) {
+        case CALL_FAILED:
                 return fail_launch(ctx, c, &err);
+        case CALL_WAITING:
+                return false;
+        case CALL_ANSWERED:
+                break;
+        }
         json_t *state = json_object_get(info, "State");
         json_t *jpid = json_object_get(state, "Pid");
         const char *at = json_string_value(json_object_get(state, "StartedAt"));
@@ -530,6 +577,9 @@ static void step_finish(struct monitor_ctx *ctx, struct monitor_container *c, in
                 md_error_prefix(&err, "record the exit");
                 monitor_log(NULL, LOG_ERR, c->container, &err);
         }
+        /* the waiters wake now and read the exit, before the removal */
+        md_exit_fifo_release(ctx->fifo_dirfd, c->container, c->exit_fifo);
+        c->exit_fifo = -1;
         c->phase = PH_REMOVE;
         c->record_backoff = 0;
         done_retrying(c);
@@ -606,6 +656,9 @@ int64_t monitor_container_next_ms(const struct monitor_ctx *ctx, const struct mo
                 /* started, the record locked: its next try */
                 if (c->started && c->retry_at && c->retry_at < c->setup_deadline + 1)
                         return c->retry_at;
+                /* a call under way wakes the loop when it answers, or fails at its own limit */
+                if (c->call != CALL_NONE && !c->started)
+                        return INT64_MAX;
                 return c->setup_deadline + 1;
         case PH_STREAM:
                 return streaming_next_ms(ctx, c);
@@ -687,6 +740,11 @@ struct monitor_container *monitor_container_begin(struct monitor_ctx *ctx, const
         c->reply_fd = reply_fd;
         c->stream.out_fd = out_fd;
         c->stream.err_fd = err_fd;
+        /* before the launch hears that the container runs, so a `wait` after it finds it;
+         * without it (no FIFO dir, no fd left) the waiters poll */
+        c->exit_fifo = ctx->fifo_dirfd >= 0 ? md_exit_fifo_hold(ctx->fifo_dirfd, c->container) : -1;
+        if (c->exit_fifo < 0)
+                c->exit_fifo = -1;
         if (req->adopt) {
                 if (!adopt(ctx, c, &err)) {
                         reply(c, &err, 0, NULL);
@@ -724,11 +782,13 @@ void monitor_container_free(struct monitor_ctx *ctx, struct monitor_container *c
         if (!c)
                 return;
         monitor_stream_close(&c->stream, ctx->multi);
+        monitor_xfer_close(ctx->multi, &c->call_xfer);
         if (c->stream.out_fd >= 0)
                 close(c->stream.out_fd);
         if (c->stream.err_fd >= 0)
                 close(c->stream.err_fd);
         if (c->reply_fd >= 0)
                 close(c->reply_fd);
+        md_exit_fifo_release(ctx->fifo_dirfd, c->container, c->exit_fifo);
         free(c);
 }

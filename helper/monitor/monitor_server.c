@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exit_fifo.h"
 #include "monitor_internal.h"
 #include "record.h"
 #include "util.h"
@@ -442,6 +443,11 @@ static __attribute__((noreturn)) void run(struct server *sv, int ready_fd)
         if (monitor_drop_capabilities(&err) < 0 || monitor_check_limits(&err) < 0)
                 fail_start(ready_fd, &err);
         sv->ctx.record_dirfd = md_record_dir_open(sv->state_dir, false, &err);
+        /* without it, the containers' waiters poll (exit_fifo.h): not a reason to refuse launches */
+        md_error fifo_err = {0};
+        sv->ctx.fifo_dirfd = md_state_subdir_open(sv->state_dir, MD_EXIT_FIFO_DIR, true, &fifo_err);
+        if (sv->ctx.fifo_dirfd < 0)
+                monitor_log(NULL, LOG_WARNING, "waits", &fifo_err);
         /* socket-activated: systemd's socket, and systemd starts one service at a time */
         if (sv->ctx.record_dirfd < 0 ||
             (!sv->activated && (take_lock(sv, &err) < 0 || listen_on(sv, &err) < 0)))
@@ -472,6 +478,7 @@ void monitor_main(const char *docker_socket, const char *state_dir, int64_t keep
                 .state_dir = state_dir, .listen_fd = -1, .lock_fd = -1, .keep_exited = keep_exited};
         sv.ctx.docker_socket = docker_socket;
         sv.ctx.record_dirfd = -1;
+        sv.ctx.fifo_dirfd = -1;
         run(&sv, ready_fd);
 }
 
@@ -485,5 +492,6 @@ void monitor_main_activated(const char *docker_socket, const char *state_dir, in
                             .keep_exited = keep_exited};
         sv.ctx.docker_socket = docker_socket;
         sv.ctx.record_dirfd = -1;
+        sv.ctx.fifo_dirfd = -1;
         run(&sv, -1);
 }

@@ -169,15 +169,14 @@ static size_t wait_write(char *ptr, size_t size, size_t nmemb, void *userdata)
         return docker_buf_write(ptr, size, nmemb, userdata);
 }
 
-static int setup(CURLM *multi, struct monitor_stream *s, struct monitor_xfer *x, const struct docker *d,
-                 const char *method, const char *path, curl_write_callback write_cb, void *write_data,
-                 md_error *err)
+int monitor_xfer_open(CURLM *multi, struct monitor_xfer *x, const struct docker *d, const char *method,
+                      const char *path, long timeout_ms, long buffer, curl_write_callback write_cb,
+                      void *write_data, md_error *err)
 {
         x->h = curl_easy_init();
         if (!x->h)
                 return md_fail(err, MD_EXIT_FAILED, "monitor: out of memory");
-        /* No time limit: the container may run for months. The connect is still bounded. */
-        CURLcode rc = docker_setup_easy(d, x->h, method, path, false, -1);
+        CURLcode rc = docker_setup_easy(d, x->h, method, path, false, timeout_ms);
         if (rc == CURLE_OK)
                 rc = curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, header_cb);
         if (rc == CURLE_OK)
@@ -191,13 +190,21 @@ static int setup(CURLM *multi, struct monitor_stream *s, struct monitor_xfer *x,
         if (rc == CURLE_OK)
                 rc = curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
         if (rc == CURLE_OK)
-                rc = curl_easy_setopt(x->h, CURLOPT_BUFFERSIZE,
-                                      x == &s->attach ? ATTACH_BUFFER : WAIT_BUFFER);
+                rc = curl_easy_setopt(x->h, CURLOPT_BUFFERSIZE, buffer);
         if (rc != CURLE_OK)
                 return docker_fail_curl(err, rc, NULL, path);
         if (curl_multi_add_handle(multi, x->h) != CURLM_OK)
                 return md_fail(err, MD_EXIT_FAILED, "monitor: cannot add a transfer");
         return 0;
+}
+
+static int setup(CURLM *multi, struct monitor_stream *s, struct monitor_xfer *x, const struct docker *d,
+                 const char *method, const char *path, curl_write_callback write_cb, void *write_data,
+                 md_error *err)
+{
+        /* No time limit: the container may run for months. The connect is still bounded. */
+        return monitor_xfer_open(multi, x, d, method, path, -1, x == &s->attach ? ATTACH_BUFFER : WAIT_BUFFER,
+                                 write_cb, write_data, err);
 }
 
 int monitor_stream_open(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
@@ -220,7 +227,7 @@ int monitor_stream_open(struct monitor_stream *s, CURLM *multi, const struct doc
         return setup(multi, s, &s->wait, d, "POST", path, wait_write, &s->wait.body, err);
 }
 
-static void xfer_close(CURLM *multi, struct monitor_xfer *x)
+void monitor_xfer_close(CURLM *multi, struct monitor_xfer *x)
 {
         if (x->h) {
                 curl_multi_remove_handle(multi, x->h);
@@ -236,8 +243,8 @@ static void xfer_close(CURLM *multi, struct monitor_xfer *x)
 int monitor_stream_resume(struct monitor_stream *s, CURLM *multi, const struct docker *d, const char *id,
                           bool logs, md_error *err)
 {
-        xfer_close(multi, &s->attach);
-        xfer_close(multi, &s->wait);
+        monitor_xfer_close(multi, &s->attach);
+        monitor_xfer_close(multi, &s->wait);
         s->attach.body.max = ERROR_BODY_MAX;
         s->wait.body.max = WAIT_BODY_MAX;
         demux_init(&s->demux);
@@ -299,8 +306,8 @@ bool monitor_stream_exit_code(const struct monitor_stream *s, int *exit_code)
 
 void monitor_stream_close(struct monitor_stream *s, CURLM *multi)
 {
-        xfer_close(multi, &s->attach);
-        xfer_close(multi, &s->wait);
+        monitor_xfer_close(multi, &s->attach);
+        monitor_xfer_close(multi, &s->wait);
         monitor_align_free(&s->align_out);
         monitor_align_free(&s->align_err);
 }

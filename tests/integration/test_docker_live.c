@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "check_run.h"
 #include "skip.h"
 #include "docker.h"
+#include "exit_fifo.h"
 #include "json_cleanup.h"
 #include "monitor.h"
 #include "record.h"
@@ -986,9 +988,29 @@ static void dockerd_destroy(struct private_dockerd *p)
         rm_rf(p->dir);
 }
 
+/* A waiter's side of the container's exit FIFO (exit_fifo.h), as `wait` opens it. */
+static int open_exit_fifo(const struct run *r)
+{
+        md_error err = {0};
+        int dirfd = md_state_subdir_open(r->state_dir, MD_EXIT_FIFO_DIR, false, &err);
+        ck_assert_msg(dirfd >= 0, "%s", err.message);
+        int fd = md_exit_fifo_open(dirfd, r->name);
+        ck_assert_int_ge(fd, 0);
+        close(dirfd);
+        return fd;
+}
+
+/* What a waiter sleeping on fd sees within timeout_ms (0: now). */
+static short fifo_events(int fd, int timeout_ms)
+{
+        struct pollfd p = {fd, POLLIN, 0};
+        return poll(&p, 1, timeout_ms) > 0 ? p.revents : 0;
+}
+
 /* The daemon restarts (live restore) while a container writes: the attach stream breaks,
  * the monitor reconnects with back-off and resumes from the json-file log: every line once,
- * in order, and the exit recorded. */
+ * in order, and the exit recorded. A `wait` sleeping on the exit FIFO sleeps through the
+ * restart and wakes for the exit. */
 START_TEST(test_daemon_restart)
 {
         struct private_dockerd p = {.pid = 0};
@@ -1013,6 +1035,7 @@ START_TEST(test_daemon_restart)
         struct md_record rec = {0};
         read_record(&r, &rec);
         ck_assert_uint_eq(rec.stderr_base, 8);
+        int waiter = open_exit_fifo(&r);
         usleep(2000000);
         docker_close(d);
         dockerd_stop(&p);
@@ -1021,10 +1044,15 @@ START_TEST(test_daemon_restart)
         ck_assert_msg(st.st_size > 0 && st.st_size < LINES_SLOW * 9, "restarted too late: %lld bytes",
                       (long long)st.st_size);
         usleep(1500000); /* the container writes on while the daemon is away */
+        /* no exit can be recorded without the daemon: the waiter still sleeps */
+        ck_assert_int_eq(fifo_events(waiter, 0), 0);
         dockerd_start(&p);
         d = open_docker();
 
         wait_exited(&r, &rec, 120);
+        /* released right after the exit went into the record: bounded, not timed */
+        ck_assert(fifo_events(waiter, 10000) & POLLHUP);
+        close(waiter);
         ck_assert_str_eq(md_status_to_string(rec.status), "FINISHED");
         ck_assert_int_eq(rec.exit_code, 0);
         check_slow_output(&r, "fetched\n");

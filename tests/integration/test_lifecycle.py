@@ -3,9 +3,20 @@ launch, live output in the sandbox, wait, destroy, list; nothing lost, nothing l
 
 import os
 import re
+import subprocess
 
-from harness import (AGENT1, IMAGE_NORMALIZED, HelperTestCase, container_exists, helper, launch, main,
-                     make_sandbox, read, run_task, task, uid_of, wait_until, audit_records)
+from harness import (AGENT1, HELPER, IMAGE_NORMALIZED, STATE_DIR, HelperTestCase, as_user, container_exists, helper,
+                     launch, main, make_sandbox, read, run_task, task, uid_of, wait_until, audit_records)
+
+
+def voluntary_switches(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("voluntary_ctxt_switches:"))
+
+
+def sleeps_in_poll(pid):
+    with open(f"/proc/{pid}/wchan") as f:
+        return "poll" in f.read()
 
 
 class Lifecycle(HelperTestCase):
@@ -35,6 +46,30 @@ class Lifecycle(HelperTestCase):
         self.assertEqual(os.stat(f"{sandbox}/stdout").st_uid, uid_of(AGENT1))
         # stopped and removed after exit (seed)
         self.assertTrue(wait_until(lambda: not container_exists(f"mesos-{cid}"), 30))
+
+    def test_a_waiter_sleeps_through_other_containers_record_changes(self):
+        """An agent keeps a `wait` per container: one container's record updates (its byte
+        counters, about once a second while it writes) must not wake the waiters of the others."""
+        r, quiet, _ = launch(AGENT1, task("exec sleep 600"))
+        self.assertExit(r, 0)
+        w = subprocess.Popen([HELPER, "wait", quiet], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={"PATH": "/usr/bin:/bin"}, **as_user(AGENT1))
+        r, busy, _ = launch(AGENT1, task("while :; do echo tick; sleep 0.1; done"))
+        self.assertExit(r, 0)
+        try:
+            self.assertTrue(wait_until(lambda: sleeps_in_poll(w.pid), 30))
+            before = voluntary_switches(w.pid)
+            busy_record = f"{STATE_DIR}/containers/mesos-{busy}.json"
+            inodes = set()
+            # the busy record replaced three times (each update is a new file renamed over it)
+            self.assertTrue(wait_until(lambda: inodes.add(os.stat(busy_record).st_ino) or len(inodes) > 3, 60))
+            self.assertEqual(voluntary_switches(w.pid), before, "the waiter woke for another container's record")
+        finally:
+            helper(AGENT1, "destroy", busy, "--grace", "0")
+            helper(AGENT1, "destroy", quiet, "--grace", "0")
+            out, _ = w.communicate(timeout=60)
+        self.assertEqual(w.returncode, 0)
+        self.assertIn(b'"KILLED"', out)
 
     def test_wait_works_again_after_removal(self):
         _, w1, _ = run_task(AGENT1, task("exit 0"))

@@ -39,16 +39,34 @@ class Recovery(HelperTestCase):
         self.assertEqual(w.json()["status"], "FINISHED")
         self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(n)])
 
-    def test_wait_adopts_when_the_monitor_died(self):
-        n = 300
+    def launch_numbered(self, n):
         cmd = f"i=0; while [ $i -lt {n} ]; do echo \"line $i\"; i=$((i+1)); sleep 0.01; done"
         r, cid, sandbox = launch(AGENT1, task(cmd))
         self.assertExit(r, 0)
+        return cid, sandbox
+
+    def kill_monitor_midway(self, cid, sandbox):
         self.assertTrue(wait_until(lambda: read(f"{sandbox}/stdout").count("\n") > 20, 30))
         os.kill(record(cid)["monitor_pid"], signal.SIGKILL)
+
+    def test_wait_adopts_when_the_monitor_died(self):
+        cid, sandbox = self.launch_numbered(300)
+        self.kill_monitor_midway(cid, sandbox)
         w = helper(AGENT1, "wait", cid)
         self.assertExit(w, 0)
-        self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(n)])
+        self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(300)])
+
+    def test_a_waiting_wait_adopts_when_the_monitor_dies(self):
+        # the waiter sleeps until its container's exit is recorded: the monitor's death must
+        # wake it too, and it takes the container over without losing a line
+        cid, sandbox = self.launch_numbered(300)
+        p = subprocess.Popen([HELPER, "wait", cid], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={"PATH": "/usr/bin:/bin"}, **as_user(AGENT1))
+        self.kill_monitor_midway(cid, sandbox)
+        out, err = p.communicate(timeout=120)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(json.loads(out)["status"], "FINISHED")
+        self.assertEqual(read(f"{sandbox}/stdout").splitlines(), [f"line {i}" for i in range(300)])
 
     def test_agent_killed_while_waiting(self):
         # the agent (its waiting helper) dies; the task goes on, and a new agent's wait gets it all

@@ -51,6 +51,7 @@ struct fake {
         int requests;
         /* FAKE_MONITOR */
         enum fake_attach attach;
+        bool start_gate; /* the starts of two containers wait for each other (gated_start) */
         pthread_t conns[32];
         int nconns;
         pthread_mutex_t lock;
@@ -181,8 +182,35 @@ static void note(const char *req)
         pthread_mutex_unlock(&fk.lock);
 }
 
+/* fk.start_gate: the starts of GATE_A and GATE_B each wait for the other's (up to 10 s), and
+ * say in their refusal whether it came ("together") or not ("alone"); any other start is
+ * refused at once. */
+#define GATE_A "a123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define GATE_B "b123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+static const char *gated_start(const char *first_line)
+{
+        static const char together[] =
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                "Connection: close\r\nContent-Length: 22\r\n\r\n{\"message\":\"together\"}";
+        static const char alone[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                                    "Connection: close\r\nContent-Length: 19\r\n\r\n{\"message\":\"alone\"}";
+        const char *peer =
+                strstr(first_line, "/containers/" GATE_A "/start ")   ? "/containers/" GATE_B "/start\n"
+                : strstr(first_line, "/containers/" GATE_B "/start ") ? "/containers/" GATE_A "/start\n"
+                                                                      : NULL;
+        for (int i = 0; peer && i < 1000 && !stopping(); i++) {
+                pthread_mutex_lock(&fk.lock);
+                bool seen = strstr(fk.seen, peer) != NULL;
+                pthread_mutex_unlock(&fk.lock);
+                if (seen)
+                        return together;
+                usleep(10000);
+        }
+        return alone;
+}
+
 /* What a daemon does with the monitor's requests: attach and wait answer their headers and
- * hold the stream open; start gets the canned response; DELETE succeeds. */
+ * hold the stream open; start gets the canned response (or gated_start's); DELETE succeeds. */
 static void *monitor_conn(void *arg)
 {
         int fd = (int)(intptr_t)arg;
@@ -223,7 +251,8 @@ static void *monitor_conn(void *arg)
                         hold_silently(fd);
                         break;
                 } else if (PATH_HAS("/start ")) {
-                        send_all(fd, fk.response, strlen(fk.response));
+                        const char *r = fk.start_gate ? gated_start(req) : fk.response;
+                        send_all(fd, r, strlen(r));
                         break;
                 } else if (strncmp(req, "DELETE ", 7) == 0) {
                         const char *r = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
@@ -704,6 +733,8 @@ static void monitor_teardown(struct monitor_case *mc)
         char path[160];
         snprintf(path, sizeof path, "%s/containers", mc->state);
         rmdir(path);
+        snprintf(path, sizeof path, "%s/waits", mc->state); /* the exit FIFOs' (exit_fifo.h) */
+        rmdir(path);
         /* the shared monitor's lock and socket (it exits by itself once its dir is gone) */
         snprintf(path, sizeof path, "%s/monitor.lock", mc->state);
         unlink(path);
@@ -733,6 +764,53 @@ START_TEST(test_monitor_start_refused)
         ck_assert_msg(attach && wait && start && !del, "%s", fk.seen);
         ck_assert_msg(attach < start && wait < start, "%s", fk.seen);
         pthread_mutex_unlock(&fk.lock);
+        monitor_teardown(&mc);
+}
+END_TEST
+
+struct launch_thread {
+        struct monitor_config cfg;
+        md_error err;
+        int rc;
+};
+
+static void *launch_in_thread(void *arg)
+{
+        struct launch_thread *t = arg;
+        struct monitor_started started;
+        t->rc = monitor_launch(&t->cfg, &started, &t->err);
+        return NULL;
+}
+
+/* Two launches at once: the monitor sends each start while the other is still unanswered (a
+ * synchronous start in its loop would hold the second back until the first answered, and the
+ * first would hear "alone"). */
+START_TEST(test_monitor_starts_launches_together)
+{
+        struct monitor_case mc;
+        if (!monitor_setup(&mc, ATTACH_OK, ""))
+                return;
+        fk.start_gate = true;
+        /* the monitor started by a launch that fails at once, so that both below find it */
+        struct monitor_started started;
+        md_error err = {0};
+        ck_assert_int_eq(monitor_launch(&mc.cfg, &started, &err), -1);
+        struct launch_thread t[2];
+        pthread_t th[2];
+        for (int i = 0; i < 2; i++) {
+                t[i] = (struct launch_thread){.cfg = mc.cfg};
+                t[i].cfg.container = i ? "mesos-fake-b" : "mesos-fake-a";
+                t[i].cfg.docker_id = i ? GATE_B : GATE_A;
+                t[i].cfg.stdout_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+                t[i].cfg.stderr_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+                ck_assert_int_eq(pthread_create(&th[i], NULL, launch_in_thread, &t[i]), 0);
+        }
+        for (int i = 0; i < 2; i++)
+                pthread_join(th[i], NULL);
+        for (int i = 0; i < 2; i++) {
+                ck_assert_int_eq(t[i].rc, -1);
+                ck_assert_msg(strstr(t[i].err.message, "together") != NULL, "%s", t[i].err.message);
+        }
         monitor_teardown(&mc);
 }
 END_TEST
@@ -1054,6 +1132,7 @@ Suite *unit_suite(void)
         tcase_add_test(tc, test_pull_refused);
         tcase_add_test(tc, test_escape);
         tcase_add_test(tc, test_monitor_start_refused);
+        tcase_add_test(tc, test_monitor_starts_launches_together);
         tcase_add_test(tc, test_monitor_attach_404);
         tcase_add_test(tc, test_monitor_silent_attach);
         tcase_add_test(tc, test_monitor_other_socket);

@@ -1,13 +1,16 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check_run.h"
+#include "exit_fifo.h"
 #include "json_cleanup.h"
 #include "record.h"
 
@@ -382,6 +385,59 @@ START_TEST(prune)
 }
 END_TEST
 
+static short revents_now(int fd)
+{
+        struct pollfd p = {fd, POLLIN, 0};
+        return poll(&p, 1, 0) > 0 ? p.revents : 0;
+}
+
+/* exit_fifo.h: a waiter sleeps while the monitor holds the FIFO and wakes when it lets go or
+ * dies, also one that opened the FIFO before the monitor did. */
+START_TEST(exit_fifo_wakes_its_waiters)
+{
+        char dir[] = "/tmp/md-fifo-XXXXXX";
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ck_assert_int_ge(dfd, 0);
+        int w = md_exit_fifo_hold(dfd, "mesos-a");
+        ck_assert_int_ge(w, 0);
+        int r = md_exit_fifo_open(dfd, "mesos-a");
+        ck_assert_int_ge(r, 0);
+        ck_assert_int_eq(revents_now(r), 0);
+        md_exit_fifo_release(dfd, "mesos-a", w);
+        ck_assert(revents_now(r) & POLLHUP);
+        close(r);
+        /* gone: a later waiter finds no FIFO and reads the record */
+        ck_assert_int_eq(md_exit_fifo_open(dfd, "mesos-a"), -ENOENT);
+
+        /* one a dead monitor left, opened by a waiter before the next monitor holds it */
+        ck_assert_int_eq(mkfifoat(dfd, "mesos-b", 0600), 0);
+        r = md_exit_fifo_open(dfd, "mesos-b");
+        ck_assert_int_ge(r, 0);
+        ck_assert_int_eq(revents_now(r), 0);
+        w = md_exit_fifo_hold(dfd, "mesos-b");
+        ck_assert_int_ge(w, 0);
+        ck_assert_int_eq(revents_now(r), 0);
+        close(w); /* that monitor dies */
+        ck_assert(revents_now(r) & POLLHUP);
+        close(r);
+        unlinkat(dfd, "mesos-b", 0);
+
+        /* not a FIFO: refused on both sides and left alone; not a container name: refused */
+        int f = openat(dfd, "mesos-c", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+        ck_assert_int_ge(f, 0);
+        close(f);
+        ck_assert_int_eq(md_exit_fifo_hold(dfd, "mesos-c"), -ENOTSUP);
+        ck_assert_int_eq(md_exit_fifo_open(dfd, "mesos-c"), -ENOTSUP);
+        ck_assert_int_eq(faccessat(dfd, "mesos-c", F_OK, 0), 0);
+        unlinkat(dfd, "mesos-c", 0);
+        ck_assert_int_eq(md_exit_fifo_hold(dfd, "../x"), -EINVAL);
+        ck_assert_int_eq(md_exit_fifo_open(dfd, "x"), -EINVAL);
+        close(dfd);
+        ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
         Suite *s = suite_create("record");
@@ -396,6 +452,7 @@ Suite *unit_suite(void)
         tcase_add_test(tc, record_time);
         tcase_add_test(tc, expiry);
         tcase_add_test(tc, prune);
+        tcase_add_test(tc, exit_fifo_wakes_its_waiters);
         suite_add_tcase(s, tc);
         return s;
 }
