@@ -11,7 +11,9 @@
  * What stays ambiguous (rare: each needs a cut exactly there), and how it comes out:
  *   - a literal U+FFFD that the daemon's 16 KiB split cut (the log has one U+FFFD per byte of
  *     it): the first is taken for the literal, the others find no file byte to stand for, and
- *     the walk falls back (SKIP below);
+ *     the walk parts there as at a tail the daemon lost (part() below): with a short tail
+ *     left, the rest of that line and of the file is written again; with a long one, the
+ *     fallback (lose());
  *   - a file that ends in EF or EF BF where the log has U+FFFD for an invalid byte (or for a
  *     character the split cut): taken as the start of a literal, so the resumed part begins with
  *     the BF BD or BD of that U+FFFD: one or two bytes that the container did not write, but
@@ -105,6 +107,52 @@ static void lose(struct monitor_align *a, int error)
         by_count(a, count > a->fffd ? count - a->fffd : 0);
 }
 
+/* The log and the file parted at byte m of the file, and the file's tail from there may be what
+ * the daemon lost (monitor_align.h): the start of m's line, looked for in the buffer's length
+ * before m (or the walk's start), and the bytes from there to m read back into the buffer for
+ * monitor_align_replay. False when it cannot be the daemon's loss: nothing taken. */
+static bool rewind_to_line(struct monitor_align *a)
+{
+        uint64_t m = a->from + a->matched;
+        if (a->fffd || file_left(a) > MONITOR_ALIGN_LOST_MAX)
+                return false;
+        uint64_t lo = m - a->from > MONITOR_ALIGN_BUFFER ? m - MONITOR_ALIGN_BUFFER : a->from;
+        size_t len = 0;
+        while (len < m - lo) {
+                ssize_t r = pread(a->fd, a->buf + len, (size_t)(m - lo) - len, (off_t)(lo + len));
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r <= 0)
+                        return false;
+                len += (size_t)r;
+        }
+        const unsigned char *nl = memrchr(a->buf, '\n', len);
+        if (!nl && lo != a->from)
+                return false; /* a line longer than the buffer: its start is not known */
+        size_t start = nl ? (size_t)(nl - a->buf) + 1 : 0;
+        if ((m - lo - start) + file_left(a) > MONITOR_ALIGN_LOST_MAX)
+                return false;
+        a->rewound = true;
+        a->lost_at = m;
+        a->replay_at = start;
+        a->replay_len = len - start;
+        a->state = MONITOR_ALIGN_DONE;
+        return true;
+}
+
+/* The log and the file differ: the daemon's lost tail, or else the fallback. */
+static void part(struct monitor_align *a)
+{
+        if (!rewind_to_line(a))
+                lose(a, 0);
+}
+
+const unsigned char *monitor_align_replay(const struct monitor_align *a, size_t *len)
+{
+        *len = a->rewound && a->buf ? a->replay_len : 0;
+        return *len ? a->buf + a->replay_at : NULL;
+}
+
 static void advance(struct monitor_align *a, size_t n)
 {
         a->at += n;
@@ -119,7 +167,7 @@ static bool step(struct monitor_align *a, unsigned char b, const unsigned char *
                 bool replaced = a->replaced && b == fffd[a->fffd];
                 bool plain = a->plain && a->fffd < have && f[a->fffd] == b;
                 if (!replaced && !plain) {
-                        lose(a, 0);
+                        lose(a, 0); /* a log byte of the check is taken already: no rewind */
                         return false;
                 }
                 a->replaced = replaced;
@@ -139,7 +187,7 @@ static bool step(struct monitor_align *a, unsigned char b, const unsigned char *
                 a->replaced = f[0] >= 0x80; /* only a byte that is not ASCII is ever replaced */
                 a->plain = f[0] == 0xEF;
                 if (!a->replaced && !a->plain) {
-                        lose(a, 0);
+                        part(a);
                         return false;
                 }
                 if (!a->replaced)
@@ -149,7 +197,7 @@ static bool step(struct monitor_align *a, unsigned char b, const unsigned char *
                 return true;
         }
         if (b != f[0]) {
-                lose(a, 0);
+                part(a);
                 return false;
         }
         advance(a, 1);

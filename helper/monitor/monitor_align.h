@@ -8,6 +8,15 @@
  * three bytes, the file has one byte (>= 0x80) the daemon replaced, and the file advances one
  * byte, the log three. Once the file is walked, the rest of the log is to be written.
  *
+ * A daemon that went away (a restart) can also have sent the attach a piece its log never got:
+ * the file then holds bytes the log lacks, and the log goes on with what the container wrote
+ * after them. The walk parts there, somewhere in the line the lost piece began (the daemon reads
+ * the container's writes whole, and an output written line by line comes in whole lines), so it
+ * takes up again at that line's start: the part of the line it passed over is given back
+ * (monitor_align_replay) and the rest of the log is written. Only a short tail can be the
+ * daemon's loss (MONITOR_ALIGN_LOST_MAX: one of its 32 KiB reads, and a line its log copier
+ * held); a longer one, or a line start further back than the buffer, falls back (lose()).
+ *
  * Memory is bounded: the file is read sequentially (pread) into one fixed buffer, as the log
  * bytes arrive, and no log byte is held. */
 #pragma once
@@ -17,6 +26,7 @@
 #include <stdint.h>
 
 #define MONITOR_ALIGN_BUFFER 4096
+#define MONITOR_ALIGN_LOST_MAX (64 * 1024)
 
 /* DONE is 0: a zeroed struct writes everything (a stream that is not resumed). */
 enum monitor_align_state {
@@ -43,6 +53,10 @@ struct monitor_align {
         bool lost;
         uint64_t lost_at;
         int lost_errno;
+        /* the walk parted where the daemon lost a tail (lost_at) and took up again at the start
+         * of that line: buf[replay_at..+replay_len) is to be written before the rest */
+        bool rewound;
+        size_t replay_at, replay_len;
 };
 
 /* Starts a walk of the file fd over [from, end) (any walk a holds is freed first). A file with
@@ -55,5 +69,8 @@ int monitor_align_start(struct monitor_align *a, int fd, uint64_t from, uint64_t
  * back to SKIP: three log bytes for each file byte left, the most they can stand for, so that
  * none is written twice (at the price of up to twice that of what follows). */
 size_t monitor_align_feed(struct monitor_align *a, const unsigned char *data, size_t len);
+/* After a rewind: the bytes of the parted line that the walk passed over, to be written before
+ * the rest of the log (*len 0 otherwise). Valid until monitor_align_free. */
+const unsigned char *monitor_align_replay(const struct monitor_align *a, size_t *len);
 /* Frees the buffer; the walk is DONE. */
 void monitor_align_free(struct monitor_align *a);

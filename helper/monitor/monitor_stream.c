@@ -120,6 +120,31 @@ static void align_lost(struct monitor_stream *s, struct monitor_align *a, bool i
         a->lost = false;
 }
 
+/* The walk parted where the daemon lost a tail of the output (a restart: monitor_align.h):
+ * the start of the parted line goes out again from the file, ahead of the rest of the log. */
+static void replay(struct batch *b, struct monitor_align *a, bool is_err)
+{
+        struct monitor_stream *s = b->s;
+        size_t len;
+        const unsigned char *bytes = monitor_align_replay(a, &len);
+        md_error err = {0};
+        md_fail(&err, MD_EXIT_FAILED,
+                "resume: %s: the json-file log lacks what the file holds from byte %llu (the daemon went "
+                "away before it logged it): taken up again at that line's start",
+                is_err ? "stderr" : "stdout", (unsigned long long)a->lost_at);
+        monitor_log(NULL, LOG_NOTICE, s->name ? s->name : "?", &err);
+        if (b->n)
+                flush(b);
+        if (len) {
+                b->is_err = is_err;
+                b->iov[b->n++] = (struct iovec){(void *)bytes, len};
+                b->len += len;
+                flush(b); /* before the buffer goes */
+        }
+        a->rewound = false;
+        monitor_align_free(a);
+}
+
 static int sink(void *userdata, enum demux_stream stream, const char *data, size_t len, int frame_start)
 {
         struct batch *b = userdata;
@@ -132,6 +157,8 @@ static int sink(void *userdata, enum demux_stream stream, const char *data, size
                 size_t k = monitor_align_feed(a, (const unsigned char *)data, len);
                 if (a->lost)
                         align_lost(s, a, is_err);
+                if (a->rewound)
+                        replay(b, a, is_err);
                 data += k;
                 len -= k;
                 if (!len)

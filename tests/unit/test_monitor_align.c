@@ -114,24 +114,90 @@ START_TEST(test_split_character)
 }
 END_TEST
 
-START_TEST(test_mismatch_falls_back)
+/* What the walk passed over, then what the rewind gives back, then the rest of the log: what
+ * would be written after the file. */
+static void written_after(struct monitor_align *a, const char *log, size_t llen, size_t passed, char *out,
+                          size_t size)
 {
-        int fd = file_with("abcdef", 6);
+        size_t rlen = 0;
+        const unsigned char *r = monitor_align_replay(a, &rlen);
+        ck_assert_uint_lt(rlen + (llen - passed), size);
+        memcpy(out, r, rlen);
+        memcpy(out + rlen, log + passed, llen - passed);
+        out[rlen + llen - passed] = '\0';
+}
+
+/* The daemon went away (a restart) after the attach had a piece and before its log did: the
+ * file holds "o 000003", which the log lacks, and the log goes on with "o 000004". The walk
+ * parts in the middle of that line ("o 00000" is common to both), and takes up again at the
+ * line's start: the start is given back from the file, so nothing is written twice and nothing
+ * of what follows is left out. */
+START_TEST(test_daemon_lost_tail)
+{
+        static const char file[] = "fetched\no 000001\no 000002\no 000003\n";
+        static const char log[] = "o 000001\no 000002\no 000004\no 000005\n";
+        int fd = file_with(file, sizeof file - 1);
+        for (size_t chunk = 1; chunk <= sizeof log; chunk++) {
+                struct monitor_align a = {0};
+                size_t got = walk(&a, fd, 8, sizeof file - 1, log, sizeof log - 1, chunk);
+                char out[64];
+                written_after(&a, log, sizeof log - 1, got, out, sizeof out);
+                ck_assert_msg(strcmp(out, "o 000004\no 000005\n") == 0, "chunk %zu: %s", chunk, out);
+                ck_assert(a.rewound);
+                ck_assert(!a.lost);
+                ck_assert_uint_eq(a.lost_at, 8 + 18 + 7);
+                monitor_align_free(&a);
+        }
+        /* parted in the first line: back to where the container's output starts */
         struct monitor_align a = {0};
-        /* lost at the file's byte 2: the four left stand for at most twelve log bytes */
-        const char log[] = "abXdefghijklmnopqrstuvwxyz";
-        size_t got = walk(&a, fd, 0, 6, log, sizeof log - 1, 5);
-        ck_assert(a.lost);
-        ck_assert_uint_eq(a.lost_at, 2);
-        ck_assert_int_eq(a.lost_errno, 0);
-        ck_assert_uint_eq(got, 2 + 12);
-        monitor_align_free(&a);
-        /* ASCII where the log has U+FFFD: no byte the daemon would replace */
-        got = walk(&a, fd, 0, 6, "ab" FFFD "defg", 9, 9);
-        ck_assert(a.lost);
-        ck_assert_uint_eq(got, 2 + 7);
+        size_t got = walk(&a, fd, 8, 8 + 9, "o 0009\n", 7, 3);
+        char out[16];
+        written_after(&a, "o 0009\n", 7, got, out, sizeof out);
+        ck_assert_str_eq(out, "o 0009\n");
         monitor_align_free(&a);
         close(fd);
+}
+END_TEST
+
+START_TEST(test_mismatch_falls_back)
+{
+        /* parted after a line longer than the walk looks back for its start (no newline in the
+         * 4 KiB before byte 5002): the four file bytes left stand for at most twelve log bytes */
+        enum { LONG = 5000 };
+        char *file = malloc(LONG + 7), *log = malloc(LONG + 27);
+        memset(file, 'x', LONG);
+        memcpy(file + LONG, "abcdef", 6);
+        memset(log, 'x', LONG);
+        memcpy(log + LONG, "abXdefghijklmnopqrstuvwxyz", 26);
+        int fd = file_with(file, LONG + 6);
+        struct monitor_align a = {0};
+        size_t got = walk(&a, fd, 0, LONG + 6, log, LONG + 26, 5);
+        ck_assert(a.lost);
+        ck_assert(!a.rewound);
+        ck_assert_uint_eq(a.lost_at, LONG + 2);
+        ck_assert_int_eq(a.lost_errno, 0);
+        ck_assert_uint_eq(got, LONG + 2 + 12);
+        monitor_align_free(&a);
+        close(fd);
+        free(file);
+        free(log);
+        /* more of the file left than the daemon can have lost (MONITOR_ALIGN_LOST_MAX) */
+        size_t big = MONITOR_ALIGN_LOST_MAX + 10;
+        file = malloc(big);
+        log = malloc(big);
+        for (size_t i = 0; i < big; i++)
+                file[i] = log[i] = (i % 10 == 9) ? '\n' : 'y';
+        log[3] = 'z';
+        fd = file_with(file, big);
+        got = walk(&a, fd, 0, big, log, big, 4096);
+        ck_assert(a.lost);
+        ck_assert(!a.rewound);
+        ck_assert_uint_eq(a.lost_at, 3);
+        ck_assert_uint_eq(got, big); /* 3 * (big - 3) is more than the log has */
+        monitor_align_free(&a);
+        close(fd);
+        free(file);
+        free(log);
         /* lost inside a U+FFFD check: the log byte EF taken counts towards the three per byte */
         fd = file_with("\xEF\x41\x42", 3);
         got = walk(&a, fd, 0, 3, "\xEF\x42xxxxxxxxxxxx", 14, 1);
@@ -262,6 +328,7 @@ Suite *unit_suite(void)
         tcase_add_test(tc, test_invalid_bytes);
         tcase_add_test(tc, test_literal_fffd);
         tcase_add_test(tc, test_split_character);
+        tcase_add_test(tc, test_daemon_lost_tail);
         tcase_add_test(tc, test_mismatch_falls_back);
         tcase_add_test(tc, test_from_offset_and_write_only);
         tcase_add_test(tc, test_long_random);
