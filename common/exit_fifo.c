@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "exit_fifo.h"
 #include "safe_open.h"
 #include "util.h"
@@ -44,6 +45,17 @@ void md_exit_fifo_release(int fifo_dirfd, const char *container, int fd)
                 return;
         unlinkat(fifo_dirfd, container, 0);
         close(fd);
+}
+
+void md_exit_fifo_forget(int record_dirfd, const char *container)
+{
+        /* the record dir and the FIFO dir are both right beneath the root-owned state dir */
+        _cleanup_close_ int dfd =
+                openat(record_dirfd, "../" MD_EXIT_FIFO_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (dfd >= 0 && md_container_id_of_name(container) &&
+            fstatat(dfd, container, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISFIFO(st.st_mode))
+                unlinkat(dfd, container, 0);
 }
 
 int md_exit_fifo_open(int fifo_dirfd, const char *container)

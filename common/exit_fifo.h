@@ -22,6 +22,11 @@ int md_exit_fifo_hold(int fifo_dirfd, const char *container);
  * the fd, which wakes every waiter that has it open. fd < 0: nothing to do. */
 void md_exit_fifo_release(int fifo_dirfd, const char *container, int fd);
 
+/* The FIFO of container, if one is left beside the record dir (a monitor that died while it
+ * held it; the reaper does not take it over), goes: called as its record is pruned, so that
+ * FIFOs last no longer than records do. Anything there that is no FIFO is left alone. */
+void md_exit_fifo_forget(int record_dirfd, const char *container);
+
 /* The waiter's side: the FIFO opened for reading, non-blocking, or -errno (-ENOENT: no
  * monitor holds the container, or one from before FIFOs: the waiter polls instead). */
 int md_exit_fifo_open(int fifo_dirfd, const char *container);

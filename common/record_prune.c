@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "exit_fifo.h"
 #include "record.h"
 
 bool md_record_time(const char *s, time_t *out)
@@ -68,8 +69,10 @@ static int prune_one(int record_dirfd, const char *name, void *arg)
             (int64_t)p->now - st.st_mtim.tv_sec < p->keep_s)
                 return 0;
         /* a locked record is being edited (a launch taking the ID over): the next round */
-        if (md_record_remove_if(record_dirfd, name, expired, p, false) > 0)
+        if (md_record_remove_if(record_dirfd, name, expired, p, false) > 0) {
+                md_exit_fifo_forget(record_dirfd, name);
                 p->removed++;
+        }
         return 0;
 }
 

@@ -363,6 +363,12 @@ START_TEST(prune)
                                               i == 1 ? "2999-01-01T00:00:00Z" : "2000-01-01T00:00:00Z"};
                 ck_assert_int_eq(md_record_write(fd, &r, &err), 0);
         }
+        /* the exit FIFO a dead monitor left of mesos-old goes with its record; mesos-run's stays */
+        md_error ferr = {0};
+        int fifo_dirfd = md_state_subdir_open(state, MD_EXIT_FIFO_DIR, true, &ferr);
+        ck_assert_msg(fifo_dirfd >= 0, "%s", ferr.message);
+        ck_assert_int_eq(mkfifoat(fifo_dirfd, "mesos-old", 0600), 0);
+        ck_assert_int_eq(mkfifoat(fifo_dirfd, "mesos-run", 0600), 0);
         snprintf(path, sizeof path, "%s/containers/mesos-locked.json", state);
         int held = open(path, O_RDONLY | O_CLOEXEC);
         ck_assert_int_eq(flock(held, LOCK_EX), 0);
@@ -375,6 +381,11 @@ START_TEST(prune)
         ck_assert_int_eq(md_record_read(fd, "mesos-old", &back, &err), -ENOENT);
         ck_assert_int_eq(md_record_read(fd, "mesos-run", &back, &err), 0);
         md_record_clear(&back);
+        struct stat st;
+        ck_assert_int_eq(fstatat(fifo_dirfd, "mesos-old", &st, AT_SYMLINK_NOFOLLOW), -1);
+        ck_assert_int_eq(errno, ENOENT);
+        ck_assert_int_eq(fstatat(fifo_dirfd, "mesos-run", &st, AT_SYMLINK_NOFOLLOW), 0);
+        close(fifo_dirfd);
         close(held);
         ck_assert_int_eq(md_record_prune(fd, 60, now + 3600), 1);
         ck_assert_int_eq(md_record_read(fd, "mesos-locked", &back, &err), -ENOENT);
