@@ -171,11 +171,15 @@ static _Noreturn void watcher_main(int nl, int out, pid_t parent, const char *do
                         if (h->nlmsg_len < NLMSG_LENGTH(sizeof *c + FORK_EVENT_SIZE) ||
                             c->id.idx != CN_IDX_PROC || c->id.val != CN_VAL_PROC)
                                 continue;
-                        struct proc_event *e = (struct proc_event *)c->data;
-                        if (e->what != PROC_EVENT_FORK ||
-                            e->event_data.fork.child_pid != e->event_data.fork.child_tgid)
+                        /* copied out: c->data is 4-byte aligned, and the event holds a u64
+                         * (a misaligned load, which UBSan stops the watcher for) */
+                        struct proc_event e;
+                        memset(&e, 0, sizeof e);
+                        memcpy(&e, c->data, FORK_EVENT_SIZE);
+                        if (e.what != PROC_EVENT_FORK ||
+                            e.event_data.fork.child_pid != e.event_data.fork.child_tgid)
                                 continue;
-                        pid_t pid = e->event_data.fork.child_pid;
+                        pid_t pid = e.event_data.fork.child_pid;
                         if (is_container_init(pid, docker_id)) {
                                 md_write_all(out, &pid, sizeof pid);
                                 _exit(0);
