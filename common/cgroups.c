@@ -66,31 +66,50 @@ static int enter(const char *mountpoint)
         return write_text(dirfd, "cgroup.procs", pid);
 }
 
-int md_cgroup_enter_own(char *failed, size_t size)
+int md_cgroup_mounts_each(int (*fn)(const char *mount_point, void *arg), void *arg)
 {
         FILE *f = fopen("/proc/self/mountinfo", "re");
         if (!f)
                 return -errno;
-        int first = 0;
+        int r = 0;
         char *line = NULL;
         size_t cap = 0;
-        while (getline(&line, &cap, f) > 0) {
+        while (r == 0 && getline(&line, &cap, f) > 0) {
                 line[strcspn(line, "\n")] = '\0';
                 struct md_mountinfo_entry e;
-                if (md_mountinfo_parse_line(line, &e) < 0)
-                        continue;
-                if (strcmp(e.fstype, "cgroup") != 0 && strcmp(e.fstype, "cgroup2") != 0)
-                        continue;
-                int r = enter(e.mount_point);
-                if (r < 0 && first == 0) {
-                        first = r;
-                        if (failed && size)
-                                snprintf(failed, size, "%s", e.mount_point);
-                }
+                if (md_mountinfo_parse_line(line, &e) == 0 &&
+                    (strcmp(e.fstype, "cgroup") == 0 || strcmp(e.fstype, "cgroup2") == 0))
+                        r = fn(e.mount_point, arg);
         }
         free(line);
         fclose(f);
-        return first;
+        return r;
+}
+
+struct entering {
+        int first; /* the first failure */
+        char *failed;
+        size_t size;
+};
+
+/* Every hierarchy is tried, whatever the ones before did. */
+static int enter_one(const char *mount_point, void *arg)
+{
+        struct entering *x = arg;
+        int r = enter(mount_point);
+        if (r < 0 && x->first == 0) {
+                x->first = r;
+                if (x->failed && x->size)
+                        snprintf(x->failed, x->size, "%s", mount_point);
+        }
+        return 0;
+}
+
+int md_cgroup_enter_own(char *failed, size_t size)
+{
+        struct entering x = {0, failed, size};
+        int r = md_cgroup_mounts_each(enter_one, &x);
+        return r < 0 ? r : x.first;
 }
 
 /* Is mount_point + path (one line of /proc/self/cgroup) a directory root does not own? */
@@ -103,6 +122,26 @@ static bool delegated_at(const char *mount_point, const char *path)
         return stat(full, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid != 0;
 }
 
+/* 1 when one of the process's cgroups (own: /proc/self/cgroup) is delegated under mount_point.
+ * "ID:CONTROLLERS:PATH" per hierarchy; trying every path under every mount is a few stats more
+ * than matching controllers, and errs only towards "delegated". */
+static int delegated_under(const char *mount_point, void *arg)
+{
+        for (char *l = arg; *l;) {
+                char *nl = strchrnul(l, '\n');
+                char end = *nl;
+                *nl = '\0';
+                char *path = strchr(l, ':');
+                path = path ? strchr(path + 1, ':') : NULL;
+                bool delegated = path && delegated_at(mount_point, path + 1);
+                *nl = end;
+                if (delegated)
+                        return 1;
+                l = end ? nl + 1 : nl;
+        }
+        return 0;
+}
+
 bool md_cgroup_delegated(void)
 {
         _cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
@@ -110,34 +149,6 @@ bool md_cgroup_delegated(void)
         size_t len;
         if (fd < 0 || md_read_all(fd, 64 * 1024, &own, &len) < 0)
                 return true;
-        FILE *f = fopen("/proc/self/mountinfo", "re");
-        if (!f)
-                return true;
-        bool delegated = false;
-        char *line = NULL;
-        size_t cap = 0;
-        while (!delegated && getline(&line, &cap, f) > 0) {
-                line[strcspn(line, "\n")] = '\0';
-                struct md_mountinfo_entry e;
-                if (md_mountinfo_parse_line(line, &e) < 0 ||
-                    (strcmp(e.fstype, "cgroup") != 0 && strcmp(e.fstype, "cgroup2") != 0))
-                        continue;
-                /* "ID:CONTROLLERS:PATH" per hierarchy; trying every path under every mount is a
-                 * few stats more than matching controllers, and errs only towards "delegated" */
-                for (char *l = own; !delegated && *l;) {
-                        char *nl = strchr(l, '\n');
-                        if (nl)
-                                *nl = '\0';
-                        char *path = strchr(l, ':');
-                        path = path ? strchr(path + 1, ':') : NULL;
-                        if (path)
-                                delegated = delegated_at(e.mount_point, path + 1);
-                        if (nl)
-                                *nl = '\n';
-                        l = nl ? nl + 1 : l + strlen(l);
-                }
-        }
-        free(line);
-        fclose(f);
-        return delegated;
+        /* unreadable mountinfo (-errno) counts as delegated too: it cannot tell */
+        return md_cgroup_mounts_each(delegated_under, own) != 0;
 }

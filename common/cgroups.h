@@ -11,6 +11,12 @@
 /* The cgroup of those processes, directly under every hierarchy's root. */
 #define MD_OWN_CGROUP "mesos-docker-monitor"
 
+/* Calls fn with the mount point of every cgroup hierarchy mounted here (v1 and v2), in
+ * mountinfo's order, until fn returns non-zero (fn returns 0 or 1). Returns what fn returned
+ * last: 1 when it stopped the walk, 0 when every hierarchy was seen; -errno when mountinfo
+ * cannot be read. */
+int md_cgroup_mounts_each(int (*fn)(const char *mount_point, void *arg), void *arg);
+
 /* Moves the calling process into MD_OWN_CGROUP of every cgroup hierarchy mounted here (v1
  * controllers, name=systemd, the v2 tree), making it where missing (a new v1 cpuset gets the
  * root's CPUs and memory nodes). Needs euid 0, no capability. Tries every hierarchy; returns 0,

@@ -18,9 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "cleanup.h"
 #include "launch_pid.h"
-#include "mounts.h"
 #include "util.h"
 
 /* What a fork event must hold (the union may grow with the kernel's events, never shrink) */
@@ -79,33 +79,30 @@ bool launch_pid_cgroup_of(const char *cgroup, const char *docker_id, char *path,
         return false;
 }
 
+struct ownership {
+        const char *path;
+        bool found;
+};
+
+/* 1 (the walk stops) where the path is a directory that root does not own. */
+static int owned_by_other(const char *mount_point, void *arg)
+{
+        struct ownership *o = arg;
+        char full[PATH_MAX];
+        struct stat st;
+        if ((size_t)snprintf(full, sizeof full, "%s%s", mount_point, o->path) >= sizeof full ||
+            lstat(full, &st) < 0 || !S_ISDIR(st.st_mode))
+                return 0;
+        o->found = true;
+        return st.st_uid != 0;
+}
+
 /* Is cgroup path a directory that root owns in every hierarchy mounted here where it exists, and
  * in one at least? A directory a caller made in a subtree delegated to it is its own. */
 static bool cgroup_root_owned(const char *path)
 {
-        FILE *f = fopen("/proc/self/mountinfo", "re");
-        if (!f)
-                return false;
-        bool found = false, other = false;
-        char *line = NULL;
-        size_t cap = 0;
-        while (!other && getline(&line, &cap, f) > 0) {
-                line[strcspn(line, "\n")] = '\0';
-                struct md_mountinfo_entry e;
-                if (md_mountinfo_parse_line(line, &e) < 0 ||
-                    (strcmp(e.fstype, "cgroup") != 0 && strcmp(e.fstype, "cgroup2") != 0))
-                        continue;
-                char full[PATH_MAX];
-                struct stat st;
-                if ((size_t)snprintf(full, sizeof full, "%s%s", e.mount_point, path) >= sizeof full ||
-                    lstat(full, &st) < 0 || !S_ISDIR(st.st_mode))
-                        continue;
-                found = true;
-                other = st.st_uid != 0;
-        }
-        free(line);
-        fclose(f);
-        return found && !other;
+        struct ownership o = {path, false};
+        return md_cgroup_mounts_each(owned_by_other, &o) == 0 && o.found;
 }
 
 static int read_text(int dirfd, const char *name, char *buf, size_t size)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "check_run.h"
 #include "mounts.h"
 
@@ -161,6 +162,33 @@ START_TEST(live_flags)
 }
 END_TEST
 
+static int count_mount(const char *mount_point, void *arg)
+{
+        ck_assert_ptr_nonnull(strstr(mount_point, "/"));
+        ++*(int *)arg;
+        return 0;
+}
+
+static int stop_at_first(const char *mount_point, void *arg)
+{
+        (void)mount_point;
+        ++*(int *)arg;
+        return 1;
+}
+
+/* The one walk over the cgroup hierarchies (enter_own, delegated, launch's pid watch): every
+ * one is seen, and a 1 from the callback stops it and is returned. */
+START_TEST(cgroup_mounts_each)
+{
+        int seen = 0;
+        ck_assert_int_eq(md_cgroup_mounts_each(count_mount, &seen), 0);
+        ck_assert_int_gt(seen, 0); /* the machines this runs on all mount cgroups (dockerd needs them) */
+        int calls = 0;
+        ck_assert_int_eq(md_cgroup_mounts_each(stop_at_first, &calls), 1);
+        ck_assert_int_eq(calls, 1);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
         Suite *s = suite_create("mounts");
@@ -169,6 +197,7 @@ Suite *unit_suite(void)
         tcase_add_loop_test(tc, find_sandboxfs, 0, sizeof near_cases / sizeof near_cases[0]);
         tcase_add_test(tc, find_sandboxfs_edges);
         tcase_add_test(tc, live_flags);
+        tcase_add_test(tc, cgroup_mounts_each);
         suite_add_tcase(s, tc);
         return s;
 }
