@@ -1067,6 +1067,40 @@ START_TEST(test_daemon_restart)
 }
 END_TEST
 
+/* Launches script with its output in a new state dir (dir), and kills the monitor while it
+ * writes: how many bytes the stdout file held then. */
+static size_t launch_kill_held(struct docker *d, struct run *r, const char *script, char dir[static 64])
+{
+        char state[96];
+        make_state_dir(dir, state);
+        launch_then_kill_monitor(d, r, script, state);
+        struct stat st;
+        ck_assert_int_eq(stat(r->out_path, &st), 0);
+        ck_assert_msg(st.st_size > 0, "killed before any output");
+        return (size_t)st.st_size;
+}
+
+/* A new monitor adopts r; once the exit is in, stdout is want exactly, and the record counts it.
+ * Then everything goes. */
+static void adopted_output_is(struct docker *d, struct run *r, const char *dir, const char *want,
+                              size_t want_len, size_t held)
+{
+        adopt(r);
+        struct md_record rec = {0};
+        wait_exited(r, &rec, 60);
+        ck_assert_int_eq(rec.exit_code, 0);
+        size_t len;
+        _cleanup_free_ char *out = slurp(r->out_path, &len);
+        ck_assert_msg(len == want_len, "%zu bytes, want %zu (the file held %zu)", len, want_len, held);
+        ck_assert_int_eq(memcmp(out, want, len), 0);
+        ck_assert_uint_eq(rec.stdout_bytes, want_len);
+        assert_gone(d, r->docker_id);
+        md_record_clear(&rec);
+        cleanup_run(d, r);
+        rm_rf(dir);
+        docker_close(d);
+}
+
 /* UTF-8 beyond ASCII (é, €, an emoji: 2, 3 and 4 bytes), resumed from the json-file log after
  * the monitor died: the log keeps valid UTF-8 as it is, so the copy lines up with what the
  * file held and nothing is written twice. (Bytes that are not UTF-8, and a character the
@@ -1075,36 +1109,19 @@ END_TEST
 START_TEST(test_adopt_utf8)
 {
         struct docker *d = open_docker();
-        char dir[64], state[96];
-        make_state_dir(dir, state);
+        char dir[64];
         struct run r;
-        launch_then_kill_monitor(
+        size_t held = launch_kill_held(
                 d, &r,
                 "i=0; while [ $i -lt 100 ]; do printf '" UTF8_LINE "%03d\\n' $i; i=$((i+1)); "
                 "done; sleep 2; "
                 "while [ $i -lt 200 ]; do printf '" UTF8_LINE "%03d\\n' $i; i=$((i+1)); done",
-                state);
-        struct stat st;
-        ck_assert_int_eq(stat(r.out_path, &st), 0);
-        ck_assert_msg(st.st_size > 0, "killed before any output");
-
-        adopt(&r);
-        struct md_record rec = {0};
-        wait_exited(&r, &rec, 60);
-        ck_assert_int_eq(rec.exit_code, 0);
+                dir);
         char want[200 * 20];
-        size_t want_len = 0, len;
+        size_t want_len = 0;
         for (int i = 0; i < 200; i++)
                 want_len += (size_t)snprintf(want + want_len, sizeof want - want_len, UTF8_LINE "%03d\n", i);
-        _cleanup_free_ char *out = slurp(r.out_path, &len);
-        ck_assert_uint_eq(len, want_len);
-        ck_assert_int_eq(memcmp(out, want, len), 0);
-        ck_assert_uint_eq(rec.stdout_bytes, want_len);
-        assert_gone(d, r.docker_id);
-        md_record_clear(&rec);
-        cleanup_run(d, &r);
-        rm_rf(dir);
-        docker_close(d);
+        adopted_output_is(d, &r, dir, want, want_len, held);
 }
 END_TEST
 
@@ -1117,24 +1134,15 @@ END_TEST
 START_TEST(test_adopt_binary)
 {
         struct docker *d = open_docker();
-        char dir[64], state[96];
-        make_state_dir(dir, state);
+        char dir[64];
         struct run r;
-        launch_then_kill_monitor(d, &r,
+        size_t held =
+                launch_kill_held(d, &r,
                                  "i=0; while [ $i -lt 100 ]; do printf 'a\\377\\303\\251\\357\\277\\275\\n'; "
                                  "i=$((i+1)); done; sleep 2; "
                                  "while [ $i -lt 200 ]; do printf 'b\\377\\303\\251\\357\\277\\275\\n'; "
                                  "i=$((i+1)); done",
-                                 state);
-        struct stat st;
-        ck_assert_int_eq(stat(r.out_path, &st), 0);
-        size_t held = (size_t)st.st_size;
-        ck_assert_msg(held > 0, "killed before any output");
-
-        adopt(&r);
-        struct md_record rec = {0};
-        wait_exited(&r, &rec, 60);
-        ck_assert_int_eq(rec.exit_code, 0);
+                                 dir);
         /* what the container wrote; the file: what it held, then the rest as json-file has it */
         char wrote[200 * 8 + 1];
         size_t wrote_len = 0;
@@ -1153,16 +1161,7 @@ START_TEST(test_adopt_binary)
                         want[want_len++] = wrote[i];
                 }
         }
-        size_t len;
-        _cleanup_free_ char *out = slurp(r.out_path, &len);
-        ck_assert_msg(len == want_len, "%zu bytes, want %zu (the file held %zu)", len, want_len, held);
-        ck_assert_int_eq(memcmp(out, want, len), 0);
-        ck_assert_uint_eq(rec.stdout_bytes, want_len);
-        assert_gone(d, r.docker_id);
-        md_record_clear(&rec);
-        cleanup_run(d, &r);
-        rm_rf(dir);
-        docker_close(d);
+        adopted_output_is(d, &r, dir, want, want_len, held);
 }
 END_TEST
 
@@ -1173,23 +1172,14 @@ END_TEST
 START_TEST(test_adopt_split_character)
 {
         struct docker *d = open_docker();
-        char dir[64], state[96];
-        make_state_dir(dir, state);
+        char dir[64];
         struct run r;
-        launch_then_kill_monitor(
+        size_t held = launch_kill_held(
                 d, &r,
                 "i=0; while [ $i -lt 6000 ]; do printf '\342\202\254'; i=$((i+1)); done; echo; "
                 "sleep 2; i=0; while [ $i -lt 100 ]; do printf 'o %03d\\n' $i; i=$((i+1)); done",
-                state);
-        struct stat st;
-        ck_assert_int_eq(stat(r.out_path, &st), 0);
-        ck_assert_msg(st.st_size == 18001, "killed with %lld bytes held, not the whole line",
-                      (long long)st.st_size);
-
-        adopt(&r);
-        struct md_record rec = {0};
-        wait_exited(&r, &rec, 60);
-        ck_assert_int_eq(rec.exit_code, 0);
+                dir);
+        ck_assert_msg(held == 18001, "killed with %zu bytes held, not the whole line", held);
         static char want[18001 + 100 * 6 + 1];
         size_t want_len = 0;
         for (int i = 0; i < 6000; i++, want_len += 3)
@@ -1197,15 +1187,7 @@ START_TEST(test_adopt_split_character)
         want[want_len++] = '\n';
         for (int i = 0; i < 100; i++)
                 want_len += (size_t)snprintf(want + want_len, sizeof want - want_len, "o %03d\n", i);
-        size_t len;
-        _cleanup_free_ char *out = slurp(r.out_path, &len);
-        ck_assert_msg(len == want_len, "%zu bytes, want %zu", len, want_len);
-        ck_assert_int_eq(memcmp(out, want, len), 0);
-        assert_gone(d, r.docker_id);
-        md_record_clear(&rec);
-        cleanup_run(d, &r);
-        rm_rf(dir);
-        docker_close(d);
+        adopted_output_is(d, &r, dir, want, want_len, held);
 }
 END_TEST
 
