@@ -23,6 +23,7 @@
 #include "config.h"
 #include "follow.h"
 #include "handle.h"
+#include "loop.h"
 #include "mounts.h"
 #include "ops.h"
 #include "policy.h"
@@ -223,6 +224,9 @@ int main(int argc, char *argv[])
                 }
                 return MD_EXIT_FAILED;
         }
+        /* the signals that end the loop come to this thread alone (loop.h), never to a thread
+         * that would not notice */
+        sbfs_loop_signals(SIG_BLOCK);
         if (sbfs_watch_start(policy_helper(policy), &err) < 0) {
                 fuse_log(FUSE_LOG_ERR, "mesos-sandboxfs: %s\n", err.message);
                 if (write(keeper, "u", 1) < 0) {
@@ -230,18 +234,20 @@ int main(int argc, char *argv[])
                 return err.exit_code ? err.exit_code : MD_EXIT_FAILED;
         }
 
-        struct fuse_loop_config *cfg = fuse_loop_cfg_create();
-        if (!cfg)
-                die(MD_EXIT_FAILED, "out of memory");
-        fuse_loop_cfg_set_clone_fd(cfg, opts.clone_fd);
-        fuse_loop_cfg_set_max_threads(
-                cfg, opts.max_threads > 0 && opts.max_threads != 10 ? opts.max_threads : DEFAULT_MAX_THREADS);
-        fuse_loop_cfg_set_idle_threads(cfg, opts.max_idle_threads != UINT_MAX &&
-                                                            opts.max_idle_threads != (unsigned)-1
-                                                    ? opts.max_idle_threads
-                                                    : DEFAULT_IDLE_THREADS);
-        int r = opts.singlethread ? fuse_session_loop(session) : fuse_session_loop_mt(session, cfg);
-        fuse_loop_cfg_destroy(cfg);
+        unsigned max_threads =
+                opts.max_threads > 0 && opts.max_threads != 10 ? opts.max_threads : DEFAULT_MAX_THREADS;
+        unsigned max_idle = opts.max_idle_threads != UINT_MAX && opts.max_idle_threads != (unsigned)-1
+                                    ? opts.max_idle_threads
+                                    : DEFAULT_IDLE_THREADS;
+        int r;
+        if (opts.singlethread) {
+                sbfs_loop_signals(SIG_UNBLOCK);
+                r = fuse_session_loop(session);
+                if (r > 0) /* the number of the signal that ended it: a clean end */
+                        r = 0;
+        } else {
+                r = sbfs_loop_run(session, max_threads, max_idle, sbfs_may_wait);
+        }
 
         sbfs_watch_stop();
         sbfs_follow_shutdown();

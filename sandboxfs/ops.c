@@ -27,6 +27,26 @@ static void sbfs_init(void *userdata, struct fuse_conn_info *conn)
         conn->want &= ~(FUSE_CAP_EXPORT_SUPPORT | FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_POSIX_ACL);
 }
 
+bool sbfs_may_wait(uint32_t opcode, uint64_t nodeid)
+{
+        switch (opcode) {
+        case SBFS_OP_READ:
+        case SBFS_OP_READDIR:
+        case SBFS_OP_READDIRPLUS:
+                return true;
+        case SBFS_OP_LOOKUP:
+        case SBFS_OP_GETATTR:
+        case SBFS_OP_READLINK:
+        case SBFS_OP_OPEN:
+        case SBFS_OP_OPENDIR:
+        case SBFS_OP_ACCESS:
+                /* a node the kernel holds while it asks about it */
+                return sbfs_node_of(nodeid)->kind == SBFS_SANDBOX;
+        default:
+                return false;
+        }
+}
+
 static void sbfs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
         struct statvfs sv = {.f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAME_MAX, .f_flag = ST_RDONLY};

@@ -4,4 +4,11 @@
 
 #include <fuse_lowlevel.h>
 
+#include "loop.h"
+
 extern const struct fuse_lowlevel_ops sbfs_ops;
+
+/* The loop's question (loop.h): file data and folder listings may wait for the disk, and so may
+ * every request about a sandbox's own files; the rest is answered from memory and from the
+ * open folder of each sandbox. */
+sbfs_may_wait_fn sbfs_may_wait;

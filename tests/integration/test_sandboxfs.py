@@ -13,11 +13,13 @@ import json
 import os
 import pwd
 import grp
+import hashlib
 import shutil
 import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -137,9 +139,9 @@ class Fs:
         self.ids = []
 
     # ----- the daemon -----
-    def mount(self):
+    def mount(self, *options):
         self.log = open(os.path.join(PREFIX, "sandboxfs.log"), "ab")
-        self.proc = subprocess.Popen([BIN, "-f", MNT], stdout=subprocess.DEVNULL, stderr=self.log)
+        self.proc = subprocess.Popen([BIN, "-f", *options, MNT], stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 10
         while time.time() < deadline:
             if is_mounted() and self._answers():
@@ -557,6 +559,75 @@ class TreeTests(SandboxfsTestCase):
         self.assertEqual(len(set(names)), 20000)
         r = as_user(OWNER, "find", self.fs.path("t10", "sandbox", "big"), "-type", "f", check=True, timeout=120)
         self.assertEqual(len(r.stdout.split()), 20000)
+
+
+class LoopTests(SandboxfsTestCase):
+    """The session loop (sandboxfs/loop.c): one thread answers a sequence of requests, and the
+    reading passes to other threads for data and when requests queue up."""
+
+    def serve_a_crowd(self):
+        """Eight readers of four 8 MiB logs, ls -l and find over and over, and a parked follower,
+        all at once: every reader gets every byte."""
+        block = bytes(range(256)) * 4096
+        for i in range(4):
+            self.fs.make(f"l{i}")
+            with open(os.path.join(SANDBOXES, f"l{i}", "stdout"), "wb") as f:
+                for _ in range(8):
+                    f.write(block)
+        follower = popen_as(OWNER, "cat", self.fs.path("l0", "follow", "stdout"), stdout=subprocess.DEVNULL)
+        readers = [popen_as(OWNER, "sh", "-c", f"cat {self.fs.path(f'l{i % 4}', 'stdout')} | md5sum",
+                            stdout=subprocess.PIPE, text=True) for i in range(8)]
+        listers = [popen_as(READER, "sh", "-c", f"for i in $(seq 20); do ls -l {MNT} >/dev/null && "
+                            f"find {MNT}/ -path '*/follow' -prune -o -print >/dev/null || exit 1; done")
+                   for _ in range(2)]
+        want = hashlib.md5(block * 8).hexdigest()
+        for p in readers:
+            out, _ = p.communicate(timeout=120)
+            self.assertEqual(out.split()[0], want)
+        for p in listers:
+            self.assertEqual(p.wait(120), 0)
+        self.assertIsNone(follower.poll(), "the follower is answered only when l0 exits")
+        return follower
+
+    def stop_with_sigterm(self, follower):
+        """SIGTERM ends the daemon at once, with a reader parked and the threads idle: exit 0,
+        unmounted, and the parked reader let go."""
+        self.fs.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.fs.proc.wait(20), 0)
+        self.assertFalse(is_mounted())
+        follower.wait(20)
+
+    def test_crowd_then_sigterm(self):
+        self.fs.mount()
+        self.stop_with_sigterm(self.serve_a_crowd())
+
+    def test_crowd_then_sigterm_single_threaded(self):
+        self.fs.mount("-s")
+        self.stop_with_sigterm(self.serve_a_crowd())
+
+    def test_max_threads_holds_in_a_crowd(self):
+        self.fs.mount("-o", "max_threads=2,max_idle_threads=1")
+        seen, done = [0], threading.Event()
+
+        def sample():
+            while not done.is_set():
+                try:
+                    seen[0] = max(seen[0], len(os.listdir(f"/proc/{self.fs.proc.pid}/task")))
+                except OSError:
+                    pass
+                time.sleep(0.005)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            follower = self.serve_a_crowd()
+        finally:
+            done.set()
+            sampler.join()
+        # the main thread, the watcher and at most two serving threads
+        self.assertGreaterEqual(seen[0], 3)
+        self.assertLessEqual(seen[0], 4)
+        self.stop_with_sigterm(follower)
 
 
 class VisibilityTests(SandboxfsTestCase):
