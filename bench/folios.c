@@ -44,7 +44,8 @@ int main(int argc, char **argv)
                 uint64_t entry = 0, flags = 0;
                 off_t at = (off_t)(((uintptr_t)map / (uint64_t)page + i) * sizeof entry);
                 if (pread(pagemap, &entry, sizeof entry, at) != sizeof entry ||
-                    pread(kflags, &flags, sizeof flags, (off_t)((entry & PFN_MASK) * sizeof flags)) != sizeof flags) {
+                    pread(kflags, &flags, sizeof flags, (off_t)((entry & PFN_MASK) * sizeof flags)) !=
+                            sizeof flags) {
                         perror("reading the page flags");
                         return 1;
                 }
@@ -58,7 +59,8 @@ int main(int argc, char **argv)
                         largest = run > largest ? run : largest;
                 }
         }
-        printf("{\"pages\":%llu,\"in_large_folios\":%llu,\"largest_folio_kib\":%llu}\n", (unsigned long long)pages,
-               (unsigned long long)in_large, (unsigned long long)(largest * (uint64_t)page / 1024));
+        printf("{\"pages\":%llu,\"in_large_folios\":%llu,\"largest_folio_kib\":%llu}\n",
+               (unsigned long long)pages, (unsigned long long)in_large,
+               (unsigned long long)(largest * (uint64_t)page / 1024));
         return 0;
 }
