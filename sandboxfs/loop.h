@@ -10,13 +10,9 @@
  * whose macros clash with libfuse's). */
 enum sbfs_opcode {
         SBFS_OP_LOOKUP = 1,
-        SBFS_OP_GETATTR = 3,
         SBFS_OP_READLINK = 5,
-        SBFS_OP_OPEN = 14,
         SBFS_OP_READ = 15,
-        SBFS_OP_OPENDIR = 27,
         SBFS_OP_READDIR = 28,
-        SBFS_OP_ACCESS = 34,
         SBFS_OP_READDIRPLUS = 44,
 };
 

@@ -35,12 +35,11 @@ bool sbfs_may_wait(uint32_t opcode, uint64_t nodeid)
         case SBFS_OP_READDIRPLUS:
                 return true;
         case SBFS_OP_LOOKUP:
-        case SBFS_OP_GETATTR:
         case SBFS_OP_READLINK:
-        case SBFS_OP_OPEN:
-        case SBFS_OP_OPENDIR:
-        case SBFS_OP_ACCESS:
-                /* a node the kernel holds while it asks about it */
+                /* a name in a sandbox folder, or a symlink's target, may have to be read from
+                 * the disk; the node is one the kernel holds while it asks about it. The other
+                 * requests about a sandbox entry (GETATTR, OPEN, OPENDIR, ACCESS) go through its
+                 * O_PATH descriptor to an inode kept in memory. */
                 return sbfs_node_of(nodeid)->kind == SBFS_SANDBOX;
         default:
                 return false;

@@ -8,7 +8,6 @@
 
 extern const struct fuse_lowlevel_ops sbfs_ops;
 
-/* The loop's question (loop.h): file data and folder listings may wait for the disk, and so may
- * every request about a sandbox's own files; the rest is answered from memory and from the
- * open folder of each sandbox. */
+/* The loop's question (loop.h): file data, folder listings, and names and symlinks in a sandbox
+ * may wait for the disk; the rest is answered from memory and from descriptors held open. */
 sbfs_may_wait_fn sbfs_may_wait;
