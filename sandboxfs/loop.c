@@ -10,7 +10,7 @@
  * Here one thread at a time reads ("holds the reading"), and it answers what it read itself, so
  * that a sequence of requests stays on one thread. It passes the reading on (to an idle thread,
  * or to one it starts, up to max_threads) before it answers when the answer may wait for the
- * disk (the filesystem's may_wait: file data, folders, anything in a sandbox), or when more
+ * disk (the filesystem's may_wait: file data, folder listings, names in a sandbox), or when more
  * requests are queued already (the kernel's asynchronous RELEASEs and FORGETs, many readers at
  * once): those are answered in parallel, as before. */
 #include <errno.h>
